@@ -1,0 +1,60 @@
+import { register } from './index';
+
+// One line per verb. Each module default-exports its Command.
+register(
+  'layout',
+  'layout check FILE: validate a markwright/1 document and report bit conflicts',
+  async () => (await import('./layout')).default,
+);
+register(
+  'explain',
+  'explain MARK: decode a mark bit by bit against a document and known consumers',
+  async () => (await import('./explain')).default,
+);
+register(
+  'normalize',
+  'normalize --syntax iptables|nft: canonical form of rules read from stdin',
+  async () => (await import('./normalize')).default,
+);
+register(
+  'compile',
+  'compile FILE --to nft|iptables|ip-rule|tc: emit a document in a rule language',
+  async () => (await import('./compile')).default,
+);
+register(
+  'simulate',
+  'simulate --ruleset FILE --packet JSON: trace packets through netfilter and routing',
+  async () => (await import('./simulate')).default,
+);
+register('plan', 'plan DOC --target T: what apply would change', async () => (await import('./deploy')).plan);
+register(
+  'apply',
+  'apply DOC --target T: atomic apply with confirm-or-revert',
+  async () => (await import('./deploy')).apply,
+);
+register(
+  'confirm',
+  'confirm --target T: keep the pending deployment',
+  async () => (await import('./deploy')).confirm,
+);
+register(
+  'rollback',
+  'rollback [--to ID] --target T: restore an earlier deployment',
+  async () => (await import('./deploy')).rollback,
+);
+register(
+  'status',
+  'status --target T: live state vs the last deployment',
+  async () => (await import('./deploy')).status,
+);
+register('history', 'history --target T: past deployments', async () => (await import('./deploy')).history);
+register(
+  'uninstall',
+  'uninstall --target T: remove every rule and file Markwright installed',
+  async () => (await import('./deploy')).uninstall,
+);
+register(
+  'serve',
+  'serve [--port N] [--db PATH]: the app in a browser on 127.0.0.1',
+  async () => (await import('./serve')).default,
+);

@@ -1,0 +1,71 @@
+import { InputError } from './errors';
+
+export const U32_MAX = 0xffffffff;
+
+/** Force a JS number into u32 range after bitwise work (JS bitwise results are signed i32). */
+export const u32 = (n: number): number => n >>> 0;
+
+export const isU32 = (n: unknown): n is number =>
+  typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= U32_MAX;
+
+const DECIMAL = /^[0-9]+$/;
+const HEX = /^0[xX][0-9a-fA-F]+$/;
+
+/**
+ * Parse a u32 as iptables, nft and iproute2 accept it: decimal or 0x-hex. Octal (leading 0) is read as decimal
+ * digits only where it is plain `0`; iproute2's strtoul base 0 would read `010` as 8, so we refuse it as ambiguous.
+ */
+export function parseU32(text: string, field: string): number {
+  const t = text.trim();
+  if (t.startsWith('-')) throw new InputError(field, text, 'must not be negative');
+  let n: number;
+  if (HEX.test(t)) {
+    const digits = t.slice(2).replace(/^0+(?=.)/, '');
+    if (digits.length > 8) throw new InputError(field, text, 'is larger than 0xffffffff');
+    n = Number.parseInt(digits, 16);
+  } else if (DECIMAL.test(t)) {
+    if (t.length > 1 && t.startsWith('0')) {
+      throw new InputError(
+        field,
+        text,
+        'has a leading zero (octal is ambiguous); write it in decimal or 0x-hex',
+      );
+    }
+    if (t.length > 10) throw new InputError(field, text, 'is larger than 4294967295');
+    n = Number(t);
+  } else {
+    throw new InputError(field, text, 'is not a number (expected decimal or 0x-hex)');
+  }
+  if (n > U32_MAX) throw new InputError(field, text, 'is larger than 0xffffffff');
+  return n;
+}
+
+/** `0x4000`: the form iptables-save and iproute2 print. */
+export const hex = (n: number): string => `0x${u32(n).toString(16)}`;
+
+/** `0x00004000`: the form nft list prints mark values in. */
+export const hex8 = (n: number): string => `0x${u32(n).toString(16).padStart(8, '0')}`;
+
+/** Number of set bits. */
+export function popcount(n: number): number {
+  let x = u32(n);
+  let c = 0;
+  while (x) {
+    x &= x - 1;
+    c++;
+  }
+  return c;
+}
+
+/** Bit indexes (0 = LSB) set in n, ascending. */
+export function bitsOf(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < 32; i++) if ((n >>> i) & 1) out.push(i);
+  return out;
+}
+
+/** `width` one-bits starting at `offset`. */
+export function maskOf(offset: number, width: number): number {
+  if (width >= 32) return U32_MAX;
+  return u32(((2 ** width - 1) * 2 ** offset) >>> 0);
+}

@@ -1,0 +1,33 @@
+// Runs every test suite with vitest's JSON reporter and prints one summed line: `N passed, N failed, N skipped`.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const suites = ['packages/core', 'packages/host', 'apps/cli', 'apps/desktop', 'e2e'];
+const only = process.argv.slice(2);
+const resultsDir = join(root, 'test-results');
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+for (const suite of suites.filter((s) => only.length === 0 || only.includes(s))) {
+  const out = join(resultsDir, `${suite.replaceAll('/', '-')}.json`);
+  console.log(`\n=== ${suite} ===`);
+  const run = spawnSync(
+    'pnpm',
+    ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+    { cwd: join(root, suite), stdio: 'inherit' },
+  );
+  if (!existsSync(out)) {
+    console.log(`${suite}: no report (vitest exited ${run.status}); counted as one failure`);
+    totals.failed += 1;
+    continue;
+  }
+  const report = JSON.parse(readFileSync(out, 'utf8'));
+  totals.passed += report.numPassedTests;
+  totals.failed += report.numFailedTests + (report.numFailedTestSuites ?? 0);
+  totals.skipped += report.numPendingTests + (report.numTodoTests ?? 0);
+}
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(totals.failed > 0 ? 1 : 0);
