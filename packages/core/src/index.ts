@@ -2,3 +2,4 @@ export * from './bits/index';
 export * from './document/index';
 export * from './ir/index';
 export * from './layout/index';
+export * from './reports/index';

@@ -1,0 +1,132 @@
+// JSON shapes of the reports the CLI prints with --json and the app shows. They are contracts used outside
+// the test suite: extend them, never rename or remove a key.
+
+import type { MarkSpace } from '../bits/algebra-types';
+import type { Hook } from '../ir/types';
+
+// ---- layout check ------------------------------------------------------------------------------
+
+export interface CheckError {
+  /** The field path, e.g. `layout.fields[1].offset` or a field name. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export type ConflictSeverity = 'shares-bits' | 'whole-mark-overwrite' | 'sysctl-side-effect';
+
+export interface Conflict {
+  /** The layout field involved. */
+  readonly field: string;
+  /** Known consumer id (e.g. `tailscale`) or, for host rules, a description of the rule. */
+  readonly consumer: string;
+  /** The overlapping bits, `0x...`. */
+  readonly bits: string;
+  readonly source: 'known' | 'host';
+  readonly severity: ConflictSeverity;
+  /** Human explanation, with the consumer's reference. */
+  readonly detail?: string;
+}
+
+export interface CheckReport {
+  readonly valid: boolean;
+  readonly errors: readonly CheckError[];
+  readonly conflicts: readonly Conflict[];
+}
+
+// ---- simulate ----------------------------------------------------------------------------------
+
+/** One packet given to the simulator; `iif` null or absent means locally generated with socket mark `mark`. */
+export interface PacketSpec {
+  readonly iif?: string | null;
+  readonly oif?: string | null;
+  readonly saddr: string;
+  readonly daddr: string;
+  readonly proto: 'tcp' | 'udp' | 'icmp' | 'icmpv6' | number;
+  readonly sport?: number;
+  readonly dport?: number;
+  readonly mark?: number;
+  /** tcp flags are not modelled; a packet is NEW or ESTABLISHED by conntrack alone. */
+}
+
+export type TraceStep =
+  | {
+      readonly kind: 'rule';
+      readonly hook: Hook;
+      readonly family: string;
+      readonly table: string;
+      readonly chain: string;
+      readonly priority: number;
+      /** The rule as text in its own syntax (nft or iptables-save). */
+      readonly rule: string;
+      readonly matched: boolean;
+      /** Verdict the rule issued, if any (accept, drop, jump X ...). */
+      readonly verdict?: string;
+      readonly markBefore: number;
+      readonly markAfter: number;
+      readonly ctmarkBefore: number;
+      readonly ctmarkAfter: number;
+      /** When the rule could not be evaluated exactly (opaque expression), why. */
+      readonly note?: string;
+    }
+  | {
+      readonly kind: 'policy';
+      readonly hook: Hook;
+      readonly family: string;
+      readonly table: string;
+      readonly chain: string;
+      readonly verdict: string;
+      readonly mark: number;
+      readonly ctmark: number;
+    }
+  | {
+      readonly kind: 'conntrack';
+      /** `new` or `established` (and which direction), and whether the ct mark came from an existing flow. */
+      readonly state: string;
+      readonly direction: 'original' | 'reply';
+      readonly ctmark: number;
+    }
+  | {
+      readonly kind: 'route';
+      /** Why: input, output, or re-route after a mark change in output. */
+      readonly reason: 'input' | 'output' | 'reroute';
+      readonly mark: number;
+      /** The ip rule that decided (priority and text), or null when none matched. */
+      readonly rule: { readonly priority: number; readonly text: string } | null;
+      readonly table: string | null;
+      readonly route: string | null;
+      readonly oif: string | null;
+      readonly result: 'local' | 'forward' | 'output' | 'blackhole' | 'unreachable' | 'prohibit' | 'no-route';
+    }
+  | {
+      readonly kind: 'tc';
+      readonly dev: string;
+      readonly filter: string | null;
+      readonly classid: string | null;
+      readonly mark: number;
+    }
+  | {
+      readonly kind: 'secmark';
+      readonly space: MarkSpace;
+      readonly before: string | null;
+      readonly after: string | null;
+      readonly rule: string;
+    };
+
+export interface PacketResult {
+  readonly verdict: 'accept' | 'drop';
+  /** Packet mark and ct mark as the packet leaves postrouting, or when dropped. */
+  readonly mark: number;
+  readonly ctmark: number;
+  readonly oif: string | null;
+  readonly table: string | null;
+  /** Local delivery, forwarded, or sent (locally generated). */
+  readonly destination?: 'local' | 'forward' | 'output' | null;
+  readonly classid?: string | null;
+  readonly secmark?: string | null;
+  readonly ctsecmark?: string | null;
+  readonly steps: readonly TraceStep[];
+}
+
+export interface SimulationReport {
+  readonly packets: readonly PacketResult[];
+}
