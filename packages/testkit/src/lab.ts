@@ -1,0 +1,129 @@
+import { link, Netns } from './netns';
+import { run } from './run';
+
+/**
+ * client ──(c0 10.70.0.2 / r0 10.70.0.1)── router ──(r1 192.0.2.1 / u0 192.0.2.2)── uplink1
+ *                                                 └─(r2 198.51.100.1 / u0 198.51.100.2)── uplink2
+ * Both uplinks own the "far" address 203.0.113.7 (on lo), so a packet to it is delivered by whichever uplink
+ * the router picks. The router's main table defaults via uplink1; table 100 defaults via uplink2.
+ */
+export interface RouterLab {
+  readonly client: Netns;
+  readonly router: Netns;
+  readonly uplink1: Netns;
+  readonly uplink2: Netns;
+  readonly farAddress: string;
+  readonly clientAddress: string;
+  /** UDP packets to `port` that each uplink has received so far. */
+  received(port: number): { uplink1: number; uplink2: number };
+  destroy(): void;
+}
+
+export const FAR_ADDRESS = '203.0.113.7';
+
+export function createRouterLab(prefix: string): RouterLab {
+  const made: Netns[] = [];
+  try {
+    const client = Netns.create(`${prefix}-c`);
+    made.push(client);
+    const router = Netns.create(`${prefix}-r`);
+    made.push(router);
+    const uplink1 = Netns.create(`${prefix}-u1`);
+    made.push(uplink1);
+    const uplink2 = Netns.create(`${prefix}-u2`);
+    made.push(uplink2);
+
+    link(client, 'c0', '10.70.0.2/24', router, 'r0', '10.70.0.1/24');
+    link(router, 'r1', '192.0.2.1/24', uplink1, 'u0', '192.0.2.2/24');
+    link(router, 'r2', '198.51.100.1/24', uplink2, 'u0', '198.51.100.2/24');
+    router.sysctl('net.ipv4.ip_forward', '1');
+    // Reverse-path filtering would drop replies routed by mark; the lab measures routing, not rp_filter.
+    for (const ns of [router, uplink1, uplink2]) {
+      ns.sysctl('net.ipv4.conf.all.rp_filter', '0');
+      ns.sysctl('net.ipv4.conf.default.rp_filter', '0');
+    }
+    client.exec(['ip', 'route', 'add', 'default', 'via', '10.70.0.1']);
+    router.exec(['ip', 'route', 'add', 'default', 'via', '192.0.2.2', 'dev', 'r1']);
+    router.exec(['ip', 'route', 'add', 'default', 'via', '198.51.100.2', 'dev', 'r2', 'table', '100']);
+    for (const [uplink, gw] of [
+      [uplink1, '192.0.2.1'],
+      [uplink2, '198.51.100.1'],
+    ] as const) {
+      uplink.exec(['ip', 'addr', 'add', `${FAR_ADDRESS}/32`, 'dev', 'lo']);
+      uplink.exec(['ip', 'route', 'add', '10.70.0.0/24', 'via', gw]);
+      uplink.nft(
+        'table inet mwlab {\n  chain input {\n    type filter hook input priority 0; policy accept;\n  }\n}\n',
+      );
+    }
+
+    const counters = new Map<number, true>();
+    const ensureCounter = (port: number): void => {
+      if (counters.has(port)) return;
+      for (const uplink of [uplink1, uplink2]) {
+        uplink.nft(`add rule inet mwlab input udp dport ${port} counter comment "port-${port}"\n`);
+      }
+      counters.set(port, true);
+    };
+    const count = (uplink: Netns, port: number): number => {
+      const listing = JSON.parse(
+        uplink.exec(['nft', '-j', 'list', 'chain', 'inet', 'mwlab', 'input']).stdout,
+      );
+      for (const item of listing.nftables as Record<string, any>[]) {
+        if (item.rule?.comment === `port-${port}`) {
+          const counter = item.rule.expr.find((e: Record<string, unknown>) => 'counter' in e);
+          return counter?.counter.packets ?? 0;
+        }
+      }
+      return 0;
+    };
+
+    return {
+      client,
+      router,
+      uplink1,
+      uplink2,
+      farAddress: FAR_ADDRESS,
+      clientAddress: '10.70.0.2',
+      received(port) {
+        ensureCounter(port);
+        return { uplink1: count(uplink1, port), uplink2: count(uplink2, port) };
+      },
+      destroy() {
+        for (const ns of made) ns.destroy();
+      },
+    };
+  } catch (error) {
+    for (const ns of made) ns.destroy();
+    throw error;
+  }
+}
+
+/** Send `count` UDP datagrams from inside a namespace, from a fixed source port (so they form one flow). */
+export function sendUdp(
+  ns: Netns,
+  target: { daddr: string; dport: number; sport?: number; count?: number; mark?: number },
+): void {
+  const script = `
+const dgram = require('node:dgram');
+const [daddr, dport, sport, count] = process.argv.slice(1).map((v, i) => (i === 0 ? v : Number(v)));
+const s = dgram.createSocket('udp4');
+s.bind(sport, () => {
+  let left = count;
+  const next = () => { if (left-- <= 0) return s.close(); s.send('markwright', dport, daddr, next); };
+  next();
+});`;
+  run(
+    [
+      process.execPath,
+      '-e',
+      script,
+      target.daddr,
+      String(target.dport),
+      String(target.sport ?? 0),
+      String(target.count ?? 1),
+    ],
+    {
+      netns: ns.name,
+    },
+  );
+}

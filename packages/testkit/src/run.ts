@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  readonly input?: string;
+  /** Run inside this network namespace (`ip netns exec NAME ...`). */
+  readonly netns?: string;
+  /** Return a non-zero exit instead of throwing. */
+  readonly allowFail?: boolean;
+  readonly timeoutMs?: number;
+}
+
+/** Run a program with an argument array (never a shell string). Throws with stderr on failure unless allowFail. */
+export function run(argv: readonly string[], options: RunOptions = {}): RunResult {
+  const full = options.netns ? ['ip', 'netns', 'exec', options.netns, ...argv] : [...argv];
+  const child = spawnSync(full[0]!, full.slice(1), {
+    input: options.input,
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 30_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const result = {
+    code: child.status ?? -1,
+    stdout: child.stdout ?? '',
+    stderr: child.stderr ?? String(child.error ?? ''),
+  };
+  if (result.code !== 0 && !options.allowFail) {
+    throw new Error(`${full.join(' ')} exited ${result.code}: ${result.stderr.trim()}`);
+  }
+  return result;
+}
+
+export function hasCommand(name: string): boolean {
+  return run(['sh', '-c', 'command -v "$1"', 'sh', name], { allowFail: true }).code === 0;
+}
+
+/**
+ * Why kernel tests cannot run here (not root, a tool missing), or null when they can. Tests call
+ * `describe.skipIf(reason)` and print the reason so a skip is never silent.
+ */
+export function kernelSkipReason(tools: readonly string[] = ['ip', 'nft']): string | null {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'kernel tests need root';
+  const missing = tools.filter((tool) => !hasCommand(tool));
+  if (missing.length > 0) return `kernel tests need ${missing.join(', ')}`;
+  return null;
+}
