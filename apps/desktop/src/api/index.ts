@@ -1,1 +1,4 @@
+export * from './envelope';
+export * from './http-client';
+export * from './schema';
 export * from './types';

@@ -1,0 +1,107 @@
+// Runtime schemas for every MarkwrightApi argument. Both transports validate through these (see validateArgument),
+// so the backend never sees an argument the TypeScript interface would not allow.
+
+import { z } from 'zod';
+import type { MarkwrightApi } from './types';
+
+const MAX_TEXT = 4 * 1024 * 1024;
+
+/** A layout name: what people type, shown in lists and used in file names on export. */
+export const layoutName = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, 'may hold letters, digits, space, dot, dash and underscore');
+
+/** `local` or `netns:NAME` (a network namespace name as `ip netns` accepts it). */
+export const targetSpec = z
+  .string()
+  .regex(/^(local|netns:[A-Za-z0-9][A-Za-z0-9._-]{0,62})$/, 'must be `local` or `netns:NAME`');
+
+const documentJson = z.record(z.string(), z.unknown());
+const note = z.string().max(1000, 'must be at most 1000 characters');
+const version = z.number().int('must be an integer').min(1, 'must be at least 1');
+const u32 = z.number().int().min(0).max(0xffffffff);
+const port = z.number().int().min(0).max(65535);
+
+export const packetSpec = z.strictObject({
+  iif: z.string().max(15).nullable().optional(),
+  oif: z.string().max(15).nullable().optional(),
+  saddr: z.string().min(1).max(64),
+  daddr: z.string().min(1).max(64),
+  proto: z.union([z.enum(['tcp', 'udp', 'icmp', 'icmpv6']), z.number().int().min(0).max(255)]),
+  sport: port.optional(),
+  dport: port.optional(),
+  mark: u32.optional(),
+});
+
+const none = z.undefined().or(z.null()).or(z.strictObject({}));
+const byName = z.strictObject({ name: layoutName });
+const saveInput = z.strictObject({ name: layoutName, document: documentJson, note: note.optional() });
+const fromTo = z.strictObject({ from: layoutName, to: layoutName });
+const onTarget = z.strictObject({ target: targetSpec });
+
+/** One schema per API method: the single argument it takes (methods without one accept nothing or `{}`). */
+export const methodSchemas = {
+  listLayouts: none,
+  getLayout: byName,
+  createLayout: saveInput,
+  saveLayout: saveInput,
+  renameLayout: fromTo,
+  duplicateLayout: fromTo,
+  deleteLayout: byName,
+  listVersions: byName,
+  getVersion: z.strictObject({ name: layoutName, version }),
+  importDocument: z.strictObject({ text: z.string().min(1).max(MAX_TEXT), name: layoutName.optional() }),
+  exportDocument: z.strictObject({ name: layoutName, version: version.optional() }),
+  checkDocument: z.strictObject({
+    document: documentJson,
+    hostRules: z.array(z.string().max(MAX_TEXT)).max(16).optional(),
+  }),
+  simulate: z
+    .strictObject({
+      document: documentJson.optional(),
+      ruleset: z.string().max(MAX_TEXT).optional(),
+      ipRules: z.string().max(MAX_TEXT).optional(),
+      routes: z.string().max(MAX_TEXT).optional(),
+      packets: z.array(packetSpec).min(1, 'needs at least one packet').max(64),
+    })
+    .refine((v) => v.document !== undefined || v.ruleset !== undefined, {
+      message: 'needs a document or a ruleset',
+      path: ['document'],
+    }),
+  listTargets: none,
+  probe: onTarget,
+  plan: z.strictObject({ name: layoutName, version: version.optional(), target: targetSpec }),
+  apply: z.strictObject({
+    name: layoutName,
+    version: version.optional(),
+    target: targetSpec,
+    confirmTimeout: z.number().int().min(0).max(3600).optional(),
+  }),
+  confirm: onTarget,
+  rollback: z.strictObject({
+    target: targetSpec,
+    to: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be a deployment id')
+      .optional(),
+  }),
+  status: onTarget,
+  history: onTarget,
+  audit: z.strictObject({ limit: z.number().int().min(1).max(10_000).optional() }),
+} satisfies Record<keyof MarkwrightApi, z.ZodType>;
+
+export type ApiMethod = keyof MarkwrightApi;
+
+/** Every method name, in a fixed order (the preload, the IPC channels and the HTTP routes are built from it). */
+export const API_METHODS = Object.keys(methodSchemas) as ApiMethod[];
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.hasOwn(methodSchemas, name);
+}
+
+/** The IPC channel that carries one method. */
+export function ipcChannel(method: ApiMethod): string {
+  return `markwright:${method}`;
+}
