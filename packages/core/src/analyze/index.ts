@@ -1,1 +1,3 @@
+export * from './bit-usage';
+export * from './describe-rule';
 export * from './types';

@@ -11,3 +11,13 @@ export interface RuleBitUsage {
   /** An expression we do not model may touch marks: the bits above are a lower bound. */
   readonly uncertain: boolean;
 }
+
+/** The union over many rules (see `bitsInUse`). */
+export interface BitsInUse {
+  readonly reads: { readonly fwmark: number; readonly ctmark: number };
+  readonly writes: { readonly fwmark: number; readonly ctmark: number };
+  /** reads | writes. */
+  readonly any: { readonly fwmark: number; readonly ctmark: number };
+  readonly wholeMarkWrite: { readonly fwmark: boolean; readonly ctmark: boolean };
+  readonly uncertain: boolean;
+}
