@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './migrations';
+export * from './open';
+export * from './paths';
+export * from './store';
