@@ -125,6 +125,10 @@ export interface PacketResult {
   readonly secmark?: string | null;
   readonly ctsecmark?: string | null;
   readonly steps: readonly TraceStep[];
+  /** Expressions the simulator could not model on this packet's path (opaque matches count as not matching). */
+  readonly unknownExprs?: number;
+  /** What the simulator assumed for this packet (no routes given, queue as accept, ...). */
+  readonly notes?: readonly string[];
 }
 
 export interface SimulationReport {

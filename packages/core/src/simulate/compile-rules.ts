@@ -1,0 +1,420 @@
+import { evaluateWrite, shiftBy } from '../bits/algebra';
+import type { MarkWrite } from '../bits/algebra-types';
+import { InputError } from '../bits/errors';
+import type {
+  AddrSet,
+  Chain,
+  MapKey,
+  MarkKey,
+  Match,
+  NamedSet,
+  Range,
+  Rule,
+  Statement,
+  Table,
+  ValueSet,
+  Verdict,
+} from '../ir/types';
+import { type Addr, type AddrTest, cidrTest, rangeTest, tryParseAddr } from './address';
+import { ruleText, verdictText } from './rule-text';
+import {
+  type CompiledChain,
+  type CompiledExpr,
+  type CompiledRule,
+  type PacketState,
+  R_ACCEPT,
+  R_BREAK,
+  R_CONT,
+  R_DROP,
+  R_GOTO,
+  R_JUMP,
+  R_NEXT,
+  R_RETURN,
+} from './state';
+
+type NumTest = (n: number) => boolean;
+
+function rangesTest(ranges: readonly Range[]): NumTest {
+  if (ranges.length === 1) {
+    const [lo, hi] = ranges[0]!;
+    return lo === hi ? (n) => n === lo : (n) => n >= lo && n <= hi;
+  }
+  const singles = new Set<number>();
+  const spans: Range[] = [];
+  for (const r of ranges) r[0] === r[1] ? singles.add(r[0]) : spans.push(r);
+  return (n) => singles.has(n) || spans.some(([lo, hi]) => n >= lo && n <= hi);
+}
+
+/** Compiles one table's chains into closures; set and chain references are resolved once, here. */
+export class TableCompiler {
+  private readonly sets = new Map<string, NamedSet>();
+  readonly chains = new Map<string, CompiledChain>();
+
+  constructor(readonly table: Table) {
+    for (const s of table.sets) this.sets.set(s.name, s);
+    for (const c of table.chains) this.chains.set(c.name, { name: c.name, table, rules: [] });
+    for (const c of table.chains) this.chains.get(c.name)!.rules = c.rules.map((r, i) => this.rule(c, r, i));
+  }
+
+  private where(chain: Chain, index: number): string {
+    return `${this.table.family} ${this.table.name} ${chain.name} rule ${index + 1}`;
+  }
+
+  private set(name: string, at: string): NamedSet {
+    const s = this.sets.get(name);
+    if (!s)
+      throw new InputError(at, `@${name}`, `refers to a set that table ${this.table.name} does not define`);
+    return s;
+  }
+
+  private numTest(v: ValueSet, at: string): NumTest {
+    if (v.kind === 'ranges') return rangesTest(v.ranges);
+    const ranges: Range[] = [];
+    for (const e of this.set(v.name, at).elements) if (e.kind === 'range') ranges.push(e.range);
+    return ranges.length === 0 ? () => false : rangesTest(ranges);
+  }
+
+  private addrTest(s: AddrSet, at: string): AddrTest {
+    let tests: AddrTest[];
+    if (s.kind === 'cidrs') tests = s.cidrs.map(cidrTest);
+    else if (s.kind === 'addrRanges') tests = s.ranges.map(([lo, hi]) => rangeTest(s.family, lo, hi));
+    else {
+      tests = [];
+      for (const e of this.set(s.name, at).elements) if (e.kind === 'cidr') tests.push(cidrTest(e.cidr));
+    }
+    return tests.length === 1 ? tests[0]! : (a) => tests.some((t) => t(a));
+  }
+
+  private chainRef(name: string, at: string): CompiledChain {
+    const c = this.chains.get(name);
+    if (!c) throw new InputError(at, name, `jumps to a chain that table ${this.table.name} does not define`);
+    return c;
+  }
+
+  private rule(chain: Chain, rule: Rule, index: number): CompiledRule {
+    const at = this.where(chain, index);
+    const exprs = rule.exprs.map((e) =>
+      isMatch(e) ? this.match(e, at) : this.statement(e as Statement, at),
+    );
+    return { exprs, text: ruleText(rule) };
+  }
+
+  private match(m: Match, at: string): CompiledExpr {
+    switch (m.kind) {
+      case 'mark': {
+        const read = markReader(m.key);
+        const test = this.numTest(m.values, at);
+        const inv = m.invert;
+        // Without a conntrack entry a ct mark match is false either way (xt connmark, nft ct both stop).
+        return m.key.space === 'ct'
+          ? (p) => (p.ct !== null && test(read(p)) !== inv ? R_CONT : R_BREAK)
+          : (p) => (test(read(p)) !== inv ? R_CONT : R_BREAK);
+      }
+      case 'iface': {
+        const tests = m.names.map(ifaceTest);
+        const inv = m.invert;
+        const pick = m.dir === 'in' ? (p: PacketState) => p.iif : (p: PacketState) => p.oif;
+        return (p) => (tests.some((t) => t(pick(p))) !== inv ? R_CONT : R_BREAK);
+      }
+      case 'l3proto': {
+        const { family, invert } = m;
+        return (p) => ((p.family === family) !== invert ? R_CONT : R_BREAK);
+      }
+      case 'addr': {
+        const test = this.addrTest(m.set, at);
+        const { invert } = m;
+        const src = m.dir === 'src';
+        const fam = addrSetFamily(m.set);
+        // `ip saddr` on an IPv6 packet (inet table) does not match, inverted or not.
+        return (p) => {
+          if (fam !== 0 && p.family !== fam) return R_BREAK;
+          return test(src ? p.saddr : p.daddr) !== invert ? R_CONT : R_BREAK;
+        };
+      }
+      case 'l4proto': {
+        const protos = new Set(m.protos);
+        const { invert } = m;
+        return (p) => (protos.has(p.proto) !== invert ? R_CONT : R_BREAK);
+      }
+      case 'port': {
+        const test = this.numTest(m.values, at);
+        const { invert, proto } = m;
+        const src = m.dir === 'src';
+        return (p) => {
+          if (!p.hasPorts || (proto !== null && p.proto !== proto)) return R_BREAK;
+          return test(src ? p.sport : p.dport) !== invert ? R_CONT : R_BREAK;
+        };
+      }
+      case 'ctstate': {
+        const states = new Set(m.states);
+        const { invert } = m;
+        return (p) => (states.has(p.ctState) !== invert ? R_CONT : R_BREAK);
+      }
+      case 'ctdirection': {
+        const { direction, invert } = m;
+        return (p) => (p.ct !== null && (p.ctDirection === direction) !== invert ? R_CONT : R_BREAK);
+      }
+      case 'secmark': {
+        const { label, invert } = m;
+        if (m.space === 'ct')
+          return (p) => (p.ct !== null && (p.ct.secmark === label) !== invert ? R_CONT : R_BREAK);
+        return (p) => ((p.secmark === label) !== invert ? R_CONT : R_BREAK);
+      }
+      case 'opaque': {
+        const note = `not modelled, counted as not matching: ${m.text}`;
+        return (p) => {
+          p.unknown++;
+          p.note = note;
+          return R_BREAK;
+        };
+      }
+    }
+  }
+
+  private verdict(v: Verdict, at: string): CompiledExpr {
+    const text = verdictText(v);
+    switch (v.kind) {
+      case 'accept':
+        return (p) => {
+          p.verdictText = text;
+          return R_ACCEPT;
+        };
+      case 'queue':
+        return (p) => {
+          p.verdictText = text;
+          p.note = 'queue: modelled as accept (userspace decides)';
+          return R_ACCEPT;
+        };
+      case 'drop':
+      case 'reject':
+        return (p) => {
+          p.verdictText = text;
+          return R_DROP;
+        };
+      case 'return':
+        return (p) => {
+          p.verdictText = text;
+          return R_RETURN;
+        };
+      case 'continue':
+        return (p) => {
+          p.verdictText = text;
+          return R_NEXT;
+        };
+      case 'jump':
+      case 'goto': {
+        const target = this.chainRef(v.target, at);
+        const code = v.kind === 'jump' ? R_JUMP : R_GOTO;
+        return (p) => {
+          p.verdictText = text;
+          p.target = target;
+          return code;
+        };
+      }
+    }
+  }
+
+  private statement(s: Statement, at: string): CompiledExpr {
+    const iptables = this.table.origin === 'iptables';
+    switch (s.kind) {
+      case 'markWrite':
+        return markWriter(s.write, iptables);
+      case 'markMap': {
+        const read = mapKeyReader(s.key);
+        const lookup = this.valueMap(s.map, at);
+        const dst = s.dst;
+        return (p) => {
+          const k = read(p);
+          if (k === null) return R_BREAK;
+          const v = lookup(k);
+          if (v === undefined) return R_BREAK;
+          if (dst === 'meta') p.mark = v;
+          else if (p.ct) p.ct.mark = v;
+          return R_CONT;
+        };
+      }
+      case 'vmap': {
+        const read = mapKeyReader(s.key);
+        const entries =
+          s.map.kind === 'elements'
+            ? s.map.entries.map((e) => ({ key: e.key, verdict: e.verdict }))
+            : this.set(s.map.name, at).elements.flatMap((e) =>
+                e.kind === 'range' && typeof e.value === 'object' ? [{ key: e.range, verdict: e.value }] : [],
+              );
+        const compiled = entries.map((e) => ({ key: e.key, run: this.verdict(e.verdict, at) }));
+        return (p) => {
+          const k = read(p);
+          if (k === null) return R_BREAK;
+          for (const e of compiled) if (k >= e.key[0] && k <= e.key[1]) return e.run(p);
+          return R_BREAK;
+        };
+      }
+      case 'secmarkSet': {
+        const { label, dst } = s;
+        return dst === 'meta'
+          ? (p) => {
+              p.secmark = label;
+              return R_CONT;
+            }
+          : (p) => {
+              if (p.ct) p.ct.secmark = label;
+              return R_CONT;
+            };
+      }
+      case 'secmarkCopy': {
+        const { dst, mode } = s;
+        return (p) => {
+          const ct = p.ct;
+          if (!ct) return iptables ? R_CONT : R_BREAK;
+          if (mode === 'copy') {
+            if (dst === 'ct') ct.secmark = p.secmark;
+            else p.secmark = ct.secmark;
+          } else if (dst === 'ct') {
+            // CONNSECMARK --save never overwrites a labelled connection.
+            if (p.secmark !== null && ct.secmark === null) ct.secmark = p.secmark;
+          } else if (p.secmark === null && ct.secmark !== null) p.secmark = ct.secmark;
+          return R_CONT;
+        };
+      }
+      case 'counter':
+      case 'log':
+        return () => R_CONT;
+      case 'nat':
+        return natStatement(s);
+      case 'verdict':
+        return this.verdict(s.verdict, at);
+      case 'opaque': {
+        const note = s.writesMark
+          ? `not modelled, may change marks: ${s.text}`
+          : `not modelled (no effect assumed): ${s.text}`;
+        return (p) => {
+          p.unknown++;
+          p.note = note;
+          return R_CONT;
+        };
+      }
+    }
+  }
+
+  private valueMap(
+    map:
+      | { kind: 'elements'; entries: readonly { key: Range; value: number }[] }
+      | { kind: 'mapRef'; name: string },
+    at: string,
+  ) {
+    const entries =
+      map.kind === 'elements'
+        ? map.entries
+        : this.set(map.name, at).elements.flatMap((e) =>
+            e.kind === 'range' && typeof e.value === 'number' ? [{ key: e.range, value: e.value }] : [],
+          );
+    return (k: number): number | undefined => {
+      for (const e of entries) if (k >= e.key[0] && k <= e.key[1]) return e.value;
+      return undefined;
+    };
+  }
+}
+
+const MATCH_KINDS = new Set([
+  'mark',
+  'iface',
+  'l3proto',
+  'addr',
+  'l4proto',
+  'port',
+  'ctstate',
+  'ctdirection',
+  'secmark',
+]);
+
+function isMatch(e: { kind: string; role?: string }): e is Match {
+  return MATCH_KINDS.has(e.kind) || (e.kind === 'opaque' && e.role === 'match');
+}
+
+function addrSetFamily(s: AddrSet): 0 | 4 | 6 {
+  if (s.kind === 'cidrs') return s.cidrs[0]?.family ?? 0;
+  if (s.kind === 'addrRanges') return s.family;
+  return 0;
+}
+
+/** `eth*` (nft) and `eth+` (iptables) are prefix wildcards. */
+function ifaceTest(name: string): (dev: string) => boolean {
+  if (name.endsWith('*') || name.endsWith('+')) {
+    const prefix = name.slice(0, -1);
+    return (dev) => dev.startsWith(prefix);
+  }
+  return (dev) => dev === name;
+}
+
+function markReader(k: MarkKey): (p: PacketState) => number {
+  const { mask, shift } = k;
+  if (k.space === 'meta') {
+    return shift === 0 ? (p) => (p.mark & mask) >>> 0 : (p) => shiftBy(p.mark & mask, shift);
+  }
+  return (p) => shiftBy((p.ct ? p.ct.mark : 0) & mask, shift);
+}
+
+function mapKeyReader(k: MapKey): (p: PacketState) => number | null {
+  switch (k.kind) {
+    case 'mark': {
+      const read = markReader(k.key);
+      return k.key.space === 'ct' ? (p) => (p.ct ? read(p) : null) : read;
+    }
+    case 'port': {
+      const { proto } = k;
+      const src = k.dir === 'src';
+      return (p) => (!p.hasPorts || (proto !== null && p.proto !== proto) ? null : src ? p.sport : p.dport);
+    }
+    case 'addr': {
+      const src = k.dir === 'src';
+      return (p) => {
+        const a = src ? p.saddr : p.daddr;
+        return a.family === 4 && k.family === 4 ? a.v : null;
+      };
+    }
+    default:
+      return () => null;
+  }
+}
+
+function markWriter(w: MarkWrite, iptables: boolean): CompiledExpr {
+  const usesCt = w.dst === 'ct' || w.src?.space === 'ct';
+  // One algebra for every write; the marks object is reused so the hot path does not allocate.
+  const marks = { meta: 0, ct: 0 };
+  return (p) => {
+    if (usesCt && !p.ct) return iptables ? R_CONT : R_BREAK;
+    marks.meta = p.mark;
+    marks.ct = p.ct ? p.ct.mark : 0;
+    const v = evaluateWrite(w, marks);
+    if (w.dst === 'meta') p.mark = v;
+    else p.ct!.mark = v;
+    return R_CONT;
+  };
+}
+
+/** NAT: a DNAT to a plain address (optionally :port) rewrites the destination; other kinds are recorded only. */
+function natStatement(s: Extract<Statement, { kind: 'nat' }>): CompiledExpr {
+  const target = s.type === 'dnat' && s.to ? parseNatTarget(s.to) : null;
+  const note = target ? null : `${s.type} recorded, addresses not rewritten`;
+  return (p) => {
+    if (target && p.ct && p.ctFresh) {
+      p.ct.dnat = target;
+      p.daddr = target.daddr;
+      if (target.dport !== null && p.hasPorts) p.dport = target.dport;
+    } else if (note) p.note = note;
+    p.verdictText = s.type;
+    return R_ACCEPT;
+  };
+}
+
+function parseNatTarget(to: string): { daddr: Addr; dport: number | null } | null {
+  const t = to.trim();
+  const plain = tryParseAddr(t);
+  if (plain) return { daddr: plain, dport: null };
+  const m = /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(t) ?? /^([0-9.]+):(\d+)$/.exec(t);
+  const a = m ? tryParseAddr(m[1]!) : null;
+  return a ? { daddr: a, dport: Number(m![2]) } : null;
+}
+
+export const isNatChain = (table: Table, chain: Chain): boolean =>
+  chain.base?.type === 'nat' || (table.origin === 'iptables' && table.name === 'nat');

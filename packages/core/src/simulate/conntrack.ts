@@ -1,0 +1,83 @@
+import type { Addr } from './address';
+
+/** One connection: the state that outlives a packet (ct mark, ct secmark, whether a reply was seen, NAT). */
+export interface CtEntry {
+  mark: number;
+  secmark: string | null;
+  seenReply: boolean;
+  /** Destination rewrite decided by the first packet's DNAT, applied to later packets of the flow. */
+  dnat: { readonly daddr: Addr; readonly dport: number | null } | null;
+  readonly originalKey: string;
+  replyKey: string;
+}
+
+export type CtDirection = 'original' | 'reply';
+
+/** What the conntrack hook attached to a packet. */
+export interface CtLookup {
+  readonly entry: CtEntry;
+  readonly direction: CtDirection;
+  /** True when the entry was created by this packet and is not confirmed yet (the first packet of a flow). */
+  readonly fresh: boolean;
+}
+
+export interface FlowTuple {
+  readonly proto: number;
+  readonly saddr: Addr;
+  readonly daddr: Addr;
+  readonly sport: number;
+  readonly dport: number;
+}
+
+const addrKey = (a: Addr): string => (a.family === 4 ? String(a.v) : `6:${a.v.toString(16)}`);
+
+export const tupleKey = (t: FlowTuple): string =>
+  `${t.proto} ${addrKey(t.saddr)} ${t.sport} ${addrKey(t.daddr)} ${t.dport}`;
+
+export const reverseKey = (t: FlowTuple): string =>
+  `${t.proto} ${addrKey(t.daddr)} ${t.dport} ${addrKey(t.saddr)} ${t.sport}`;
+
+/**
+ * The connection table shared by the packets of one simulation. Like the kernel, an entry becomes visible to
+ * later packets only when the packet that created it is confirmed (leaves postrouting or input accepted).
+ */
+export class Conntrack {
+  private readonly byKey = new Map<string, { entry: CtEntry; direction: CtDirection }>();
+
+  /** The conntrack hook (-200): find the flow or create an unconfirmed entry. */
+  lookup(t: FlowTuple): CtLookup {
+    const key = tupleKey(t);
+    const hit = this.byKey.get(key);
+    if (hit) {
+      if (hit.direction === 'reply') hit.entry.seenReply = true;
+      return { entry: hit.entry, direction: hit.direction, fresh: false };
+    }
+    const entry: CtEntry = {
+      mark: 0,
+      secmark: null,
+      seenReply: false,
+      dnat: null,
+      originalKey: key,
+      replyKey: reverseKey(t),
+    };
+    return { entry, direction: 'original', fresh: true };
+  }
+
+  /** Confirm a fresh entry once its first packet got through; the reply key reflects any DNAT. */
+  confirm(lookup: CtLookup, replyKey: string): void {
+    if (!lookup.fresh) return;
+    lookup.entry.replyKey = replyKey;
+    this.byKey.set(lookup.entry.originalKey, { entry: lookup.entry, direction: 'original' });
+    this.byKey.set(replyKey, { entry: lookup.entry, direction: 'reply' });
+  }
+
+  get size(): number {
+    return this.byKey.size / 2;
+  }
+}
+
+/** The ct state a packet is in: the kernel reports NEW until a reply was seen, even for later packets. */
+export function ctState(l: CtLookup): 'new' | 'established' {
+  if (l.direction === 'reply') return 'established';
+  return l.entry.seenReply ? 'established' : 'new';
+}

@@ -1,0 +1,187 @@
+import type { Family, Hook, Ruleset, Table } from '../ir/types';
+import type { TraceStep } from '../reports/types';
+import { isNatChain, TableCompiler } from './compile-rules';
+import {
+  type CompiledChain,
+  type PacketState,
+  R_ACCEPT,
+  R_BREAK,
+  R_CONT,
+  R_DROP,
+  R_GOTO,
+  R_JUMP,
+  R_NEXT,
+  R_RETURN,
+} from './state';
+
+/** A base chain registered at a hook, or the conntrack hook itself (priority -200). */
+export type HookEntry =
+  | {
+      readonly kind: 'chain';
+      readonly priority: number;
+      readonly table: Table;
+      readonly chain: CompiledChain;
+      readonly policy: 'accept' | 'drop';
+      /** Mark changes here re-route a locally generated packet (iptables mangle OUTPUT, nft `type route`). */
+      readonly reroute: boolean;
+      /** NAT chains see only the first packet of a connection. */
+      readonly nat: boolean;
+    }
+  | { readonly kind: 'conntrack'; readonly priority: number };
+
+export const CONNTRACK_PRIORITY = -200;
+const MAX_DEPTH = 64;
+const IP_HOOKS: readonly Hook[] = ['prerouting', 'input', 'forward', 'output', 'postrouting'];
+
+const appliesTo = (family: Family, ipv: 4 | 6): boolean =>
+  family === 'inet' || (family === 'ip' && ipv === 4) || (family === 'ip6' && ipv === 6);
+
+/** Every base chain of every table at each IP hook, sorted by priority (ties keep table order). */
+export type HookTable = Readonly<Record<4 | 6, Readonly<Partial<Record<Hook, readonly HookEntry[]>>>>>;
+
+export function buildHooks(ruleset: Ruleset): HookTable {
+  const out: Record<4 | 6, Partial<Record<Hook, HookEntry[]>>> = { 4: {}, 6: {} };
+  const compiled = ruleset.tables.map((t) => new TableCompiler(t));
+  for (const ipv of [4, 6] as const) {
+    for (const hook of IP_HOOKS) {
+      const list: HookEntry[] = [];
+      if (hook === 'prerouting' || hook === 'output')
+        list.push({ kind: 'conntrack', priority: CONNTRACK_PRIORITY });
+      for (const tc of compiled) {
+        const table = tc.table;
+        if (!appliesTo(table.family, ipv)) continue;
+        for (const chain of table.chains) {
+          const base = chain.base;
+          if (!base || base.hook !== hook) continue;
+          list.push({
+            kind: 'chain',
+            priority: base.priority,
+            table,
+            chain: tc.chains.get(chain.name)!,
+            policy: base.policy,
+            reroute:
+              hook === 'output' &&
+              (base.type === 'route' || (table.origin === 'iptables' && table.name === 'mangle')),
+            nat: isNatChain(table, chain),
+          });
+        }
+      }
+      // Stable sort: the kernel inserts a hook after those of equal priority already registered, and
+      // conntrack registers first.
+      list.sort((a, b) => a.priority - b.priority);
+      out[ipv][hook] = list;
+    }
+  }
+  return out;
+}
+
+/** Run one base chain with its jumps, gotos and returns; the trace gets one step per rule evaluated. */
+export function runBaseChain(
+  entry: Extract<HookEntry, { kind: 'chain' }>,
+  hook: Hook,
+  p: PacketState,
+  trace: TraceStep[] | null,
+): 'accept' | 'drop' {
+  const stackChains: CompiledChain[] = [];
+  const stackIndex: number[] = [];
+  let chain = entry.chain;
+  let i = 0;
+  for (;;) {
+    if (i >= chain.rules.length) {
+      if (stackChains.length === 0) return policy(entry, hook, p, trace);
+      chain = stackChains.pop()!;
+      i = stackIndex.pop()!;
+      continue;
+    }
+    const rule = chain.rules[i++]!;
+    const markBefore = p.mark;
+    const ctBefore = p.ct ? p.ct.mark : 0;
+    const secBefore = p.secmark;
+    const ctSecBefore = p.ct ? p.ct.secmark : null;
+    p.verdictText = null;
+    p.note = null;
+    let r = R_CONT;
+    for (let e = 0; e < rule.exprs.length; e++) {
+      r = rule.exprs[e]!(p);
+      if (r !== R_CONT) break;
+    }
+    if (trace) {
+      const step: TraceStep = {
+        kind: 'rule',
+        hook,
+        family: entry.table.family,
+        table: entry.table.name,
+        chain: chain.name,
+        priority: entry.priority,
+        rule: rule.text,
+        matched: r !== R_BREAK,
+        ...(p.verdictText && r !== R_BREAK ? { verdict: p.verdictText } : {}),
+        markBefore,
+        markAfter: p.mark,
+        ctmarkBefore: ctBefore,
+        ctmarkAfter: p.ct ? p.ct.mark : 0,
+        ...(p.note ? { note: p.note } : {}),
+      };
+      trace.push(step);
+      if (p.secmark !== secBefore) {
+        trace.push({ kind: 'secmark', space: 'meta', before: secBefore, after: p.secmark, rule: rule.text });
+      }
+      const ctSecAfter = p.ct ? p.ct.secmark : null;
+      if (ctSecAfter !== ctSecBefore) {
+        trace.push({ kind: 'secmark', space: 'ct', before: ctSecBefore, after: ctSecAfter, rule: rule.text });
+      }
+    }
+    switch (r) {
+      case R_ACCEPT:
+        return 'accept';
+      case R_DROP:
+        return 'drop';
+      case R_RETURN:
+        if (stackChains.length === 0) return policy(entry, hook, p, trace);
+        chain = stackChains.pop()!;
+        i = stackIndex.pop()!;
+        break;
+      case R_JUMP:
+        if (stackChains.length >= MAX_DEPTH) return loopDrop(p);
+        stackChains.push(chain);
+        stackIndex.push(i);
+        chain = p.target!;
+        i = 0;
+        break;
+      case R_GOTO:
+        chain = p.target!;
+        i = 0;
+        break;
+      case R_NEXT:
+      case R_BREAK:
+      case R_CONT:
+        break;
+    }
+  }
+}
+
+function loopDrop(p: PacketState): 'drop' {
+  p.notes.push(
+    `jumps nested deeper than ${MAX_DEPTH} chains: the kernel refuses such loops; counted as drop`,
+  );
+  return 'drop';
+}
+
+function policy(
+  entry: Extract<HookEntry, { kind: 'chain' }>,
+  hook: Hook,
+  p: PacketState,
+  trace: TraceStep[] | null,
+): 'accept' | 'drop' {
+  trace?.push({
+    kind: 'policy',
+    hook,
+    family: entry.table.family,
+    table: entry.table.name,
+    chain: entry.chain.name,
+    verdict: entry.policy,
+    mark: p.mark,
+    ctmark: p.ct ? p.ct.mark : 0,
+  });
+  return entry.policy;
+}

@@ -1,0 +1,262 @@
+import type { BoxConfig, Hook } from '../ir/types';
+import type { PacketResult, PacketSpec, SimulationReport, TraceStep } from '../reports/types';
+import { Conntrack, type CtLookup, ctState, reverseKey } from './conntrack';
+import { buildHooks, type HookTable, runBaseChain } from './hooks';
+import { type SimPacket, toSimPacket } from './packet';
+import { type RouteDecision, Router } from './routing';
+import type { PacketState } from './state';
+import { TcEgress } from './tc';
+
+export interface SimulateOptions {
+  /** Record the step-by-step trace (default true). `false` is the fast path: results only, `steps` empty. */
+  readonly trace?: boolean;
+}
+
+const BLOCKED = new Set(['blackhole', 'unreachable', 'prohibit', 'no-route']);
+
+/** A box compiled once (rules into closures, routes into tables), ready to run many packets. */
+export class Simulator {
+  private readonly hooks: HookTable;
+  private readonly router: Router;
+  private readonly tc: TcEgress;
+
+  constructor(box: BoxConfig) {
+    this.hooks = buildHooks(box.ruleset);
+    this.router = new Router(box.ipRules, box.routes);
+    this.tc = new TcEgress(box.tcFilters);
+  }
+
+  /** Run packets in order; they share one conntrack table, as packets of one flow do on a box. */
+  run(
+    packets: readonly unknown[],
+    options: SimulateOptions = {},
+    conntrack = new Conntrack(),
+  ): SimulationReport {
+    const out: PacketResult[] = [];
+    for (let i = 0; i < packets.length; i++) {
+      out.push(this.packet(toSimPacket(packets[i], `packets[${i}]`), conntrack, options.trace !== false));
+    }
+    return { packets: out };
+  }
+
+  packet(sp: SimPacket, conntrack: Conntrack, tracing: boolean): PacketResult {
+    const trace: TraceStep[] | null = tracing ? [] : null;
+    const p: PacketState = {
+      family: sp.family,
+      saddr: sp.saddr,
+      daddr: sp.daddr,
+      proto: sp.proto,
+      sport: sp.sport,
+      dport: sp.dport,
+      hasPorts: sp.hasPorts,
+      iif: sp.iif ?? '',
+      oif: '',
+      mark: sp.mark,
+      secmark: null,
+      ct: null,
+      ctDirection: 'original',
+      ctState: 'invalid',
+      ctFresh: false,
+      target: null,
+      verdictText: null,
+      note: null,
+      unknown: 0,
+      notes: [],
+    };
+    const run = new PacketRun(this, sp, p, conntrack, trace);
+    return sp.iif === null ? run.local() : run.incoming();
+  }
+
+  /** @internal */ get parts() {
+    return { hooks: this.hooks, router: this.router, tc: this.tc };
+  }
+}
+
+/** One packet's walk through the box. */
+class PacketRun {
+  private lookup: CtLookup | null = null;
+  private decision: RouteDecision | null = null;
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly sp: SimPacket,
+    private readonly p: PacketState,
+    private readonly conntrack: Conntrack,
+    private readonly trace: TraceStep[] | null,
+  ) {}
+
+  incoming(): PacketResult {
+    if (this.hook('prerouting', false) === 'drop') return this.finish('drop', null);
+    const d = this.route('input', false);
+    if (BLOCKED.has(d.result)) return this.finish('drop', null);
+    if (d.result === 'local') {
+      if (this.hook('input', false) === 'drop') return this.finish('drop', 'local');
+      this.confirm();
+      return this.finish('accept', 'local');
+    }
+    this.p.oif = d.oif ?? '';
+    if (this.hook('forward', false) === 'drop') return this.finish('drop', 'forward');
+    return this.leave('forward');
+  }
+
+  local(): PacketResult {
+    const d = this.route('output', true);
+    // A failed output lookup makes sendmsg fail: the packet never reaches the output hook.
+    if (BLOCKED.has(d.result)) return this.finish('drop', null);
+    this.p.oif = d.oif ?? '';
+    if (this.hook('output', true) === 'drop') return this.finish('drop', 'output');
+    return this.leave(this.decision?.result === 'local' ? 'local' : 'output');
+  }
+
+  private leave(destination: 'forward' | 'output' | 'local'): PacketResult {
+    if (this.hook('postrouting', false) === 'drop') return this.finish('drop', destination);
+    this.confirm();
+    return this.finish('accept', destination);
+  }
+
+  /** Run every entry registered at the hook; on output, a mark change in a route chain re-routes. */
+  private hook(hook: Hook, rerouting: boolean): 'accept' | 'drop' {
+    const p = this.p;
+    const entries = this.sim.parts.hooks[p.family][hook] ?? [];
+    for (const entry of entries) {
+      if (entry.kind === 'conntrack') {
+        this.conntrackHook();
+        continue;
+      }
+      if (entry.nat && !(p.ct && p.ctFresh)) continue;
+      const mark = p.mark;
+      const daddr = p.daddr;
+      if (runBaseChain(entry, hook, p, this.trace) === 'drop') return 'drop';
+      if (rerouting && entry.reroute && (p.mark !== mark || p.daddr !== daddr)) {
+        const d = this.route('reroute', true);
+        if (BLOCKED.has(d.result)) return 'drop';
+        p.oif = d.oif ?? '';
+      } else if (rerouting && entry.nat && p.daddr !== daddr) {
+        // nat OUTPUT re-routes when DNAT changed the destination.
+        const d = this.route('reroute', true);
+        if (BLOCKED.has(d.result)) return 'drop';
+        p.oif = d.oif ?? '';
+      }
+    }
+    return 'accept';
+  }
+
+  private conntrackHook(): void {
+    const p = this.p;
+    const l = this.conntrack.lookup({
+      proto: p.proto,
+      saddr: p.saddr,
+      daddr: p.daddr,
+      sport: p.sport,
+      dport: p.dport,
+    });
+    this.lookup = l;
+    p.ct = l.entry;
+    p.ctDirection = l.direction;
+    p.ctState = ctState(l);
+    p.ctFresh = l.fresh;
+    if (!l.fresh && l.direction === 'original' && l.entry.dnat) {
+      p.daddr = l.entry.dnat.daddr;
+      if (l.entry.dnat.dport !== null && p.hasPorts) p.dport = l.entry.dnat.dport;
+    }
+    this.trace?.push({
+      kind: 'conntrack',
+      state: l.fresh ? 'new (first packet of the flow)' : `${p.ctState} (existing flow)`,
+      direction: l.direction,
+      ctmark: l.entry.mark,
+    });
+  }
+
+  private confirm(): void {
+    const l = this.lookup;
+    if (!l) return;
+    const p = this.p;
+    this.conntrack.confirm(
+      l,
+      reverseKey({ proto: p.proto, saddr: p.saddr, daddr: p.daddr, sport: p.sport, dport: p.dport }),
+    );
+  }
+
+  private route(reason: 'input' | 'output' | 'reroute', local: boolean): RouteDecision {
+    const p = this.p;
+    const router = this.sim.parts.router;
+    let d: RouteDecision;
+    if (router.unknown) {
+      d = { result: local ? 'output' : 'forward', rule: null, table: null, route: null, oif: this.sp.oif };
+      p.notes.push('no routes given: routing not simulated, the packet is assumed to leave by its oif');
+    } else {
+      d = router.decide(
+        {
+          family: p.family,
+          saddr: p.saddr,
+          daddr: p.daddr,
+          mark: p.mark,
+          iif: local ? 'lo' : p.iif,
+          oif: local ? (this.sp.oif ?? '') : '',
+        },
+        local,
+      );
+    }
+    this.decision = d;
+    this.trace?.push({
+      kind: 'route',
+      reason,
+      mark: p.mark,
+      rule: d.rule,
+      table: d.table,
+      route: d.route,
+      oif: d.oif,
+      result: d.result,
+    });
+    return d;
+  }
+
+  private finish(
+    verdict: 'accept' | 'drop',
+    destination: 'local' | 'forward' | 'output' | null,
+  ): PacketResult {
+    const p = this.p;
+    let classid: string | null = null;
+    const tc = this.sim.parts.tc;
+    if (verdict === 'accept' && p.oif !== '' && tc.hasDevice(p.oif)) {
+      const t = tc.classify(p.oif, p.mark);
+      classid = t.classid;
+      this.trace?.push({ kind: 'tc', dev: p.oif, filter: t.filter, classid: t.classid, mark: p.mark });
+    }
+    const d = this.decision;
+    return {
+      verdict,
+      mark: p.mark,
+      ctmark: p.ct ? p.ct.mark : 0,
+      oif: verdict === 'accept' && p.oif !== '' ? p.oif : null,
+      table: d?.table ?? null,
+      destination,
+      classid,
+      secmark: p.secmark,
+      ctsecmark: p.ct ? p.ct.secmark : null,
+      steps: this.trace ?? [],
+      ...(p.unknown > 0 ? { unknownExprs: p.unknown } : {}),
+      ...(p.notes.length > 0 ? { notes: [...new Set(p.notes)] } : {}),
+    };
+  }
+}
+
+const cache = new WeakMap<BoxConfig, Simulator>();
+
+/**
+ * Simulate packets through a box: netfilter hooks (nft and iptables together, by priority), conntrack,
+ * policy routing, re-routing of locally generated packets, and tc egress. Packets share conntrack, in order.
+ * Throws InputError naming the packet key or rule that is wrong.
+ */
+export function simulate(
+  box: BoxConfig,
+  packets: readonly PacketSpec[] | readonly unknown[],
+  options?: SimulateOptions,
+): SimulationReport {
+  let sim = cache.get(box);
+  if (!sim) {
+    sim = new Simulator(box);
+    cache.set(box, sim);
+  }
+  return sim.run(packets, options);
+}
