@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { contiguousSpan, draftFromDocument, draftToDocument } from './draft';
+import { diffLines } from './text-diff';
+
+const edge = {
+  format: 'markwright/1',
+  name: 'edge',
+  layout: {
+    fields: [
+      {
+        name: 'uplink',
+        space: 'fwmark',
+        kind: 'enum',
+        offset: 24,
+        width: 2,
+        values: { isp1: 1, isp2: 2 },
+        persist: true,
+      },
+      { name: 'bulk', space: 'fwmark', kind: 'flag', offset: 26 },
+      { name: 'spread', space: 'connmark', kind: 'int', mask: 0x101, min: 1, max: 3 },
+    ],
+  },
+  policy: {
+    rules: [{ name: 'voip via isp2', match: { proto: 'udp', dport: 5555 }, set: { uplink: 'isp2' } }],
+    routes: [{ when: { uplink: 'isp2' }, table: 100, priority: 10002 }],
+    classes: [{ when: { bulk: 1 }, dev: 'wan0', classid: '1:30' }],
+  },
+};
+
+describe('draft documents', () => {
+  it('round-trips the documented example', () => {
+    expect(draftToDocument(draftFromDocument(edge))).toEqual(edge);
+  });
+  it('derives masks from offset and width', () => {
+    const d = draftFromDocument(edge);
+    expect(d.fields.map((f) => f.mask)).toEqual([0x0300_0000, 0x0400_0000, 0x101]);
+  });
+  it('finds contiguous spans only', () => {
+    expect(contiguousSpan(0x0300_0000)).toEqual({ offset: 24, width: 2 });
+    expect(contiguousSpan(0xffff_ffff)).toEqual({ offset: 0, width: 32 });
+    expect(contiguousSpan(0x101)).toBeNull();
+    expect(contiguousSpan(0)).toBeNull();
+  });
+});
+
+describe('line diff', () => {
+  it('marks added and removed lines around common ones', () => {
+    expect(diffLines('a\nb\nc', 'a\nc\nd')).toEqual([
+      { kind: 'same', text: 'a' },
+      { kind: 'remove', text: 'b' },
+      { kind: 'same', text: 'c' },
+      { kind: 'add', text: 'd' },
+    ]);
+  });
+});

@@ -1,0 +1,253 @@
+// The editable form of a document: text where the user types (so errors can be shown against the raw input),
+// numbers where the UI computes (masks). Converted to and from the `markwright/1` JSON the API carries.
+
+import type { FieldKind, FieldSpace } from '@markwright/core';
+import { maskOf, u32 } from '@markwright/core';
+import type { DocumentJson } from '../../api/types';
+
+export interface DraftValue {
+  name: string;
+  /** The number as typed (decimal or 0x-hex). */
+  value: string;
+}
+
+export interface DraftField {
+  /** Stable identity inside the editor (names change while typing). */
+  id: number;
+  name: string;
+  space: FieldSpace;
+  kind: FieldKind;
+  mask: number;
+  values: DraftValue[];
+  min: string;
+  max: string;
+  persist: boolean;
+  newOnly: boolean;
+  description: string;
+}
+
+/** Field values as typed: `field name -> value text` (enum name, number, 0/1 for flags). */
+export type DraftFieldValues = Record<string, string>;
+
+export interface DraftRule {
+  name: string;
+  hook: 'prerouting' | 'output' | 'forward' | 'postrouting';
+  proto: string;
+  iif: string;
+  oif: string;
+  saddr: string;
+  daddr: string;
+  sport: string;
+  dport: string;
+  matchFields: DraftFieldValues;
+  set: DraftFieldValues;
+}
+
+export interface DraftRoute {
+  when: DraftFieldValues;
+  table: string;
+  priority: string;
+}
+
+export interface DraftClass {
+  when: DraftFieldValues;
+  dev: string;
+  classid: string;
+}
+
+export interface DraftDocument {
+  name: string;
+  description: string;
+  fields: DraftField[];
+  rules: DraftRule[];
+  routes: DraftRoute[];
+  classes: DraftClass[];
+}
+
+export function emptyDraft(name: string): DraftDocument {
+  return { name, description: '', fields: [], rules: [], routes: [], classes: [] };
+}
+
+let nextId = 1;
+export const newFieldId = (): number => nextId++;
+
+export function newField(space: FieldSpace, mask: number, name: string): DraftField {
+  const kind: FieldKind = mask && (mask & (mask - 1)) === 0 ? 'flag' : 'int';
+  return {
+    id: newFieldId(),
+    name,
+    space,
+    kind,
+    mask: u32(mask),
+    values: [],
+    min: '',
+    max: '',
+    persist: false,
+    newOnly: false,
+    description: '',
+  };
+}
+
+/** Lowest set bit and run length when the mask is one contiguous run of ones, else null. */
+export function contiguousSpan(mask: number): { offset: number; width: number } | null {
+  const m = u32(mask);
+  if (m === 0) return null;
+  let offset = 0;
+  while (((m >>> offset) & 1) === 0) offset++;
+  let width = 0;
+  while (offset + width < 32 && ((m >>> (offset + width)) & 1) === 1) width++;
+  return maskOf(offset, width) === m ? { offset, width } : null;
+}
+
+const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
+const obj = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const textValues = (v: unknown): DraftFieldValues =>
+  Object.fromEntries(Object.entries(obj(v)).map(([k, x]) => [k, str(x)]));
+
+function fieldFromJson(raw: unknown): DraftField {
+  const f = obj(raw);
+  const offset = typeof f.offset === 'number' ? f.offset : undefined;
+  const kind = (f.kind === 'enum' || f.kind === 'int' ? f.kind : 'flag') as FieldKind;
+  const width = typeof f.width === 'number' ? f.width : kind === 'flag' ? 1 : undefined;
+  const mask =
+    typeof f.mask === 'number'
+      ? f.mask
+      : typeof f.mask === 'string'
+        ? Number(f.mask)
+        : offset !== undefined && width !== undefined
+          ? maskOf(offset, width)
+          : 0;
+  return {
+    id: newFieldId(),
+    name: str(f.name),
+    space: f.space === 'connmark' ? 'connmark' : 'fwmark',
+    kind,
+    mask: u32(Number.isFinite(mask) ? mask : 0),
+    values: Object.entries(obj(f.values)).map(([name, value]) => ({ name, value: str(value) })),
+    min: str(f.min),
+    max: str(f.max),
+    persist: f.persist === true,
+    newOnly: f.newOnly === true,
+    description: str(f.description),
+  };
+}
+
+function ruleFromJson(raw: unknown): DraftRule {
+  const r = obj(raw);
+  const m = obj(r.match);
+  const hook = r.hook;
+  return {
+    name: str(r.name),
+    hook: hook === 'output' || hook === 'forward' || hook === 'postrouting' ? hook : 'prerouting',
+    proto: str(m.proto),
+    iif: str(m.iif),
+    oif: str(m.oif),
+    saddr: str(m.saddr),
+    daddr: str(m.daddr),
+    sport: Array.isArray(m.sport) ? m.sport.join(',') : str(m.sport),
+    dport: Array.isArray(m.dport) ? m.dport.join(',') : str(m.dport),
+    matchFields: textValues(m.fields),
+    set: textValues(r.set),
+  };
+}
+
+export function draftFromDocument(doc: DocumentJson): DraftDocument {
+  const layout = obj(doc.layout);
+  const policy = obj(doc.policy);
+  return {
+    name: str(doc.name),
+    description: str(doc.description),
+    fields: arr(layout.fields).map(fieldFromJson),
+    rules: arr(policy.rules).map(ruleFromJson),
+    routes: arr(policy.routes).map((x) => {
+      const r = obj(x);
+      return { when: textValues(r.when), table: str(r.table), priority: str(r.priority) };
+    }),
+    classes: arr(policy.classes).map((x) => {
+      const c = obj(x);
+      return { when: textValues(c.when), dev: str(c.dev), classid: str(c.classid) };
+    }),
+  };
+}
+
+const INTEGER = /^(0|[1-9][0-9]*|0[xX][0-9a-fA-F]+)$/;
+
+/** A typed value becomes a number when it is one, else stays a name (enum value). */
+export function valueFromText(text: string): string | number {
+  const t = text.trim();
+  return INTEGER.test(t) ? Number(t) : t;
+}
+
+function valuesToJson(values: DraftFieldValues): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(values)) if (v.trim() !== '') out[k] = valueFromText(v);
+  return out;
+}
+
+function portToJson(text: string): number | string | (number | string)[] | undefined {
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  const one = (p: string): number | string => (/^[0-9]+$/.test(p) ? Number(p) : p);
+  if (parts.length === 0) return undefined;
+  return parts.length === 1 ? one(parts[0]!) : parts.map(one);
+}
+
+export function fieldToJson(f: DraftField): Record<string, unknown> {
+  const span = contiguousSpan(f.mask);
+  const out: Record<string, unknown> = { name: f.name, space: f.space, kind: f.kind };
+  if (span) {
+    out.offset = span.offset;
+    // A one-bit flag is written as the documented example does: offset alone.
+    if (!(f.kind === 'flag' && span.width === 1)) out.width = span.width;
+  } else {
+    out.mask = f.mask;
+  }
+  if (f.kind === 'enum') {
+    out.values = Object.fromEntries(f.values.map((v) => [v.name, valueFromText(v.value)]));
+  }
+  if (f.kind === 'int' && f.min.trim() !== '') out.min = valueFromText(f.min);
+  if (f.kind === 'int' && f.max.trim() !== '') out.max = valueFromText(f.max);
+  if (f.persist) out.persist = true;
+  if (f.newOnly) out.newOnly = true;
+  if (f.description.trim() !== '') out.description = f.description;
+  return out;
+}
+
+export function draftToDocument(d: DraftDocument): DocumentJson {
+  const rules = d.rules.map((r) => {
+    const match: Record<string, unknown> = {};
+    const proto = r.proto.trim();
+    if (proto !== '') match.proto = /^[0-9]+$/.test(proto) ? Number(proto) : proto;
+    for (const key of ['iif', 'oif', 'saddr', 'daddr'] as const)
+      if (r[key].trim()) match[key] = r[key].trim();
+    const sport = portToJson(r.sport);
+    const dport = portToJson(r.dport);
+    if (sport !== undefined) match.sport = sport;
+    if (dport !== undefined) match.dport = dport;
+    const fields = valuesToJson(r.matchFields);
+    if (Object.keys(fields).length > 0) match.fields = fields;
+    const rule: Record<string, unknown> = { name: r.name, match, set: valuesToJson(r.set) };
+    if (r.hook !== 'prerouting') rule.hook = r.hook;
+    return rule;
+  });
+  const doc: Record<string, unknown> = {
+    format: 'markwright/1',
+    name: d.name,
+    layout: { fields: d.fields.map(fieldToJson) },
+    policy: {
+      rules,
+      routes: d.routes.map((r) => ({
+        when: valuesToJson(r.when),
+        table: valueFromText(r.table),
+        priority: valueFromText(r.priority),
+      })),
+      classes: d.classes.map((c) => ({ when: valuesToJson(c.when), dev: c.dev, classid: c.classid })),
+    },
+  };
+  if (d.description.trim() !== '') doc.description = d.description;
+  return doc;
+}

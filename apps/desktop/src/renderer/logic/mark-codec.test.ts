@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { newField } from './draft';
+import {
+  decodeMark,
+  depositBits,
+  encodeValues,
+  extractBits,
+  fieldNumber,
+  parseMarkText,
+  ruleTexts,
+} from './mark-codec';
+
+function uplink() {
+  const f = newField('fwmark', 0x0300_0000, 'uplink');
+  f.kind = 'enum';
+  f.values = [
+    { name: 'isp1', value: '1' },
+    { name: 'isp2', value: '2' },
+  ];
+  return f;
+}
+const bulk = () => newField('fwmark', 0x0400_0000, 'bulk');
+
+describe('bit spreading', () => {
+  it('fills a contiguous mask from its low bit', () => {
+    expect(depositBits(2, 0x0300_0000)).toBe(0x0200_0000);
+    expect(extractBits(0x0200_0000, 0x0300_0000)).toBe(2);
+  });
+  it('spreads over a non-contiguous mask lowest bit first', () => {
+    expect(depositBits(0b11, 0x0101)).toBe(0x0101);
+    expect(depositBits(0b10, 0x0101)).toBe(0x0100);
+    expect(extractBits(0xffff_ffff, 0x8000_0001)).toBe(3);
+  });
+});
+
+describe('mark text', () => {
+  it('reads decimal and hex', () => {
+    expect(parseMarkText('0x2000000')).toEqual({ ok: true, value: 0x0200_0000 });
+    expect(parseMarkText(' 4096 ')).toEqual({ ok: true, value: 4096 });
+  });
+  it('says what is wrong with the text', () => {
+    expect(parseMarkText('0xzz')).toEqual({
+      ok: false,
+      error: 'mark: is not a number (expected decimal or 0x-hex) (got "0xzz")',
+    });
+    expect(parseMarkText('0x100000000')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('larger'),
+    });
+    expect(parseMarkText('-1')).toMatchObject({ ok: false, error: expect.stringContaining('negative') });
+    expect(parseMarkText('010')).toMatchObject({ ok: false, error: expect.stringContaining('octal') });
+  });
+});
+
+describe('decode', () => {
+  it('reads each field and names enum values', () => {
+    const d = decodeMark([uplink(), bulk()], 0x0600_0010);
+    expect(d.fields).toEqual([
+      { name: 'uplink', raw: 2, label: 'isp2' },
+      { name: 'bulk', raw: 1, label: null },
+    ]);
+    expect(d.unowned).toBe(0x10);
+  });
+});
+
+describe('encode', () => {
+  it('combines picked values into one v/m', () => {
+    expect(encodeValues([uplink(), bulk()], { uplink: 'isp2', bulk: '1' })).toEqual({
+      ok: true,
+      value: 0x0600_0000,
+      mask: 0x0700_0000,
+    });
+    expect(encodeValues([uplink(), bulk()], { uplink: '', bulk: '1' })).toEqual({
+      ok: true,
+      value: 0x0400_0000,
+      mask: 0x0400_0000,
+    });
+  });
+  it('refuses values that do not fit, per field', () => {
+    expect(encodeValues([uplink(), bulk()], { uplink: '4', bulk: 'x' })).toEqual({
+      ok: false,
+      errors: { uplink: '4 is too large for uplink (2 bits: at most 3)', bulk: '"x" is not a number' },
+    });
+    expect(fieldNumber(uplink(), 'isp9')).toBe('"isp9" is neither a value name of uplink nor a number');
+  });
+});
+
+describe('rule text', () => {
+  it('prints a packet-mark match and write as iptables-save, nft list and ip rule write them', () => {
+    expect(ruleTexts('fwmark', 0x0200_0000, 0x0300_0000)).toEqual({
+      iptablesMatch: '-m mark --mark 0x2000000/0x3000000',
+      iptablesSet: '-j MARK --set-xmark 0x2000000/0x3000000',
+      nftMatch: 'meta mark & 0x03000000 == 0x02000000',
+      nftSet: 'meta mark set meta mark & 0xfcffffff | 0x02000000',
+      ipRule: 'ip rule add fwmark 0x2000000/0x3000000 lookup TABLE',
+    });
+  });
+  it('uses connmark forms and no ip rule for the conntrack mark; full masks print bare', () => {
+    const t = ruleTexts('connmark', 5, 0xffff_ffff);
+    expect(t.iptablesMatch).toBe('-m connmark --mark 0x5');
+    expect(t.nftMatch).toBe('ct mark 0x00000005');
+    expect(t.nftSet).toBe('ct mark set 0x00000005');
+    expect(t.ipRule).toBeNull();
+  });
+});

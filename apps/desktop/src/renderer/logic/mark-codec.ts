@@ -1,0 +1,149 @@
+// The encode/decode bench: field values spread over a field's mask LSB-first (so non-contiguous masks work as
+// in mwan3), a typed mark decoded into field values, and the v/m a set of values makes, printed as the match
+// and set text of iptables, nft and ip rule.
+
+import { hex, hex8, InputError, parseU32, U32_MAX, u32 } from '@markwright/core';
+import type { DraftField } from './draft';
+
+/** Places the low bits of `value` into the set bits of `mask`, lowest first. */
+export function depositBits(value: number, mask: number): number {
+  let out = 0;
+  let v = value;
+  for (let bit = 0; bit < 32; bit++) {
+    if ((mask >>> bit) & 1) {
+      if (v & 1) out |= 1 << bit;
+      v = Math.floor(v / 2);
+    }
+  }
+  return u32(out);
+}
+
+/** Gathers the bits of `mark` under `mask` into a small number (inverse of depositBits). */
+export function extractBits(mark: number, mask: number): number {
+  let out = 0;
+  let weight = 1;
+  for (let bit = 0; bit < 32; bit++) {
+    if ((mask >>> bit) & 1) {
+      if ((mark >>> bit) & 1) out += weight;
+      weight *= 2;
+    }
+  }
+  return out;
+}
+
+export type ParseResult = { ok: true; value: number } | { ok: false; error: string };
+
+/** A mark as typed in the bench: decimal or 0x-hex u32; the error says what is wrong with the text. */
+export function parseMarkText(text: string, field = 'mark'): ParseResult {
+  try {
+    return { ok: true, value: parseU32(text, field) };
+  } catch (e) {
+    if (e instanceof InputError) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+export interface DecodedField {
+  readonly name: string;
+  readonly raw: number;
+  /** The enum value name for the raw number, when there is one. */
+  readonly label: string | null;
+}
+
+export interface Decoded {
+  readonly fields: readonly DecodedField[];
+  /** Set bits no field of this mark owns. */
+  readonly unowned: number;
+}
+
+export function decodeMark(fields: readonly DraftField[], mark: number): Decoded {
+  let owned = 0;
+  const out: DecodedField[] = fields.map((f) => {
+    owned |= f.mask;
+    const raw = extractBits(mark, f.mask);
+    const label = f.kind === 'enum' ? (f.values.find((v) => numberOf(v.value) === raw)?.name ?? null) : null;
+    return { name: f.name, raw, label };
+  });
+  return { fields: out, unowned: u32(mark & ~owned) };
+}
+
+export type EncodeResult =
+  | { ok: true; value: number; mask: number }
+  | { ok: false; errors: Readonly<Record<string, string>> };
+
+/** Values picked per field name (blank = not part of the selection) to one v/m. */
+export function encodeValues(
+  fields: readonly DraftField[],
+  picked: Readonly<Record<string, string>>,
+): EncodeResult {
+  let value = 0;
+  let mask = 0;
+  const errors: Record<string, string> = {};
+  for (const f of fields) {
+    const text = (picked[f.name] ?? '').trim();
+    if (text === '') continue;
+    const n = fieldNumber(f, text);
+    if (typeof n === 'string') {
+      errors[f.name] = n;
+      continue;
+    }
+    value |= depositBits(n, f.mask);
+    mask |= f.mask;
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, value: u32(value), mask: u32(mask) };
+}
+
+/** The number a typed value stands for in a field, or an error message. */
+export function fieldNumber(f: DraftField, text: string): number | string {
+  const named = f.values.find((v) => v.name === text);
+  const n = named ? numberOf(named.value) : numberOf(text);
+  if (n === null) {
+    return f.kind === 'enum'
+      ? `"${text}" is neither a value name of ${f.name} nor a number`
+      : `"${text}" is not a number`;
+  }
+  const bits = popcount(f.mask);
+  const max = bits >= 32 ? U32_MAX : 2 ** bits - 1;
+  if (n > max) return `${n} is too large for ${f.name} (${bits} bit${bits === 1 ? '' : 's'}: at most ${max})`;
+  return n;
+}
+
+export interface RuleTexts {
+  readonly iptablesMatch: string;
+  readonly iptablesSet: string;
+  readonly nftMatch: string;
+  readonly nftSet: string;
+  /** ip rule only selects on the packet mark. */
+  readonly ipRule: string | null;
+}
+
+/** How each tool writes a match on, and a write of, `value/mask` in the packet mark or the conntrack mark. */
+export function ruleTexts(space: 'fwmark' | 'connmark', value: number, mask: number): RuleTexts {
+  const full = mask === U32_MAX;
+  const vm = full ? hex(value) : `${hex(value)}/${hex(mask)}`;
+  const key = space === 'fwmark' ? 'meta mark' : 'ct mark';
+  const nftMatch = full ? `${key} ${hex8(value)}` : `${key} & ${hex8(mask)} == ${hex8(value)}`;
+  const nftSet = full
+    ? `${key} set ${hex8(value)}`
+    : `${key} set ${key} & ${hex8(u32(~mask))} | ${hex8(value)}`;
+  return {
+    iptablesMatch: space === 'fwmark' ? `-m mark --mark ${vm}` : `-m connmark --mark ${vm}`,
+    iptablesSet: `-j ${space === 'fwmark' ? 'MARK' : 'CONNMARK'} --set-xmark ${hex(value)}/${hex(mask)}`,
+    nftMatch,
+    nftSet,
+    ipRule: space === 'fwmark' ? `ip rule add fwmark ${vm} lookup TABLE` : null,
+  };
+}
+
+const NUMBER = /^(0|[1-9][0-9]*|0[xX][0-9a-fA-F]+)$/;
+function numberOf(text: string): number | null {
+  const t = text.trim();
+  return NUMBER.test(t) ? Number(t) : null;
+}
+
+function popcount(n: number): number {
+  let c = 0;
+  for (let bit = 0; bit < 32; bit++) c += (n >>> bit) & 1;
+  return c;
+}
