@@ -3,3 +3,4 @@ export * from './document/index';
 export * from './ir/index';
 export * from './layout/index';
 export * from './reports/index';
+export * from './reservations/index';

@@ -69,3 +69,43 @@ export function maskOf(offset: number, width: number): number {
   if (width >= 32) return U32_MAX;
   return u32(((2 ** width - 1) * 2 ** offset) >>> 0);
 }
+
+/**
+ * Spread `value`'s low bits over the set bits of `mask`, LSB first (a software PDEP). This is how a value lives in a
+ * non-contiguous field, as mwan3 packs interface ids into its mask.
+ */
+export function spreadBits(value: number, mask: number): number {
+  let out = 0;
+  let v = u32(value);
+  for (let i = 0; i < 32 && v !== 0; i++) {
+    if ((mask >>> i) & 1) {
+      if (v & 1) out |= 1 << i;
+      v >>>= 1;
+    }
+  }
+  return u32(out);
+}
+
+/** The inverse of spreadBits: collect the bits of `mark` under `mask` into a small number, LSB first (PEXT). */
+export function gatherBits(mark: number, mask: number): number {
+  let out = 0;
+  let j = 0;
+  for (let i = 0; i < 32; i++) {
+    if ((mask >>> i) & 1) {
+      if ((mark >>> i) & 1) out += 2 ** j;
+      j++;
+    }
+  }
+  return out;
+}
+
+/** True when mask's set bits form one run (0 is not contiguous). */
+export function isContiguous(mask: number): boolean {
+  const m = u32(mask);
+  if (m === 0) return false;
+  const low = u32(m & -m);
+  return u32(m + low) === 0 || (u32(m + low) & m) === 0;
+}
+
+/** Index of the lowest set bit, or -1 for 0. */
+export const lowestBit = (n: number): number => (u32(n) === 0 ? -1 : 31 - Math.clz32(u32(n) & -u32(n)));

@@ -1,1 +1,4 @@
-export {};
+export * from './conflicts';
+export * from './consumers';
+export * from './explain';
+export * from './types';

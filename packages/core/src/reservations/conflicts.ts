@@ -1,0 +1,140 @@
+import type { RuleBitUsage } from '../analyze/types';
+import { InputError } from '../bits/errors';
+import { hex, u32 } from '../bits/u32';
+import type { Field, Layout } from '../layout/types';
+import type { Conflict } from '../reports/types';
+import { KNOWN_CONSUMERS } from './consumers';
+import type { KnownConsumer } from './types';
+
+export interface KnownConflictOptions {
+  /** Fields the policy routes on (ip rule fwmark). Default: every fwmark field, since any of them may be. */
+  readonly routedFields?: readonly string[];
+  /** Consumer ids to check against. Default: all of KNOWN_CONSUMERS. */
+  readonly consumers?: readonly string[];
+}
+
+function selectConsumers(ids: readonly string[] | undefined): readonly KnownConsumer[] {
+  if (!ids) return KNOWN_CONSUMERS;
+  return ids.map((id) => {
+    const found = KNOWN_CONSUMERS.find((c) => c.id === id);
+    if (!found) throw new InputError('consumers', id, 'is not a known consumer id');
+    return found;
+  });
+}
+
+function consumerConflicts(field: Field, consumer: KnownConsumer, routed: boolean): Conflict[] {
+  const out: Conflict[] = [];
+  const ref = `source: ${consumer.source}`;
+  if (consumer.overwritesWholeMark.includes(field.space)) {
+    out.push({
+      field: field.name,
+      consumer: consumer.id,
+      bits: hex(field.mask),
+      source: 'known',
+      severity: 'whole-mark-overwrite',
+      detail: `${consumer.name} overwrites the whole ${field.space}: ${consumer.wholeMarkNote ?? 'a non-bitwise write'}; ${ref}`,
+    });
+  } else {
+    for (const use of consumer.bits) {
+      const shared = u32(use.mask & field.mask);
+      if (use.space !== field.space || shared === 0) continue;
+      out.push({
+        field: field.name,
+        consumer: consumer.id,
+        bits: hex(shared),
+        source: 'known',
+        severity: 'shares-bits',
+        detail: `${consumer.name} ${use.access} ${field.space} bits ${hex(use.mask)} (${use.meaning}); ${ref}`,
+      });
+    }
+  }
+  if (routed && consumer.setsSrcValidMark) {
+    out.push({
+      field: field.name,
+      consumer: consumer.id,
+      bits: hex(field.mask),
+      source: 'known',
+      severity: 'sysctl-side-effect',
+      detail:
+        `${consumer.name} sets net.ipv4.conf.all.src_valid_mark=1, so reverse-path checks look up routes with the ` +
+        `fwmark and fwmark ip rules on "${field.name}" apply to them too; ${ref}`,
+    });
+  }
+  return out;
+}
+
+/** Where the layout meets known consumers: shared bits, whole-mark overwriters, src_valid_mark side effects. */
+export function knownConflicts(layout: Layout, options: KnownConflictOptions = {}): Conflict[] {
+  const consumers = selectConsumers(options.consumers);
+  const routed = new Set(
+    options.routedFields ?? layout.fields.filter((f) => f.space === 'fwmark').map((f) => f.name),
+  );
+  const out: Conflict[] = [];
+  for (const field of layout.fields) {
+    const isRouted = field.space === 'fwmark' && routed.has(field.name);
+    for (const consumer of consumers) out.push(...consumerConflicts(field, consumer, isRouted));
+  }
+  return out;
+}
+
+/** Our own table on a live box: its rules are the layout itself, not a conflict with it. */
+const OWN_TABLE = /^(inet|ip|ip6) markwright\b/;
+const RULE_TEXT_MAX = 160;
+
+function describeRule(usage: RuleBitUsage): string {
+  const rule =
+    usage.rule.length > RULE_TEXT_MAX ? `${usage.rule.slice(0, RULE_TEXT_MAX - 3)}...` : usage.rule;
+  return `${usage.where}: ${rule}`;
+}
+
+/**
+ * Where the layout meets rules already on the host (from bitUsage of a parsed ruleset): rules that write or
+ * match the layout's bits, and rules that replace a whole mark. Rules in Markwright's own table are skipped.
+ */
+export function hostConflicts(layout: Layout, usages: readonly RuleBitUsage[]): Conflict[] {
+  const out: Conflict[] = [];
+  for (const usage of usages) {
+    if (OWN_TABLE.test(usage.where)) continue;
+    const consumer = describeRule(usage);
+    const uncertain = usage.uncertain
+      ? ' (the rule has parts that are not modelled: bits are a lower bound)'
+      : '';
+    for (const field of layout.fields) {
+      const key = field.space === 'fwmark' ? 'fwmark' : 'ctmark';
+      if (usage.wholeMarkWrite[key]) {
+        out.push({
+          field: field.name,
+          consumer,
+          bits: hex(field.mask),
+          source: 'host',
+          severity: 'whole-mark-overwrite',
+          detail: `the rule replaces the whole ${field.space}${uncertain}`,
+        });
+        continue;
+      }
+      const written = u32(usage.writes[key] & field.mask);
+      const read = u32(usage.reads[key] & field.mask & ~written);
+      if (written !== 0) {
+        out.push({
+          field: field.name,
+          consumer,
+          bits: hex(written),
+          source: 'host',
+          severity: 'shares-bits',
+          detail: `the rule writes ${field.space} bits ${hex(written)} of "${field.name}"${uncertain}`,
+        });
+      }
+      if (read !== 0) {
+        out.push({
+          field: field.name,
+          consumer,
+          bits: hex(read),
+          source: 'host',
+          severity: 'shares-bits',
+          detail: `the rule matches on ${field.space} bits ${hex(read)} of "${field.name}"${uncertain}`,
+        });
+      }
+    }
+  }
+  return out;
+}
