@@ -4,7 +4,7 @@
 
 import { apiFromSender } from './envelope';
 import { createHttpApi } from './http-client';
-import type { ApiMethod } from './schema';
+import type { ApiMethod } from './methods';
 import { ApiError, type MarkwrightApi } from './types';
 
 /** What the preload puts on `window.markwright`: every method returns the transport envelope. */

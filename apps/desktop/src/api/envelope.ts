@@ -1,8 +1,7 @@
 // What travels over either transport: a result or a typed error, never a thrown exception (exceptions lose their
 // kind and field crossing Electron's IPC and contextBridge, and HTTP has no exceptions at all).
 
-import type { ApiMethod } from './schema';
-import { API_METHODS } from './schema';
+import { API_METHODS, type ApiMethod } from './methods';
 import { ApiError, type ApiErrorKind, type ApiErrorShape, type MarkwrightApi } from './types';
 
 export type ApiEnvelope =

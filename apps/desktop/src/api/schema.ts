@@ -89,19 +89,10 @@ export const methodSchemas = {
   }),
   status: onTarget,
   history: onTarget,
-  audit: z.strictObject({ limit: z.number().int().min(1).max(10_000).optional() }),
+  audit: z
+    .strictObject({ limit: z.number().int().min(1).max(10_000).optional() })
+    .nullish()
+    .transform((v) => v ?? {}),
 } satisfies Record<keyof MarkwrightApi, z.ZodType>;
 
-export type ApiMethod = keyof MarkwrightApi;
-
-/** Every method name, in a fixed order (the preload, the IPC channels and the HTTP routes are built from it). */
-export const API_METHODS = Object.keys(methodSchemas) as ApiMethod[];
-
-export function isApiMethod(name: string): name is ApiMethod {
-  return Object.hasOwn(methodSchemas, name);
-}
-
-/** The IPC channel that carries one method. */
-export function ipcChannel(method: ApiMethod): string {
-  return `markwright:${method}`;
-}
+export { API_METHODS, type ApiMethod, ipcChannel, isApiMethod } from './methods';

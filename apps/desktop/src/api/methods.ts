@@ -1,0 +1,42 @@
+// The method names of MarkwrightApi, without any validation code, so the sandboxed preload stays tiny.
+
+import type { MarkwrightApi } from './types';
+
+export type ApiMethod = keyof MarkwrightApi;
+
+const METHODS: Record<ApiMethod, true> = {
+  listLayouts: true,
+  getLayout: true,
+  createLayout: true,
+  saveLayout: true,
+  renameLayout: true,
+  duplicateLayout: true,
+  deleteLayout: true,
+  listVersions: true,
+  getVersion: true,
+  importDocument: true,
+  exportDocument: true,
+  checkDocument: true,
+  simulate: true,
+  listTargets: true,
+  probe: true,
+  plan: true,
+  apply: true,
+  confirm: true,
+  rollback: true,
+  status: true,
+  history: true,
+  audit: true,
+};
+
+/** Every method name, in a fixed order (the preload, the IPC channels and the HTTP routes are built from it). */
+export const API_METHODS = Object.keys(METHODS) as ApiMethod[];
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.hasOwn(METHODS, name);
+}
+
+/** The IPC channel that carries one method. */
+export function ipcChannel(method: ApiMethod): string {
+  return `markwright:${method}`;
+}

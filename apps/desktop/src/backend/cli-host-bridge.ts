@@ -1,0 +1,164 @@
+// HostBridge over the `markwright` CLI: argv arrays only, `--json` output, exit codes mapped to ApiError kinds.
+
+import { execFile } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { ApplyResult, DeploymentRecord, DeployStatus, PlanReport, ProbeReport } from '@markwright/host';
+import * as host from '@markwright/host';
+import { ApiError } from '../api/types';
+import type { HostBridge } from './host-bridge';
+
+export interface CliHostBridgeOptions {
+  /** Path of the bundled CLI (`apps/cli/dist/markwright.mjs`). */
+  readonly cliPath: string;
+  /** The Node binary that runs it (absolute: pkexec needs one); defaults to this process's when it is Node. */
+  readonly nodePath?: string;
+  /** Passed as `--state-dir` to every deploy verb (tests and e2e point it at a temp folder). */
+  readonly stateDir?: string;
+  /** Prefix for privileged runs; default `['pkexec']` when not root, none when root. */
+  readonly elevate?: readonly string[];
+  /** Where network namespace names are listed (`ip netns` keeps them there). */
+  readonly netnsDir?: string;
+  readonly timeoutMs?: number;
+}
+
+function findOnPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {}
+  }
+  return undefined;
+}
+
+function defaultNode(): string {
+  if (!process.versions.electron) return process.execPath;
+  const node = findOnPath('node');
+  if (!node)
+    throw new ApiError('environment', 'deploying needs Node.js (`node` on PATH) to run the markwright CLI');
+  return node;
+}
+
+/** The message a failed CLI run printed, without its `markwright: ` prefix. */
+function cliMessage(stderr: string, fallback: string): string {
+  const text = stderr.trim().replace(/^markwright: /, '');
+  return text.length > 0 ? text.slice(0, 2000) : fallback;
+}
+
+export class CliHostBridge implements HostBridge {
+  private readonly elevate: readonly string[];
+
+  constructor(private readonly options: CliHostBridgeOptions) {
+    this.elevate = options.elevate ?? (process.getuid?.() === 0 ? [] : ['pkexec']);
+  }
+
+  /** argv for one CLI run; exposed for tests. */
+  argv(verb: string, args: readonly string[]): string[] {
+    const stateDir = this.options.stateDir ? ['--state-dir', this.options.stateDir] : [];
+    return [
+      ...this.elevate,
+      this.options.nodePath ?? defaultNode(),
+      this.options.cliPath,
+      verb,
+      ...args,
+      ...stateDir,
+      '--json',
+    ];
+  }
+
+  private run<T>(verb: string, args: readonly string[]): Promise<T> {
+    const [file, ...rest] = this.argv(verb, args);
+    return new Promise((resolve, reject) => {
+      execFile(
+        file!,
+        rest,
+        { timeout: this.options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+        (error, stdout, stderr) => {
+          if (!error) {
+            try {
+              resolve(JSON.parse(stdout) as T);
+            } catch {
+              reject(new ApiError('internal', `markwright ${verb} printed no JSON: ${stdout.slice(0, 200)}`));
+            }
+            return;
+          }
+          const code = typeof error.code === 'number' ? error.code : null;
+          if (code === 1)
+            reject(new ApiError('invalid-input', cliMessage(stderr, `markwright ${verb} refused the input`)));
+          else if (code === 126 || code === 127) {
+            reject(
+              new ApiError(
+                'environment',
+                `authorisation for markwright ${verb} was refused or is unavailable (pkexec ${code})`,
+              ),
+            );
+          } else {
+            reject(
+              new ApiError('environment', cliMessage(stderr, `markwright ${verb} failed: ${error.message}`)),
+            );
+          }
+        },
+      );
+    });
+  }
+
+  /** Runs a verb that takes the document as a file (the CLI contract), removing the file afterwards. */
+  private async withDocument<T>(verb: string, documentText: string, args: readonly string[]): Promise<T> {
+    const dir = mkdtempSync(join(tmpdir(), 'markwright-doc-'));
+    const file = join(dir, 'document.json');
+    try {
+      writeFileSync(file, documentText, { mode: 0o644 });
+      return await this.run<T>(verb, [file, ...args]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  async listTargets(): Promise<string[]> {
+    let names: string[] = [];
+    try {
+      names = readdirSync(this.options.netnsDir ?? '/run/netns').sort();
+    } catch {}
+    return [
+      'local',
+      ...names.filter((n) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(n)).map((n) => `netns:${n}`),
+    ];
+  }
+
+  async probe(target: string): Promise<ProbeReport> {
+    const probe = (host as Record<string, unknown>).probe;
+    if (typeof probe !== 'function') {
+      throw new ApiError('environment', 'probing is not available in this build of Markwright');
+    }
+    return (await probe(target)) as ProbeReport;
+  }
+
+  plan(target: string, documentText: string): Promise<PlanReport> {
+    return this.withDocument('plan', documentText, ['--target', target]);
+  }
+
+  apply(target: string, documentText: string, confirmTimeout?: number): Promise<ApplyResult> {
+    const timeout = confirmTimeout === undefined ? [] : ['--confirm-timeout', String(confirmTimeout)];
+    return this.withDocument('apply', documentText, ['--target', target, ...timeout]);
+  }
+
+  confirm(target: string): Promise<DeploymentRecord> {
+    return this.run('confirm', ['--target', target]);
+  }
+
+  rollback(target: string, to?: string): Promise<DeploymentRecord> {
+    return this.run('rollback', ['--target', target, ...(to === undefined ? [] : ['--to', to])]);
+  }
+
+  status(target: string): Promise<DeployStatus> {
+    return this.run('status', ['--target', target]);
+  }
+
+  history(target: string): Promise<DeploymentRecord[]> {
+    return this.run('history', ['--target', target]);
+  }
+}

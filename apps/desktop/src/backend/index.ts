@@ -1,0 +1,43 @@
+// The backend as the shells use it: a store on disk, the service over it, and the validating dispatcher.
+
+import { Store } from '../store/store';
+import { CliHostBridge } from './cli-host-bridge';
+import { coreTools, type DocumentTools } from './core-tools';
+import { createDispatcher, type Dispatch } from './dispatch';
+import type { HostBridge } from './host-bridge';
+import { MarkwrightService } from './service';
+
+export * from './cli-host-bridge';
+export * from './core-tools';
+export * from './dispatch';
+export * from './errors';
+export * from './host-bridge';
+export * from './service';
+
+export interface BackendOptions {
+  readonly dbPath: string;
+  /** Defaults to the `markwright` CLI at `cliPath`. */
+  readonly host?: HostBridge;
+  readonly cliPath?: string;
+  readonly stateDir?: string;
+  readonly tools?: DocumentTools;
+}
+
+export interface Backend {
+  readonly store: Store;
+  readonly service: MarkwrightService;
+  readonly dispatch: Dispatch;
+  close(): void;
+}
+
+export function createBackend(options: BackendOptions): Backend {
+  const host =
+    options.host ??
+    new CliHostBridge({
+      cliPath: options.cliPath ?? 'markwright',
+      ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
+    });
+  const store = Store.open(options.dbPath);
+  const service = new MarkwrightService({ store, tools: options.tools ?? coreTools, host });
+  return { store, service, dispatch: createDispatcher(service), close: () => store.close() };
+}

@@ -1,0 +1,3 @@
+export * from './security';
+export * from './server';
+export * from './static';
