@@ -11,7 +11,6 @@ export interface ParsePosition {
  * what was found, e.g. `line 3, column 14: expected a chain name (got "{")`.
  */
 export class ParseError extends InputError {
-  override readonly name = 'ParseError';
   readonly line: number;
   readonly column: number;
   readonly expected: string;

@@ -1,1 +1,1 @@
-export {};
+export { emitNftExpr, emitNftRule, markKeyText, verdictText } from './rule';

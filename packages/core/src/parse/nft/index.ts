@@ -1,1 +1,2 @@
-export {};
+export { type NormalizeResult, normalizeNftRule } from './normalize';
+export { type ParsedRule, parseNftRuleBody, parseNftRuleDetailed } from './rule';

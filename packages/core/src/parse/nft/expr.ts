@@ -1,0 +1,240 @@
+import type { MarkSpace } from '../../bits/algebra-types';
+import type { NftBinaryOp, NftValueExpr } from '../../bits/nft-ops';
+import { U32_MAX } from '../../bits/u32';
+import { nftNumber, type TokenStream } from './lexer';
+
+// Value expressions of nft's grammar: primaries (marks, selectors, constants) combined with
+// `<<`/`>>`, `&`, `^`, `|` (C precedence, keyword forms lshift/rshift/and/xor/or) and `.` concatenation.
+
+/** A parsed expression: mark arithmetic stays structured; anything else keeps its text. */
+export type Expr =
+  | NftValueExpr
+  /** A selector or symbol we do not model numerically (`ip saddr`, `jhash ...`, `tcp`), with its nft text. */
+  | {
+      readonly kind: 'other';
+      readonly text: string;
+      readonly selector: boolean;
+      readonly mentionsMark: boolean;
+    };
+
+const OPS: Record<string, NftBinaryOp> = {
+  '|': '|',
+  or: '|',
+  '^': '^',
+  xor: '^',
+  '&': '&',
+  and: '&',
+  '<<': '<<',
+  lshift: '<<',
+  '>>': '>>',
+  rshift: '>>',
+};
+
+/** Keywords that take one field word after them (`ip saddr`, `tcp dport`, `meta l4proto`). */
+const PROTO_SELECTORS = new Set([
+  'ip',
+  'ip6',
+  'tcp',
+  'udp',
+  'udplite',
+  'sctp',
+  'dccp',
+  'th',
+  'icmp',
+  'icmpv6',
+  'ether',
+  'vlan',
+  'arp',
+  'meta',
+  'ah',
+  'esp',
+  'comp',
+  'igmp',
+  'rt',
+  'frag',
+  'dst',
+  'hbh',
+  'mh',
+  'exthdr',
+  'tunnel',
+]);
+/** `meta` keys usable without `meta`. */
+export const SHORT_META = new Set([
+  'iifname',
+  'oifname',
+  'iif',
+  'oif',
+  'iiftype',
+  'oiftype',
+  'skuid',
+  'skgid',
+  'l4proto',
+  'nfproto',
+  'protocol',
+  'priority',
+  'length',
+  'pkttype',
+  'cpu',
+  'iifgroup',
+  'oifgroup',
+  'cgroup',
+  'rtclassid',
+  'nftrace',
+  'random',
+  'ipsec',
+  'time',
+  'day',
+  'hour',
+  'iifkind',
+  'oifkind',
+]);
+
+export interface ExprParseOptions {
+  /** Stop words: the expression ends before them (e.g. `map`, `vmap`, relational words). */
+  readonly defines?: ReadonlyMap<string, string>;
+}
+
+export const exprText = (e: Expr): string => (e.kind === 'other' ? e.text : renderValue(e));
+
+function renderValue(e: NftValueExpr): string {
+  if (e.kind === 'const') return String(e.value);
+  if (e.kind === 'mark') return e.space === 'meta' ? 'meta mark' : 'ct mark';
+  return `(${renderValue(e.left)} ${e.op} ${renderValue(e.right)})`;
+}
+
+export const mentionsMark = (e: Expr): boolean =>
+  e.kind === 'mark' ||
+  (e.kind === 'binop' && (mentionsMark(e.left) || mentionsMark(e.right))) ||
+  (e.kind === 'other' && e.mentionsMark);
+
+const other = (text: string, selector: boolean, mark = false): Expr => ({
+  kind: 'other',
+  text,
+  selector,
+  mentionsMark: mark,
+});
+
+function combine(op: NftBinaryOp, left: Expr, right: Expr): Expr {
+  if (left.kind !== 'other' && right.kind !== 'other') return { kind: 'binop', op, left, right };
+  return other(`${exprText(left)} ${op} ${exprText(right)}`, true, mentionsMark(left) || mentionsMark(right));
+}
+
+export function parseExpr(ts: TokenStream): Expr {
+  return parseLevel(ts, 0);
+}
+
+const LEVELS: readonly (readonly string[])[] = [
+  ['|', 'or'],
+  ['^', 'xor'],
+  ['&', 'and'],
+  ['<<', 'lshift', '>>', 'rshift'],
+];
+
+function parseLevel(ts: TokenStream, level: number): Expr {
+  if (level === LEVELS.length) return parseConcat(ts);
+  let left = parseLevel(ts, level + 1);
+  for (;;) {
+    const t = ts.peek();
+    if (!t || t.kind === 'string' || !LEVELS[level]!.includes(t.text)) return left;
+    ts.index++;
+    left = combine(OPS[t.text]!, left, parseLevel(ts, level + 1));
+  }
+}
+
+function parseConcat(ts: TokenStream): Expr {
+  let left = parsePrimary(ts);
+  while (ts.is('.')) {
+    ts.index++;
+    const right = parsePrimary(ts);
+    left = other(`${exprText(left)} . ${exprText(right)}`, true, mentionsMark(left) || mentionsMark(right));
+  }
+  return left;
+}
+
+const markPrimary = (space: MarkSpace): Expr => ({ kind: 'mark', space });
+
+/** Parse one primary expression. */
+export function parsePrimary(ts: TokenStream): Expr {
+  const start = ts.index;
+  const t = ts.next('an expression');
+  if (t.kind === 'string') return other(`"${t.text}"`, false);
+  if (t.kind === 'newline') ts.fail('an expression', start);
+  if (t.text === '(') {
+    const inner = parseExpr(ts);
+    ts.expect(')');
+    return inner.kind === 'other' ? other(`(${inner.text})`, inner.selector, inner.mentionsMark) : inner;
+  }
+  if (t.kind === 'punct') ts.fail('an expression', start);
+  const w = t.text;
+  const n = nftNumber(w);
+  if (n !== null) {
+    if (n > U32_MAX) ts.fail(`a value in range 0-4294967295 (Value ${w} exceeds valid range)`, start);
+    return { kind: 'const', value: n };
+  }
+  if (w === 'mark') return markPrimary('meta');
+  if ((w === 'meta' || w === 'ct') && ts.is('mark')) {
+    ts.index++;
+    return markPrimary(w === 'meta' ? 'meta' : 'ct');
+  }
+  if (w === 'ct') return parseCtSelector(ts, start);
+  if (PROTO_SELECTORS.has(w)) {
+    ts.word(`a field of ${w}`);
+    return other(ts.slice(start), true);
+  }
+  if (SHORT_META.has(w)) return other(ts.slice(start), true);
+  if (w === 'jhash' || w === 'symhash' || w === 'numgen') return parseHash(ts, start);
+  if (w === 'socket') {
+    const key = ts.word('a socket key');
+    if (key === 'cgroupv2') {
+      ts.expect('level');
+      ts.word('a level');
+    }
+    return other(ts.slice(start), true, key === 'mark');
+  }
+  if (w === 'osf') {
+    while (ts.is('ttl')) {
+      ts.index++;
+      ts.word('a ttl mode');
+    }
+    ts.word('name or version');
+    return other(ts.slice(start), true);
+  }
+  if (w === 'fib') return parseFib(ts, start);
+  return other(w, false);
+}
+
+function parseCtSelector(ts: TokenStream, start: number): Expr {
+  const key = ts.word('a conntrack key');
+  if (key === 'original' || key === 'reply') ts.word('a conntrack key');
+  if (key === 'ip' || key === 'ip6') ts.word('a conntrack key');
+  return other(ts.slice(start), true);
+}
+
+function parseHash(ts: TokenStream, start: number): Expr {
+  let mark = false;
+  if (ts.tokens[start]!.text === 'numgen') ts.word('inc or random');
+  else if (ts.tokens[start]!.text === 'jhash') mark = mentionsMark(parseConcat(ts));
+  ts.expect('mod');
+  ts.word('a modulus');
+  for (;;) {
+    if (ts.is('seed') || ts.is('offset')) {
+      ts.index++;
+      ts.word('a number');
+    } else break;
+  }
+  return other(ts.slice(start), true, mark);
+}
+
+function parseFib(ts: TokenStream, start: number): Expr {
+  let mark = false;
+  do {
+    const key = ts.word('a fib key (saddr, daddr, mark, iif, oif)');
+    mark ||= key === 'mark';
+  } while (ts.accept('.'));
+  ts.word('a fib result (oif, oifname, type)');
+  return other(ts.slice(start), true, mark);
+}
+
+/** Whether the next token starts an expression value (used to find where a keyword's argument ends). */
+export const isRelational = (text: string): boolean =>
+  ['==', '!=', '<', '>', '<=', '>=', 'eq', 'ne', 'lt', 'gt', 'le', 'ge'].includes(text);

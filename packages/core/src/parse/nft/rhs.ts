@@ -1,0 +1,111 @@
+import { hex8 } from '../../bits/u32';
+import type { TokenStream } from './lexer';
+import { u32Value } from './values';
+
+// Right-hand sides: a value (`0x10`, `1-5`, `0xffffff00/24`, `new,established`), `@set`, or `{ a, b : c }`.
+
+export interface RhsElement {
+  readonly key: string;
+  readonly value?: string;
+}
+
+export type Rhs =
+  | { readonly kind: 'value'; readonly items: readonly string[]; readonly text: string }
+  | { readonly kind: 'ref'; readonly name: string; readonly text: string }
+  | { readonly kind: 'set'; readonly elements: readonly RhsElement[]; readonly text: string };
+
+const ELEMENT_END = new Set([',', '}', ':']);
+
+function readUntil(ts: TokenStream, ends: Set<string>, what: string): string {
+  const from = ts.index;
+  let depth = 0;
+  while (!ts.atEnd()) {
+    const t = ts.peek()!;
+    if (t.kind === 'punct' && depth === 0 && ends.has(t.text)) break;
+    if (t.kind === 'newline') {
+      ts.index++;
+      continue;
+    }
+    if (t.text === '{' || t.text === '(') depth++;
+    if (t.text === '}' || t.text === ')') depth--;
+    ts.index++;
+  }
+  if (ts.index === from) ts.fail(what);
+  return ts.slice(from).replace(/\n ?/g, '').trim();
+}
+
+/** Format a mark value word as nft prints it: `0x%08x`, ranges and prefixes; throws on a non-number. */
+export function markValueText(word: string, ts: TokenStream, at: number): string {
+  const fail = (): never => ts.fail(`a mark value (decimal or 0x-hex, a range lo-hi or value/prefix)`, at);
+  const slash = word.split('/');
+  if (slash.length === 2) {
+    const v = u32Value(slash[0]!);
+    const len = Number(slash[1]);
+    if (v === null || !/^\d+$/.test(slash[1]!) || len > 32) return fail();
+    const pm = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
+    return `${hex8((v & pm) >>> 0)}/${len}`;
+  }
+  const one = u32Value(word);
+  if (one !== null) return hex8(one);
+  const dash = word.indexOf('-', 1);
+  const lo = dash > 0 ? u32Value(word.slice(0, dash)) : null;
+  const hi = dash > 0 ? u32Value(word.slice(dash + 1)) : null;
+  if (lo === null || hi === null) return fail();
+  if (hi < lo) ts.fail(`a range with lo <= hi (Range has zero or negative size)`, at);
+  return `${hex8(lo)}-${hex8(hi)}`;
+}
+
+export interface RhsFormat {
+  readonly key?: (word: string, at: number) => string;
+  readonly value?: (word: string, at: number) => string;
+}
+
+/** Parse a right-hand side. `isMap` expects `{ k : v, ... }` or `@map`; `mark` formats keys as mark values. */
+export function parseRhs(ts: TokenStream, isMap: boolean, mark = false, format: RhsFormat = {}): Rhs {
+  const keyFmt =
+    format.key ?? (mark ? (w: string, at: number) => markValueText(w, ts, at) : (w: string) => w);
+  const valueFmt = format.value ?? ((w: string) => w);
+  const first = ts.peek();
+  if (!first) return ts.fail('a value');
+  if (first.kind === 'word' && first.text.startsWith('@')) {
+    ts.index++;
+    return { kind: 'ref', name: first.text.slice(1), text: first.text };
+  }
+  if (first.kind === 'word' && first.text.startsWith('$'))
+    ts.fail(`a defined variable (${first.text} is not defined)`);
+  if (ts.is('{')) {
+    ts.index++;
+    const elements: RhsElement[] = [];
+    const texts: string[] = [];
+    while (!ts.accept('}')) {
+      while (ts.peek()?.kind === 'newline') ts.index++;
+      if (ts.accept('}')) break;
+      const at = ts.index;
+      const key = readUntil(ts, ELEMENT_END, 'a set element');
+      let value: string | undefined;
+      if (ts.accept(':')) {
+        const vat = ts.index;
+        value = readUntil(ts, new Set([',', '}']), 'a map value');
+        value = valueFmt(value, vat);
+      } else if (isMap) ts.fail('`:` and a value (map elements are key : value)');
+      const k = keyFmt(key, at);
+      elements.push({ key: k, ...(value !== undefined ? { value } : {}) });
+      texts.push(value !== undefined ? `${k} : ${value}` : k);
+      if (!ts.accept(',')) {
+        while (ts.peek()?.kind === 'newline') ts.index++;
+        ts.expect('}');
+        break;
+      }
+    }
+    return { kind: 'set', elements, text: `{ ${texts.join(', ')} }` };
+  }
+  if (isMap) ts.fail('`{` or `@map`');
+  const items: string[] = [];
+  do {
+    const at = ts.index;
+    const t = ts.next('a value');
+    if (t.kind === 'punct') ts.fail('a value', at);
+    items.push(t.kind === 'string' ? `"${t.text}"` : keyFmt(t.text, at));
+  } while (ts.accept(','));
+  return { kind: 'value', items, text: items.join(',') };
+}

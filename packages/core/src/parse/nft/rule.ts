@@ -1,0 +1,372 @@
+import { shiftBy } from '../../bits/algebra';
+import { foldValue, linearize, NftExprError, type NftValueExpr, printLinear } from '../../bits/nft-ops';
+import { hex8, U32_MAX, u32 } from '../../bits/u32';
+import { emitNftExpr } from '../../emit/nft/rule';
+import type { Family, MarkKey, OpaqueExpr, Range, Rule, RuleExpr, Verdict } from '../../ir/types';
+import { type Expr, exprText, isRelational, mentionsMark, parseExpr } from './expr';
+import { type Token, TokenStream, tokenize } from './lexer';
+import { lowerMap, lowerMatch, lowerVmap } from './lower';
+import { markValueText, parseRhs, type Rhs } from './rhs';
+
+export { markKeyOf } from './mark-key';
+
+/** A parsed rule: the IR plus each item's text exactly as `nft list` prints it. */
+export interface ParsedRule {
+  readonly rule: Rule;
+  readonly canonical: string;
+  /** Set when nft 1.0.6 refuses the rule (newer nft accepts it): nft's message. */
+  readonly refusal?: string;
+}
+
+const VERDICTS = new Set(['accept', 'drop', 'return', 'continue']);
+/** Keywords that start a new statement: an opaque construct ends before them. */
+const STOPS = new Set([
+  'counter',
+  'log',
+  'comment',
+  'accept',
+  'drop',
+  'reject',
+  'return',
+  'continue',
+  'jump',
+  'goto',
+  'queue',
+  'snat',
+  'dnat',
+  'masquerade',
+  'redirect',
+  'meta',
+  'mark',
+  'ct',
+  'iifname',
+  'oifname',
+  'iif',
+  'oif',
+  'tcp',
+  'udp',
+  'th',
+  'notrack',
+  'limit',
+  'quota',
+  'ip',
+  'ip6',
+]);
+const NAT = new Set(['snat', 'dnat', 'masquerade', 'redirect']);
+const OPAQUE_STATEMENTS = new Set([
+  'notrack',
+  'limit',
+  'quota',
+  'dup',
+  'fwd',
+  'tproxy',
+  'synproxy',
+  'flow',
+  'set',
+  'update',
+  'add',
+  'delete',
+  'xt',
+  'last',
+]);
+
+const opaque = (text: string, role: 'match' | 'statement', reads: boolean, writes: boolean): OpaqueExpr => ({
+  kind: 'opaque',
+  text,
+  role,
+  readsMark: reads,
+  writesMark: writes,
+});
+
+/** Parse a rule body (what follows `nft add rule FAMILY TABLE CHAIN`). */
+export function parseNftRuleBody(body: string, context: { family?: Family } = {}): Rule {
+  return parseNftRuleDetailed(body, context).rule;
+}
+
+export function parseNftRuleDetailed(body: string, _context: { family?: Family } = {}): ParsedRule {
+  const tokens = tokenize(body, 'rule').filter((t) => t.kind !== 'newline');
+  return parseRuleTokens(new TokenStream(tokens, body, 'rule'));
+}
+
+/** Consume tokens of an unmodelled construct up to the next statement keyword (outside braces). */
+function skipOpaque(ts: TokenStream, start: number): string {
+  let depth = 0;
+  while (!ts.atEnd()) {
+    const t = ts.peek()!;
+    if (t.text === '{' || t.text === '(') depth++;
+    else if (t.text === '}' || t.text === ')') depth--;
+    else if (depth === 0 && ts.index > start && t.kind === 'word' && STOPS.has(t.text)) {
+      const prev = ts.tokens[ts.index - 1]!.text;
+      const argOfPrev =
+        (t.text === 'ip' || t.text === 'ip6') && (NAT.has(prev) || prev === 'tproxy' || prev === 'dup');
+      if (!argOfPrev) break;
+    }
+    ts.index++;
+  }
+  return ts.slice(start);
+}
+
+export function parseRuleTokens(ts: TokenStream): ParsedRule {
+  refusals = [];
+  const exprs: RuleExpr[] = [];
+  const canon: string[] = [];
+  let comment: string | undefined;
+  let counters: { packets: number; bytes: number } | undefined;
+  const push = (e: RuleExpr, text = emitNftExpr(e)) => {
+    exprs.push(e);
+    canon.push(text);
+  };
+  while (!ts.atEnd()) {
+    const start = ts.index;
+    const t = ts.peek()!;
+    const w = t.kind === 'word' ? t.text : '';
+    if (t.kind === 'punct' && t.text === ';') {
+      ts.index++;
+      continue;
+    }
+    if (VERDICTS.has(w)) {
+      ts.index++;
+      push({ kind: 'verdict', verdict: { kind: w } as Verdict });
+    } else if (w === 'jump' || w === 'goto') {
+      ts.index++;
+      push({ kind: 'verdict', verdict: { kind: w, target: ts.word('a chain name') } });
+    } else if (w === 'comment') {
+      ts.index++;
+      const c = ts.next('a comment string');
+      comment = c.text;
+    } else if (w === 'counter') {
+      ts.index++;
+      if (ts.is('name')) {
+        skipOpaque(ts, start + 1);
+        const text = ts.slice(start);
+        push(opaque(text, 'statement', /\bmark\b/.test(text), false));
+        continue;
+      }
+      if (ts.accept('packets')) {
+        const packets = Number(ts.word('a packet count'));
+        ts.expect('bytes');
+        counters = { packets, bytes: Number(ts.word('a byte count')) };
+      }
+      push({ kind: 'counter' });
+    } else if (w === 'log') push(parseLog(ts, start));
+    else if (w === 'reject') {
+      ts.index++;
+      if (ts.accept('with')) {
+        const from = ts.index;
+        skipOpaque(ts, from);
+        push({ kind: 'verdict', verdict: { kind: 'reject', with: ts.slice(from) } });
+      } else push({ kind: 'verdict', verdict: { kind: 'reject' } });
+    } else if (w === 'queue') push(parseQueue(ts, start));
+    else if (NAT.has(w)) {
+      ts.index++;
+      const text = skipOpaque(ts, start);
+      const to = text.match(/\bto (\S+)/)?.[1];
+      push({ kind: 'nat', type: w as 'snat', text, ...(to ? { to } : {}) });
+    } else if (
+      OPAQUE_STATEMENTS.has(w) ||
+      (w === 'ct' && ['helper', 'timeout', 'expectation', 'count'].includes(ts.peek(1)?.text ?? ''))
+    ) {
+      ts.index++;
+      push(opaque(skipOpaque(ts, start), 'statement', false, false));
+    } else parseExprItem(ts, start, push);
+  }
+  const rule: Rule = {
+    exprs,
+    ...(comment !== undefined ? { comment } : {}),
+    ...(counters ? { counters } : {}),
+  };
+  if (comment !== undefined) canon.push(`comment "${comment}"`);
+  const refusal = refusals[0];
+  return { rule, canonical: canon.join(' '), ...(refusal ? { refusal } : {}) };
+}
+
+function parseLog(ts: TokenStream, start: number): RuleExpr {
+  ts.index++;
+  let prefix: string | undefined;
+  let group: number | undefined;
+  let other = false;
+  while (!ts.atEnd() && !(ts.peek()!.kind === 'word' && STOPS.has(ts.peek()!.text))) {
+    const key = ts.word('a log option');
+    if (key === 'prefix') prefix = ts.next('a prefix string').text;
+    else if (key === 'group') group = Number(ts.word('a group number'));
+    else {
+      other = true;
+      if (!ts.atEnd() && !STOPS.has(ts.peek()!.text)) ts.index++;
+    }
+  }
+  if (other) return opaque(ts.slice(start), 'statement', false, false);
+  return {
+    kind: 'log',
+    ...(prefix !== undefined ? { prefix } : {}),
+    ...(group !== undefined ? { group } : {}),
+  };
+}
+
+function parseQueue(ts: TokenStream, start: number): RuleExpr {
+  ts.index++;
+  let num: number | undefined;
+  let bypass = false;
+  let plain = true;
+  while (!ts.atEnd() && !(ts.peek()!.kind === 'word' && STOPS.has(ts.peek()!.text))) {
+    const key = ts.word('a queue option');
+    if (key === 'num' || key === 'to') {
+      const v = ts.word('a queue number');
+      if (/^\d+$/.test(v)) num = Number(v);
+      else plain = false;
+    } else if (key === 'bypass') bypass = true;
+    else if (key === 'flags') {
+      do {
+        const f = ts.word('a queue flag');
+        if (f === 'bypass') bypass = true;
+        else plain = false;
+      } while (ts.accept(','));
+    } else plain = false;
+  }
+  if (!plain) return opaque(ts.slice(start), 'statement', false, false);
+  return {
+    kind: 'verdict',
+    verdict: { kind: 'queue', ...(num !== undefined ? { num } : {}), ...(bypass ? { bypass } : {}) },
+  };
+}
+
+/** The mark (and chain) an expression reads when it is mark arithmetic, else null. */
+function markLinear(e: Expr, ts: TokenStream, at: number) {
+  if (e.kind === 'other' || e.kind === 'const') return null;
+  try {
+    return linearize(e);
+  } catch (err) {
+    if (!(err instanceof NftExprError)) throw err;
+    // Forms newer nft accepts (two registers) still parse; normalize reports the refusal as nft 1.0.6 does.
+    if (/must be constant/.test(err.message)) {
+      refusals.push(err.message);
+      return null;
+    }
+    return ts.fail(`an expression nft accepts: ${err.message}`, at);
+  }
+}
+
+/** Messages of constructs nft 1.0.6 refuses but newer nft accepts, for the rule being parsed. */
+let refusals: string[] = [];
+
+/** nft-style text of an expression nft 1.0.6 cannot load (printed with nft's precedence, hex constants). */
+function printValueExpr(e: NftValueExpr, parentPrec = 0): string {
+  if (e.kind === 'const') return hex8(e.value);
+  if (e.kind === 'mark') return e.space === 'meta' ? 'meta mark' : 'ct mark';
+  const prec = { '|': 1, '^': 2, '&': 3, '<<': 4, '>>': 4 }[e.op];
+  const text = `${printValueExpr(e.left, prec)} ${e.op} ${printValueExpr(e.right, prec + 1)}`;
+  return prec < parentPrec ? `(${text})` : text;
+}
+
+function parseExprItem(ts: TokenStream, start: number, push: (e: RuleExpr, text?: string) => void): void {
+  const lhs = parseExpr(ts);
+  const lin = markLinear(lhs, ts, start);
+  if (lhs.kind === 'const') ts.fail('a selector (a constant cannot be matched)', start);
+  if (ts.accept('set')) {
+    parseSet(ts, start, lhs, push);
+    return;
+  }
+  if (ts.accept('vmap')) {
+    const data = parseRhs(ts, true, lin !== null);
+    const key = lin ? printLinear(lin) : exprText(lhs);
+    const text = `${key} vmap ${data.text}`;
+    push(lowerVmap(lhs, data, text, start, ts) ?? opaque(text, 'statement', mentionsMark(lhs), false), text);
+    return;
+  }
+  const opTok = ts.peek();
+  let op = '';
+  if (opTok && opTok.kind === 'punct' && isRelational(opTok.text)) op = ts.next('').text;
+  else if (opTok && opTok.kind === 'word' && isRelational(opTok.text)) op = symbolic(ts.next('').text);
+  if (ts.atEnd()) ts.fail('a value to compare with');
+  const iface = lhs.kind === 'other' && /^(meta )?(iifname|oifname|iif|oif)$/.test(lhs.text);
+  const quoteWord = (w: string) => (w.startsWith('"') || w.startsWith('@') ? w : `"${w}"`);
+  const rhs = parseRhs(ts, false, lin !== null, iface ? { key: quoteWord } : {});
+  const lhsText = lin ? printLinear(lin) : exprText(lhs);
+  const explicit =
+    op !== '' && op !== '==' ? op : lin && lin.kind === 'chain' && lin.ops.length > 0 ? '==' : '';
+  const text = explicit ? `${lhsText} ${explicit} ${rhs.text}` : `${lhsText} ${rhs.text}`;
+  const ir = lowerMatch(lhs, op || '==', rhs, ts, start);
+  push(ir ?? opaque(text, 'match', mentionsMark(lhs), false), text);
+}
+
+const symbolic = (w: string): string =>
+  ({ eq: '==', ne: '!=', lt: '<', gt: '>', le: '<=', ge: '>=' })[w] ?? w;
+
+function parseSet(
+  ts: TokenStream,
+  start: number,
+  lhs: Expr,
+  push: (e: RuleExpr, text?: string) => void,
+): void {
+  const lhsText = exprText(lhs);
+  const dst = lhs.kind === 'mark' ? lhs.space : null;
+  if (lhs.kind !== 'mark' && lhs.kind !== 'other') ts.fail('a mark or selector before `set`', start);
+  const valueStart = ts.index;
+  const value = parseExpr(ts);
+  if (ts.accept('map')) {
+    const keyLin = markLinear(value, ts, valueStart);
+    const data = parseRhs(
+      ts,
+      true,
+      keyLin !== null,
+      dst ? { value: (w, at) => markValueText(w, ts, at) } : {},
+    );
+    const text = `${lhsText} set ${keyLin ? printLinear(keyLin) : exprText(value)} map ${data.text}`;
+    const ir = dst ? lowerMap(dst, value, data, ts, valueStart) : null;
+    push(ir ?? opaque(text, 'statement', mentionsMark(value), dst !== null), text);
+    return;
+  }
+  if (lhsText === 'meta secmark' || lhsText === 'ct secmark') {
+    const space = lhsText === 'meta secmark' ? 'meta' : 'ct';
+    const v = exprText(value);
+    if (v === 'ct secmark' || v === 'meta secmark') {
+      if (v.startsWith(space)) ts.fail(`the other secmark (not ${v})`, valueStart);
+      push({ kind: 'secmarkCopy', dst: space, mode: 'copy' });
+    } else if (v.startsWith('"')) push({ kind: 'secmarkSet', dst: space, label: v.slice(1, -1) });
+    else push(opaque(`${lhsText} set ${v}`, 'statement', false, false));
+    return;
+  }
+  if (!dst) {
+    const text = `${lhsText} set ${exprText(value)}`;
+    push(opaque(text, 'statement', mentionsMark(value), false), text);
+    return;
+  }
+  if (value.kind === 'other') {
+    const text = `${lhsText} set ${value.text}`;
+    push(opaque(text, 'statement', mentionsMark(value), true), text);
+    return;
+  }
+  const lin = markLinear(value, ts, valueStart);
+  const write = foldWrite(dst, value, ts, valueStart);
+  push(
+    { kind: 'markWrite', write },
+    `${dst === 'meta' ? 'meta mark' : 'ct mark'} set ${lin ? printLinear(lin) : printValueExpr(value)}`,
+  );
+}
+
+function foldWrite(dst: 'meta' | 'ct', value: NftValueExpr, ts: TokenStream, at: number) {
+  try {
+    const v = foldValue(value);
+    let keep = 0;
+    const others = v.terms.filter((t) => {
+      if (t.space === dst && t.shift === 0) {
+        keep = t.take;
+        return false;
+      }
+      return true;
+    });
+    const src = others[0];
+    if (others.length > 1) ts.fail('a value with at most one shifted mark source', at);
+    return {
+      dst,
+      keep: u32(keep),
+      src: src ? { space: src.space, take: u32(src.take), shift: src.shift } : null,
+      xor: u32(v.xor),
+    };
+  } catch (err) {
+    if (err instanceof NftExprError) ts.fail(`an expression nft accepts: ${err.message}`, at);
+    throw err;
+  }
+}
+
+export type { Range, Rhs, Token };
+export { hex8, shiftBy, U32_MAX };
