@@ -1,1 +1,11 @@
-export {};
+export { parseCidr } from './address';
+export { MANGLE_PRIORITY } from './chains';
+export { compileDocument, compileIptablesRuleset } from './compile-document';
+export { persistMask } from './field-bits';
+export {
+  type CompileFamilies,
+  type CompileOptions,
+  MARKWRIGHT_RULE_PROTOCOL,
+  MARKWRIGHT_TABLE,
+  resolveOptions,
+} from './options';
