@@ -1,1 +1,4 @@
+export * from './deploy/index';
+export * from './exec/index';
+export * from './probe/index';
 export * from './types';

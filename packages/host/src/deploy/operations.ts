@@ -1,0 +1,325 @@
+import { InputError } from '@markwright/core';
+import { targetLabel } from '../exec/target';
+import type { ApplyResult, DeploymentRecord, DeployStatus, OwnedState } from '../types';
+import type { DeployContext } from './context';
+import { install, installOrRestore } from './converge';
+import { crashPoint } from './crash-points';
+import { readOwnedState } from './kernel-state';
+import { EMPTY_STATE, sameState } from './ownership';
+import { removePersistence, writePersistence } from './persistence';
+import { type Journal, newDeploymentId } from './state-store';
+
+/** The stored record plus the state it replaced (what revert goes back to). */
+export type StoredDeployment = DeploymentRecord & { readonly snapshot?: OwnedState };
+
+export interface ApplyInput {
+  readonly wanted: OwnedState;
+  readonly document: string;
+  readonly documentName: string;
+  /** Seconds until an unconfirmed deployment is reverted; 0 = no confirmation needed. */
+  readonly confirmTimeout: number;
+}
+
+/** Run `fn` holding the target's lock, after finishing whatever an interrupted process left behind. */
+export async function locked<T>(ctx: DeployContext, fn: () => Promise<T>): Promise<T> {
+  const release = ctx.store.lock();
+  try {
+    await recover(ctx);
+    return await fn();
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Finish an interrupted step (journal left by a dead process): a completed step is kept, an incomplete one is
+ * undone (apply, rollback) or completed (revert, uninstall); then an expired confirmation deadline is enforced.
+ * Call with the lock held.
+ */
+export async function recover(ctx: DeployContext): Promise<void> {
+  const journal = ctx.store.journal();
+  if (journal) {
+    const done = journal.draft ? ctx.store.deployment(journal.draft.id) : null;
+    if (!done) {
+      await install(ctx.runner, ctx.ownership, journal.restoreTo, journal.tcLines);
+      if (journal.op === 'revert' && journal.deploymentId)
+        finishRevert(ctx, journal.deploymentId, 'reverted');
+      if (journal.draft) {
+        ctx.store.saveDeployment({
+          ...journal.draft,
+          outcome: 'failed',
+          endedAt: ctx.now().toISOString(),
+          message: `interrupted during ${journal.op}; the previous state was restored`,
+        });
+      }
+      if (ctx.store.pending()?.id === journal.deploymentId && journal.op !== 'revert')
+        ctx.store.clearPending();
+    }
+    ctx.store.clearJournal();
+  }
+  const pending = ctx.store.pending();
+  if (pending && Date.parse(pending.deadline) <= ctx.now().getTime()) await revertPending(ctx, pending.id);
+}
+
+function finishRevert(ctx: DeployContext, id: string, outcome: 'reverted' | 'rolled-back'): void {
+  const record = ctx.store.deployment(id);
+  if (record && record.outcome === 'pending') {
+    ctx.store.saveDeployment({ ...record, outcome, endedAt: ctx.now().toISOString() });
+  }
+  if (ctx.store.pending()?.id === id) ctx.store.clearPending();
+}
+
+/** Put back the state a pending deployment replaced. Lock held. */
+export async function revertPending(ctx: DeployContext, id: string): Promise<void> {
+  const record = ctx.store.deployment(id) as StoredDeployment | null;
+  if (record?.outcome !== 'pending') {
+    if (ctx.store.pending()?.id === id) ctx.store.clearPending();
+    return;
+  }
+  const back = record.snapshot ?? EMPTY_STATE;
+  const journal: Journal = {
+    op: 'revert',
+    deploymentId: id,
+    pid: process.pid,
+    startedAt: ctx.now().toISOString(),
+    restoreTo: back,
+    tcLines: [...back.tcFilters, ...record.state.tcFilters],
+    draft: null,
+  };
+  ctx.store.writeJournal(journal);
+  await install(ctx.runner, ctx.ownership, back, journal.tcLines);
+  finishRevert(ctx, id, 'reverted');
+  ctx.store.clearJournal();
+}
+
+export async function apply(ctx: DeployContext, input: ApplyInput): Promise<ApplyResult> {
+  if (!Number.isInteger(input.confirmTimeout) || input.confirmTimeout < 0 || input.confirmTimeout > 86_400) {
+    throw new InputError('--confirm-timeout', input.confirmTimeout, 'must be whole seconds 0..86400');
+  }
+  return locked(ctx, async () => {
+    const current = ctx.store.current() as StoredDeployment | null;
+    const live = await readOwnedState(
+      ctx.runner,
+      ctx.ownership,
+      current?.state ?? null,
+      input.wanted.tcFilters,
+    );
+    // An unconfirmed deployment being replaced never became the baseline: a revert goes to what it replaced.
+    const pendingNow = ctx.store.pending();
+    const baseline = pendingNow && current?.outcome === 'pending' ? (current.snapshot ?? EMPTY_STATE) : live;
+    const now = ctx.now();
+    const id = newDeploymentId(now);
+    const deadline =
+      input.confirmTimeout > 0 ? new Date(now.getTime() + input.confirmTimeout * 1000).toISOString() : null;
+    const draft: StoredDeployment = {
+      id,
+      target: targetLabel(ctx.runner.target),
+      document: input.document,
+      documentName: input.documentName,
+      appliedAt: now.toISOString(),
+      outcome: deadline ? 'pending' : 'confirmed',
+      confirmedAt: deadline ? null : now.toISOString(),
+      endedAt: null,
+      previousId: current?.id ?? null,
+      state: input.wanted,
+      message: null,
+      snapshot: baseline,
+    };
+    ctx.store.writeJournal({
+      op: 'apply',
+      deploymentId: id,
+      pid: process.pid,
+      startedAt: now.toISOString(),
+      restoreTo: live,
+      tcLines: [...live.tcFilters, ...input.wanted.tcFilters],
+      draft,
+    });
+    const watchdogPid = ctx.launchWatchdog({ id, deadline });
+    crashPoint('after-snapshot');
+    try {
+      await installOrRestore(ctx.runner, ctx.ownership, input.wanted, live);
+    } catch (error) {
+      ctx.store.clearJournal();
+      throw error;
+    }
+    if (deadline) ctx.store.writePending({ id, deadline, watchdogPid });
+    ctx.store.saveDeployment(draft);
+    if (pendingNow && current && current.id !== id && current.outcome === 'pending') {
+      ctx.store.saveDeployment({ ...current, outcome: 'superseded', endedAt: now.toISOString() });
+    }
+    if (!deadline) persist(ctx, input.wanted);
+    ctx.store.clearJournal();
+    crashPoint('pending');
+    return { deployment: draft, confirmDeadline: deadline };
+  });
+}
+
+function persist(ctx: DeployContext, state: OwnedState): void {
+  writePersistence(ctx.rootDir, ctx.runner.target, state);
+}
+
+export async function confirm(ctx: DeployContext): Promise<DeploymentRecord> {
+  return locked(ctx, async () => {
+    const pending = ctx.store.pending();
+    const record = pending ? ctx.store.deployment(pending.id) : null;
+    if (!pending || !record || record.outcome !== 'pending') {
+      throw new InputError('confirm', null, 'no deployment awaits confirmation (see markwright status)');
+    }
+    const confirmed: DeploymentRecord = {
+      ...record,
+      outcome: 'confirmed',
+      confirmedAt: ctx.now().toISOString(),
+    };
+    ctx.store.saveDeployment(confirmed);
+    ctx.store.clearPending();
+    persist(ctx, record.state);
+    return confirmed;
+  });
+}
+
+/** Go back to an earlier deployment's state (`to`), or to the state before the current one. */
+export async function rollback(ctx: DeployContext, to?: string): Promise<DeploymentRecord> {
+  return locked(ctx, async () => {
+    const all = ctx.store.deployments() as StoredDeployment[];
+    const current = ctx.store.current() as StoredDeployment | null;
+    let target: { state: OwnedState; document: string; documentName: string; from: string | null };
+    if (to !== undefined) {
+      const record = ctx.store.deployment(to);
+      if (!record)
+        throw new InputError(
+          '--to',
+          to,
+          `no such deployment (known: ${all.map((d) => d.id).join(', ') || 'none'})`,
+        );
+      target = {
+        state: record.state,
+        document: record.document,
+        documentName: record.documentName,
+        from: record.id,
+      };
+    } else {
+      if (!current) throw new InputError('rollback', null, 'there is no deployment to roll back');
+      const earlier = all.filter((d) => d.id < current.id && d.outcome === 'confirmed').pop();
+      target = earlier
+        ? {
+            state: earlier.state,
+            document: earlier.document,
+            documentName: earlier.documentName,
+            from: earlier.id,
+          }
+        : {
+            state: current.snapshot ?? EMPTY_STATE,
+            document: '',
+            documentName: '(state before the first deployment)',
+            from: null,
+          };
+    }
+    const live = await readOwnedState(
+      ctx.runner,
+      ctx.ownership,
+      current?.state ?? null,
+      target.state.tcFilters,
+    );
+    const now = ctx.now();
+    const draft: StoredDeployment = {
+      id: newDeploymentId(now),
+      target: targetLabel(ctx.runner.target),
+      document: target.document,
+      documentName: target.documentName,
+      appliedAt: now.toISOString(),
+      outcome: 'confirmed',
+      confirmedAt: now.toISOString(),
+      endedAt: null,
+      previousId: current?.id ?? null,
+      state: target.state,
+      message: target.from
+        ? `rollback to ${target.from}`
+        : 'rollback to the state before the first deployment',
+      snapshot: live,
+    };
+    ctx.store.writeJournal({
+      op: 'rollback',
+      deploymentId: draft.id,
+      pid: process.pid,
+      startedAt: now.toISOString(),
+      restoreTo: live,
+      tcLines: [...live.tcFilters, ...target.state.tcFilters],
+      draft,
+    });
+    try {
+      await installOrRestore(ctx.runner, ctx.ownership, target.state, live);
+    } catch (error) {
+      ctx.store.clearJournal();
+      throw error;
+    }
+    if (current) ctx.store.saveDeployment({ ...current, outcome: 'rolled-back', endedAt: now.toISOString() });
+    ctx.store.clearPending();
+    ctx.store.saveDeployment(draft);
+    persist(ctx, target.state);
+    ctx.store.clearJournal();
+    return draft;
+  });
+}
+
+export async function status(ctx: DeployContext): Promise<DeployStatus> {
+  return locked(ctx, async () => {
+    const pending = ctx.store.pending();
+    const last = ctx.store.current();
+    const live = await readOwnedState(ctx.runner, ctx.ownership, last?.state ?? null);
+    const liveMatchesLast = sameState(live, last?.state ?? EMPTY_STATE);
+    const nowMs = ctx.now().getTime();
+    return {
+      target: targetLabel(ctx.runner.target),
+      state: pending
+        ? 'pending'
+        : !last && liveMatchesLast
+          ? 'none'
+          : liveMatchesLast
+            ? 'confirmed'
+            : 'drifted',
+      pending: pending
+        ? {
+            id: pending.id,
+            deadline: pending.deadline,
+            secondsLeft: Math.max(0, Math.ceil((Date.parse(pending.deadline) - nowMs) / 1000)),
+          }
+        : null,
+      last,
+      liveMatchesLast,
+    };
+  });
+}
+
+export function history(ctx: DeployContext): DeploymentRecord[] {
+  return ctx.store.deployments();
+}
+
+/** Remove our kernel state and every persistence file; history stays. */
+export async function uninstall(ctx: DeployContext): Promise<void> {
+  await locked(ctx, async () => {
+    const current = ctx.store.current();
+    const live = await readOwnedState(ctx.runner, ctx.ownership, current?.state ?? null);
+    ctx.store.writeJournal({
+      op: 'uninstall',
+      deploymentId: null,
+      pid: process.pid,
+      startedAt: ctx.now().toISOString(),
+      restoreTo: EMPTY_STATE,
+      tcLines: live.tcFilters,
+      draft: null,
+    });
+    await install(ctx.runner, ctx.ownership, EMPTY_STATE, live.tcFilters);
+    const pending = ctx.store.pending();
+    if (pending) finishRevert(ctx, pending.id, 'rolled-back');
+    if (current && current.outcome === 'confirmed') {
+      ctx.store.saveDeployment({
+        ...current,
+        outcome: 'rolled-back',
+        endedAt: ctx.now().toISOString(),
+        message: 'uninstalled',
+      });
+    }
+    removePersistence(ctx.rootDir);
+    ctx.store.clearJournal();
+  });
+}

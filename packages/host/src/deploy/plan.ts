@@ -1,0 +1,31 @@
+import type { Runner } from '../exec/runner';
+import { targetLabel } from '../exec/target';
+import type { OwnedState, PlanReport } from '../types';
+import { diffOwned } from './diff';
+import { readOwnedState } from './kernel-state';
+import type { Ownership } from './ownership';
+
+/** nft's verdict on a script without committing it (`nft -c`), in the target's namespace. */
+export async function checkNftScript(
+  runner: Runner,
+  script: string,
+): Promise<{ ok: boolean; message: string | null }> {
+  const res = await runner.run(['nft', '-c', '-f', '-'], { input: script, allowFail: true });
+  return res.code === 0 ? { ok: true, message: null } : { ok: false, message: res.stderr.trim() };
+}
+
+export async function plan(
+  runner: Runner,
+  ownership: Ownership,
+  input: { wanted: OwnedState; document: string; known: OwnedState | null },
+): Promise<PlanReport> {
+  const live = await readOwnedState(runner, ownership, input.known, input.wanted.tcFilters);
+  return {
+    target: targetLabel(runner.target),
+    document: input.document,
+    wanted: input.wanted,
+    live,
+    changes: diffOwned(live, input.wanted),
+    check: await checkNftScript(runner, input.wanted.nftScript),
+  };
+}

@@ -1,0 +1,6 @@
+export * from './elevation';
+export * from './errors';
+export * from './fake-runner';
+export * from './open';
+export * from './runner';
+export * from './target';
