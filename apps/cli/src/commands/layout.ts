@@ -1,7 +1,157 @@
-import type { Command } from '../io';
+import { readFileSync } from 'node:fs';
+import {
+  type CheckError,
+  type CheckReport,
+  type Conflict,
+  checkDocument,
+  type Field,
+  hex8,
+  hostConflicts,
+  InputError,
+  knownConflicts,
+  type MarkwrightDocument,
+  parseJsonText,
+  type Ruleset,
+} from '@markwright/core';
+import type { RuleBitUsage } from '@markwright/core/analyze';
+import { parseArgs } from '../args';
+import { type Command, EXIT } from '../io';
 
-const notYet: Command = async (io) => {
-  io.stderr('markwright: this command is not available in this build yet\n');
-  return 2;
+const USAGE = 'usage: markwright layout check FILE [--host-rules FILE ...] [--json]';
+
+/** Read a file as text; a missing or unreadable file is an input error naming it. */
+export function readTextFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? 'unreadable');
+    throw new InputError(file, file, `cannot be read: ${why}`);
+  }
+}
+
+/** Read a file as JSON; invalid JSON is an input error naming the file, line and column. */
+export const readJsonFile = (file: string): unknown => parseJsonText(readTextFile(file), file);
+
+type HostParsers = {
+  parseRulesetAuto: (text: string) => Ruleset;
+  bitUsage: (ruleset: Ruleset) => RuleBitUsage[];
 };
-export default notYet;
+
+/** The ruleset parser and the bit-usage analysis, loaded only when --host-rules is given. */
+async function loadHostParsers(): Promise<HostParsers | null> {
+  const parse = (await import('@markwright/core/parse')) as Record<string, unknown>;
+  const analyze = (await import('@markwright/core/analyze')) as Record<string, unknown>;
+  if (typeof parse.parseRulesetAuto !== 'function' || typeof analyze.bitUsage !== 'function') return null;
+  return { parseRulesetAuto: parse.parseRulesetAuto, bitUsage: analyze.bitUsage } as HostParsers;
+}
+
+function rulesetUsage(parsers: HostParsers, file: string): RuleBitUsage[] {
+  const text = readTextFile(file);
+  try {
+    return parsers.bitUsage(parsers.parseRulesetAuto(text));
+  } catch (error) {
+    if (error instanceof InputError)
+      throw new InputError(`${file}: ${error.field}`, error.value, error.message);
+    throw error;
+  }
+}
+
+/** Fields the policy routes on: ip rules see these, so src_valid_mark changes matter for them. */
+const routedFields = (doc: MarkwrightDocument): string[] => [
+  ...new Set(doc.policy.routes.flatMap((r) => Object.keys(r.when))),
+];
+
+function describeField(f: Field): string {
+  const last = (f.offset ?? 0) + (f.width ?? 1) - 1;
+  const place =
+    f.offset === undefined ? 'by mask' : f.offset === last ? `bit ${last}` : `bits ${f.offset}-${last}`;
+  const values =
+    f.kind === 'enum'
+      ? ` {${Object.entries(f.values ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}}`
+      : f.kind === 'int' && (f.min !== undefined || f.max !== undefined)
+        ? ` ${f.min ?? 0}..${f.max ?? 'max'}`
+        : '';
+  const attrs = [f.persist && 'persist', f.newOnly && 'newOnly'].filter(Boolean).join(' ');
+  return `  ${f.name.padEnd(16)} ${f.space.padEnd(8)} ${hex8(f.mask)}  ${place.padEnd(10)} ${f.kind}${values}${attrs ? `  ${attrs}` : ''}`;
+}
+
+function readable(file: string, doc: MarkwrightDocument | null, report: CheckReport): string {
+  const lines: string[] = [];
+  if (!doc) {
+    lines.push(`${file}: invalid, ${report.errors.length} error(s)`);
+    for (const e of report.errors) lines.push(`  ${e.field}: ${e.message}`);
+    return `${lines.join('\n')}\n`;
+  }
+  const p = doc.policy;
+  lines.push(
+    `${file}: valid document "${doc.name}" (${doc.layout.fields.length} fields, ${p.rules.length} rules, ` +
+      `${p.routes.length} routes, ${p.classes.length} classes)`,
+    '',
+    'fields:',
+    ...doc.layout.fields.map(describeField),
+    '',
+  );
+  if (report.conflicts.length === 0) {
+    lines.push('conflicts: none');
+  } else {
+    lines.push(`conflicts (${report.conflicts.length}; they do not make the document invalid):`);
+    for (const c of report.conflicts) {
+      lines.push(`  ${c.field}: ${c.severity} with ${c.consumer} [${c.source}] on bits ${c.bits}`);
+      if (c.detail) lines.push(`      ${c.detail}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const layout: Command = async (io) => {
+  const [sub, ...rest] = io.args;
+  if (sub !== 'check') {
+    throw new InputError('layout', sub ?? null, `unknown subcommand; ${USAGE}`);
+  }
+  const args = parseArgs(rest, ['host-rules'], ['json']);
+  if (args.positionals.length !== 1) {
+    throw new InputError(
+      'FILE',
+      args.positionals.join(' ') || null,
+      `expected exactly one document file; ${USAGE}`,
+    );
+  }
+  const file = args.positionals[0]!;
+  const json = args.switches.has('json');
+  const hostFiles = args.flags.get('host-rules') ?? [];
+
+  let errors: CheckError[];
+  let doc: MarkwrightDocument | null = null;
+  try {
+    const checked = checkDocument(readJsonFile(file));
+    doc = checked.document;
+    errors = checked.errors;
+  } catch (error) {
+    if (!(error instanceof InputError) || !json) throw error;
+    errors = [{ field: error.field, message: error.message.slice(error.field.length + 2) }];
+  }
+
+  const conflicts: Conflict[] = [];
+  if (doc) {
+    conflicts.push(...knownConflicts(doc.layout, { routedFields: routedFields(doc) }));
+    if (hostFiles.length > 0) {
+      const parsers = await loadHostParsers();
+      if (!parsers) {
+        io.stderr('markwright: --host-rules is not available yet in this build (no ruleset parser)\n');
+        return EXIT.environment;
+      }
+      for (const hostFile of hostFiles)
+        conflicts.push(...hostConflicts(doc.layout, rulesetUsage(parsers, hostFile)));
+    }
+  }
+
+  const report: CheckReport = { valid: doc !== null, errors, conflicts };
+  io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : readable(file, doc, report));
+  return report.valid ? EXIT.ok : EXIT.badInput;
+};
+
+export default layout;

@@ -1,7 +1,7 @@
 import type { RuleBitUsage } from '../analyze/types';
 import { InputError } from '../bits/errors';
 import { hex, u32 } from '../bits/u32';
-import type { Field, Layout } from '../layout/types';
+import type { Field, FieldSpace, Layout } from '../layout/types';
 import type { Conflict } from '../reports/types';
 import { KNOWN_CONSUMERS } from './consumers';
 import type { KnownConsumer } from './types';
@@ -25,26 +25,32 @@ function selectConsumers(ids: readonly string[] | undefined): readonly KnownCons
 function consumerConflicts(field: Field, consumer: KnownConsumer, routed: boolean): Conflict[] {
   const out: Conflict[] = [];
   const ref = `source: ${consumer.source}`;
-  if (consumer.overwritesWholeMark.includes(field.space)) {
-    out.push({
-      field: field.name,
-      consumer: consumer.id,
-      bits: hex(field.mask),
-      source: 'known',
-      severity: 'whole-mark-overwrite',
-      detail: `${consumer.name} overwrites the whole ${field.space}: ${consumer.wholeMarkNote ?? 'a non-bitwise write'}; ${ref}`,
-    });
-  } else {
+  // A persisted fwmark field also lives, at the same bits, in the ct mark.
+  const spaces: FieldSpace[] =
+    field.persist && field.space === 'fwmark' ? ['fwmark', 'connmark'] : [field.space];
+  for (const space of spaces) {
+    const where = space === field.space ? space : 'connmark (its persisted copy)';
+    if (consumer.overwritesWholeMark.includes(space)) {
+      out.push({
+        field: field.name,
+        consumer: consumer.id,
+        bits: hex(field.mask),
+        source: 'known',
+        severity: 'whole-mark-overwrite',
+        detail: `${consumer.name} overwrites the whole ${where}: ${consumer.wholeMarkNote ?? 'a non-bitwise write'}; ${ref}`,
+      });
+      continue;
+    }
     for (const use of consumer.bits) {
       const shared = u32(use.mask & field.mask);
-      if (use.space !== field.space || shared === 0) continue;
+      if (use.space !== space || shared === 0) continue;
       out.push({
         field: field.name,
         consumer: consumer.id,
         bits: hex(shared),
         source: 'known',
         severity: 'shares-bits',
-        detail: `${consumer.name} ${use.access} ${field.space} bits ${hex(use.mask)} (${use.meaning}); ${ref}`,
+        detail: `${consumer.name} ${use.access} ${space} bits ${hex(use.mask)} (${use.meaning}), shared in the ${where}; ${ref}`,
       });
     }
   }
@@ -63,7 +69,10 @@ function consumerConflicts(field: Field, consumer: KnownConsumer, routed: boolea
   return out;
 }
 
-/** Where the layout meets known consumers: shared bits, whole-mark overwriters, src_valid_mark side effects. */
+/**
+ * Where the layout meets known consumers: shared bits (in the field's space, and in the ct mark for persisted
+ * fields), whole-mark overwriters, and src_valid_mark side effects on routed fwmark fields.
+ */
 export function knownConflicts(layout: Layout, options: KnownConflictOptions = {}): Conflict[] {
   const consumers = selectConsumers(options.consumers);
   const routed = new Set(
@@ -100,39 +109,30 @@ export function hostConflicts(layout: Layout, usages: readonly RuleBitUsage[]): 
       ? ' (the rule has parts that are not modelled: bits are a lower bound)'
       : '';
     for (const field of layout.fields) {
-      const key = field.space === 'fwmark' ? 'fwmark' : 'ctmark';
-      if (usage.wholeMarkWrite[key]) {
-        out.push({
-          field: field.name,
-          consumer,
-          bits: hex(field.mask),
-          source: 'host',
-          severity: 'whole-mark-overwrite',
-          detail: `the rule replaces the whole ${field.space}${uncertain}`,
-        });
-        continue;
-      }
-      const written = u32(usage.writes[key] & field.mask);
-      const read = u32(usage.reads[key] & field.mask & ~written);
-      if (written !== 0) {
-        out.push({
-          field: field.name,
-          consumer,
-          bits: hex(written),
-          source: 'host',
-          severity: 'shares-bits',
-          detail: `the rule writes ${field.space} bits ${hex(written)} of "${field.name}"${uncertain}`,
-        });
-      }
-      if (read !== 0) {
-        out.push({
-          field: field.name,
-          consumer,
-          bits: hex(read),
-          source: 'host',
-          severity: 'shares-bits',
-          detail: `the rule matches on ${field.space} bits ${hex(read)} of "${field.name}"${uncertain}`,
-        });
+      const spaces: FieldSpace[] =
+        field.persist && field.space === 'fwmark' ? ['fwmark', 'connmark'] : [field.space];
+      for (const space of spaces) {
+        const key = space === 'fwmark' ? 'fwmark' : 'ctmark';
+        const where = space === field.space ? space : 'connmark (the persisted copy)';
+        const add = (severity: Conflict['severity'], bits: number, what: string) =>
+          out.push({
+            field: field.name,
+            consumer,
+            bits: hex(bits),
+            source: 'host',
+            severity,
+            detail: `${what}${uncertain}`,
+          });
+        if (usage.wholeMarkWrite[key]) {
+          add('whole-mark-overwrite', field.mask, `the rule replaces the whole ${where} of "${field.name}"`);
+          continue;
+        }
+        const written = u32(usage.writes[key] & field.mask);
+        const read = u32(usage.reads[key] & field.mask & ~written);
+        if (written !== 0)
+          add('shares-bits', written, `the rule writes ${where} bits ${hex(written)} of "${field.name}"`);
+        if (read !== 0)
+          add('shares-bits', read, `the rule matches on ${where} bits ${hex(read)} of "${field.name}"`);
       }
     }
   }
