@@ -1,0 +1,363 @@
+import { InputError } from '../../bits/errors';
+import {
+  formatConnmarkTarget,
+  formatMarkMatch,
+  formatMarkTarget,
+  parseConnmarkTargetOptions,
+  parseMarkMatchOptions,
+  parseMarkTargetOptions,
+} from '../../bits/xt-mark';
+import type { CtState, Range } from '../../ir/types';
+import { saveString } from './tokenize';
+import type { XtModuleInfo, XtPorts, XtProto } from './xt-rule';
+
+// The iptables extensions we model: which options each claims, how it checks them, and how iptables-save
+// prints them. Extensions not listed here are carried word for word.
+
+/** One option of a module as written: `[!] --name value...`. */
+export interface XtOpt {
+  readonly name: string;
+  readonly invert: boolean;
+  readonly values: readonly string[];
+  readonly column: number;
+}
+
+export interface ModuleContext {
+  readonly family: 4 | 6;
+  readonly proto?: XtProto;
+}
+
+export interface ModuleSpec {
+  /** Long option name (without `--`) → number of values it takes. */
+  readonly options: Readonly<Record<string, number>>;
+  readonly invertible?: readonly string[];
+  build(opts: readonly XtOpt[], ctx: ModuleContext): { text: string; info?: XtModuleInfo };
+}
+
+const words = (opts: readonly XtOpt[]): string[] =>
+  opts.flatMap((o) => [...(o.invert ? ['!'] : []), `--${o.name}`, ...o.values]);
+
+function once(opts: readonly XtOpt[]): void {
+  const seen = new Set<string>();
+  for (const o of opts) {
+    if (seen.has(o.name)) throw new InputError(`--${o.name}`, o.values.join(' '), 'can only be used once');
+    seen.add(o.name);
+  }
+}
+
+// ---- ports --------------------------------------------------------------------------------------
+
+/** Well-known service names with the same port in every /etc/services (getservbyname is not available here). */
+const SERVICES: Readonly<Record<string, number>> = {
+  'ftp-data': 20,
+  ftp: 21,
+  ssh: 22,
+  telnet: 23,
+  smtp: 25,
+  domain: 53,
+  bootps: 67,
+  bootpc: 68,
+  tftp: 69,
+  http: 80,
+  www: 80,
+  pop3: 110,
+  sunrpc: 111,
+  ntp: 123,
+  'netbios-ns': 137,
+  'netbios-dgm': 138,
+  'netbios-ssn': 139,
+  imap: 143,
+  imap2: 143,
+  snmp: 161,
+  'snmp-trap': 162,
+  bgp: 179,
+  ldap: 389,
+  https: 443,
+  'microsoft-ds': 445,
+  smtps: 465,
+  isakmp: 500,
+  syslog: 514,
+  submission: 587,
+  ldaps: 636,
+  rsync: 873,
+  imaps: 993,
+  pop3s: 995,
+  openvpn: 1194,
+  mysql: 3306,
+  postgresql: 5432,
+};
+
+function parsePort(text: string, field: string): number {
+  const service = SERVICES[text];
+  if (service !== undefined) return service;
+  if (!/^[0-9]+$/.test(text)) {
+    throw new InputError(field, text, 'is not a port number or a well-known service name (0-65535)');
+  }
+  const n = Number(text);
+  if (n > 65535) throw new InputError(field, text, 'is out of range (0-65535)');
+  return n;
+}
+
+/** `N`, `N:M`, `:M`, `N:` as tcp/udp/multiport accept them. */
+export function parsePortRange(text: string, field: string): Range {
+  const colon = text.indexOf(':');
+  if (colon === -1) {
+    const n = parsePort(text, field);
+    return [n, n];
+  }
+  const lo = colon === 0 ? 0 : parsePort(text.slice(0, colon), field);
+  const hi = colon === text.length - 1 ? 65535 : parsePort(text.slice(colon + 1), field);
+  if (lo > hi) throw new InputError(field, text, 'has its first port above the last');
+  return [lo, hi];
+}
+
+const formatRange = (r: Range): string => (r[0] === r[1] ? String(r[0]) : `${r[0]}:${r[1]}`);
+const formatPorts = (name: string, p: XtPorts): string =>
+  `${p.invert ? '! ' : ''}--${name} ${p.ranges.map(formatRange).join(',')}`;
+
+const TCP_FLAGS = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG'];
+
+function parseTcpFlags(text: string): number {
+  let bits = 0;
+  for (const name of text.split(',')) {
+    const upper = name.toUpperCase();
+    if (upper === 'ALL') bits |= 0x3f;
+    else if (upper === 'NONE') continue;
+    else {
+      const i = TCP_FLAGS.indexOf(upper);
+      if (i === -1) throw new InputError('--tcp-flags', text, `unknown TCP flag "${name}"`);
+      bits |= 1 << i;
+    }
+  }
+  return bits;
+}
+
+function formatTcpFlags(bits: number): string {
+  if (bits === 0) return 'NONE';
+  if (bits === 0x3f) return 'ALL';
+  return TCP_FLAGS.filter((_, i) => bits & (1 << i)).join(',');
+}
+
+function portModule(withTcpExtras: boolean): ModuleSpec {
+  const options: Record<string, number> = { sport: 1, 'source-port': 1, dport: 1, 'destination-port': 1 };
+  if (withTcpExtras) Object.assign(options, { 'tcp-flags': 2, syn: 0, 'tcp-option': 1 });
+  return {
+    options,
+    invertible: Object.keys(options),
+    build(opts) {
+      const canon = opts.map((o) => ({
+        ...o,
+        name: o.name === 'source-port' ? 'sport' : o.name === 'destination-port' ? 'dport' : o.name,
+      }));
+      once(canon.map((o) => ({ ...o, name: o.name === 'syn' ? 'tcp-flags' : o.name })));
+      const get = (n: string) => canon.find((o) => o.name === n);
+      const ports = (n: string): XtPorts | undefined => {
+        const o = get(n);
+        return o ? { ranges: [parsePortRange(o.values[0]!, `--${n}`)], invert: o.invert } : undefined;
+      };
+      const src = ports('sport');
+      const dst = ports('dport');
+      const parts: string[] = [];
+      if (src) parts.push(formatPorts('sport', src));
+      if (dst) parts.push(formatPorts('dport', dst));
+      const option = get('tcp-option');
+      if (option) parts.push(`${option.invert ? '! ' : ''}--tcp-option ${option.values[0]}`);
+      const flags = get('tcp-flags');
+      const syn = get('syn');
+      if (flags) {
+        const mask = parseTcpFlags(flags.values[0]!);
+        const cmp = parseTcpFlags(flags.values[1]!);
+        parts.push(`${flags.invert ? '! ' : ''}--tcp-flags ${formatTcpFlags(mask)} ${formatTcpFlags(cmp)}`);
+      } else if (syn) parts.push(`${syn.invert ? '! ' : ''}--tcp-flags FIN,SYN,RST,ACK SYN`);
+      const info: XtModuleInfo = { kind: 'ports', ...(src ? { src } : {}), ...(dst ? { dst } : {}) };
+      return { text: parts.join(' '), ...(option || flags || syn ? {} : { info }) };
+    },
+  };
+}
+
+const MULTIPORT_PROTOS = ['tcp', 'udp', 'udplite', 'sctp', 'dccp'];
+
+const multiport: ModuleSpec = {
+  options: { sports: 1, 'source-ports': 1, dports: 1, 'destination-ports': 1, ports: 1 },
+  invertible: ['sports', 'source-ports', 'dports', 'destination-ports', 'ports'],
+  build(opts, ctx) {
+    if (opts.length !== 1) {
+      throw new InputError(
+        'multiport',
+        words(opts).join(' '),
+        'takes exactly one of --sports, --dports, --ports',
+      );
+    }
+    if (!ctx.proto || ctx.proto.invert || !MULTIPORT_PROTOS.includes(ctx.proto.name)) {
+      throw new InputError(
+        'multiport',
+        ctx.proto?.name ?? '',
+        "needs `-p tcp', `-p udp', `-p udplite', `-p sctp' or `-p dccp'",
+      );
+    }
+    const o = opts[0]!;
+    const name = o.name.startsWith('s') ? 'sports' : o.name.startsWith('d') ? 'dports' : 'ports';
+    const ranges = o.values[0]!.split(',').map((p) => parsePortRange(p, `--${name}`));
+    const slots = ranges.reduce((n, r) => n + (r[0] === r[1] ? 1 : 2), 0);
+    if (slots > 15)
+      throw new InputError(`--${name}`, o.values[0], 'has more than 15 ports (a range counts as two)');
+    const ports: XtPorts = { ranges, invert: o.invert };
+    const info: XtModuleInfo =
+      name === 'sports'
+        ? { kind: 'ports', src: ports }
+        : name === 'dports'
+          ? { kind: 'ports', dst: ports }
+          : { kind: 'ports', either: ports };
+    return { text: formatPorts(name, ports), info };
+  },
+};
+
+// ---- conntrack state ----------------------------------------------------------------------------
+
+const STATE_ORDER: readonly CtState[] = ['invalid', 'new', 'related', 'established', 'untracked'];
+
+function parseStates(text: string, field: string): CtState[] {
+  const states = new Set<CtState>();
+  for (const s of text.split(',')) {
+    const lower = s.toLowerCase() as CtState;
+    if (!STATE_ORDER.includes(lower)) {
+      throw new InputError(
+        field,
+        text,
+        `has an unknown state "${s}" (expected INVALID, NEW, RELATED, ESTABLISHED, UNTRACKED)`,
+      );
+    }
+    states.add(lower);
+  }
+  return STATE_ORDER.filter((s) => states.has(s));
+}
+
+const formatStates = (states: readonly CtState[]): string => states.map((s) => s.toUpperCase()).join(',');
+
+function stateModule(option: 'state' | 'ctstate'): ModuleSpec {
+  return {
+    options: { [option]: 1 },
+    invertible: [option],
+    build(opts) {
+      once(opts);
+      const o = opts[0];
+      if (!o) throw new InputError(option, '', `"--${option}" must be specified`);
+      const states = parseStates(o.values[0]!, `--${option}`);
+      return {
+        text: `${o.invert ? '! ' : ''}--${option} ${formatStates(states)}`,
+        info: { kind: 'ctstate', states, invert: o.invert },
+      };
+    },
+  };
+}
+
+// ---- the rest -----------------------------------------------------------------------------------
+
+function markMatch(name: 'mark' | 'connmark'): ModuleSpec {
+  return {
+    options: { mark: 1 },
+    invertible: ['mark'],
+    build(opts) {
+      const match = parseMarkMatchOptions(words(opts), name);
+      return { text: formatMarkMatch(match), info: { kind: 'mark', match } };
+    },
+  };
+}
+
+const comment: ModuleSpec = {
+  options: { comment: 1 },
+  build(opts) {
+    once(opts);
+    const text = opts[0]?.values[0];
+    if (text === undefined) throw new InputError('comment', '', '"--comment" must be specified');
+    if (text.length > 255) throw new InputError('--comment', text, 'is longer than 255 characters');
+    return { text: `--comment ${saveString(text)}`, info: { kind: 'comment', text } };
+  },
+};
+
+/** A module whose one option is carried as written (icmp types are kept by name or number). */
+function carriedOption(option: string): ModuleSpec {
+  return {
+    options: { [option]: 1 },
+    invertible: [option],
+    build(opts) {
+      once(opts);
+      const o = opts[0];
+      if (!o) return { text: '' };
+      return { text: `${o.invert ? '! ' : ''}--${option} ${o.values[0]}` };
+    },
+  };
+}
+
+export const MATCH_MODULES: Readonly<Record<string, ModuleSpec>> = {
+  icmp: carriedOption('icmp-type'),
+  icmp6: carriedOption('icmpv6-type'),
+  mark: markMatch('mark'),
+  connmark: markMatch('connmark'),
+  tcp: portModule(true),
+  udp: portModule(false),
+  multiport,
+  state: stateModule('state'),
+  comment,
+};
+
+/** `conntrack` is only modelled when `--ctstate` is its one option. */
+export const CONNTRACK_CTSTATE = stateModule('ctstate');
+
+const MARK_OPTS = { 'set-xmark': 1, 'set-mark': 1, 'and-mark': 1, 'or-mark': 1, 'xor-mark': 1 };
+
+export const TARGET_MODULES: Readonly<Record<string, ModuleSpec>> = {
+  MARK: {
+    options: MARK_OPTS,
+    build(opts) {
+      const info = parseMarkTargetOptions(words(opts));
+      return { text: formatMarkTarget(info), info: { kind: 'MARK', info } };
+    },
+  },
+  CONNMARK: {
+    options: {
+      ...MARK_OPTS,
+      'save-mark': 0,
+      'restore-mark': 0,
+      ctmask: 1,
+      nfmask: 1,
+      mask: 1,
+      'left-shift-mark': 1,
+      'right-shift-mark': 1,
+    },
+    build(opts) {
+      const info = parseConnmarkTargetOptions(words(opts));
+      return { text: formatConnmarkTarget(info), info: { kind: 'CONNMARK', info } };
+    },
+  },
+  SECMARK: {
+    options: { selctx: 1 },
+    build(opts) {
+      once(opts);
+      const selctx = opts[0]?.values[0];
+      if (selctx === undefined) throw new InputError('SECMARK', '', 'needs --selctx');
+      if (selctx.length > 255) throw new InputError('--selctx', selctx, 'is longer than 255 characters');
+      return { text: `--selctx ${selctx}`, info: { kind: 'SECMARK', selctx } };
+    },
+  },
+  CONNSECMARK: {
+    options: { save: 0, restore: 0 },
+    build(opts) {
+      if (opts.length !== 1) {
+        throw new InputError('CONNSECMARK', words(opts).join(' '), 'needs exactly one of --save, --restore');
+      }
+      const mode = opts[0]!.name as 'save' | 'restore';
+      return { text: `--${mode}`, info: { kind: 'CONNSECMARK', mode } };
+    },
+  },
+  REJECT: {
+    options: { 'reject-with': 1 },
+    build(opts, ctx) {
+      once(opts);
+      const given = opts[0]?.values[0];
+      const fallback = ctx.family === 4 ? 'icmp-port-unreachable' : 'icmp6-port-unreachable';
+      const reject = given ?? fallback;
+      return { text: `--reject-with ${reject}`, info: { kind: 'REJECT', with: reject } };
+    },
+  },
+};

@@ -1,0 +1,225 @@
+import { connmarkTargetWrite, markMatchOf, markTargetWrite } from '../../bits/xt-mark';
+import type { Match, OpaqueExpr, Rule, RuleExpr, SourceRef, Statement } from '../../ir/types';
+import { quoteIfNeeded } from './tokenize';
+import type { XtModule, XtPorts, XtRule } from './xt-rule';
+
+/** The original words of an xt extension, kept in an OpaqueExpr so the emitter writes them back unchanged. */
+export interface XtRaw {
+  readonly xt: 'match' | 'target' | 'generic';
+  readonly name: string;
+  readonly words: readonly string[];
+}
+
+/** Extensions that read or may write mark bits although we do not model them. */
+const MARK_READERS = new Set(['rpfilter', 'set', 'CT', 'SET', 'u32', 'bpf', 'cluster', 'osf']);
+const MARK_WRITERS = new Set(['TPROXY', 'HMARK', 'socket', 'CT']);
+/** Extensions known to leave marks alone; anything else unknown is flagged conservatively. */
+const MARK_FREE = new Set([
+  'tcp',
+  'udp',
+  'icmp',
+  'icmp6',
+  'icmpv6',
+  'multiport',
+  'state',
+  'conntrack',
+  'comment',
+  'limit',
+  'hashlimit',
+  'recent',
+  'iprange',
+  'length',
+  'pkttype',
+  'addrtype',
+  'owner',
+  'physdev',
+  'string',
+  'tos',
+  'dscp',
+  'ttl',
+  'hl',
+  'mac',
+  'time',
+  'connlimit',
+  'helper',
+  'devgroup',
+  'quota',
+  'statistic',
+  'realm',
+  'policy',
+  'ah',
+  'esp',
+  'sctp',
+  'dccp',
+  'udplite',
+  'ipv6header',
+  'frag',
+  'rt',
+  'hbh',
+  'dst',
+  'mh',
+  'ecn',
+  'tcpmss',
+  'cgroup',
+  'cpu',
+  'nfacct',
+  'connbytes',
+  'connlabel',
+  'ipvs',
+  'l2tp',
+  'eui64',
+  'srh',
+  'LOG',
+  'NFLOG',
+  'ULOG',
+  'NFQUEUE',
+  'SNAT',
+  'DNAT',
+  'MASQUERADE',
+  'REDIRECT',
+  'NETMAP',
+  'NOTRACK',
+  'TCPMSS',
+  'TOS',
+  'DSCP',
+  'TTL',
+  'HL',
+  'CLASSIFY',
+  'TEE',
+  'CHECKSUM',
+  'AUDIT',
+  'TRACE',
+  'IDLETIMER',
+  'LED',
+  'SYNPROXY',
+  'RATEEST',
+  'CLUSTERIP',
+  'ECN',
+  'TCPOPTSTRIP',
+  'REJECT',
+  'ACCOUNT',
+]);
+
+export function opaqueXt(kind: 'match' | 'target', m: XtModule): OpaqueExpr {
+  const flag = kind === 'match' ? '-m' : '-j';
+  const text = `${flag} ${m.name}${m.words.length ? ` ${m.words.map(quoteIfNeeded).join(' ')}` : ''}`;
+  const unknown = !MARK_FREE.has(m.name);
+  const raw: XtRaw = { xt: kind, name: m.name, words: m.words };
+  return {
+    kind: 'opaque',
+    text,
+    role: kind === 'match' ? 'match' : 'statement',
+    readsMark: unknown || MARK_READERS.has(m.name),
+    writesMark: MARK_WRITERS.has(m.name) || (unknown && !MARK_READERS.has(m.name)),
+    raw,
+  };
+}
+
+function portMatches(dir: 'src' | 'dst', p: XtPorts | undefined, proto: number | null): Match[] {
+  if (!p) return [];
+  return [{ kind: 'port', dir, proto, values: { kind: 'ranges', ranges: p.ranges }, invert: p.invert }];
+}
+
+function matchExprs(m: XtModule, proto: number | null): RuleExpr[] {
+  const info = m.info;
+  if (!info) return [opaqueXt('match', m)];
+  switch (info.kind) {
+    case 'mark': {
+      const mm = markMatchOf(info.match, m.name === 'connmark' ? 'ct' : 'meta');
+      return [
+        {
+          kind: 'mark',
+          key: { space: mm.space, mask: mm.mask, shift: 0 },
+          values: { kind: 'ranges', ranges: [[mm.value, mm.value]] },
+          invert: mm.invert,
+        },
+      ];
+    }
+    case 'ports':
+      // `--ports` matches either direction: no single IR port match says that, so it stays opaque.
+      if (info.either) return [opaqueXt('match', m)];
+      return [...portMatches('src', info.src, proto), ...portMatches('dst', info.dst, proto)];
+    case 'ctstate':
+      return [{ kind: 'ctstate', states: info.states, invert: info.invert }];
+    default:
+      // A second comment, and anything else without a typed form, stays as written.
+      return [opaqueXt('match', m)];
+  }
+}
+
+function targetExprs(rule: XtRule): Statement[] {
+  const t = rule.target;
+  if (!t) return [];
+  if (t.kind === 'standard') {
+    if (t.name === 'QUEUE') return [{ kind: 'verdict', verdict: { kind: 'queue' } }];
+    const kind = t.name === 'ACCEPT' ? 'accept' : t.name === 'DROP' ? 'drop' : 'return';
+    return [{ kind: 'verdict', verdict: { kind } }];
+  }
+  if (t.kind === 'chain')
+    return [{ kind: 'verdict', verdict: { kind: t.goto ? 'goto' : 'jump', target: t.name } }];
+  const m = t.module;
+  const info = m.info;
+  switch (info?.kind) {
+    case 'MARK':
+      return [{ kind: 'markWrite', write: markTargetWrite(info.info) }];
+    case 'CONNMARK':
+      return [{ kind: 'markWrite', write: connmarkTargetWrite(info.info) }];
+    case 'SECMARK':
+      return [{ kind: 'secmarkSet', dst: 'meta', label: info.selctx }];
+    case 'CONNSECMARK':
+      return [{ kind: 'secmarkCopy', dst: info.mode === 'save' ? 'ct' : 'meta', mode: 'connsecmark' }];
+    case 'REJECT':
+      return [{ kind: 'verdict', verdict: { kind: 'reject', with: info.with } }];
+    default:
+      return [opaqueXt('target', m)];
+  }
+}
+
+/** The IR of one parsed iptables rule. Generic matches come first, then modules, then the target. */
+export function xtRuleToIr(rule: XtRule, source?: SourceRef): Rule {
+  const exprs: RuleExpr[] = [];
+  for (const [dir, a] of [
+    ['src', rule.src],
+    ['dst', rule.dst],
+  ] as const) {
+    if (!a) continue;
+    if (a.cidr) exprs.push({ kind: 'addr', dir, set: { kind: 'cidrs', cidrs: [a.cidr] }, invert: a.invert });
+    else {
+      const raw: XtRaw = { xt: 'generic', name: dir === 'src' ? '-s' : '-d', words: [a.text] };
+      exprs.push({
+        kind: 'opaque',
+        text: `${a.invert ? '! ' : ''}${raw.name} ${a.text}`,
+        role: 'match',
+        readsMark: false,
+        writesMark: false,
+        raw: { ...raw, invert: a.invert },
+      });
+    }
+  }
+  if (rule.iif) exprs.push({ kind: 'iface', dir: 'in', names: [rule.iif.name], invert: rule.iif.invert });
+  if (rule.oif) exprs.push({ kind: 'iface', dir: 'out', names: [rule.oif.name], invert: rule.oif.invert });
+  if (rule.proto) exprs.push({ kind: 'l4proto', protos: [rule.proto.number], invert: rule.proto.invert });
+  if (rule.fragment) {
+    exprs.push({
+      kind: 'opaque',
+      text: `${rule.fragment.invert ? '! ' : ''}-f`,
+      role: 'match',
+      readsMark: false,
+      writesMark: false,
+      raw: { xt: 'generic', name: '-f', words: [], invert: rule.fragment.invert },
+    });
+  }
+  const proto = rule.proto && !rule.proto.invert ? rule.proto.number : null;
+  let comment: string | undefined;
+  for (const m of rule.matches) {
+    if (m.info?.kind === 'comment' && comment === undefined) comment = m.info.text;
+    else exprs.push(...matchExprs(m, proto));
+  }
+  exprs.push(...targetExprs(rule));
+  return {
+    exprs,
+    ...(comment !== undefined ? { comment } : {}),
+    ...(rule.counters ? { counters: rule.counters } : {}),
+    ...(source ? { source } : {}),
+  };
+}

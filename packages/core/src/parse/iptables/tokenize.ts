@@ -1,0 +1,56 @@
+/** One word of an iptables rule line with the 1-based column it starts at. */
+export interface Token {
+  readonly text: string;
+  readonly column: number;
+  /** True when the word was written in double quotes (an empty quoted string is still a word). */
+  readonly quoted: boolean;
+}
+
+/**
+ * Split a rule line as iptables-restore does (add_param_to_argv): blanks separate words, double quotes group
+ * them, and inside quotes a backslash takes the next character literally.
+ */
+export function tokenize(line: string, firstColumn = 1): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i]!;
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
+      i++;
+      continue;
+    }
+    const start = i;
+    let text = '';
+    let quoted = false;
+    let inQuote = false;
+    while (i < line.length) {
+      const ch = line[i]!;
+      if (!inQuote && (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n')) break;
+      if (ch === '"') {
+        inQuote = !inQuote;
+        quoted = true;
+      } else if (ch === '\\' && inQuote && i + 1 < line.length) {
+        text += line[++i];
+      } else text += ch;
+      i++;
+    }
+    if (inQuote) throw new UnterminatedQuote(start + firstColumn);
+    out.push({ text, column: start + firstColumn, quoted });
+  }
+  return out;
+}
+
+export class UnterminatedQuote extends Error {
+  constructor(readonly column: number) {
+    super('unterminated double quote');
+  }
+}
+
+/** Quote a word as iptables-save does for strings (xtables_save_string): always, escaping `"` and `\`. */
+export const saveString = (s: string): string => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+
+/** Quote a raw word only when it needs it, so opaque tokens re-read as the same words. */
+export function quoteIfNeeded(word: string): string {
+  if (word !== '' && !/[\s"\\]/.test(word)) return word;
+  return saveString(word);
+}
