@@ -3,8 +3,8 @@ import { basename, resolve } from 'node:path';
 import { InputError } from '@markwright/core';
 import {
   apply as applyDeployment,
-  compileOwnedState,
   confirm as confirmDeployment,
+  DEFAULT_OWNERSHIP,
   type DeployContext,
   type DeploymentRecord,
   status as deployStatus,
@@ -12,9 +12,10 @@ import {
   formatChanges,
   history as listHistory,
   openSession,
+  ownedStateFromDocument,
   parseTarget,
   plan as planDeployment,
-  readDocumentForDeploy,
+  readDocument,
   rollback as rollbackDeployment,
   ToolError,
   uninstall as uninstallAll,
@@ -55,8 +56,13 @@ function readDoc(args: ParsedArgs) {
   } catch (error) {
     throw new InputError('DOC', file, `cannot be read: ${(error as Error).message}`);
   }
-  const doc = readDocumentForDeploy(text, file);
-  return { doc, path: resolve(file), name: doc.name || basename(file), wanted: compileOwnedState(doc) };
+  const doc = readDocument(text, file);
+  return {
+    doc,
+    path: resolve(file),
+    name: doc.name || basename(file),
+    wanted: ownedStateFromDocument(doc, DEFAULT_OWNERSHIP),
+  };
 }
 
 const json = (io: CommandIo, value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);

@@ -1,8 +1,9 @@
+import { MARKWRIGHT_RULE_PROTOCOL } from '@markwright/core/compile';
 import type { OwnedState } from '../types';
 
 /** What marks a thing as Markwright's on a box; configurable per call, these are the defaults. */
 export interface Ownership {
-  /** `proto` tag on our ip rules (not in rt_protos, so iproute2 prints the number). */
+  /** `proto` tag on our ip rules (core's MARKWRIGHT_RULE_PROTOCOL by default). */
   readonly ipRuleProtocol: number;
   /** Inclusive priority range our ip rules live in. */
   readonly ipRulePriorities: readonly [number, number];
@@ -11,7 +12,7 @@ export interface Ownership {
 }
 
 export const DEFAULT_OWNERSHIP: Ownership = {
-  ipRuleProtocol: 201,
+  ipRuleProtocol: MARKWRIGHT_RULE_PROTOCOL,
   ipRulePriorities: [10000, 10999],
   tcPriorities: [49000, 49999],
 };
