@@ -18,10 +18,13 @@ let cached: MarkwrightApi | undefined;
 export function getApi(): MarkwrightApi {
   if (cached) return cached;
   const bridge = (globalThis as { markwright?: PreloadBridge }).markwright;
-  cached = bridge
-    ? apiFromSender((method, argument) => bridge[method](argument))
-    : createHttpApi({ baseUrl: '', token: readToken });
+  cached = bridge ? apiFromBridge(bridge) : createHttpApi({ baseUrl: '', token: readToken });
   return cached;
+}
+
+/** The API over the preload's bridge: envelopes unwrapped, errors rebuilt as ApiError (kind and field kept). */
+export function apiFromBridge(bridge: PreloadBridge): MarkwrightApi {
+  return apiFromSender((method, argument) => bridge[method](argument));
 }
 
 /** The serve-mode token: taken from `#token=...` once (then removed from the address bar), kept for the tab. */
