@@ -258,8 +258,10 @@ function sourceChain(space: MarkSpace, take: number, shift: number, xor: number)
  * (`ct mark set ct mark & K | meta mark & T`, nft >= 1.1.2) print in that form.
  */
 export function printWriteValue(write: MarkWrite): string {
-  const { dst, keep, src, xor } = write;
-  if (!src || src.take === 0) {
+  const { dst, keep, xor } = write;
+  const take = write.src ? u32(write.src.take & survivors(write.src.shift)) : 0;
+  const src = write.src && take !== 0 ? { ...write.src, take } : null;
+  if (!src) {
     if (keep === 0) return hex8(xor);
     return printLinear(sourceChain(dst, keep, 0, xor));
   }

@@ -1,1 +1,2 @@
 export { emitNftExpr, emitNftRule, markKeyText, verdictText } from './rule';
+export { emitNftTable, emitNftText } from './text';

@@ -1,2 +1,3 @@
 export { type NormalizeResult, normalizeNftRule } from './normalize';
 export { type ParsedRule, parseNftRuleBody, parseNftRuleDetailed } from './rule';
+export { parseNftText } from './text';

@@ -7,7 +7,7 @@ export interface Token {
   readonly offset: number;
 }
 
-const WORD = /[A-Za-z0-9_.:/\-*$@%~]/;
+const WORD = /[A-Za-z0-9_.:/\-*$@%]/;
 const TWO_CHAR = new Set(['!=', '==', '<<', '>>', '<=', '>=']);
 
 /** Split nft text into tokens; `#` comments are dropped, newlines are kept (they end commands), `\` joins lines. */

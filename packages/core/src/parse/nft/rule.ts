@@ -127,6 +127,8 @@ export function parseRuleTokens(ts: TokenStream): ParsedRule {
     if (VERDICTS.has(w)) {
       ts.index++;
       push({ kind: 'verdict', verdict: { kind: w } as Verdict });
+    } else if ((w === 'jump' || w === 'goto') && ts.is('{', 1)) {
+      push(opaque(anonymousChain(ts, start), 'statement', true, true));
     } else if (w === 'jump' || w === 'goto') {
       ts.index++;
       push({ kind: 'verdict', verdict: { kind: w, target: ts.word('a chain name') } });
@@ -136,8 +138,9 @@ export function parseRuleTokens(ts: TokenStream): ParsedRule {
       comment = c.text;
     } else if (w === 'counter') {
       ts.index++;
-      if (ts.is('name')) {
-        skipOpaque(ts, start + 1);
+      if (ts.accept('name')) {
+        parseExpr(ts);
+        if (ts.accept('map')) parseRhs(ts, true);
         const text = ts.slice(start);
         push(opaque(text, 'statement', /\bmark\b/.test(text), false));
         continue;
@@ -178,6 +181,25 @@ export function parseRuleTokens(ts: TokenStream): ParsedRule {
   if (comment !== undefined) canon.push(`comment "${comment}"`);
   const refusal = refusals[0];
   return { rule, canonical: canon.join(' '), ...(refusal ? { refusal } : {}) };
+}
+
+/** `jump { rule; rule }`: an anonymous chain, kept whole (it may touch marks, so flagged both ways). */
+function anonymousChain(ts: TokenStream, start: number): string {
+  ts.index++;
+  const open = ts.next('`{`');
+  let depth = 1;
+  let close = open;
+  while (depth > 0) {
+    close = ts.next('`}`');
+    if (close.kind === 'punct' && close.text === '{') depth++;
+    if (close.kind === 'punct' && close.text === '}') depth--;
+  }
+  const inner = ts.text
+    .slice(open.offset + 1, close.offset)
+    .split(/[\n;]/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return `${ts.tokens[start]!.text} { ${inner.join('; ')} }`;
 }
 
 function parseLog(ts: TokenStream, start: number): RuleExpr {

@@ -1,0 +1,29 @@
+import type { SetElement } from '../../ir/types';
+import type { Token } from './lexer';
+import { parseVerdict } from './lower';
+import { cidrValue, rangeValue, u32Value } from './values';
+
+const text = (ts: readonly Token[]): string =>
+  ts.map((t) => (t.kind === 'string' ? `"${t.text}"` : t.text)).join(' ');
+
+/** One element of `elements = { ... }`: a number/range or an address/prefix, with an optional map value. */
+export function parseNftSetElement(tokens: readonly Token[], isMap: boolean): SetElement {
+  const colon = tokens.findIndex((t) => t.kind === 'punct' && t.text === ':');
+  const keyToks = colon >= 0 ? tokens.slice(0, colon) : tokens;
+  const valToks = colon >= 0 ? tokens.slice(colon + 1) : [];
+  const whole = { kind: 'opaque', text: text(tokens) } as const;
+  if (keyToks.length !== 1 || (isMap && colon < 0)) return whole;
+  let value: number | import('../../ir/types').Verdict | undefined;
+  if (colon >= 0) {
+    const v = text(valToks);
+    value = u32Value(v) ?? parseVerdict(v) ?? undefined;
+    if (value === undefined) return whole;
+  }
+  const key = keyToks[0]!.text;
+  const extra = value !== undefined ? { value } : {};
+  const range = rangeValue(key);
+  if (range) return { kind: 'range', range, ...extra };
+  const cidr = cidrValue(key);
+  if (cidr) return { kind: 'cidr', cidr, ...extra };
+  return whole;
+}

@@ -1,0 +1,354 @@
+import type {
+  BaseChainSpec,
+  Chain,
+  ChainType,
+  Family,
+  Hook,
+  NamedSet,
+  Rule,
+  Ruleset,
+  SecmarkObject,
+  SetElement,
+  Table,
+} from '../../ir/types';
+import { type Token, TokenStream, tokenize } from './lexer';
+import { priorityValue } from './priority';
+import { parseRuleTokens } from './rule';
+import { parseNftSetElement } from './set-element';
+
+// `nft list ruleset` output and /etc/nftables.conf scripts (nested blocks and `add ...` commands) -> IR.
+
+const FAMILIES = new Set(['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev']);
+
+interface ChainB {
+  name: string;
+  base?: BaseChainSpec;
+  rules: Rule[];
+}
+interface TableB {
+  family: Family;
+  name: string;
+  chains: Map<string, ChainB>;
+  sets: Map<string, NamedSet>;
+  secmarks: SecmarkObject[];
+  flags: string[];
+  comment?: string;
+}
+
+class RulesetBuilder {
+  readonly tables = new Map<string, TableB>();
+  table(family: Family, name: string): TableB {
+    const key = `${family} ${name}`;
+    let t = this.tables.get(key);
+    if (!t) {
+      t = { family, name, chains: new Map(), sets: new Map(), secmarks: [], flags: [] };
+      this.tables.set(key, t);
+    }
+    return t;
+  }
+  chain(t: TableB, name: string): ChainB {
+    let c = t.chains.get(name);
+    if (!c) {
+      c = { name, rules: [] };
+      t.chains.set(name, c);
+    }
+    return c;
+  }
+  build(): Ruleset {
+    return {
+      tables: [...this.tables.values()].map(
+        (t): Table => ({
+          family: t.family,
+          name: t.name,
+          origin: 'nft',
+          chains: [...t.chains.values()].map(
+            (c): Chain => ({ name: c.name, ...(c.base ? { base: c.base } : {}), rules: c.rules }),
+          ),
+          sets: [...t.sets.values()],
+          secmarks: t.secmarks,
+          ...(t.flags.length ? { flags: t.flags } : {}),
+          ...(t.comment !== undefined ? { comment: t.comment } : {}),
+        }),
+      ),
+    };
+  }
+}
+
+/** Replace `$name` words with the tokens of `define name = ...`. */
+function expandDefines(tokens: Token[], ts: TokenStream): Token[] {
+  const defs = new Map<string, Token[]>();
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const lineStart = i === 0 || tokens[i - 1]!.kind === 'newline' || tokens[i - 1]!.text === ';';
+    if (lineStart && t.kind === 'word' && (t.text === 'define' || t.text === 'redefine')) {
+      const name = tokens[i + 1];
+      if (!name || name.kind !== 'word' || tokens[i + 2]?.text !== '=') ts.fail('`define NAME = VALUE`', i);
+      let j = i + 3;
+      const value: Token[] = [];
+      let depth = 0;
+      for (; j < tokens.length; j++) {
+        const v = tokens[j]!;
+        if (depth === 0 && (v.kind === 'newline' || v.text === ';')) break;
+        if (v.text === '{') depth++;
+        if (v.text === '}') depth--;
+        value.push(
+          ...(v.kind === 'word' && v.text.startsWith('$') ? (defs.get(v.text.slice(1)) ?? [v]) : [v]),
+        );
+      }
+      defs.set(name.text, value);
+      i = j;
+      continue;
+    }
+    if (t.kind === 'word' && t.text.startsWith('$') && defs.has(t.text.slice(1)))
+      out.push(...defs.get(t.text.slice(1))!);
+    else if (t.kind === 'word' && t.text.startsWith('@$') && defs.has(t.text.slice(2))) {
+      out.push({ ...t, text: `@${defs.get(t.text.slice(2))![0]!.text}` });
+    } else out.push(t);
+  }
+  return out;
+}
+
+/** Parse an nft ruleset script or `nft list ruleset` output. */
+export function parseNftText(text: string): Ruleset {
+  const raw = tokenize(text, 'nft');
+  const ts0 = new TokenStream(raw, text, 'nft');
+  const ts = new TokenStream(expandDefines(raw, ts0), text, 'nft');
+  const b = new RulesetBuilder();
+  for (;;) {
+    skipSeparators(ts);
+    if (ts.atEnd()) break;
+    topLevel(ts, b);
+  }
+  return b.build();
+}
+
+function skipSeparators(ts: TokenStream): void {
+  while (!ts.atEnd() && (ts.peek()!.kind === 'newline' || ts.is(';'))) ts.index++;
+}
+
+/** Tokens up to the end of the line (or `;`) outside braces. */
+function lineEnd(ts: TokenStream, stopAtBrace = false): number {
+  let depth = 0;
+  let i = ts.index;
+  for (; i < ts.tokens.length; i++) {
+    const t = ts.tokens[i]!;
+    if (t.kind === 'punct' && t.text === '{') depth++;
+    else if (t.kind === 'punct' && t.text === '}') {
+      if (depth === 0 && stopAtBrace) break;
+      depth--;
+    } else if (depth === 0 && (t.kind === 'newline' || (t.kind === 'punct' && t.text === ';'))) break;
+  }
+  return i;
+}
+
+function sub(ts: TokenStream, end: number): TokenStream {
+  const tokens = ts.tokens.slice(ts.index, end).filter((t) => t.kind !== 'newline');
+  ts.index = end;
+  return new TokenStream(tokens, ts.text, ts.source);
+}
+
+function familyAndName(ts: TokenStream): [Family, string] {
+  const first = ts.word('a table family or name');
+  if (FAMILIES.has(first) && ts.peek()?.kind === 'word') return [first as Family, ts.word('a table name')];
+  return ['ip', first];
+}
+
+function topLevel(ts: TokenStream, b: RulesetBuilder): void {
+  const at = ts.index;
+  const verb = ts.word('a command (table, add, flush, define, include)');
+  if (verb === 'table') {
+    const [family, name] = familyAndName(ts);
+    const t = b.table(family, name);
+    if (ts.accept('{')) tableBody(ts, b, t);
+    return;
+  }
+  if (verb === 'flush' || verb === 'include' || verb === 'delete' || verb === 'destroy' || verb === 'list') {
+    ts.index = lineEnd(ts);
+    return;
+  }
+  if (verb !== 'add' && verb !== 'create' && verb !== 'insert')
+    ts.fail('a command (table, add, flush, define, include)', at);
+  const what = ts.word('table, chain, rule, set, map or element');
+  if (what === 'table') {
+    const [family, name] = familyAndName(ts);
+    const t = b.table(family, name);
+    if (ts.accept('{')) tableBody(ts, b, t);
+    return;
+  }
+  const [family, tname] = familyAndName(ts);
+  const t = b.table(family, tname);
+  const name = ts.word(`a ${what} name`);
+  if (what === 'chain') {
+    const c = b.chain(t, name);
+    if (ts.accept('{')) chainBody(ts, b, t, c);
+  } else if (what === 'rule') {
+    if (ts.accept('position') || ts.accept('index') || ts.accept('handle')) ts.word('a number');
+    const rule = parseRuleTokens(sub(ts, lineEnd(ts))).rule;
+    const c = b.chain(t, name);
+    if (verb === 'insert') c.rules.unshift(rule);
+    else c.rules.push(rule);
+  } else if (what === 'set' || what === 'map') {
+    ts.expect('{');
+    t.sets.set(name, setBody(ts, name, what === 'map'));
+  } else if (what === 'element') {
+    const s = t.sets.get(name);
+    if (!s) ts.fail(`an existing set name (no set ${name} in table ${tname})`, at);
+    ts.expect('{');
+    const elements = elementList(ts, s.isMap);
+    t.sets.set(name, { ...s, elements: [...s.elements, ...elements] });
+  } else if (what === 'secmark') {
+    ts.expect('{');
+    t.secmarks.push(secmarkBody(ts, name));
+  } else ts.index = lineEnd(ts);
+}
+
+function tableBody(ts: TokenStream, b: RulesetBuilder, t: TableB): void {
+  for (;;) {
+    skipSeparators(ts);
+    if (ts.accept('}')) return;
+    const at = ts.index;
+    const kw = ts.word('chain, set, map, secmark, flags or `}`');
+    if (kw === 'chain') {
+      const c = b.chain(t, ts.word('a chain name'));
+      ts.expect('{');
+      chainBody(ts, b, t, c);
+    } else if (kw === 'set' || kw === 'map') {
+      const name = ts.word('a set name');
+      ts.expect('{');
+      t.sets.set(name, setBody(ts, name, kw === 'map'));
+    } else if (kw === 'secmark') {
+      const name = ts.word('a secmark name');
+      ts.expect('{');
+      t.secmarks.push(secmarkBody(ts, name));
+    } else if (kw === 'flags') {
+      do t.flags.push(ts.word('a table flag'));
+      while (ts.accept(','));
+    } else if (kw === 'comment') t.comment = ts.next('a comment').text;
+    else if (kw === 'include') ts.index = lineEnd(ts);
+    else if (ts.peek()?.kind === 'word' || ts.is('{')) {
+      // Stateful objects (counter, quota, limit, ct helper, flowtable ...) are not part of the IR.
+      while (!ts.atEnd() && !ts.is('{')) ts.index++;
+      skipBlock(ts);
+    } else ts.fail('chain, set, map, secmark, flags or `}`', at);
+  }
+}
+
+function skipBlock(ts: TokenStream): void {
+  ts.expect('{');
+  let depth = 1;
+  while (depth > 0) {
+    const t = ts.next('`}`');
+    if (t.kind === 'punct' && t.text === '{') depth++;
+    if (t.kind === 'punct' && t.text === '}') depth--;
+  }
+}
+
+function chainBody(ts: TokenStream, _b: RulesetBuilder, t: TableB, c: ChainB): void {
+  for (;;) {
+    skipSeparators(ts);
+    if (ts.accept('}')) return;
+    if (ts.is('type') && ts.peek(2)?.text === 'hook') {
+      ts.index++;
+      const type = ts.word('a chain type (filter, route, nat)') as ChainType;
+      ts.expect('hook');
+      const hook = ts.word('a hook') as Hook;
+      let device: string | undefined;
+      if (ts.accept('device')) device = ts.word('a device name');
+      if (ts.accept('devices')) {
+        ts.expect('=');
+        device = sub(ts, lineEnd(ts)).slice(0);
+      }
+      ts.expect('priority');
+      const pEnd = lineEnd(ts, true);
+      const prioText = ts.slice(ts.index, pEnd);
+      const priority = priorityValue(prioText, t.family, hook, ts, ts.index);
+      ts.index = pEnd;
+      c.base = {
+        type,
+        hook,
+        priority,
+        policy: c.base?.policy ?? 'accept',
+        ...(device !== undefined ? { device } : {}),
+      };
+      continue;
+    }
+    if (ts.is('policy')) {
+      ts.index++;
+      const policy = ts.word('accept or drop');
+      if (policy !== 'accept' && policy !== 'drop') ts.fail('accept or drop', ts.index - 1);
+      if (c.base) c.base = { ...c.base, policy };
+      continue;
+    }
+    if (ts.is('comment') && (ts.peek(2)?.kind === 'newline' || ts.peek(2)?.text === ';')) {
+      ts.index += 2;
+      continue;
+    }
+    const end = lineEnd(ts, true);
+    const line = ts.tokens[ts.index]!;
+    const rule = parseRuleTokens(sub(ts, end)).rule;
+    c.rules.push({
+      ...rule,
+      source: { line: lineOf(ts.text, line.offset), text: lineText(ts.text, line.offset) },
+    });
+  }
+}
+
+const lineOf = (text: string, offset: number): number => text.slice(0, offset).split('\n').length;
+const lineText = (text: string, offset: number): string => {
+  const s = text.lastIndexOf('\n', offset - 1) + 1;
+  const e = text.indexOf('\n', offset);
+  return text.slice(s, e < 0 ? undefined : e).trim();
+};
+
+function setBody(ts: TokenStream, name: string, isMap: boolean): NamedSet {
+  let type = '';
+  const flags: string[] = [];
+  let elements: SetElement[] = [];
+  for (;;) {
+    skipSeparators(ts);
+    if (ts.accept('}')) return { name, type, isMap, flags, elements };
+    const kw = ts.word('type, typeof, flags, elements or `}`');
+    if (kw === 'type' || kw === 'typeof') {
+      const end = lineEnd(ts, true);
+      type = `${kw === 'typeof' ? 'typeof ' : ''}${ts.slice(ts.index, end)}`;
+      ts.index = end;
+    } else if (kw === 'flags') {
+      do flags.push(ts.word('a set flag'));
+      while (ts.accept(','));
+    } else if (kw === 'elements') {
+      ts.expect('=');
+      ts.expect('{');
+      elements = elementList(ts, isMap);
+    } else ts.index = lineEnd(ts, true);
+  }
+}
+
+function elementList(ts: TokenStream, isMap: boolean): SetElement[] {
+  const out: SetElement[] = [];
+  for (;;) {
+    while (ts.peek()?.kind === 'newline') ts.index++;
+    if (ts.accept('}')) return out;
+    let depth = 0;
+    const from = ts.index;
+    while (!ts.atEnd()) {
+      const t = ts.peek()!;
+      if (t.kind === 'punct' && depth === 0 && (t.text === ',' || t.text === '}')) break;
+      if (t.text === '{') depth++;
+      if (t.text === '}') depth--;
+      ts.index++;
+    }
+    const words = ts.tokens.slice(from, ts.index).filter((t) => t.kind !== 'newline');
+    if (!words.length) ts.fail('a set element');
+    out.push(parseNftSetElement(words, isMap));
+    ts.accept(',');
+  }
+}
+
+function secmarkBody(ts: TokenStream, name: string): SecmarkObject {
+  skipSeparators(ts);
+  const ctx = ts.next('a security context string');
+  skipSeparators(ts);
+  ts.expect('}');
+  return { name, context: ctx.text };
+}
