@@ -22,11 +22,10 @@ export function nftMarkBits(node: unknown, space: 'meta' | 'ct'): number {
     const v = obj.mangle.value;
     const op = v?.['|'] ?? v?.['^'];
     const inner = Array.isArray(op) ? op[0]?.['&'] : undefined;
-    const written =
-      Array.isArray(inner) && isMarkRef(inner[0], space) && typeof inner[1] === 'number'
-        ? ~inner[1] >>> 0
-        : FULL;
-    return (written | nftMarkBits(v, space)) >>> 0;
+    // `mark & K | V` keeps the bits of K: only the others are written (reading them back is no use).
+    if (Array.isArray(inner) && isMarkRef(inner[0], space) && typeof inner[1] === 'number')
+      return ~inner[1] >>> 0;
+    return (FULL | nftMarkBits(v, space)) >>> 0;
   }
   let acc = 0;
   for (const value of Object.values(obj)) acc = (acc | nftMarkBits(value, space)) >>> 0;
@@ -43,6 +42,7 @@ export function iptablesMarkBits(line: string): { fw: number; ct: number } {
   for (const m of line.matchAll(re)) {
     const value = Number(m[2]);
     let bits = m[3] !== undefined ? Number(m[3]) : FULL;
+    if (m[1] === 'nfmask' || m[1] === 'ctmask' || m[1] === 'mask') bits = value;
     if (m[1] === 'or-mark' || m[1] === 'xor-mark') bits = value;
     if (m[1] === 'and-mark') bits = ~value;
     if (m[1] === 'ctmask') ct |= bits;

@@ -1,0 +1,182 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ToolError } from '../exec/errors';
+import { FakeKernel } from '../testing/fake-kernel';
+import type { OwnedState } from '../types';
+import type { DeployContext } from './context';
+import { apply, confirm, history, recover, rollback, status, uninstall } from './operations';
+import { DEFAULT_OWNERSHIP, EMPTY_STATE, wrapTableBody } from './ownership';
+import { persistencePaths } from './persistence';
+import { StateStore } from './state-store';
+
+const state = (n: number, extra: Partial<OwnedState> = {}): OwnedState => ({
+  nftScript: wrapTableBody(
+    `table inet markwright {\n\tchain prerouting {\n\t\tmeta mark set 0x${n}\n\t}\n}\n`,
+  ),
+  ipRules: { v4: [`priority 10100 from all fwmark 0x${n} lookup 100 proto 77`], v6: [] },
+  tcFilters: [],
+  ...extra,
+});
+
+describe('deploy operations against a fake kernel', () => {
+  let dir: string;
+  let kernel: FakeKernel;
+  let clock: number;
+  let launched: { id: string; deadline: string | null }[];
+  let ctx: DeployContext;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mw-ops-'));
+    kernel = new FakeKernel();
+    clock = Date.parse('2026-01-01T00:00:00Z');
+    launched = [];
+    ctx = {
+      runner: kernel.runner,
+      store: new StateStore(join(dir, 'state'), { kind: 'local' }),
+      ownership: DEFAULT_OWNERSHIP,
+      rootDir: join(dir, 'root'),
+      now: () => new Date(clock++),
+      launchWatchdog: (a) => {
+        launched.push(a);
+        return null;
+      },
+    };
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const input = (s: OwnedState, confirmTimeout = 60) => ({
+    wanted: s,
+    document: '/d.json',
+    documentName: 'd',
+    confirmTimeout,
+  });
+
+  it('applies, awaits confirmation, and persists only on confirm', async () => {
+    const result = await apply(ctx, input(state(1)));
+    expect(result.deployment.outcome).toBe('pending');
+    expect(kernel.rules.v4).toEqual(state(1).ipRules.v4);
+    expect(launched).toEqual([{ id: result.deployment.id, deadline: result.confirmDeadline }]);
+    expect(existsSync(persistencePaths(ctx.rootDir).ruleset)).toBe(false);
+    expect((await status(ctx)).state).toBe('pending');
+    await confirm(ctx);
+    expect(readFileSync(persistencePaths(ctx.rootDir).ruleset, 'utf8')).toBe(state(1).nftScript);
+    const s = await status(ctx);
+    expect([s.state, s.liveMatchesLast]).toEqual(['confirmed', true]);
+  });
+
+  it('reverts to the previous state once the deadline has passed', async () => {
+    await apply(ctx, input(state(1), 0));
+    const second = await apply(ctx, input(state(2), 5));
+    expect(kernel.rules.v4).toEqual(state(2).ipRules.v4);
+    clock += 6000;
+    await ctx.store.lock()(); // nothing held
+    const release = ctx.store.lock();
+    await recover(ctx);
+    release();
+    expect(kernel.rules.v4).toEqual(state(1).ipRules.v4);
+    expect(kernel.nftScript).toBe(state(1).nftScript);
+    expect(ctx.store.deployment(second.deployment.id)?.outcome).toBe('reverted');
+    await expect(confirm(ctx)).rejects.toThrow(/no deployment awaits confirmation/);
+  });
+
+  it('a second apply while one is pending supersedes it and reverts to the confirmed state', async () => {
+    await apply(ctx, input(state(1), 0));
+    const p1 = await apply(ctx, input(state(2), 5));
+    const p2 = await apply(ctx, input(state(3), 5));
+    expect(ctx.store.deployment(p1.deployment.id)?.outcome).toBe('superseded');
+    clock += 6000;
+    await status(ctx);
+    expect(kernel.rules.v4).toEqual(state(1).ipRules.v4);
+    expect(ctx.store.deployment(p2.deployment.id)?.outcome).toBe('reverted');
+  });
+
+  it('nft refusing the script changes nothing and reports nft’s message', async () => {
+    await apply(ctx, input(state(1), 0));
+    kernel.failOn = (argv) =>
+      argv.join(' ') === 'nft -f -' ? '/dev/stdin:4:3-9: Error: syntax error' : null;
+    const err = await apply(ctx, input(state(2))).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ToolError);
+    expect(String(err)).toContain('/dev/stdin:4:3-9: Error: syntax error');
+    expect(kernel.rules.v4).toEqual(state(1).ipRules.v4);
+    expect(ctx.store.journal()).toBeNull();
+    expect(history(ctx).map((d) => d.outcome)).toEqual(['confirmed']);
+  });
+
+  it('compensates: a failing tc batch puts nft and ip rules back', async () => {
+    await apply(ctx, input(state(1), 0));
+    const tcState = state(2, {
+      tcFilters: ['filter add dev eth0 parent root protocol all prio 49000 handle 0x2/0x2 fw classid 1:2'],
+    });
+    kernel.failOn = (argv) =>
+      argv[0] === 'tc' && argv[1] === '-batch' ? 'RTNETLINK answers: No such file or directory' : null;
+    await expect(apply(ctx, input(tcState))).rejects.toThrow(/RTNETLINK/);
+    expect(kernel.nftScript).toBe(state(1).nftScript);
+    expect(kernel.rules.v4).toEqual(state(1).ipRules.v4);
+  });
+
+  it('recovers an apply whose process died mid-way: undoes it and records the failure', async () => {
+    await apply(ctx, input(state(1), 0));
+    // Simulate the dead process: its journal is on disk and the kernel holds half of the new state.
+    ctx.store.writeJournal({
+      op: 'apply',
+      deploymentId: 'dead-1',
+      pid: 999_999_999,
+      startedAt: new Date(clock).toISOString(),
+      restoreTo: state(1),
+      tcLines: [],
+      draft: { ...history(ctx)[0]!, id: '20260101-000000000-dead', state: state(2) },
+    });
+    kernel.nftScript = state(2).nftScript;
+    const s = await status(ctx);
+    expect(kernel.nftScript).toBe(state(1).nftScript);
+    expect(kernel.rules.v4).toEqual(state(1).ipRules.v4);
+    expect(s.liveMatchesLast).toBe(true);
+    expect(ctx.store.journal()).toBeNull();
+    expect(ctx.store.deployment('20260101-000000000-dead')?.outcome).toBe('failed');
+  });
+
+  it('rolls back to the previous deployment, or to a named one', async () => {
+    const a = await apply(ctx, input(state(1), 0));
+    await apply(ctx, input(state(2), 0));
+    await apply(ctx, input(state(3), 0));
+    await rollback(ctx);
+    expect(kernel.rules.v4).toEqual(state(2).ipRules.v4);
+    await rollback(ctx, a.deployment.id);
+    expect(kernel.rules.v4).toEqual(state(1).ipRules.v4);
+    await expect(rollback(ctx, 'nope')).rejects.toThrow(/--to: no such deployment/);
+    expect(readFileSync(persistencePaths(ctx.rootDir).ipRulesV4, 'utf8')).toBe(
+      `rule add ${state(1).ipRules.v4[0]}\n`,
+    );
+  });
+
+  it('uninstall removes our kernel state and the restore files', async () => {
+    await apply(ctx, input(state(1), 0));
+    expect(existsSync(persistencePaths(ctx.rootDir).unit)).toBe(true);
+    await uninstall(ctx);
+    expect([kernel.nftScript, kernel.rules.v4, kernel.tc]).toEqual([null, [], []]);
+    expect(existsSync(persistencePaths(ctx.rootDir).unit)).toBe(false);
+    expect(existsSync(persistencePaths(ctx.rootDir).dir)).toBe(false);
+    expect((await status(ctx)).liveMatchesLast).toBe(true);
+  });
+
+  it('refuses a second operation while a live process holds the lock', async () => {
+    const release = ctx.store.lock();
+    // Our own pid holds it; a different live pid is what another CLI would be.
+    const other = new StateStore(join(dir, 'state'), { kind: 'local' });
+    const lockFile = join(other.dir, 'lock');
+    rmSync(lockFile);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(lockFile, String(process.ppid));
+    expect(() => other.lock()).toThrow(/another markwright operation \(pid \d+\)/);
+    rmSync(lockFile);
+    release();
+    writeFileSync(lockFile, '999999999');
+    expect(() => other.lock()()).not.toThrow();
+  });
+
+  it('rejects a bad confirm timeout as input', async () => {
+    await expect(apply(ctx, input(EMPTY_STATE, -1))).rejects.toThrow(/--confirm-timeout/);
+  });
+});
