@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SAMPLE_DOC } from '../testing/sample-doc';
 import { diffOwned, formatChanges } from './diff';
 import { formatOwnedIpRule, ownedStateFromDocument, readDocument } from './owned-from-document';
 import {
@@ -15,21 +16,6 @@ import {
   wrapTableBody,
 } from './ownership';
 import { restoreUnit } from './persistence';
-
-export const SAMPLE_DOC = {
-  format: 'markwright/1',
-  name: 'uplink-steer',
-  layout: {
-    fields: [
-      { name: 'uplink', kind: 'enum', offset: 8, width: 2, values: { one: 1, two: 2 }, persist: true },
-    ],
-  },
-  policy: {
-    rules: [{ name: 'video', match: { iif: 'r0', proto: 'udp', dport: 6001 }, set: { uplink: 'two' } }],
-    routes: [{ when: { uplink: 'two' }, table: 100, priority: 10100, family: 4 }],
-    classes: [],
-  },
-};
 
 describe('owned state', () => {
   it('wraps a table body so it replaces only our table, tagged with its digest', () => {
