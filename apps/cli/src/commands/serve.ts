@@ -1,7 +1,81 @@
-import type { Command } from '../io';
+// `markwright serve [--port N] [--db PATH] [--state-dir DIR]`: the app's pages and API on 127.0.0.1 for a browser
+// on this machine, until interrupted. Prints exactly one line, the address with its session token.
 
-const notYet: Command = async (io) => {
-  io.stderr('markwright: this command is not available in this build yet\n');
-  return 2;
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '@markwright/core';
+import { type Backend, createBackend } from '@markwright/desktop/backend';
+import { type RunningServer, startServer } from '@markwright/desktop/server';
+import { defaultDatabasePath, StoreError } from '@markwright/desktop/store';
+import { flag, parseArgs } from '../args';
+import { type Command, EXIT } from '../io';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The first candidate that exists, from the bundle (apps/cli/dist) or the sources (apps/cli/src/commands). */
+function locate(fromDist: string, fromSource: string): string | undefined {
+  return [resolve(here, fromDist), resolve(here, fromSource)].find((path) => existsSync(path));
+}
+
+function parsePort(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535)
+    throw new InputError('--port', text, 'must be a port number 0-65535');
+  return port;
+}
+
+/** Resolves on SIGINT or SIGTERM. */
+function interrupted(): Promise<void> {
+  return new Promise((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
+}
+
+const serve: Command = async (io) => {
+  const parsed = parseArgs(io.args, ['port', 'db', 'state-dir'], []);
+  if (parsed.positionals.length > 0)
+    throw new InputError('serve', parsed.positionals[0], 'takes no positional argument');
+  const port = parsePort(flag(parsed, 'port'));
+  const dbPath = resolve(flag(parsed, 'db') ?? defaultDatabasePath());
+  const stateDir = flag(parsed, 'state-dir') ?? process.env.MARKWRIGHT_STATE_DIR;
+  const rendererDir =
+    process.env.MARKWRIGHT_RENDERER_DIR ??
+    locate('../../desktop/dist/renderer', '../../../desktop/dist/renderer') ??
+    resolve(here, '../../desktop/dist/renderer');
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    io.stderr(`markwright: the app's pages are not built (${rendererDir}); run \`pnpm run build\`\n`);
+  }
+  const cliPath =
+    process.env.MARKWRIGHT_CLI ??
+    (process.argv[1]?.endsWith('markwright.mjs') ? process.argv[1] : undefined) ??
+    locate('markwright.mjs', '../../dist/markwright.mjs') ??
+    resolve(here, 'markwright.mjs');
+
+  let backend: Backend;
+  try {
+    backend = createBackend({ dbPath, cliPath, ...(stateDir ? { stateDir: resolve(stateDir) } : {}) });
+  } catch (error) {
+    if (error instanceof StoreError) {
+      io.stderr(`markwright: ${error.message}\n`);
+      return EXIT.environment;
+    }
+    throw error;
+  }
+  let server: RunningServer;
+  try {
+    server = await startServer({ dispatch: backend.dispatch, rendererDir, port });
+  } catch (error) {
+    backend.close();
+    io.stderr(`markwright: cannot listen on 127.0.0.1:${port}: ${(error as Error).message}\n`);
+    return EXIT.environment;
+  }
+  io.stdout(`Markwright is serving at ${server.url}\n`);
+  await interrupted();
+  await server.close();
+  backend.close();
+  return EXIT.ok;
 };
-export default notYet;
+export default serve;

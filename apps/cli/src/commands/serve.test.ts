@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const cliRoot = resolve(import.meta.dirname, '../..');
+let dir: string;
+let bundle: string;
+let renderer: string;
+
+beforeAll(async () => {
+  // Inside this package (under node_modules/.cache) so the bundle's `import 'better-sqlite3'` resolves.
+  mkdirSync(join(cliRoot, 'node_modules', '.cache'), { recursive: true });
+  dir = mkdtempSync(join(cliRoot, 'node_modules', '.cache', 'serve-test-'));
+  bundle = join(dir, 'markwright.mjs');
+  // A private bundle, so this test neither races nor depends on another build of dist/.
+  await build({
+    entryPoints: [join(cliRoot, 'src/main.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    external: ['better-sqlite3', 'electron'],
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+    logLevel: 'error',
+  });
+  renderer = join(dir, 'renderer');
+  mkdirSync(renderer);
+  writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>Markwright</title>');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function serve(args: string[]): {
+  child: ChildProcess;
+  line: Promise<string>;
+  exit: Promise<number | null>;
+  stderr: () => string;
+} {
+  const child = spawn(process.execPath, [bundle, 'serve', ...args], {
+    env: { ...process.env, MARKWRIGHT_RENDERER_DIR: renderer },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
+  const line = new Promise<string>((done, fail) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('\n')) done(out);
+    });
+    child.on('exit', () => fail(new Error(`serve exited: ${err}`)));
+  });
+  line.catch(() => {}); // runs that are expected to fail never print the line
+  const exit = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+  return { child, line, exit, stderr: () => err };
+}
+
+describe('markwright serve', () => {
+  it('prints one line with the URL and token, serves the page and the API, and stops on SIGTERM', async () => {
+    const run = serve(['--port', '0', '--db', join(dir, 'a', 'app.db'), '--state-dir', join(dir, 'state')]);
+    const out = await run.line;
+    const match =
+      /^Markwright is serving at (http:\/\/127\.0\.0\.1:(\d+))\/#token=([A-Za-z0-9_-]{43})\n$/.exec(out);
+    expect(match, out).not.toBeNull();
+    const [, origin, , token] = match!;
+    const page = await fetch(`${origin}/`);
+    expect(await page.text()).toContain('<title>Markwright</title>');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const call = (t: string) =>
+      fetch(`${origin}/api/listLayouts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-markwright-token': t },
+        body: 'null',
+      });
+    expect(await (await call(token!)).json()).toEqual({ ok: true, value: [] });
+    expect((await call('wrong')).status).toBe(401);
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+  });
+
+  it('refuses a damaged database with exit 2, leaving it untouched', async () => {
+    const db = join(dir, 'damaged.db');
+    writeFileSync(db, 'garbage'.repeat(500));
+    const run = serve(['--db', db]);
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toMatch(/damaged\.db is not a readable Markwright database/);
+    expect(readFileSync(db, 'utf8')).toBe('garbage'.repeat(500));
+  });
+
+  it('refuses a bad port with exit 1 naming the option', async () => {
+    const run = serve(['--port', 'eighty', '--db', join(dir, 'p.db')]);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toMatch(/--port: must be a port number 0-65535 \(got "eighty"\)/);
+  });
+});
