@@ -16,7 +16,8 @@ import { gatherBits, isContiguous, lowestBit, popcount, spreadBits, u32 } from '
 const u32Arb = fc.integer({ min: 0, max: 0xffffffff });
 const spaceArb = fc.constantFrom<MarkSpace>('meta', 'ct');
 const marksArb = fc.record({ meta: u32Arb, ct: u32Arb });
-const constantArb = (dst: MarkSpace) => fc.tuple(u32Arb, u32Arb).map(([keep, xor]) => constantWrite(dst, keep, xor));
+const constantArb = (dst: MarkSpace) =>
+  fc.tuple(u32Arb, u32Arb).map(([keep, xor]) => constantWrite(dst, keep, xor));
 const writeArb: fc.Arbitrary<MarkWrite> = fc.oneof(
   spaceArb.chain(constantArb),
   fc
@@ -44,7 +45,9 @@ describe('mark algebra laws', () => {
   it('composition is associative', () => {
     fc.assert(
       fc.property(constantArb('meta'), constantArb('meta'), constantArb('meta'), (a, b, c) => {
-        expect(composeConstant(composeConstant(a, b)!, c)).toEqual(composeConstant(a, composeConstant(b, c)!));
+        expect(composeConstant(composeConstant(a, b)!, c)).toEqual(
+          composeConstant(a, composeConstant(b, c)!),
+        );
       }),
     );
   });
@@ -52,7 +55,10 @@ describe('mark algebra laws', () => {
   it('refuses to compose writes that read a mark or target different marks', () => {
     expect(composeConstant(constantWrite('meta', 0, 1), constantWrite('ct', 0, 1))).toBeNull();
     expect(
-      composeConstant(sourcedWrite('meta', 0, { space: 'ct', take: 0xff, shift: 0 }), constantWrite('meta', 0, 1)),
+      composeConstant(
+        sourcedWrite('meta', 0, { space: 'ct', take: 0xff, shift: 0 }),
+        constantWrite('meta', 0, 1),
+      ),
     ).toBeNull();
   });
 

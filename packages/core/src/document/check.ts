@@ -2,7 +2,7 @@ import { InputError } from '../bits/errors';
 import type { CheckError } from '../reports/types';
 import { DESCRIPTION_MAX, readLayout } from './parse-layout';
 import { readPolicy } from './parse-policy';
-import { Reader } from './reader';
+import { Reader, ROOT } from './reader';
 import { DOCUMENT_FORMAT, type MarkwrightDocument } from './types';
 
 const DOCUMENT_KEYS = ['format', 'name', 'description', 'layout', 'policy'];
@@ -17,7 +17,7 @@ export interface DocumentCheck {
 export function checkDocument(json: unknown): DocumentCheck {
   const r = new Reader();
   try {
-    const obj = r.object(json, 'document', DOCUMENT_KEYS);
+    const obj = r.object(json, ROOT, DOCUMENT_KEYS);
     if (!obj) return { document: null, errors: r.errors };
     if (obj.format !== DOCUMENT_FORMAT) {
       r.fail('format', obj.format, `must be "${DOCUMENT_FORMAT}"`);

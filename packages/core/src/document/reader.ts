@@ -11,6 +11,9 @@ const show = (value: unknown): string => {
   }
 };
 
+/** The path of the whole document; its keys are named bare (`format`, `layout.fields[0]`). */
+export const ROOT = 'document';
+
 export type JsonObject = Readonly<Record<string, unknown>>;
 
 /**
@@ -33,7 +36,8 @@ export class Reader {
     const obj = value as JsonObject;
     for (const key of Object.keys(obj)) {
       if (!keys.includes(key)) {
-        this.fail(`${path}.${key}`, obj[key], `unknown key "${key}" (known: ${keys.join(', ')})`);
+        const at = path === ROOT ? key : `${path}.${key}`;
+        this.fail(at, obj[key], `unknown key "${key}" (known: ${keys.join(', ')})`);
       }
     }
     return obj;

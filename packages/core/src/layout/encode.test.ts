@@ -7,7 +7,16 @@ import type { Field, Layout } from './types';
 const base = { persist: false, newOnly: false } as const;
 const layout: Layout = {
   fields: [
-    { ...base, name: 'uplink', space: 'fwmark', kind: 'enum', mask: 0x03000000, offset: 24, width: 2, values: { isp1: 1, isp2: 2 } },
+    {
+      ...base,
+      name: 'uplink',
+      space: 'fwmark',
+      kind: 'enum',
+      mask: 0x03000000,
+      offset: 24,
+      width: 2,
+      values: { isp1: 1, isp2: 2 },
+    },
     { ...base, name: 'bulk', space: 'fwmark', kind: 'flag', mask: 0x04000000, offset: 26, width: 1 },
     { ...base, name: 'iface', space: 'fwmark', kind: 'int', mask: 0x3f00, min: 1, max: 60 },
     { ...base, name: 'spread', space: 'fwmark', kind: 'int', mask: 0x80000005 },
@@ -22,7 +31,10 @@ describe('encodeFields', () => {
       mask: 0x07000000,
     });
     expect(encodeFields(layout, { iface: 60 }, 'fwmark')).toEqual({ value: 0x3c00, mask: 0x3f00 });
-    expect(encodeFields(layout, { spread: 0b111 }, 'fwmark')).toEqual({ value: 0x80000005, mask: 0x80000005 });
+    expect(encodeFields(layout, { spread: 0b111 }, 'fwmark')).toEqual({
+      value: 0x80000005,
+      mask: 0x80000005,
+    });
     expect(encodeFields(layout, { zone: 7 }, 'connmark')).toEqual({ value: 7, mask: 0xff });
     expect(encodeFields(layout, {}, 'fwmark')).toEqual({ value: 0, mask: 0 });
   });
@@ -37,12 +49,18 @@ describe('encodeFields', () => {
     expect(() => encodeFields(layout, { uplink: 'isp3' }, 'fwmark')).toThrow(
       'uplink: is not a value of enum field "uplink" (known: isp1, isp2) (got "isp3")',
     );
-    expect(() => encodeFields(layout, { uplink: 3 }, 'fwmark')).toThrow(/enum field "uplink" takes one of its value names \(got 3\)/);
-    expect(() => encodeFields(layout, { bulk: 2 }, 'fwmark')).toThrow(/flag field "bulk" takes 0, 1, true or false \(got 2\)/);
+    expect(() => encodeFields(layout, { uplink: 3 }, 'fwmark')).toThrow(
+      /enum field "uplink" takes one of its value names \(got 3\)/,
+    );
+    expect(() => encodeFields(layout, { bulk: 2 }, 'fwmark')).toThrow(
+      /flag field "bulk" takes 0, 1, true or false \(got 2\)/,
+    );
     expect(() => encodeFields(layout, { iface: 61 }, 'fwmark')).toThrow(
       'iface: is outside the range of int field "iface" (1..60) (got 61)',
     );
-    expect(() => encodeFields(layout, { iface: 1.5 }, 'fwmark')).toThrow(/int field "iface" takes an integer \(got 1.5\)/);
+    expect(() => encodeFields(layout, { iface: 1.5 }, 'fwmark')).toThrow(
+      /int field "iface" takes an integer \(got 1.5\)/,
+    );
     expect(() => encodeFields(layout, { spread: 8 }, 'fwmark')).toThrow(/\(0\.\.7\) \(got 8\)/);
   });
 });
@@ -88,9 +106,13 @@ const fieldArb: fc.Arbitrary<Field> = fc
     const field = { name: 'f', space: 'fwmark', persist: false, newOnly: false, mask: m } as const;
     if (kind === 'flag') return fc.constant<Field>({ ...field, kind: 'flag' });
     if (kind === 'int') return fc.constant<Field>({ ...field, kind: 'int' });
-    return fc
-      .uniqueArray(fc.integer({ min: 0, max: capacity }), { minLength: 1, maxLength: 6 })
-      .map((nums): Field => ({ ...field, kind: 'enum', values: Object.fromEntries(nums.map((n) => [`v${n}`, n])) }));
+    return fc.uniqueArray(fc.integer({ min: 0, max: capacity }), { minLength: 1, maxLength: 6 }).map(
+      (nums): Field => ({
+        ...field,
+        kind: 'enum',
+        values: Object.fromEntries(nums.map((n) => [`v${n}`, n])),
+      }),
+    );
   });
 
 describe('encode/decode round trip', () => {
@@ -103,7 +125,7 @@ describe('encode/decode round trip', () => {
         else if (field.kind === 'enum') {
           const names = Object.keys(field.values!);
           value = names[pick % names.length]!;
-        } else value = pick % (2 ** popcount(field.mask));
+        } else value = pick % 2 ** popcount(field.mask);
         const mv = encodeFields(l, { f: value }, 'fwmark');
         expect(mv.mask).toBe(field.mask);
         // Bits outside the field must not disturb it.
