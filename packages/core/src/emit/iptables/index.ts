@@ -1,1 +1,2 @@
-export {};
+export { emitIptablesRestore, type IptablesRestoreOptions } from './restore';
+export { emitIptablesRule, type IptablesEmitContext } from './rule';

@@ -134,7 +134,6 @@ function parseTcpFlags(text: string): number {
 
 function formatTcpFlags(bits: number): string {
   if (bits === 0) return 'NONE';
-  if (bits === 0x3f) return 'ALL';
   return TCP_FLAGS.filter((_, i) => bits & (1 << i)).join(',');
 }
 

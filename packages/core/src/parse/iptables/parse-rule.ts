@@ -1,6 +1,6 @@
 import { InputError } from '../../bits/errors';
 import { ParseError } from '../errors';
-import { checkCarriedModule } from './carried';
+import { canonicalCarriedWords, checkCarriedModule } from './carried';
 import { parseXtAddress, protoName, protoNumber } from './generic';
 import { CONNTRACK_CTSTATE, MATCH_MODULES, type ModuleSpec, TARGET_MODULES, type XtOpt } from './modules';
 import { quoteIfNeeded, type Token, tokenize, UnterminatedQuote } from './tokenize';
@@ -253,11 +253,13 @@ export function parseXtRule(text: string, ctx: XtParseContext): XtRule {
       if (m.isTarget === false && m.name === 'conntrack') return conntrackModule(m, proto, fail, ctx);
       const problem = checkCarriedModule(m.name, m.raw, m.isTarget);
       if (problem) fail(m.column, problem, m.name);
-      return { name: m.name, text: m.raw.map(quoteIfNeeded).join(' '), known: false, words: m.raw };
+      const words = canonicalCarriedWords(m.name, m.raw, m.isTarget);
+      return { name: m.name, text: words.map(quoteIfNeeded).join(' '), known: false, words };
     }
     try {
       const built = m.spec.build(m.opts, { family: ctx.family, ...(proto ? { proto } : {}) });
-      const words = m.opts.flatMap((o) => [...(o.invert ? ['!'] : []), `--${o.name}`, ...o.values]);
+      // The words of a modelled module are its canonical text, so the IR does not depend on the spelling.
+      const words = built.text === '' ? [] : tokenize(built.text).map((t) => t.text);
       return {
         name: m.name,
         text: built.text,
@@ -362,6 +364,18 @@ function conntrackModule(
       throw e;
     }
   }
+  const value = raw[1]?.toUpperCase();
+  if (raw.length === 2 && raw[0] === '--ctdir' && (value === 'ORIGINAL' || value === 'REPLY')) {
+    return {
+      name: 'conntrack',
+      text: `--ctdir ${value}`,
+      known: true,
+      words: raw,
+      info: { kind: 'ctdir', direction: value === 'ORIGINAL' ? 'original' : 'reply', invert: false },
+    };
+  }
+  const problem = checkCarriedModule('conntrack', raw, false);
+  if (problem) fail(m.column, problem, 'conntrack');
   return { name: 'conntrack', text: raw.map(quoteIfNeeded).join(' '), known: false, words: raw };
 }
 

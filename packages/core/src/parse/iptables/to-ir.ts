@@ -141,6 +141,8 @@ function matchExprs(m: XtModule, proto: number | null): RuleExpr[] {
       return [...portMatches('src', info.src, proto), ...portMatches('dst', info.dst, proto)];
     case 'ctstate':
       return [{ kind: 'ctstate', states: info.states, invert: info.invert }];
+    case 'ctdir':
+      return [{ kind: 'ctdirection', direction: info.direction, invert: info.invert }];
     default:
       // A second comment, and anything else without a typed form, stays as written.
       return [opaqueXt('match', m)];
@@ -171,8 +173,36 @@ function targetExprs(rule: XtRule): Statement[] {
     case 'REJECT':
       return [{ kind: 'verdict', verdict: { kind: 'reject', with: info.with } }];
     default:
-      return [opaqueXt('target', m)];
+      return [carriedTarget(m)];
   }
+}
+
+const NAT_TARGETS: Readonly<
+  Record<string, { type: 'snat' | 'dnat' | 'masquerade' | 'redirect'; to: string }>
+> = {
+  SNAT: { type: 'snat', to: '--to-source' },
+  DNAT: { type: 'dnat', to: '--to-destination' },
+  MASQUERADE: { type: 'masquerade', to: '--to-ports' },
+  REDIRECT: { type: 'redirect', to: '--to-ports' },
+};
+
+/** Targets we only partly model: NAT (typed, with its words as text), plain LOG / NFLOG; the rest opaque. */
+function carriedTarget(m: XtModule): Statement {
+  const w = m.words;
+  const nat = NAT_TARGETS[m.name];
+  if (nat) {
+    const i = w.findIndex((x) => x === nat.to || x === nat.to.replace(/s$/, ''));
+    const to = i === -1 ? undefined : w[i + 1];
+    const text = `-j ${m.name}${w.length ? ` ${w.map(quoteIfNeeded).join(' ')}` : ''}`;
+    return { kind: 'nat', type: nat.type, ...(to !== undefined ? { to } : {}), text };
+  }
+  if (m.name === 'LOG' && (w.length === 0 || (w.length === 2 && w[0] === '--log-prefix'))) {
+    return { kind: 'log', ...(w[1] !== undefined ? { prefix: w[1] } : {}) };
+  }
+  if (m.name === 'NFLOG' && w.length === 2 && w[0] === '--nflog-group' && /^[0-9]+$/.test(w[1]!)) {
+    return { kind: 'log', group: Number(w[1]) };
+  }
+  return opaqueXt('target', m);
 }
 
 /** The IR of one parsed iptables rule. Generic matches come first, then modules, then the target. */

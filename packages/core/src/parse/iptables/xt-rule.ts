@@ -35,6 +35,7 @@ export type XtModuleInfo =
   | { readonly kind: 'mark'; readonly match: XtMarkMatchInfo }
   | { readonly kind: 'ports'; readonly src?: XtPorts; readonly dst?: XtPorts; readonly either?: XtPorts }
   | { readonly kind: 'ctstate'; readonly states: readonly CtState[]; readonly invert: boolean }
+  | { readonly kind: 'ctdir'; readonly direction: 'original' | 'reply'; readonly invert: boolean }
   | { readonly kind: 'comment'; readonly text: string }
   | { readonly kind: 'MARK'; readonly info: XtMarkTargetInfo }
   | { readonly kind: 'CONNMARK'; readonly info: XtConnmarkTargetInfo }
