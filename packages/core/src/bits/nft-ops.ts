@@ -277,3 +277,38 @@ export function printWriteValue(write: MarkWrite): string {
 /** True when nft 1.0.6 can load the write as one rule (no second register). */
 export const fitsOneRegister = (write: MarkWrite): boolean =>
   !write.src || write.src.take === 0 || write.keep === 0;
+
+/** The expression tree `nft list` would print for a bitwise chain (same widening as printChain). */
+export function chainToExpr(base: NftValueExpr, ops: readonly NftBitwiseOp[]): NftValueExpr {
+  let acc = base;
+  for (const op of ops) {
+    if (op.kind === 'shift') {
+      acc = binop(op.by > 0 ? '<<' : '>>', acc, markConst(Math.abs(op.by)));
+      continue;
+    }
+    const orBits = u32(op.xor & ~op.mask);
+    const xorBits = u32(op.xor & op.mask);
+    const mask = u32(op.mask | orBits);
+    if (mask !== U32_MAX) acc = binop('&', acc, markConst(mask));
+    if (xorBits) acc = binop('^', acc, markConst(xorBits));
+    if (orBits) acc = binop('|', acc, markConst(orBits));
+  }
+  return acc;
+}
+
+const linearToExpr = (lin: NftLinear): NftValueExpr =>
+  lin.kind === 'const' ? markConst(lin.value) : chainToExpr(markRef(lin.space), lin.ops);
+
+/** The canonical value expression of a write (the tree printWriteValue prints), e.g. for nft JSON. */
+export function writeToValueExpr(write: MarkWrite): NftValueExpr {
+  const { dst, keep, xor } = write;
+  const take = write.src ? u32(write.src.take & survivors(write.src.shift)) : 0;
+  const src = write.src && take !== 0 ? { ...write.src, take } : null;
+  if (!src) return keep === 0 ? markConst(xor) : linearToExpr(sourceChain(dst, keep, 0, xor));
+  if (keep === 0) return linearToExpr(sourceChain(src.space, src.take, src.shift, xor));
+  const own = keep === U32_MAX ? markRef(dst) : binop('&', markRef(dst), markConst(keep));
+  const other = linearToExpr(sourceChain(src.space, src.take, src.shift, 0));
+  const disjoint = (keep & shiftBy(src.take, src.shift)) === 0 && xor === 0;
+  const joined = binop(disjoint ? '|' : '^', own, other);
+  return xor ? binop('^', joined, markConst(xor)) : joined;
+}

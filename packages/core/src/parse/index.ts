@@ -1,3 +1,4 @@
+export * from './detect';
 export * from './iproute/index';
 export * from './iptables/index';
 export * from './nft/index';

@@ -14,65 +14,12 @@ import type {
 import { type Token, TokenStream, tokenize } from './lexer';
 import { priorityValue } from './priority';
 import { parseRuleTokens } from './rule';
+import { type ChainB, RulesetBuilder, type TableB } from './ruleset-builder';
 import { parseNftSetElement } from './set-element';
 
 // `nft list ruleset` output and /etc/nftables.conf scripts (nested blocks and `add ...` commands) -> IR.
 
 const FAMILIES = new Set(['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev']);
-
-interface ChainB {
-  name: string;
-  base?: BaseChainSpec;
-  rules: Rule[];
-}
-interface TableB {
-  family: Family;
-  name: string;
-  chains: Map<string, ChainB>;
-  sets: Map<string, NamedSet>;
-  secmarks: SecmarkObject[];
-  flags: string[];
-  comment?: string;
-}
-
-class RulesetBuilder {
-  readonly tables = new Map<string, TableB>();
-  table(family: Family, name: string): TableB {
-    const key = `${family} ${name}`;
-    let t = this.tables.get(key);
-    if (!t) {
-      t = { family, name, chains: new Map(), sets: new Map(), secmarks: [], flags: [] };
-      this.tables.set(key, t);
-    }
-    return t;
-  }
-  chain(t: TableB, name: string): ChainB {
-    let c = t.chains.get(name);
-    if (!c) {
-      c = { name, rules: [] };
-      t.chains.set(name, c);
-    }
-    return c;
-  }
-  build(): Ruleset {
-    return {
-      tables: [...this.tables.values()].map(
-        (t): Table => ({
-          family: t.family,
-          name: t.name,
-          origin: 'nft',
-          chains: [...t.chains.values()].map(
-            (c): Chain => ({ name: c.name, ...(c.base ? { base: c.base } : {}), rules: c.rules }),
-          ),
-          sets: [...t.sets.values()],
-          secmarks: t.secmarks,
-          ...(t.flags.length ? { flags: t.flags } : {}),
-          ...(t.comment !== undefined ? { comment: t.comment } : {}),
-        }),
-      ),
-    };
-  }
-}
 
 /** Replace `$name` words with the tokens of `define name = ...`. */
 function expandDefines(tokens: Token[], ts: TokenStream): Token[] {
