@@ -1,0 +1,191 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InputError } from '@markwright/core';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandIo } from '../io';
+import layout from './layout';
+
+const cliRoot = resolve(import.meta.dirname, '../..');
+const repoRoot = resolve(cliRoot, '../..');
+const example = (name: string) => join(repoRoot, 'examples', `${name}.json`);
+let dir: string;
+
+beforeAll(() => {
+  mkdirSync(join(cliRoot, 'node_modules', '.cache'), { recursive: true });
+  dir = mkdtempSync(join(cliRoot, 'node_modules', '.cache', 'layout-test-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CommandIo = {
+    args,
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      err += t;
+    },
+    readStdin: async () => '',
+  };
+  const code = await layout(io);
+  return { code, out, err };
+}
+
+const bad = {
+  format: 'markwright/1',
+  name: 'bad',
+  layout: {
+    fields: [
+      { name: 'a', kind: 'int', offset: 0, width: 4 },
+      { name: 'b', kind: 'int', offset: 2, width: 4 },
+    ],
+  },
+  policy: { routes: [{ when: { a: 1 }, table: 254, priority: 10 }] },
+};
+
+describe('layout check', () => {
+  it.each(['edge-router', 'k8s-node', 'wireguard-box'])('accepts example %s (exit 0)', async (name) => {
+    const { code, out } = await run(['check', example(name), '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ valid: true, errors: [] });
+  });
+
+  it('prints exactly the report shape with --json', async () => {
+    const { out } = await run(['check', example('edge-router'), '--json']);
+    const report = JSON.parse(out) as Record<string, unknown>;
+    expect(Object.keys(report)).toEqual(['valid', 'errors', 'conflicts']);
+    const conflicts = report.conflicts as Record<string, unknown>[];
+    expect(conflicts.length).toBeGreaterThan(0);
+    for (const c of conflicts) {
+      expect(Object.keys(c).filter((k) => k !== 'detail')).toEqual([
+        'field',
+        'consumer',
+        'bits',
+        'source',
+        'severity',
+      ]);
+      expect(c.bits).toMatch(/^0x[0-9a-f]+$/);
+      expect(['known', 'host']).toContain(c.source);
+      expect(['shares-bits', 'whole-mark-overwrite', 'sysctl-side-effect']).toContain(c.severity);
+    }
+  });
+
+  it('reports known conflicts: Calico over uplink, Tailscale src_valid_mark on routed fields, wg-quick restores', async () => {
+    const { out } = await run(['check', example('edge-router'), '--json']);
+    const conflicts = (
+      JSON.parse(out) as { conflicts: { field: string; consumer: string; severity: string; bits: string }[] }
+    ).conflicts;
+    expect(conflicts).toContainEqual(
+      expect.objectContaining({
+        field: 'uplink',
+        consumer: 'calico',
+        severity: 'shares-bits',
+        bits: '0x3000000',
+      }),
+    );
+    expect(conflicts).toContainEqual(
+      expect.objectContaining({ field: 'uplink', consumer: 'tailscale', severity: 'sysctl-side-effect' }),
+    );
+    expect(conflicts).toContainEqual(
+      expect.objectContaining({ field: 'bulk', consumer: 'wg-quick', severity: 'whole-mark-overwrite' }),
+    );
+    // bulk is not routed on, so src_valid_mark does not concern it.
+    expect(conflicts).not.toContainEqual(
+      expect.objectContaining({ field: 'bulk', severity: 'sysctl-side-effect' }),
+    );
+  });
+
+  it('exits 1 for an invalid document and lists every error', async () => {
+    const { code, out } = await run(['check', file('bad.json', bad), '--json']);
+    expect(code).toBe(1);
+    expect(JSON.parse(out)).toEqual({
+      valid: false,
+      errors: [
+        { field: 'layout.fields[1].mask', message: 'fields "a" and "b" overlap in fwmark bits 0xc' },
+        {
+          field: 'policy.routes[0].table',
+          message: `table 254 is the kernel's "main" table (reserved) (got 254)`,
+        },
+      ],
+      conflicts: [],
+    });
+  });
+
+  it('prints a readable report without --json', async () => {
+    const valid = await run(['check', example('edge-router')]);
+    expect(valid.out).toMatch(/valid document "edge-router" \(3 fields, 5 rules, 2 routes, 4 classes\)/);
+    expect(valid.out).toMatch(
+      /uplink +fwmark +0x03000000 +bits 24-25 enum \{isp1=1, isp2=2\} +persist newOnly/,
+    );
+    expect(valid.out).toMatch(/uplink: shares-bits with calico \[known\] on bits 0x3000000/);
+    const invalid = await run(['check', file('bad2.json', bad)]);
+    expect(invalid.code).toBe(1);
+    expect(invalid.out).toMatch(
+      /invalid, 2 error\(s\)\n {2}layout\.fields\[1\]\.mask: fields "a" and "b" overlap/,
+    );
+  });
+
+  it('names the file and position of a file that is not JSON', async () => {
+    const path = file('broken.json', '{\n  "format": "markwright/1",\n  "name" "x"\n}');
+    await expect(run(['check', path])).rejects.toThrow(
+      new RegExp(`^${path}: is not valid JSON at line 3 column 10`),
+    );
+    const json = await run(['check', path, '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out).errors[0].field).toBe(path);
+  });
+
+  it('refuses a missing file, a missing argument and unknown subcommands', async () => {
+    await expect(run(['check', join(dir, 'none.json')])).rejects.toThrow(
+      /none\.json: cannot be read: no such file/,
+    );
+    await expect(run(['check'])).rejects.toThrow(/FILE: expected exactly one document file/);
+    await expect(run(['lint', 'x'])).rejects.toThrow(InputError);
+    await expect(run(['check', 'x', '--jsn'])).rejects.toThrow(/--jsn: unknown option/);
+  });
+});
+
+describe('the built command', () => {
+  it('exits 0 for a valid document and 1, with the message on stderr, for a broken file', async () => {
+    const bundle = join(dir, 'markwright.mjs');
+    await build({
+      entryPoints: [join(cliRoot, 'src/main.ts')],
+      outfile: bundle,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      external: ['better-sqlite3', 'electron'],
+      banner: {
+        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      },
+      logLevel: 'error',
+    });
+    const ok = spawnSync(process.execPath, [bundle, 'layout', 'check', example('k8s-node')], {
+      encoding: 'utf8',
+    });
+    expect(ok.status).toBe(0);
+    const broken = file('broken2.json', '[1, 2');
+    const no = spawnSync(process.execPath, [bundle, 'layout', 'check', broken], { encoding: 'utf8' });
+    expect(no.status).toBe(1);
+    expect(no.stderr).toMatch(/broken2\.json: is not valid JSON/);
+    const invalid = spawnSync(
+      process.execPath,
+      [bundle, 'layout', 'check', file('bad3.json', bad), '--json'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(invalid.status).toBe(1);
+    expect(JSON.parse(invalid.stdout).valid).toBe(false);
+  });
+});
