@@ -1,58 +1,74 @@
-import { createRouterLab, kernelSkipReason, type RouterLab, run } from '@markwright/testkit';
+import { createRouterLab, kernelSkipReason, type Netns, type RouterLab, run } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IpRule } from '../ir/types';
-import type { PacketResult } from '../reports/types';
+import type { PacketResult, PacketSpec } from '../reports/types';
 import { box, ipRule, labRoutes } from './fixtures';
 import { prng, randomBox } from './random-box';
 import { simulate } from './simulate';
 
 // Differential proof: random mangle rulesets and fwmark ip rules are loaded into a real router namespace and into
-// the simulator; the same UDP flows go through both; the router's final mark, ct mark and egress device must agree.
+// the simulator; the same UDP flows (and replies to some of them) go through both; the router's final mark,
+// ct mark and egress device must agree.
 
 const reason = kernelSkipReason(['ip', 'nft', 'iptables-restore', 'conntrack']);
 if (reason) console.log(`simulate.kernel.test: skipped: ${reason}`);
 
 const SEED = Number(process.env.MW_SIM_SEED ?? 20261127);
-const TRIALS = Number(process.env.MW_SIM_TRIALS ?? 60);
+const TRIALS = Number(process.env.MW_SIM_TRIALS ?? 35);
 
 /**
- * Records every forwarded client packet at the very end of postrouting: source port, length and marks, in one
- * set per egress device (nft 1.0.6 cannot list an ifname inside a concatenation).
+ * Records every forwarded UDP packet at the very end of postrouting: ports and marks, in one set per egress device
+ * and payload length (nft 1.0.6 mislists `udp length` and ifnames inside concatenations, so they name the set).
  */
-const OBSERVED_DEVICES = ['r1', 'r2', 'r0'] as const;
+const DEVICES = ['r0', 'r1', 'r2'] as const;
+const PAYLOADS = [10, 11, 12, 50, 100] as const;
+const setName = (dev: string, payload: number): string => `s_${dev}_${payload}`;
+const OBSERVED = DEVICES.flatMap((dev) =>
+  PAYLOADS.map((payload) => ({ dev, payload, name: setName(dev, payload) })),
+);
 const OBSERVER = `table ip mwobs {
-${OBSERVED_DEVICES.map((d) => `  set seen_${d} {\n    typeof udp sport . udp length . meta mark . ct mark\n    size 65535\n  }\n`).join('')}  chain post {
+${OBSERVED.map((o) => `  set ${o.name} {\n    typeof udp sport . udp dport . meta mark . ct mark\n    size 65535\n  }\n`).join('')}  chain post {
     type filter hook postrouting priority 10000; policy accept;
-${OBSERVED_DEVICES.map((d) => `    iifname "r0" oifname "${d}" meta l4proto udp add @seen_${d} { udp sport . udp length . meta mark . ct mark }\n`).join('')}  }
+${OBSERVED.map((o) => `    oifname "${o.dev}" udp length ${o.payload + 8} add @${o.name} { udp sport . udp dport . meta mark . ct mark }\n`).join('')}  }
 }
 `;
+const QUIET =
+  'table ip mwquiet {\n  chain out {\n    type filter hook output priority 0; policy accept;\n    icmp type destination-unreachable drop\n  }\n}\n';
+
+type Sender = 'client' | 'uplink1' | 'uplink2';
 
 interface Sent {
+  readonly from: Sender;
   readonly sport: number;
   readonly dport: number;
-  /** UDP payload length; with the source port it names one packet. */
+  /** UDP payload length; with the ports it names one packet. */
   readonly payload: number;
 }
 
-export interface KernelOutcome {
+interface KernelOutcome {
   readonly verdict: 'accept' | 'drop';
   readonly mark: number;
   readonly ctmark: number;
   readonly oif: string | null;
 }
 
+interface Listing {
+  readonly nftables: readonly {
+    readonly set?: { readonly name: string; readonly elem?: readonly { readonly concat: number[] }[] };
+  }[];
+}
+
 const SENDER = `
 const dgram = require('node:dgram');
-const list = JSON.parse(process.argv[1]);
-const daddr = process.argv[2];
+const [listText, saddr, daddr] = process.argv.slice(1);
 const sockets = new Map();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 (async () => {
-  for (const [sport, dport, len] of list) {
+  for (const [sport, dport, len] of JSON.parse(listText)) {
     let s = sockets.get(sport);
     if (!s) {
       s = dgram.createSocket('udp4');
-      await new Promise((r) => s.bind(sport, r));
+      await new Promise((r) => s.bind(sport, saddr, r));
       sockets.set(sport, s);
     }
     await new Promise((r) => s.send(Buffer.alloc(len, 0x6d), dport, daddr, r));
@@ -61,46 +77,54 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   for (const s of sockets.values()) s.close();
 })();`;
 
-function observe(lab: RouterLab, sent: readonly Sent[]): KernelOutcome[] {
-  run(
-    [
-      process.execPath,
-      '-e',
-      SENDER,
-      JSON.stringify(sent.map((s) => [s.sport, s.dport, s.payload])),
-      lab.farAddress,
-    ],
-    {
-      netns: lab.client.name,
-    },
-  );
-  run(['sleep', '0.05']);
-  const seen = new Map<string, KernelOutcome>();
-  for (const oif of OBSERVED_DEVICES) {
-    const listing = JSON.parse(
-      lab.router.exec(['nft', '-j', 'list', 'set', 'ip', 'mwobs', `seen_${oif}`]).stdout,
-    );
-    for (const item of listing.nftables as Record<string, any>[]) {
-      for (const elem of item.set?.elem ?? []) {
-        const [sport, len, mark, ctmark] = elem.concat as [number, number, number, number];
-        seen.set(`${sport}/${len - 8}`, { verdict: 'accept', mark, ctmark, oif });
-      }
-    }
-  }
-  return sent.map(
-    (s) => seen.get(`${s.sport}/${s.payload}`) ?? { verdict: 'drop', mark: 0, ctmark: 0, oif: null },
-  );
+function send(ns: Netns, saddr: string, daddr: string, list: readonly Sent[]): void {
+  if (list.length === 0) return;
+  const argv = [
+    process.execPath,
+    '-e',
+    SENDER,
+    JSON.stringify(list.map((s) => [s.sport, s.dport, s.payload])),
+    saddr,
+    daddr,
+  ];
+  run(argv, { netns: ns.name });
 }
 
-/** Flows of 1-3 packets, interleaved; every packet of a flow has its own payload length. */
-function flows(seed: number, ports: readonly number[], base: number): Sent[] {
-  const r = prng(seed ^ 0x5eed);
+const key = (sport: number, dport: number, payload: number): string => `${sport}/${dport}/${payload}`;
+
+function observed(lab: RouterLab): Map<string, KernelOutcome> {
+  run(['sleep', '0.05']);
+  const seen = new Map<string, KernelOutcome>();
+  const byName = new Map(OBSERVED.map((o) => [o.name, o]));
+  const listing = JSON.parse(
+    lab.router.exec(['nft', '-j', 'list', 'table', 'ip', 'mwobs']).stdout,
+  ) as Listing;
+  for (const item of listing.nftables) {
+    const o = item.set && byName.get(item.set.name);
+    if (!o) continue;
+    for (const elem of item.set?.elem ?? []) {
+      const [sport, dport, mark, ctmark] = elem.concat as [number, number, number, number];
+      seen.set(key(sport, dport, o.payload), { verdict: 'accept', mark, ctmark, oif: o.dev });
+    }
+  }
+  return seen;
+}
+
+/** Flows of 1-3 client packets, interleaved; every packet of a flow has its own payload length. */
+function clientFlows(r: () => number, ports: readonly number[], base: number): Sent[] {
   const queues: Sent[][] = [];
   const n = 2 + Math.floor(r() * 3);
   for (let f = 0; f < n; f++) {
     const dport = ports[Math.floor(r() * ports.length)]!;
     const count = 1 + Math.floor(r() * 3);
-    queues.push(Array.from({ length: count }, (_, k) => ({ sport: base + f, dport, payload: 10 + k })));
+    queues.push(
+      Array.from({ length: count }, (_, k) => ({
+        from: 'client' as const,
+        sport: base + f,
+        dport,
+        payload: 10 + k,
+      })),
+    );
   }
   const out: Sent[] = [];
   while (queues.some((q) => q.length > 0)) {
@@ -119,74 +143,136 @@ describe.skipIf(reason)('simulator agrees with the kernel (router namespace, ran
   beforeAll(() => {
     lab = createRouterLab('simdiff');
     lab.router.nft(OBSERVER);
-    // Uplinks own the far address but have no listener: keep their ICMP errors off the router.
-    for (const u of [lab.uplink1, lab.uplink2]) {
-      u.nft(
-        'table ip mwquiet {\n  chain out {\n    type filter hook output priority 0; policy accept;\n    icmp type destination-unreachable drop\n  }\n}\n',
-      );
-    }
+    // Nobody listens on the ports: keep the ICMP errors out of the router's conntrack.
+    for (const ns of [lab.client, lab.uplink1, lab.uplink2]) ns.nft(QUIET);
   });
   afterAll(() => lab?.destroy());
 
   it(`agrees on ≥ 99% of packets (seed ${SEED}, ${TRIALS} rulesets)`, () => {
     let total = 0;
     let same = 0;
-    const seenKinds = { drop: 0, uplink2: 0, marked: 0, ctmarked: 0, iptables: 0 };
+    const kinds = { drop: 0, uplink2: 0, marked: 0, ctmarked: 0, replies: 0, iptables: 0 };
     const differences: string[] = [];
     let installed: IpRule[] = [];
+    const router = lab.router;
     for (let t = 0; t < TRIALS; t++) {
       const seed = (SEED + t * 7919) >>> 0;
       const rb = randomBox(seed, { iptables: t % 3 === 2 });
-      const router = lab.router;
+      // Same load order every time, so equal-priority chains register in the order the IR lists them.
       router.exec(['nft', 'delete', 'table', 'ip', 'mwsim'], { allowFail: true });
       router.exec(['nft', 'delete', 'table', 'ip', 'mangle'], { allowFail: true });
       for (const r of installed) router.exec(['ip', 'rule', 'del', 'pref', String(r.priority)]);
       router.nft(rb.nftScript);
-      if (rb.iptablesRestore) router.exec(['iptables-restore'], { input: rb.iptablesRestore });
+      if (rb.iptablesRestore) {
+        router.exec(['iptables-restore'], { input: rb.iptablesRestore });
+        kinds.iptables++;
+      }
       for (const args of rb.ipRuleArgs) router.exec(['ip', 'rule', 'add', ...args]);
       installed = rb.ipRules;
       router.exec(['conntrack', '-F'], { allowFail: true });
-      for (const d of OBSERVED_DEVICES) router.exec(['nft', 'flush', 'set', 'ip', 'mwobs', `seen_${d}`]);
+      router.nft(OBSERVED.map((o) => `flush set ip mwobs ${o.name}\n`).join(''));
 
-      const sent = flows(seed, rb.ports, 20000 + (t % 100) * 10);
-      const kernel = observe(lab, sent);
+      // Client flows; then replies from whichever uplink got a flow; then one more client packet per replied flow.
+      const r = prng(seed ^ 0x5eed);
+      const first = clientFlows(r, rb.ports, 20000 + (t % 100) * 10);
+      send(lab.client, lab.clientAddress, lab.farAddress, first);
+      const afterFirst = observed(lab);
+      const replies: Sent[] = [];
+      for (const flow of [...new Set(first.map((s) => s.sport))]) {
+        const last = first.filter((s) => s.sport === flow).at(-1)!;
+        const k = afterFirst.get(key(last.sport, last.dport, last.payload));
+        if (!k || (k.oif !== 'r1' && k.oif !== 'r2') || r() < 0.3) continue;
+        replies.push({
+          from: k.oif === 'r1' ? 'uplink1' : 'uplink2',
+          sport: last.dport,
+          dport: last.sport,
+          payload: 100,
+        });
+      }
+      send(
+        lab.uplink1,
+        lab.farAddress,
+        lab.clientAddress,
+        replies.filter((s) => s.from === 'uplink1'),
+      );
+      send(
+        lab.uplink2,
+        lab.farAddress,
+        lab.clientAddress,
+        replies.filter((s) => s.from === 'uplink2'),
+      );
+      const again = replies.map((s) => ({
+        from: 'client' as const,
+        sport: s.dport,
+        dport: s.sport,
+        payload: 50,
+      }));
+      send(lab.client, lab.clientAddress, lab.farAddress, again);
+      // Replies from both uplinks are sent uplink1 first: order the simulated packets the same way.
+      const sent = [
+        ...first,
+        ...replies.filter((s) => s.from === 'uplink1'),
+        ...replies.filter((s) => s.from === 'uplink2'),
+        ...again,
+      ];
+      kinds.replies += replies.length;
+
+      const seen = observed(lab);
+      const kernel = sent.map(
+        (s) =>
+          seen.get(key(s.sport, s.dport, s.payload)) ?? {
+            verdict: 'drop' as const,
+            mark: 0,
+            ctmark: 0,
+            oif: null,
+          },
+      );
       const ipRules = [ipRule(0, 'local'), ...rb.ipRules, ipRule(32766, 'main'), ipRule(32767, 'default')];
-      const sim = simulate(
-        box(rb.tables, { ipRules, routes: labRoutes() }),
-        sent.map((s) => ({
-          iif: 'r0',
-          saddr: lab.clientAddress,
-          daddr: lab.farAddress,
-          proto: 'udp',
-          sport: s.sport,
-          dport: s.dport,
-          mark: 0,
-        })),
-      ).packets;
-      if (rb.iptablesRestore) seenKinds.iptables++;
+      const packets: PacketSpec[] = sent.map((s) =>
+        s.from === 'client'
+          ? {
+              iif: 'r0',
+              saddr: lab.clientAddress,
+              daddr: lab.farAddress,
+              proto: 'udp',
+              sport: s.sport,
+              dport: s.dport,
+              mark: 0,
+            }
+          : {
+              iif: s.from === 'uplink1' ? 'r1' : 'r2',
+              saddr: lab.farAddress,
+              daddr: lab.clientAddress,
+              proto: 'udp',
+              sport: s.sport,
+              dport: s.dport,
+              mark: 0,
+            },
+      );
+      const sim = simulate(box(rb.tables, { ipRules, routes: labRoutes() }), packets).packets;
       for (let i = 0; i < sent.length; i++) {
         total++;
         const k = kernel[i]!;
-        if (k.verdict === 'drop') seenKinds.drop++;
-        if (k.oif === 'r2') seenKinds.uplink2++;
-        if (k.mark !== 0) seenKinds.marked++;
-        if (k.ctmark !== 0) seenKinds.ctmarked++;
-        if (agree(kernel[i]!, sim[i]!)) same++;
+        if (k.verdict === 'drop') kinds.drop++;
+        if (k.oif === 'r2') kinds.uplink2++;
+        if (k.mark !== 0) kinds.marked++;
+        if (k.ctmark !== 0) kinds.ctmarked++;
+        if (agree(k, sim[i]!)) same++;
         else {
           const s = sim[i]!;
           differences.push(
-            `seed ${seed} packet ${i} (sport ${sent[i]!.sport} dport ${sent[i]!.dport}): kernel ${JSON.stringify(kernel[i])} simulator ${JSON.stringify({ verdict: s.verdict, mark: s.mark, ctmark: s.ctmark, oif: s.oif })}\n${rb.nftScript}${rb.iptablesRestore}ip rules: ${JSON.stringify(rb.ipRuleArgs)}`,
+            `seed ${seed} packet ${i} ${JSON.stringify(sent[i])}: kernel ${JSON.stringify(k)} simulator ${JSON.stringify({ verdict: s.verdict, mark: s.mark, ctmark: s.ctmark, oif: s.oif })}\n${rb.nftScript}${rb.iptablesRestore}ip rules: ${JSON.stringify(rb.ipRuleArgs)}`,
           );
         }
       }
     }
     const agreement = same / total;
     console.log(
-      `simulator/kernel agreement: ${same}/${total} packets = ${(agreement * 100).toFixed(2)}% (seed ${SEED}, ${TRIALS} rulesets)`,
+      `simulator/kernel agreement: ${same}/${total} packets = ${(agreement * 100).toFixed(2)}% (seed ${SEED}, ${TRIALS} rulesets; MW_SIM_SEED / MW_SIM_TRIALS reproduce)`,
     );
-    console.log(`kernel outcomes: ${JSON.stringify(seenKinds)}`);
+    console.log(`kernel outcomes: ${JSON.stringify(kinds)}`);
     for (const d of differences.slice(0, 5)) console.log(`difference: ${d}`);
-    expect(total).toBeGreaterThanOrEqual(100);
+    expect(total).toBeGreaterThanOrEqual(200);
     expect(agreement).toBeGreaterThanOrEqual(0.99);
-  }, 240_000);
+  }, 300_000);
 });
