@@ -1,4 +1,5 @@
 // Bundles the Electron main process, the preload (CommonJS, as sandboxed preloads require) and the renderer.
+// The main bundle keeps better-sqlite3 external: its native module must match Electron's ABI (electron-rebuild).
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -15,6 +16,9 @@ if (existsSync('src/main/main.ts')) {
       target: 'node20',
       format: 'cjs',
       external: ['electron', 'better-sqlite3'],
+      // Shared packages are ES modules; give their `import.meta.url` its CommonJS meaning.
+      define: { 'import.meta.url': '__mwImportMetaUrl' },
+      banner: { js: "const __mwImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
       logLevel: 'warning',
     }),
   );

@@ -16,7 +16,8 @@ export const layoutName = z
 /** `local` or `netns:NAME` (a network namespace name as `ip netns` accepts it). */
 export const targetSpec = z
   .string()
-  .regex(/^(local|netns:[A-Za-z0-9][A-Za-z0-9._-]{0,62})$/, 'must be `local` or `netns:NAME`');
+  .regex(/^(local|netns:[A-Za-z0-9_.-]{1,64})$/, 'must be `local` or `netns:NAME`')
+  .refine((t) => t !== 'netns:.' && t !== 'netns:..', 'must be `local` or `netns:NAME`');
 
 const documentJson = z.record(z.string(), z.unknown());
 const note = z.string().max(1000, 'must be at most 1000 characters');

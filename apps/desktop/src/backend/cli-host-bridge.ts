@@ -1,13 +1,16 @@
 // HostBridge over the `markwright` CLI: argv arrays only, `--json` output, exit codes mapped to ApiError kinds.
+// Deploy verbs change the kernel, so they run in a separate (elevated) process; probing only reads.
 
 import { execFile } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { ApplyResult, DeploymentRecord, DeployStatus, PlanReport, ProbeReport } from '@markwright/host';
-import * as host from '@markwright/host';
+import { DEFAULT_OWNERSHIP, openRunner, parseTarget, probe } from '@markwright/host';
 import { ApiError } from '../api/types';
 import type { HostBridge } from './host-bridge';
+
+const NETNS_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export interface CliHostBridgeOptions {
   /** Path of the bundled CLI (`apps/cli/dist/markwright.mjs`). */
@@ -125,16 +128,13 @@ export class CliHostBridge implements HostBridge {
     } catch {}
     return [
       'local',
-      ...names.filter((n) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(n)).map((n) => `netns:${n}`),
+      ...names.filter((n) => NETNS_NAME.test(n) && n !== '.' && n !== '..').map((n) => `netns:${n}`),
     ];
   }
 
+  /** Reading only: runs in-process through the host package, whose runner elevates each read when needed. */
   async probe(target: string): Promise<ProbeReport> {
-    const probe = (host as Record<string, unknown>).probe;
-    if (typeof probe !== 'function') {
-      throw new ApiError('environment', 'probing is not available in this build of Markwright');
-    }
-    return (await probe(target)) as ProbeReport;
+    return probe(await openRunner(parseTarget(target)), DEFAULT_OWNERSHIP);
   }
 
   plan(target: string, documentText: string): Promise<PlanReport> {

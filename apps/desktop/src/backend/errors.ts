@@ -2,6 +2,7 @@
 // anything unexpected becomes `internal` (with its message, never a stack).
 
 import { InputError } from '@markwright/core';
+import { EnvironmentError, ToolError } from '@markwright/host';
 import type { z } from 'zod';
 import { ApiError } from '../api/types';
 import { StoreError } from '../store/errors';
@@ -27,6 +28,8 @@ export function fromZodError(error: z.ZodError): ApiError {
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof InputError) return new ApiError('invalid-input', error.message, error.field);
+  if (error instanceof EnvironmentError || error instanceof ToolError)
+    return new ApiError('environment', error.message);
   if (error instanceof StoreError) {
     const kind =
       error.kind === 'not-found' ? 'not-found' : error.kind === 'conflict' ? 'conflict' : 'environment';
