@@ -180,9 +180,16 @@ export function valueFromText(text: string): string | number {
   return INTEGER.test(t) ? Number(t) : t;
 }
 
-function valuesToJson(values: DraftFieldValues): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(values)) if (v.trim() !== '') out[k] = valueFromText(v);
+/** A field value as documents carry it: numbers, enum names, and flags' true/false. */
+function fieldValueFromText(text: string): string | number | boolean {
+  const t = text.trim();
+  if (t === 'true' || t === 'false') return t === 'true';
+  return valueFromText(t);
+}
+
+function valuesToJson(values: DraftFieldValues): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(values)) if (v.trim() !== '') out[k] = fieldValueFromText(v);
   return out;
 }
 

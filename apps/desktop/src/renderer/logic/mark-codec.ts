@@ -97,7 +97,10 @@ export function encodeValues(
 /** The number a typed value stands for in a field, or an error message. */
 export function fieldNumber(f: DraftField, text: string): number | string {
   const named = f.values.find((v) => v.name === text);
-  const n = named ? numberOf(named.value) : numberOf(text);
+  // Flags also take true/false, as documents write them.
+  const flagWord =
+    f.kind === 'flag' && (text === 'true' || text === 'false') ? Number(text === 'true') : null;
+  const n = flagWord ?? (named ? numberOf(named.value) : numberOf(text));
   if (n === null) {
     return f.kind === 'enum'
       ? `"${text}" is neither a value name of ${f.name} nor a number`

@@ -85,3 +85,44 @@ describe('policy validation', () => {
     expect(validateDocument(emptyDraft('My Layout')).name).toContain('not a valid layout name');
   });
 });
+
+describe('problem list', () => {
+  it('names where each problem is and where to go', async () => {
+    const { problemList } = await import('./problem-list');
+    const d = emptyDraft('edge');
+    const f = newField('fwmark', 0x3, 'uplink');
+    d.fields.push(f);
+    const items = problemList(d, {
+      [fieldKey(f, 'values.0.value')]: 'too large',
+      'rules.0.dport': 'bad port',
+    });
+    expect(items).toEqual([
+      {
+        key: fieldKey(f, 'values.0.value'),
+        where: 'uplink: values 0 value',
+        message: 'too large',
+        view: 'designer',
+        fieldId: f.id,
+      },
+      { key: 'rules.0.dport', where: 'rule 1: dport', message: 'bad port', view: 'policy', fieldId: null },
+    ]);
+  });
+  it('accepts true and false for flags, as documents write them', () => {
+    const d = emptyDraft('edge');
+    d.fields.push(newField('fwmark', 0x4, 'bulk'));
+    d.rules.push({
+      name: 'r',
+      hook: 'prerouting',
+      proto: '',
+      iif: '',
+      oif: '',
+      saddr: '',
+      daddr: '',
+      sport: '',
+      dport: '',
+      matchFields: { bulk: 'false' },
+      set: { bulk: 'true' },
+    });
+    expect(validateDocument(d)).toEqual({});
+  });
+});

@@ -3,7 +3,6 @@
 // in `view` mode it only shows. Known consumers' and live rules' bits appear as marker rows under the cells.
 
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
 import { StripDragController, type StripDragHost } from '../../controllers/strip-drag-controller';
 import { contiguousSpan } from '../../logic/draft';
 import {
@@ -20,7 +19,7 @@ import { bitStripStyles } from './bit-strip.styles';
 export type StripMode = 'edit' | 'toggle' | 'view';
 
 export class BitStrip extends LitElement implements StripDragHost {
-  static override styles = [baseStyles, fieldColors, bitStripStyles];
+  static override styles = [baseStyles, bitStripStyles, fieldColors];
   static override properties = {
     space: { type: String },
     label: { type: String },
@@ -197,9 +196,8 @@ export class BitStrip extends LitElement implements StripDragHost {
       while (!cells[end]!.runLow) end++;
       out.push(
         html`<div
-          class="label ${c.colorClass}"
+          class="label ${c.colorClass} gs-${col + 1} sp-${end - col + 1}"
           data-testid="field-span-${c.fieldName}"
-          style=${styleMap({ gridColumn: `${col + 1} / ${end + 2}` })}
         >
           ${c.fieldName}
         </div>`,

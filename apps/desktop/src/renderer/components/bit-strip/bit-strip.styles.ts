@@ -1,6 +1,15 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+
+// Label placement by class (the page's CSP refuses style attributes): `gs-N` starts at column N, `sp-N` spans N.
+const placement = unsafeCSS(
+  Array.from(
+    { length: 32 },
+    (_, i) => `.gs-${i + 1}{grid-column-start:${i + 1}}.sp-${i + 1}{grid-column-end:span ${i + 1}}`,
+  ).join(''),
+);
 
 export const bitStripStyles = css`
+  ${placement}
   :host {
     display: block;
   }

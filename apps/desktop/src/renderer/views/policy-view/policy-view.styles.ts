@@ -1,0 +1,68 @@
+import { css } from 'lit';
+
+export const policyViewStyles = css`
+  :host {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr) 480px;
+    gap: 12px;
+    align-items: start;
+  }
+  .col {
+    display: flex;
+    flex-direction: column;
+    gap: 10px;
+    min-width: 0;
+  }
+  .card {
+    border: 1px solid var(--mw-border);
+    border-radius: 5px;
+    padding: 6px 8px;
+    margin-bottom: 6px;
+  }
+  .line {
+    display: flex;
+    gap: 6px;
+    flex-wrap: wrap;
+    align-items: flex-start;
+    margin-bottom: 4px;
+  }
+  .cell {
+    display: flex;
+    flex-direction: column;
+  }
+  .cell label,
+  .tag {
+    font-size: 11px;
+    color: var(--mw-muted);
+  }
+  .tag {
+    min-width: 42px;
+    padding-top: 4px;
+  }
+  .cell input {
+    width: 110px;
+  }
+  .cell input.short {
+    width: 70px;
+  }
+  .cell .error {
+    max-width: 180px;
+  }
+  .head {
+    display: flex;
+    justify-content: space-between;
+    align-items: baseline;
+  }
+  [role='tablist'] {
+    display: flex;
+    gap: 2px;
+    margin-bottom: 6px;
+  }
+  [role='tab'][aria-selected='true'] {
+    background: var(--mw-accent);
+    color: var(--mw-accent-fg);
+  }
+  pre {
+    max-height: 560px;
+  }
+`;

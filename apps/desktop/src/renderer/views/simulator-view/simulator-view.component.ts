@@ -1,0 +1,159 @@
+// Simulator: a packet (or a flow of packets) through the open layout's compiled rules. For each packet the hook
+// path is drawn, every step lists the mark and ct mark with bits coloured by field, matched rules stand out,
+// and the routing decision is shown.
+
+import type { PacketResult, SimulationReport, TraceStep } from '@markwright/core';
+import { html, LitElement, nothing } from 'lit';
+import '../../components/hook-diagram/hook-diagram.component';
+import '../../components/mark-bits/mark-bits.component';
+import { StoreController } from '../../controllers/store-controller';
+import { draftToDocument } from '../../logic/draft';
+import { hookPath } from '../../logic/hook-path';
+import { emptyForm, type PacketForm, PRESETS, packetsFromForm } from '../../logic/packet-form';
+import { colorClassOf, type StripField } from '../../logic/strip-cells';
+import { toStripFields } from '../../logic/strip-fields';
+import { baseStyles, fieldColors } from '../../styles/theme';
+import { simulatorViewStyles } from './simulator-view.styles';
+
+const LABELS: Record<keyof PacketForm, string> = {
+  iif: 'iif',
+  oif: 'oif',
+  saddr: 'saddr',
+  daddr: 'daddr',
+  proto: 'proto',
+  sport: 'sport',
+  dport: 'dport',
+  mark: 'socket mark',
+  count: 'packets',
+};
+
+export class SimulatorView extends LitElement {
+  static override styles = [baseStyles, simulatorViewStyles, fieldColors];
+  static override properties = { form: { state: true }, report: { state: true }, running: { state: true } };
+
+  form: PacketForm = emptyForm();
+  report: SimulationReport | null = null;
+  running = false;
+  private readonly ctl = new StoreController(this);
+
+  private async run(): Promise<void> {
+    const store = this.ctl.store;
+    const parsed = packetsFromForm(this.form);
+    if (!store?.draft || !parsed.ok) return;
+    this.running = true;
+    const report = await store.run('Simulating', () =>
+      store.api.simulate({ document: draftToDocument(store.draft!), packets: parsed.packets }),
+    );
+    this.running = false;
+    if (report) this.report = report;
+  }
+
+  override render() {
+    const store = this.ctl.store;
+    const draft = store?.draft;
+    if (!store || !draft) return html`<div class="panel">No layout is open. Open one from Layouts.</div>`;
+    const parsed = packetsFromForm(this.form);
+    const errors = parsed.ok ? {} : parsed.errors;
+    const blocked = Object.keys(store.problems).length > 0;
+    const fw = toStripFields(draft.fields, 'fwmark');
+    const ct = toStripFields(draft.fields, 'connmark');
+    return html`
+      <div class="panel">
+        <h2>Packet</h2>
+        <form @submit=${(e: Event) => {
+          e.preventDefault();
+          void this.run();
+        }}>
+          <label for="preset">preset</label>
+          <select id="preset" data-testid="sim-preset" @change=${(e: Event) => {
+            const p = PRESETS.find((x) => x.id === (e.target as HTMLSelectElement).value);
+            if (p) this.form = { ...p.form };
+          }}>
+            <option value="">choose…</option>
+            ${PRESETS.map((p) => html`<option value=${p.id}>${p.title}</option>`)}
+          </select>
+          ${(Object.keys(LABELS) as (keyof PacketForm)[]).map(
+            (key) => html`<label for="sim-${key}">${LABELS[key]}</label>
+              <input id="sim-${key}" type="text" data-testid="sim-${key}" .value=${this.form[key]}
+                placeholder=${key === 'iif' ? 'empty: locally generated' : ''}
+                aria-invalid=${errors[key] ? 'true' : 'false'}
+                @input=${(e: Event) => {
+                  this.form = { ...this.form, [key]: (e.target as HTMLInputElement).value };
+                }} />
+              ${errors[key] ? html`<span class="error" data-testid="sim-${key}-error">${errors[key]}</span>` : nothing}`,
+          )}
+          <span></span>
+          <button class="primary" type="submit" data-testid="simulate" ?disabled=${!parsed.ok || blocked || this.running}>Simulate</button>
+          ${blocked ? html`<span class="error full" data-testid="sim-blocked">Fix the layout's errors first.</span>` : nothing}
+        </form>
+        <h3 class="legend-title">Fields</h3>
+        <div class="legend">${draft.fields.map((f, i) => html`<span class=${colorClassOf(i)}>${f.name} (${f.space})</span>`)}</div>
+      </div>
+      <div class="packets" data-testid="sim-result">
+        ${this.report ? this.report.packets.map((p, i) => this.renderPacket(p, i, fw, ct)) : html`<div class="panel muted">Choose a packet and press Simulate.</div>`}
+      </div>
+    `;
+  }
+
+  private renderPacket(p: PacketResult, i: number, fw: StripField[], ct: StripField[]) {
+    return html`<div class="panel" data-testid="packet-${i}">
+      <h2>Packet ${i + 1}</h2>
+      <mw-hook-diagram .stages=${hookPath(p)}></mw-hook-diagram>
+      <div class="summary">
+        <span>verdict <b class="verdict-${p.verdict}" data-testid="packet-${i}-verdict">${p.verdict}</b></span>
+        <span>mark <mw-mark-bits .mark=${p.mark} .fields=${fw}></mw-mark-bits></span>
+        <span>ct mark <mw-mark-bits .mark=${p.ctmark} .fields=${ct}></mw-mark-bits></span>
+        <span>table <b data-testid="packet-${i}-table">${p.table ?? '—'}</b></span>
+        <span>out <b data-testid="packet-${i}-oif">${p.oif ?? '—'}</b></span>
+        ${p.classid ? html`<span>class <b data-testid="packet-${i}-classid">${p.classid}</b></span>` : nothing}
+      </div>
+      <table>
+        <tr><th>step</th><th>where</th><th>what</th><th>mark</th><th>ct mark</th></tr>
+        ${p.steps.map((s, j) => this.renderStep(s, i, j, fw, ct))}
+      </table>
+    </div>`;
+  }
+
+  private renderStep(s: TraceStep, i: number, j: number, fw: StripField[], ct: StripField[]) {
+    const id = `packet-${i}-step-${j}`;
+    switch (s.kind) {
+      case 'rule':
+        return html`<tr class=${s.matched ? 'matched' : ''} data-testid=${id} data-kind="rule" data-matched=${s.matched ? 'true' : 'false'}>
+          <td class="kind">${s.matched ? 'matched' : 'rule'}</td>
+          <td>${s.hook}<br /><span class="muted">${s.family} ${s.table} ${s.chain}</span></td>
+          <td class="rule mono">${s.rule}${s.verdict ? html` <b>${s.verdict}</b>` : nothing}${s.note ? html`<div class="muted">${s.note}</div>` : nothing}</td>
+          <td><mw-mark-bits .mark=${s.markAfter} .previous=${s.markBefore} .fields=${fw}></mw-mark-bits></td>
+          <td><mw-mark-bits .mark=${s.ctmarkAfter} .previous=${s.ctmarkBefore} .fields=${ct}></mw-mark-bits></td>
+        </tr>`;
+      case 'policy':
+        return html`<tr data-testid=${id} data-kind="policy"><td class="kind">policy</td>
+          <td>${s.hook}<br /><span class="muted">${s.table} ${s.chain}</span></td><td>${s.verdict}</td>
+          <td><mw-mark-bits .mark=${s.mark} .fields=${fw}></mw-mark-bits></td>
+          <td><mw-mark-bits .mark=${s.ctmark} .fields=${ct}></mw-mark-bits></td></tr>`;
+      case 'conntrack':
+        return html`<tr data-testid=${id} data-kind="conntrack"><td class="kind">conntrack</td><td>${s.direction}</td>
+          <td data-testid="${id}-state">${s.state}</td><td></td>
+          <td><mw-mark-bits .mark=${s.ctmark} .fields=${ct}></mw-mark-bits></td></tr>`;
+      case 'route':
+        return html`<tr class=${s.rule ? 'matched' : ''} data-testid=${id} data-kind="route"><td class="kind">routing</td><td>${s.reason}</td>
+          <td data-testid="${id}-route">${s.rule ? html`<span class="mono">${s.rule.text}</span><br />` : html`<span class="muted">no ip rule matched</span><br />`}
+            table <b>${s.table ?? '—'}</b> ${s.route ? html`<span class="mono">${s.route}</span>` : nothing} → <b>${s.oif ?? s.result}</b> (${s.result})</td>
+          <td><mw-mark-bits .mark=${s.mark} .fields=${fw}></mw-mark-bits></td><td></td></tr>`;
+      case 'tc':
+        return html`<tr class=${s.filter ? 'matched' : ''} data-testid=${id} data-kind="tc"><td class="kind">tc</td><td>${s.dev}</td>
+          <td class="mono">${s.filter ?? 'no filter matched'}${s.classid ? html` → class <b>${s.classid}</b>` : nothing}</td>
+          <td><mw-mark-bits .mark=${s.mark} .fields=${fw}></mw-mark-bits></td><td></td></tr>`;
+      case 'secmark':
+        return html`<tr data-testid=${id} data-kind="secmark"><td class="kind">secmark</td><td>${s.space}</td>
+          <td class="mono">${s.rule}: ${s.before ?? '—'} → ${s.after ?? '—'}</td><td></td><td></td></tr>`;
+    }
+  }
+}
+
+customElements.define('mw-simulator-view', SimulatorView);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mw-simulator-view': SimulatorView;
+  }
+}

@@ -1,0 +1,84 @@
+import { css } from 'lit';
+
+export const simulatorViewStyles = css`
+  :host {
+    display: grid;
+    grid-template-columns: 300px minmax(0, 1fr);
+    gap: 12px;
+    align-items: start;
+  }
+  form {
+    display: grid;
+    grid-template-columns: 70px 1fr;
+    gap: 4px 8px;
+    align-items: center;
+  }
+  form .error {
+    grid-column: 2;
+  }
+  form input,
+  form select {
+    width: 100%;
+  }
+  .full {
+    grid-column: 1 / -1;
+  }
+  .packets {
+    display: flex;
+    flex-direction: column;
+    gap: 10px;
+    min-width: 0;
+  }
+  .summary {
+    display: flex;
+    gap: 14px;
+    flex-wrap: wrap;
+    margin: 6px 0;
+  }
+  table {
+    border-collapse: collapse;
+    width: 100%;
+    margin-top: 6px;
+  }
+  td,
+  th {
+    text-align: left;
+    padding: 3px 6px;
+    border-bottom: 1px solid var(--mw-border);
+    vertical-align: top;
+  }
+  th {
+    color: var(--mw-muted);
+    font-weight: 500;
+  }
+  tr.matched td {
+    background: var(--mw-hit);
+  }
+  td.rule {
+    max-width: 360px;
+    overflow-wrap: anywhere;
+  }
+  .kind {
+    font-size: 11px;
+    color: var(--mw-muted);
+  }
+  .verdict-drop {
+    color: var(--mw-error);
+    font-weight: 600;
+  }
+  .verdict-accept {
+    color: var(--mw-ok);
+    font-weight: 600;
+  }
+  .legend {
+    display: flex;
+    gap: 6px;
+    flex-wrap: wrap;
+  }
+  .legend span {
+    padding: 0 6px;
+    border-radius: 8px;
+    font-size: 11px;
+    color: var(--mw-field-label);
+  }
+`;
