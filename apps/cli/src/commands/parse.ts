@@ -1,7 +1,106 @@
-import type { Command } from '../io';
+import type { RuleExpr, Ruleset } from '@markwright/core';
+import { InputError } from '@markwright/core';
+import * as parsers from '@markwright/core/parse';
+import { flag, parseArgs } from '../args';
+import { type Command, EXIT } from '../io';
+import { readTextFile } from './layout';
 
-const notYet: Command = async (io) => {
-  io.stderr('markwright: this command is not available in this build yet\n');
-  return 2;
+const USAGE = 'usage: markwright parse FILE [--syntax auto|iptables|nft|nft-json] [--family 4|6] [--json]';
+const SYNTAXES = ['auto', 'iptables', 'nft', 'nft-json'] as const;
+type Syntax = (typeof SYNTAXES)[number];
+
+/** A parser exported by core under this name, when this build has it. */
+function optionalParser<T>(name: string): T | null {
+  const fn = (parsers as Record<string, unknown>)[name];
+  return typeof fn === 'function' ? (fn as T) : null;
+}
+
+/** iptables-save / iptables-restore text: starts (after comments) with `*table`. */
+const looksLikeIptables = (text: string): boolean =>
+  /^\s*\*\s*(filter|nat|mangle|raw|security)\s*$/m.test(text) && !/^\s*table\s/m.test(text);
+
+function detect(text: string): Exclude<Syntax, 'auto'> {
+  if (text.trimStart().startsWith('{')) return 'nft-json';
+  return looksLikeIptables(text) ? 'iptables' : 'nft';
+}
+
+function parseAs(syntax: Syntax, text: string, file: string, family: 4 | 6 | undefined): Ruleset {
+  if (syntax === 'auto') {
+    const auto = optionalParser<(t: string) => Ruleset>('parseRulesetAuto');
+    // Shared auto-detection when core has it; our own otherwise.
+    if (auto && !looksLikeIptables(text)) return auto(text);
+    return parseAs(detect(text), text, file, family);
+  }
+  if (syntax === 'iptables')
+    return parsers.parseIptablesSave(text, { source: file, ...(family ? { family } : {}) });
+  const name = syntax === 'nft' ? 'parseNftText' : 'parseNftJson';
+  const parser = optionalParser<(t: string) => Ruleset>(name);
+  if (!parser) throw new InputError('--syntax', syntax, 'cannot be read by this build');
+  return parser(text);
+}
+
+const MARK_KINDS = new Set(['mark', 'markWrite', 'markMap', 'secmark', 'secmarkSet', 'secmarkCopy']);
+
+function touchesMarks(e: RuleExpr): boolean {
+  if (MARK_KINDS.has(e.kind)) return true;
+  if (e.kind === 'opaque') return e.readsMark || e.writesMark;
+  if (e.kind === 'vmap') return e.key.kind === 'mark';
+  return false;
+}
+
+/** The counts printed by `markwright parse`. */
+export function summarize(rs: Ruleset): string {
+  const lines: string[] = [];
+  let chains = 0;
+  let rules = 0;
+  let markRules = 0;
+  let opaque = 0;
+  let opaqueMark = 0;
+  for (const t of rs.tables) {
+    let tableRules = 0;
+    for (const c of t.chains) {
+      chains++;
+      for (const r of c.rules) {
+        tableRules++;
+        if (r.exprs.some(touchesMarks)) markRules++;
+        for (const e of r.exprs) {
+          if (e.kind !== 'opaque') continue;
+          opaque++;
+          if (e.readsMark || e.writesMark) opaqueMark++;
+        }
+      }
+    }
+    rules += tableRules;
+    lines.push(`  ${t.family} ${t.name} (${t.origin}): ${t.chains.length} chains, ${tableRules} rules`);
+  }
+  return [
+    `tables: ${rs.tables.length}`,
+    ...lines,
+    `chains: ${chains}`,
+    `rules: ${rules}`,
+    `mark-related rules: ${markRules}`,
+    `opaque expressions: ${opaque} (${opaqueMark} may read or write marks)`,
+    '',
+  ].join('\n');
+}
+
+/** Read a ruleset file and print a summary, or the IR as JSON. */
+const parse: Command = async (io) => {
+  const args = parseArgs(io.args, ['syntax', 'family'], ['json']);
+  const [file, ...extra] = args.positionals;
+  if (!file || extra.length)
+    throw new InputError('parse', args.positionals.join(' '), `needs exactly one FILE (${USAGE})`);
+  const syntax = (flag(args, 'syntax') ?? 'auto') as Syntax;
+  if (!SYNTAXES.includes(syntax))
+    throw new InputError('--syntax', syntax, `must be one of ${SYNTAXES.join(', ')}`);
+  const familyText = flag(args, 'family');
+  if (familyText !== undefined && familyText !== '4' && familyText !== '6') {
+    throw new InputError('--family', familyText, 'must be 4 or 6');
+  }
+  const family = familyText ? (Number(familyText) as 4 | 6) : undefined;
+  const ruleset = parseAs(syntax, readTextFile(file), file, family);
+  io.stdout(args.switches.has('json') ? `${JSON.stringify(ruleset, null, 2)}\n` : summarize(ruleset));
+  return EXIT.ok;
 };
-export default notYet;
+
+export default parse;

@@ -20,6 +20,8 @@ export interface XtOpt {
   readonly invert: boolean;
   readonly values: readonly string[];
   readonly column: number;
+  /** Column of each value, for error positions. */
+  readonly valueColumns?: readonly number[];
 }
 
 export interface ModuleContext {

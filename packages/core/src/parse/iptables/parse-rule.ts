@@ -240,12 +240,17 @@ export function parseXtRule(text: string, ctx: XtParseContext): XtRule {
     if (invert && !(mod.spec!.invertible ?? []).includes(name))
       fail(tok.column, `an option that can be inverted`, `! ${tok.text}`);
     const values: string[] = [];
+    const valueColumns: number[] = [];
     if (ctx.legacyNegation && arity > 0 && tokens[i + 1]?.text === '!' && !invert) {
       invert = true;
       i++;
     }
-    for (let k = 0; k < arity; k++) values.push(valueAt(++i, tok).text);
-    mod.opts.push({ name, invert, values, column: tok.column });
+    for (let k = 0; k < arity; k++) {
+      const v = valueAt(++i, tok);
+      values.push(v.text);
+      valueColumns.push(v.column);
+    }
+    mod.opts.push({ name, invert, values, column: tok.column, valueColumns });
   }
 
   const build = (m: OpenModule, proto: XtProto | undefined): XtModule => {
@@ -269,8 +274,9 @@ export function parseXtRule(text: string, ctx: XtParseContext): XtRule {
       };
     } catch (e) {
       if (e instanceof InputError && !(e instanceof ParseError)) {
-        const at = m.opts.find((o) => e.field === `--${o.name}`)?.column ?? m.column;
-        fail(at, `valid ${m.name} options: ${reason(e)}`, m.name);
+        const opt = m.opts.find((o) => e.field === `--${o.name}` && o.values.includes(String(e.value)));
+        const at = opt ? (opt.valueColumns?.[opt.values.indexOf(String(e.value))] ?? opt.column) : m.column;
+        fail(at, `valid ${m.name} options: ${reason(e)}`, opt ? String(e.value) : m.name);
       }
       throw e;
     }
