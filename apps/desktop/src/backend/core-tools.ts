@@ -1,5 +1,4 @@
-// The core functions the service needs, reached by name so the app builds while parts of core are still arriving;
-// a missing one makes only the calls that need it fail, with an `environment` error naming it.
+// The core functions the service needs, behind one interface so service tests can pass their own.
 
 import type {
   BoxConfig,
@@ -13,15 +12,15 @@ import type {
   Ruleset,
   SimulationReport,
 } from '@markwright/core';
-import * as core from '@markwright/core';
-import type { RuleBitUsage } from '@markwright/core/analyze';
-import * as analyze from '@markwright/core/analyze';
-import * as compile from '@markwright/core/compile';
+import { checkDocument, hostConflicts, knownConflicts, serializeDocument } from '@markwright/core';
+import { bitUsage } from '@markwright/core/analyze';
+import { compileDocument } from '@markwright/core/compile';
 import * as parse from '@markwright/core/parse';
-import * as simulateModule from '@markwright/core/simulate';
+import { parseRulesetAuto } from '@markwright/core/parse';
+import { simulate } from '@markwright/core/simulate';
 import { ApiError } from '../api/types';
 
-/** What the service asks of core; tests may pass their own. */
+/** What the service asks of core. */
 export interface DocumentTools {
   checkDocument(json: unknown): { document: MarkwrightDocument | null; errors: CheckError[] };
   serializeDocument(document: MarkwrightDocument): Record<string, unknown>;
@@ -35,44 +34,28 @@ export interface DocumentTools {
   simulate(box: BoxConfig, packets: readonly PacketSpec[]): SimulationReport;
 }
 
-type AnyFunction = (...args: never[]) => unknown;
-
-function lookup<F extends AnyFunction>(module: object, name: string): F {
-  const fn = (module as Record<string, unknown>)[name];
-  if (typeof fn !== 'function') {
-    throw new ApiError('environment', `${name} is not available in this build of Markwright`);
-  }
-  return fn as F;
+/** A parser of core's that may not be in every build (`ip -j rule` / `ip -j route` JSON). */
+function optionalParser<T>(name: string): (text: string) => T {
+  return (text) => {
+    const fn = (parse as Record<string, unknown>)[name];
+    if (typeof fn !== 'function') throw new ApiError('environment', `${name} is not available in this build`);
+    return (fn as (text: string) => T)(text);
+  };
 }
 
 /** DocumentTools backed by @markwright/core. */
 export const coreTools: DocumentTools = {
-  checkDocument: (json) =>
-    lookup<(json: unknown) => { document: MarkwrightDocument | null; errors: CheckError[] }>(
-      core,
-      'checkDocument',
-    )(json),
-  serializeDocument: (document) =>
-    lookup<(d: MarkwrightDocument) => Record<string, unknown>>(core, 'serializeDocument')(document),
-  knownConflicts: (layout) => lookup<(l: Layout) => Conflict[]>(core, 'knownConflicts')(layout),
-  hostConflicts: (layout, hostRules) => {
-    const usages = hostRules.flatMap((text) =>
-      lookup<(r: Ruleset) => RuleBitUsage[]>(analyze, 'bitUsage')(coreTools.parseRuleset(text)),
-    );
-    return lookup<(l: Layout, u: readonly RuleBitUsage[]) => Conflict[]>(core, 'hostConflicts')(
+  checkDocument,
+  serializeDocument,
+  knownConflicts: (layout) => knownConflicts(layout),
+  hostConflicts: (layout, hostRules) =>
+    hostConflicts(
       layout,
-      usages,
-    );
-  },
-  compileDocument: (document) =>
-    lookup<(d: MarkwrightDocument) => BoxConfig>(compile, 'compileDocument')(document),
-  parseRuleset: (text) =>
-    lookup<(t: string) => { ruleset: Ruleset }>(parse, 'parseRulesetAuto')(text).ruleset,
-  parseIpRules: (text) => lookup<(t: string) => IpRule[]>(parse, 'parseIpRulesJson')(text),
-  parseRoutes: (text) => lookup<(t: string) => Route[]>(parse, 'parseIpRoutesJson')(text),
-  simulate: (box, packets) =>
-    lookup<(b: BoxConfig, p: readonly PacketSpec[]) => SimulationReport>(simulateModule, 'simulate')(
-      box,
-      packets,
+      hostRules.flatMap((text) => bitUsage(parseRulesetAuto(text).ruleset)),
     ),
+  compileDocument: (document) => compileDocument(document),
+  parseRuleset: (text) => parseRulesetAuto(text).ruleset,
+  parseIpRules: optionalParser<IpRule[]>('parseIpRulesJson'),
+  parseRoutes: optionalParser<Route[]>('parseIpRoutesJson'),
+  simulate: (box, packets) => simulate(box, packets),
 };
