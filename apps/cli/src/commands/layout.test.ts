@@ -155,6 +155,94 @@ describe('layout check', () => {
   });
 });
 
+const IPTABLES_SAVE = `*mangle
+:PREROUTING ACCEPT [0:0]
+-A PREROUTING -i eth0 -j MARK --set-xmark 0x1000000/0x1000000
+-A PREROUTING -m mark --mark 0x4000000/0x4000000 -j ACCEPT
+-A PREROUTING -j MARK --set-xmark 0x4000/0x4000
+COMMIT
+`;
+const NFT_JSON = {
+  nftables: [
+    { metainfo: { version: '1.0.6', release_name: 'Lester Gooch #5', json_schema_version: 1 } },
+    { table: { family: 'inet', name: 't', handle: 1 } },
+    {
+      chain: {
+        family: 'inet',
+        table: 't',
+        name: 'c',
+        handle: 1,
+        type: 'filter',
+        hook: 'prerouting',
+        prio: -150,
+        policy: 'accept',
+      },
+    },
+    {
+      rule: {
+        family: 'inet',
+        table: 't',
+        chain: 'c',
+        handle: 2,
+        expr: [
+          {
+            mangle: {
+              key: { meta: { key: 'mark' } },
+              value: { '|': [{ meta: { key: 'mark' } }, 0x8000000] },
+            },
+          },
+        ],
+      },
+    },
+  ],
+};
+
+describe('layout check --host-rules', () => {
+  it('reports host rules from iptables-save and nft JSON that touch the layout bits', async () => {
+    const ipt = file('host.ipt', IPTABLES_SAVE);
+    const nft = file('host.json', NFT_JSON);
+    const { code, out } = await run([
+      'check',
+      example('edge-router'),
+      '--host-rules',
+      ipt,
+      '--host-rules',
+      nft,
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const host = (JSON.parse(out) as { conflicts: Record<string, string>[] }).conflicts.filter(
+      (c) => c.source === 'host',
+    );
+    expect(host.map((c) => `${c.field} ${c.bits} ${c.severity} ${c.consumer}`)).toEqual([
+      'uplink 0x1000000 shares-bits ip mangle PREROUTING #1: -A PREROUTING -i eth0 -j MARK --set-xmark 0x1000000/0x1000000',
+      'bulk 0x4000000 shares-bits ip mangle PREROUTING #2: -A PREROUTING -m mark --mark 0x4000000/0x4000000 -j ACCEPT',
+      'interactive 0x8000000 shares-bits inet t c #1: meta mark set meta mark & 0xf7ffffff ^ 0x08000000',
+    ]);
+  });
+
+  it('finds no host conflict for rules on other bits', async () => {
+    const ipt = file(
+      'other.ipt',
+      '*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j MARK --set-xmark 0x4000/0x4000\nCOMMIT\n',
+    );
+    const { out } = await run(['check', example('edge-router'), '--host-rules', ipt, '--json']);
+    expect(
+      (JSON.parse(out) as { conflicts: { source: string }[] }).conflicts.filter((c) => c.source === 'host'),
+    ).toEqual([]);
+  });
+
+  it('names the host rules file in its errors', async () => {
+    const broken = file('broken.ipt', '*mangle\n-A X -j MARK --bogus\n');
+    await expect(run(['check', example('edge-router'), '--host-rules', broken])).rejects.toThrow(
+      new RegExp(`^${broken}: input line 2`),
+    );
+    await expect(
+      run(['check', example('edge-router'), '--host-rules', join(dir, 'gone.ipt')]),
+    ).rejects.toThrow(/gone\.ipt: cannot be read: no such file/);
+  });
+});
+
 describe('the built command', () => {
   it('exits 0 for a valid document and 1, with the message on stderr, for a broken file', async () => {
     const bundle = join(dir, 'markwright.mjs');

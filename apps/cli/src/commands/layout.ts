@@ -11,9 +11,9 @@ import {
   knownConflicts,
   type MarkwrightDocument,
   parseJsonText,
-  type Ruleset,
 } from '@markwright/core';
-import type { RuleBitUsage } from '@markwright/core/analyze';
+import { bitUsage, type RuleBitUsage } from '@markwright/core/analyze';
+import { parseRulesetAuto } from '@markwright/core/parse';
 import { parseArgs } from '../args';
 import { type Command, EXIT } from '../io';
 
@@ -34,27 +34,13 @@ export function readTextFile(file: string): string {
 /** Read a file as JSON; invalid JSON is an input error naming the file, line and column. */
 export const readJsonFile = (file: string): unknown => parseJsonText(readTextFile(file), file);
 
-type HostParsers = {
-  parseRulesetAuto: (text: string) => Ruleset;
-  bitUsage: (ruleset: Ruleset) => RuleBitUsage[];
-};
-
-/** The ruleset parser and the bit-usage analysis, loaded only when --host-rules is given. */
-async function loadHostParsers(): Promise<HostParsers | null> {
-  const parse = (await import('@markwright/core/parse')) as Record<string, unknown>;
-  const analyze = (await import('@markwright/core/analyze')) as Record<string, unknown>;
-  if (typeof parse.parseRulesetAuto !== 'function' || typeof analyze.bitUsage !== 'function') return null;
-  return { parseRulesetAuto: parse.parseRulesetAuto, bitUsage: analyze.bitUsage } as HostParsers;
-}
-
-function rulesetUsage(parsers: HostParsers, file: string): RuleBitUsage[] {
+/** Bit usage of every rule in an iptables-save, nft text or `nft -j list ruleset` file; errors name the file. */
+function rulesetUsage(file: string): RuleBitUsage[] {
   const text = readTextFile(file);
   try {
-    return parsers.bitUsage(parsers.parseRulesetAuto(text));
+    return bitUsage(parseRulesetAuto(text).ruleset);
   } catch (error) {
-    if (error instanceof InputError)
-      throw new InputError(`${file}: ${error.field}`, error.value, error.message);
-    throw error;
+    throw error instanceof InputError ? error.within(file) : error;
   }
 }
 
@@ -124,6 +110,8 @@ const layout: Command = async (io) => {
   const json = args.switches.has('json');
   const hostFiles = args.flags.get('host-rules') ?? [];
 
+  // Host rule files are read first, so a broken one is reported whatever the document holds.
+  const hostUsage = hostFiles.flatMap(rulesetUsage);
   let errors: CheckError[];
   let doc: MarkwrightDocument | null = null;
   try {
@@ -138,15 +126,7 @@ const layout: Command = async (io) => {
   const conflicts: Conflict[] = [];
   if (doc) {
     conflicts.push(...knownConflicts(doc.layout, { routedFields: routedFields(doc) }));
-    if (hostFiles.length > 0) {
-      const parsers = await loadHostParsers();
-      if (!parsers) {
-        io.stderr('markwright: --host-rules is not available yet in this build (no ruleset parser)\n');
-        return EXIT.environment;
-      }
-      for (const hostFile of hostFiles)
-        conflicts.push(...hostConflicts(doc.layout, rulesetUsage(parsers, hostFile)));
-    }
+    conflicts.push(...hostConflicts(doc.layout, hostUsage));
   }
 
   const report: CheckReport = { valid: doc !== null, errors, conflicts };

@@ -8,6 +8,13 @@ export class InputError extends Error {
   ) {
     super(`${field}: ${message} (got ${describe(value)})`);
   }
+
+  /** The same error with its field placed under `prefix` (a file name, an enclosing path). */
+  within(prefix: string): InputError {
+    const error = new InputError(`${prefix}: ${this.field}`, this.value, '');
+    error.message = `${prefix}: ${this.message}`;
+    return error;
+  }
 }
 
 function describe(value: unknown): string {

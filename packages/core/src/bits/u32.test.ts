@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InputError } from './errors';
 import { hex, hex8, maskOf, parseU32 } from './u32';
 
 describe('parseU32', () => {
@@ -19,5 +20,16 @@ describe('parseU32', () => {
     expect(hex8(0x4000)).toBe('0x00004000');
     expect(maskOf(24, 2)).toBe(0x03000000);
     expect(maskOf(0, 32)).toBe(0xffffffff);
+  });
+});
+
+describe('InputError', () => {
+  it('names the field and the value, and can be placed under a file name', () => {
+    const e = new InputError('rules[0].mark', 'x', 'is not a number');
+    expect(e.message).toBe('rules[0].mark: is not a number (got "x")');
+    const inner = e.within('host.rules');
+    expect(inner.field).toBe('host.rules: rules[0].mark');
+    expect(inner.message).toBe('host.rules: rules[0].mark: is not a number (got "x")');
+    expect(inner).toBeInstanceOf(InputError);
   });
 });
