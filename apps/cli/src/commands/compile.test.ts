@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseDocument } from '@markwright/core';
+import { compileDocument, nftReplaceScript } from '@markwright/core/compile';
+import { kernelSkipReason, Netns } from '@markwright/testkit';
+import { describe, expect, it } from 'vitest';
+import type { CommandIo } from '../io';
+import compile from './compile';
+
+const repoRoot = resolve(import.meta.dirname, '../../../..');
+const examples = ['edge-router', 'k8s-node', 'wireguard-box'].map((n) =>
+  join(repoRoot, 'examples', `${n}.json`),
+);
+const edge = examples[0]!;
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CommandIo = {
+    args,
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      err += t;
+    },
+    readStdin: async () => '',
+  };
+  const code = await compile(io);
+  return { code, out, err };
+}
+
+describe('markwright compile', () => {
+  it('--to nft prints the replace script of the compiled table', async () => {
+    const { code, out } = await run([edge, '--to', 'nft']);
+    expect(code).toBe(0);
+    const doc = parseDocument(JSON.parse(readFileSync(edge, 'utf8')));
+    expect(out).toBe(nftReplaceScript(compileDocument(doc).ruleset.tables[0]!));
+    expect(
+      out.startsWith('table inet markwright {}\ndelete table inet markwright\ntable inet markwright {\n'),
+    ).toBe(true);
+  });
+
+  it('--table and --family shape the nft table', async () => {
+    const { out } = await run([edge, '--to', 'nft', '--table', 'mw_test', '--family', '6']);
+    expect(out).toContain('table inet mw_test {');
+    // The edge router's office VPN rule names an IPv4 address: it is left out of an IPv6-only table.
+    expect(out).not.toContain('office vpn');
+    expect(out).toContain('meta nfproto ipv6');
+  });
+
+  it('--to iptables and ip6tables print one family for iptables-restore', async () => {
+    const v4 = await run([edge, '--to', 'iptables']);
+    expect(v4.code).toBe(0);
+    expect(v4.out).toMatch(/^\*mangle\n/);
+    expect(v4.out).toContain('-A PREROUTING -j MARKWRIGHT-PREROUTING');
+    expect(v4.out).toContain('-j CONNMARK --restore-mark --nfmask 0x3000000 --ctmask 0x3000000');
+    expect(v4.out).toContain('office vpn');
+    const v6 = await run([edge, '--to', 'ip6tables']);
+    expect(v6.code).toBe(0);
+    expect(v6.out).not.toContain('office vpn');
+    expect((await run([edge, '--to', 'iptables', '--family', '6'])).out).toBe(v6.out);
+  });
+
+  it('refuses bad arguments naming the option and the value', async () => {
+    await expect(run([edge])).rejects.toThrow('--to: must be one of nft, iptables, ip6tables, ip-rule, tc');
+    await expect(run([edge, '--to', 'pf'])).rejects.toThrow('(got "pf")');
+    await expect(run([edge, '--to', 'nft', '--family', '5'])).rejects.toThrow(
+      '--family: must be 4, 6 or both (got "5")',
+    );
+    await expect(run([edge, '--to', 'iptables', '--family', 'both'])).rejects.toThrow('choose 4 or 6');
+    await expect(run([edge, '--to', 'ip6tables', '--family', '4'])).rejects.toThrow(
+      '--to ip6tables writes IPv6 rules',
+    );
+    await expect(run([edge, '--to', 'nft', '--protocol', 'x'])).rejects.toThrow(
+      '--protocol: must be a number 1..255',
+    );
+    await expect(run([edge, '--to', 'nft', '--table', 'a b'])).rejects.toThrow(
+      'table: must start with a letter',
+    );
+    await expect(run(['--to', 'nft'])).rejects.toThrow('FILE: expected exactly one document file');
+    await expect(run([join(repoRoot, 'no-such.json'), '--to', 'nft'])).rejects.toThrow(
+      'cannot be read: no such file',
+    );
+    await expect(run([edge, '--to', 'nft', '--colour'])).rejects.toThrow('unknown option');
+  });
+});
+
+const skip = kernelSkipReason(['ip', 'nft', 'iptables-restore']);
+if (skip) console.log(`skipping compile output load checks: ${skip}`);
+
+describe.skipIf(skip)('compiled output is accepted by the real tools', () => {
+  it.each(examples)('%s: nft -f and iptables-restore load it', async (file) => {
+    const ns = Netns.create('cmpcli');
+    try {
+      const nft = await run([file, '--to', 'nft']);
+      ns.exec(['nft', '-f', '-'], { input: nft.out });
+      ns.exec(['nft', '-f', '-'], { input: nft.out });
+      expect(ns.exec(['nft', 'list', 'tables']).stdout).toBe('table inet markwright\n');
+      const v4 = await run([file, '--to', 'iptables']);
+      ns.exec(['iptables-restore', '--noflush'], { input: v4.out });
+      expect(ns.exec(['iptables-save', '-t', 'mangle']).stdout).toContain(
+        '-A PREROUTING -j MARKWRIGHT-PREROUTING',
+      );
+      const v6 = await run([file, '--to', 'ip6tables']);
+      ns.exec(['ip6tables-restore', '--noflush'], { input: v6.out });
+    } finally {
+      ns.destroy();
+    }
+  });
+});
