@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRouterLab, kernelSkipReason, type RouterLab, sendUdp } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
