@@ -89,6 +89,13 @@ describe('valid documents', () => {
     expect(JSON.stringify(serializeDocument(parseDocument(out)))).toBe(JSON.stringify(out));
   });
 
+  it('the full example in docs/document-format.md is valid', () => {
+    const markdown = readFileSync(path.join(repoRoot, 'docs/document-format.md'), 'utf8');
+    const block = markdown.split('## A full example')[1]?.split('```json')[1]?.split('```')[0];
+    expect(block).toBeDefined();
+    expect(checkDocument(JSON.parse(block!)).errors).toEqual([]);
+  });
+
   it('serializes in a stable, readable key order', () => {
     const d = parseDocument(
       doc([{ name: 'm', kind: 'int', mask: 0x30, description: 'x', persist: false }], {
