@@ -48,9 +48,8 @@ describe('bitUsage', () => {
       wholeMarkWrite: { fwmark: false, ctmark: false },
       uncertain: false,
     });
-    expect(usage!.rule).toBe(
-      'meta mark & 0x0000ff00 == 0x00000200 meta mark set meta mark & 0xfffcffff ^ 0x00010000',
-    );
+    // An xtables table shows its rules as iptables-save prints them.
+    expect(usage!.rule).toBe('-m mark --mark 0x200/0xff00 -j MARK --set-xmark 0x10000/0x30000');
   });
 
   it('flags whole-mark writes: --set-mark V and meta mark set ct mark', () => {
@@ -126,6 +125,16 @@ describe('bitUsage', () => {
     );
     expect(usages.map((u) => u.uncertain)).toEqual([true, false]);
     expect(usages[0]!.rule).toBe('xt target FOO');
+  });
+
+  it('shows rules of nft tables as nft list prints them', () => {
+    const ruleset = rulesetOf(rule({ kind: 'markWrite', write: constantWrite('ct', ~0xff, 0x12) }));
+    const nft: Ruleset = { tables: [{ ...ruleset.tables[0]!, family: 'inet', name: 'fw', origin: 'nft' }] };
+    const [usage] = bitUsage(nft);
+    expect(usage).toMatchObject({
+      where: 'inet fw PREROUTING #1',
+      rule: 'ct mark set ct mark & 0xffffff12 | 0x00000012',
+    });
   });
 
   it('prefers the text a parser kept', () => {

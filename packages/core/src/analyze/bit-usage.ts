@@ -1,7 +1,9 @@
 import { bitsRead, bitsWritten, overwritesWholeMark } from '../bits/algebra';
 import type { MarkSpace } from '../bits/algebra-types';
 import { hex, U32_MAX, u32 } from '../bits/u32';
-import type { IpRule, MapKey, Rule, RuleExpr, Ruleset, TcFilter } from '../ir/types';
+import { emitIptablesRule } from '../emit/iptables/rule';
+import { emitNftRule } from '../emit/nft/rule';
+import type { IpRule, MapKey, Rule, RuleExpr, Ruleset, Table, TcFilter } from '../ir/types';
 import { describeRule } from './describe-rule';
 import type { BitsInUse, RuleBitUsage } from './types';
 
@@ -69,11 +71,27 @@ function finish(where: string, rule: string, acc: Accumulator): RuleBitUsage {
   };
 }
 
-/** Mark bits one netfilter rule reads and writes. */
-export function ruleBitUsage(rule: Rule, where: string): RuleBitUsage {
+/**
+ * The rule in its own syntax: the text a parser kept, else what `nft list` or iptables-save would print, else
+ * (for IR neither emitter can print, e.g. nft-only constructs in an xtables table) a plain description.
+ */
+function ruleText(rule: Rule, table?: Table): string {
+  if (rule.source?.text) return rule.source.text;
+  try {
+    if (table?.origin === 'iptables' && (table.family === 'ip' || table.family === 'ip6')) {
+      return emitIptablesRule(rule, { family: table.family === 'ip' ? 4 : 6 });
+    }
+    return emitNftRule(rule);
+  } catch {
+    return describeRule(rule);
+  }
+}
+
+/** Mark bits one netfilter rule reads and writes; `table` picks the syntax the rule is shown in. */
+export function ruleBitUsage(rule: Rule, where: string, table?: Table): RuleBitUsage {
   const acc = empty();
   for (const expr of rule.exprs) addExpr(acc, expr);
-  return finish(where, describeRule(rule), acc);
+  return finish(where, ruleText(rule, table), acc);
 }
 
 /**
@@ -85,7 +103,7 @@ export function bitUsage(ruleset: Ruleset): RuleBitUsage[] {
   for (const table of ruleset.tables) {
     for (const chain of table.chains) {
       chain.rules.forEach((rule, i) => {
-        out.push(ruleBitUsage(rule, `${table.family} ${table.name} ${chain.name} #${i + 1}`));
+        out.push(ruleBitUsage(rule, `${table.family} ${table.name} ${chain.name} #${i + 1}`, table));
       });
     }
   }
