@@ -41,7 +41,7 @@ const DOC: MarkwrightDocument = {
   },
 };
 
-/** `ip -batch` lines for IPv4 rules. */
+/** `ip -batch` lines (one family per batch: `ip -4 -batch` / `ip -6 -batch`). */
 const ipRuleBatch = (rules: readonly IpRule[]): string =>
   rules
     .map((r) => {
@@ -134,6 +134,15 @@ describe.skipIf(skip)('compiled rules in the kernel', () => {
     lab.router.exec(['ip', '-batch', '-'], { input: ipRuleBatch(box.ipRules) });
     const rules = lab.router.exec(['ip', 'rule', 'show']).stdout;
     expect(rules).toContain('10002:\tfrom all fwmark 0x2000000/0x3000000 lookup 100 proto 77');
+  });
+
+  it('loads the IPv6 rules with ip -6 -batch', () => {
+    const v6 = compileDocument(DOC, { families: 6 }).ipRules;
+    expect(v6.map((r) => r.family)).toEqual([6]);
+    lab.router.exec(['ip', '-6', '-batch', '-'], { input: ipRuleBatch(v6) });
+    expect(lab.router.exec(['ip', '-6', 'rule', 'show']).stdout).toContain(
+      '10002:\tfrom all fwmark 0x2000000/0x3000000 lookup 100 proto 77',
+    );
   });
 
   it('sends matching flows by table 100 (uplink2) and others by main (uplink1)', () => {
