@@ -25,6 +25,8 @@ export function nftMarkBits(node: unknown, space: 'meta' | 'ct'): number {
     // `mark & K | V` keeps the bits of K: only the others are written (reading them back is no use).
     if (Array.isArray(inner) && isMarkRef(inner[0], space) && typeof inner[1] === 'number')
       return ~inner[1] >>> 0;
+    // `mark | V` / `mark ^ V` write only the bits of V.
+    if (Array.isArray(op) && isMarkRef(op[0], space) && typeof op[1] === 'number') return op[1] >>> 0;
     return (FULL | nftMarkBits(v, space)) >>> 0;
   }
   let acc = 0;

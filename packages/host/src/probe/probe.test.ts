@@ -21,6 +21,7 @@ describe('probe parsing', () => {
       nftMarkBits([{ mangle: { key: meta, value: { '|': [{ '&': [meta, 0xffff00ff] }, 0x100] } } }], 'meta'),
     ).toBe(0xff00);
     expect(nftMarkBits([{ mangle: { key: { ct: { key: 'mark' } }, value: meta } }], 'ct')).toBe(0xffffffff);
+    expect(nftMarkBits([{ mangle: { key: meta, value: { '|': [meta, 0x10000] } } }], 'meta')).toBe(0x10000);
     expect(nftMarkBits([{ accept: null }], 'meta')).toBe(0);
   });
 

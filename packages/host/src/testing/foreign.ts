@@ -34,7 +34,7 @@ export function addForeignState(ns: Netns, tcDev: string): void {
     'ACCEPT',
   ]);
   ns.exec(['ip', 'rule', 'add', 'priority', '500', 'fwmark', '0x10000/0x10000', 'lookup', '200']);
-  ns.exec(['ip', '-6', 'rule', 'add', 'priority', '501', 'fwmark', '0x20000', 'lookup', '201']);
+  ns.exec(['ip', '-6', 'rule', 'add', 'priority', '501', 'fwmark', '0x20000/0x20000', 'lookup', '201']);
   ns.exec(['tc', 'qdisc', 'add', 'dev', tcDev, 'clsact']);
   ns.exec([
     'tc',
