@@ -20,7 +20,7 @@ function valueAt(root: unknown, path: string): unknown {
   return at;
 }
 
-function checkDocument(doc: MarkwrightDocument): void {
+function assertCompilable(doc: MarkwrightDocument): void {
   if (doc === null || typeof doc !== 'object')
     throw new InputError('document', doc, 'must be a markwright/1 object');
   if (doc.format !== DOCUMENT_FORMAT)
@@ -56,7 +56,7 @@ function nftTable(doc: MarkwrightDocument, options: ResolvedOptions): Table {
  * document path and value of the first problem.
  */
 export function compileDocument(doc: MarkwrightDocument, options: CompileOptions = {}): BoxConfig {
-  checkDocument(doc);
+  assertCompilable(doc);
   const resolved = resolveOptions(options);
   return {
     ruleset: { tables: [nftTable(doc, resolved)] },
@@ -75,7 +75,7 @@ const XT_CHAIN_MAX = 28;
  * `--nfmask P --ctmask P`. One table per family in the options (`ip` for iptables, `ip6` for ip6tables).
  */
 export function compileIptablesRuleset(doc: MarkwrightDocument, options: CompileOptions = {}): Ruleset {
-  checkDocument(doc);
+  assertCompilable(doc);
   const resolved = resolveOptions(options);
   const compiled = compilePolicy(doc, 'iptables');
   const persist = persistMask(doc.layout);
