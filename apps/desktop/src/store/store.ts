@@ -63,6 +63,18 @@ export class Store {
     this.db.close();
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Prepared once per SQL text: preparing costs more than running these small statements. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   private stamp(): string {
     return this.now().toISOString();
   }
@@ -78,33 +90,32 @@ export class Store {
   }
 
   private layoutRow(name: string): LayoutRow {
-    const row = this.db.prepare(`${SUMMARY_SQL} WHERE l.name = ?`).get(name) as LayoutRow | undefined;
+    const row = this.sql(`${SUMMARY_SQL} WHERE l.name = ?`).get(name) as LayoutRow | undefined;
     if (!row) throw new StoreError('not-found', `no layout named ${JSON.stringify(name)}`);
     return row;
   }
 
   private audit(action: string, subject: string, detail: string | null = null): void {
-    this.db
-      .prepare('INSERT INTO audit_log (at, action, subject, detail) VALUES (?, ?, ?, ?)')
-      .run(this.stamp(), action, subject, detail);
-  }
-
-  private insertVersion(layoutId: number, version: number, input: NewVersion, at: string): void {
-    this.db
-      .prepare(
-        'INSERT INTO layout_versions (layout_id, version, document, field_count, note, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(layoutId, version, JSON.stringify(input.document), input.fieldCount, input.note ?? null, at);
-  }
-
-  listLayouts(): LayoutSummary[] {
-    return (this.db.prepare(`${SUMMARY_SQL} ORDER BY l.name`).all() as LayoutRow[]).map((r) =>
-      this.summary(r),
+    this.sql('INSERT INTO audit_log (at, action, subject, detail) VALUES (?, ?, ?, ?)').run(
+      this.stamp(),
+      action,
+      subject,
+      detail,
     );
   }
 
+  private insertVersion(layoutId: number, version: number, input: NewVersion, at: string): void {
+    this.sql(
+      'INSERT INTO layout_versions (layout_id, version, document, field_count, note, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(layoutId, version, JSON.stringify(input.document), input.fieldCount, input.note ?? null, at);
+  }
+
+  listLayouts(): LayoutSummary[] {
+    return (this.sql(`${SUMMARY_SQL} ORDER BY l.name`).all() as LayoutRow[]).map((r) => this.summary(r));
+  }
+
   hasLayout(name: string): boolean {
-    return this.db.prepare('SELECT 1 FROM layouts WHERE name = ?').get(name) !== undefined;
+    return this.sql('SELECT 1 FROM layouts WHERE name = ?').get(name) !== undefined;
   }
 
   createLayout(name: string, first: NewVersion): LayoutSummary {
@@ -114,11 +125,9 @@ export class Store {
         let id: number;
         try {
           id = Number(
-            this.db
-              .prepare(
-                'INSERT INTO layouts (name, current_version, created_at, updated_at) VALUES (?, 1, ?, ?)',
-              )
-              .run(name, at, at).lastInsertRowid,
+            this.sql(
+              'INSERT INTO layouts (name, current_version, created_at, updated_at) VALUES (?, 1, ?, ?)',
+            ).run(name, at, at).lastInsertRowid,
           );
         } catch (error) {
           if (isUniqueViolation(error)) {
@@ -141,9 +150,11 @@ export class Store {
         const at = this.stamp();
         const version = row.current_version + 1;
         this.insertVersion(row.id, version, next, at);
-        this.db
-          .prepare('UPDATE layouts SET current_version = ?, updated_at = ? WHERE id = ?')
-          .run(version, at, row.id);
+        this.sql('UPDATE layouts SET current_version = ?, updated_at = ? WHERE id = ?').run(
+          version,
+          at,
+          row.id,
+        );
         this.audit('layout.save', name, `version ${version}${next.note ? `: ${next.note}` : ''}`);
         return this.summary(this.layoutRow(name));
       })
@@ -155,9 +166,7 @@ export class Store {
       .transaction(() => {
         const row = this.layoutRow(from);
         try {
-          this.db
-            .prepare('UPDATE layouts SET name = ?, updated_at = ? WHERE id = ?')
-            .run(to, this.stamp(), row.id);
+          this.sql('UPDATE layouts SET name = ?, updated_at = ? WHERE id = ?').run(to, this.stamp(), row.id);
         } catch (error) {
           if (isUniqueViolation(error)) {
             throw new StoreError('conflict', `a layout named ${JSON.stringify(to)} already exists`);
@@ -190,7 +199,7 @@ export class Store {
     this.db
       .transaction(() => {
         const row = this.layoutRow(name);
-        this.db.prepare('DELETE FROM layouts WHERE id = ?').run(row.id);
+        this.sql('DELETE FROM layouts WHERE id = ?').run(row.id);
         this.audit('layout.delete', name, `had ${row.current_version} version(s)`);
       })
       .immediate();
@@ -198,11 +207,9 @@ export class Store {
 
   listVersions(name: string): LayoutVersionSummary[] {
     const row = this.layoutRow(name);
-    const rows = this.db
-      .prepare(
-        'SELECT version, note, created_at FROM layout_versions WHERE layout_id = ? ORDER BY version DESC',
-      )
-      .all(row.id) as VersionRow[];
+    const rows = this.sql(
+      'SELECT version, note, created_at FROM layout_versions WHERE layout_id = ? ORDER BY version DESC',
+    ).all(row.id) as VersionRow[];
     return rows.map((r) => ({ version: r.version, note: r.note, createdAt: r.created_at }));
   }
 
@@ -210,11 +217,9 @@ export class Store {
   getVersion(name: string, version?: number): LayoutVersion {
     const row = this.layoutRow(name);
     const wanted = version ?? row.current_version;
-    const found = this.db
-      .prepare(
-        'SELECT version, note, created_at, document FROM layout_versions WHERE layout_id = ? AND version = ?',
-      )
-      .get(row.id, wanted) as (VersionRow & { document: string }) | undefined;
+    const found = this.sql(
+      'SELECT version, note, created_at, document FROM layout_versions WHERE layout_id = ? AND version = ?',
+    ).get(row.id, wanted) as (VersionRow & { document: string }) | undefined;
     if (!found) throw new StoreError('not-found', `layout ${JSON.stringify(name)} has no version ${wanted}`);
     return {
       name: row.name,
@@ -229,12 +234,11 @@ export class Store {
   recordDeployment(record: DeploymentRecord, origin: DeploymentOrigin = {}): void {
     this.db
       .transaction(() => {
-        const known = this.db.prepare('SELECT outcome FROM deployments WHERE id = ?').get(record.id) as
+        const known = this.sql('SELECT outcome FROM deployments WHERE id = ?').get(record.id) as
           | { outcome: string }
           | undefined;
-        this.db
-          .prepare(
-            `INSERT INTO deployments (id, target, layout_name, layout_version, document_name, outcome, applied_at,
+        this.sql(
+          `INSERT INTO deployments (id, target, layout_name, layout_version, document_name, outcome, applied_at,
                confirmed_at, ended_at, previous_id, plan, record)
              VALUES (@id, @target, @layoutName, @layoutVersion, @documentName, @outcome, @appliedAt, @confirmedAt,
                @endedAt, @previousId, @plan, @record)
@@ -243,21 +247,20 @@ export class Store {
                layout_name = coalesce(deployments.layout_name, excluded.layout_name),
                layout_version = coalesce(deployments.layout_version, excluded.layout_version),
                plan = coalesce(deployments.plan, excluded.plan)`,
-          )
-          .run({
-            id: record.id,
-            target: record.target,
-            layoutName: origin.layoutName ?? null,
-            layoutVersion: origin.layoutVersion ?? null,
-            documentName: record.documentName,
-            outcome: record.outcome,
-            appliedAt: record.appliedAt,
-            confirmedAt: record.confirmedAt,
-            endedAt: record.endedAt,
-            previousId: record.previousId,
-            plan: origin.plan === undefined ? null : JSON.stringify(origin.plan),
-            record: JSON.stringify(record),
-          });
+        ).run({
+          id: record.id,
+          target: record.target,
+          layoutName: origin.layoutName ?? null,
+          layoutVersion: origin.layoutVersion ?? null,
+          documentName: record.documentName,
+          outcome: record.outcome,
+          appliedAt: record.appliedAt,
+          confirmedAt: record.confirmedAt,
+          endedAt: record.endedAt,
+          previousId: record.previousId,
+          plan: origin.plan === undefined ? null : JSON.stringify(origin.plan),
+          record: JSON.stringify(record),
+        });
         if (known?.outcome !== record.outcome) {
           this.audit(`deployment.${record.outcome}`, record.target, `${record.id} (${record.documentName})`);
         }
@@ -266,17 +269,17 @@ export class Store {
   }
 
   deployments(target: string): DeploymentRecord[] {
-    const rows = this.db
-      .prepare('SELECT record FROM deployments WHERE target = ? ORDER BY applied_at DESC, rowid DESC')
-      .all(target) as { record: string }[];
+    const rows = this.sql(
+      'SELECT record FROM deployments WHERE target = ? ORDER BY applied_at DESC, rowid DESC',
+    ).all(target) as { record: string }[];
     return rows.map((r) => JSON.parse(r.record) as DeploymentRecord);
   }
 
   /** Targets deployed to before, most recent first. */
   deploymentTargets(): string[] {
-    const rows = this.db
-      .prepare('SELECT target FROM deployments GROUP BY target ORDER BY max(applied_at) DESC')
-      .all() as { target: string }[];
+    const rows = this.sql(
+      'SELECT target FROM deployments GROUP BY target ORDER BY max(applied_at) DESC',
+    ).all() as { target: string }[];
     return rows.map((r) => r.target);
   }
 
@@ -285,8 +288,8 @@ export class Store {
   }
 
   auditLog(limit = 200): AuditEntry[] {
-    return this.db
-      .prepare('SELECT id, at, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT ?')
-      .all(limit) as AuditEntry[];
+    return this.sql('SELECT id, at, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT ?').all(
+      limit,
+    ) as AuditEntry[];
   }
 }
