@@ -10,3 +10,16 @@ export function toStripFields(fields: readonly DraftField[], space: 'fwmark' | '
   });
   return out;
 }
+
+/**
+ * The fields whose bits the conntrack mark holds: connmark fields, and fwmark fields marked persist (saved to
+ * the same bits of the ct mark and restored from there).
+ */
+export function ctmarkStripFields(fields: readonly DraftField[]): StripField[] {
+  const out: StripField[] = [];
+  fields.forEach((f, i) => {
+    if (f.space === 'connmark' || f.persist)
+      out.push({ id: f.id, name: f.name || `field ${i + 1}`, mask: f.mask, colorIndex: i });
+  });
+  return out;
+}

@@ -69,6 +69,7 @@ export const baseStyles = css`
     margin: 0;
     overflow: auto;
     white-space: pre;
+    tab-size: 4;
   }
   .error {
     color: var(--mw-error);

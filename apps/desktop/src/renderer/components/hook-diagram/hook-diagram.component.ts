@@ -73,7 +73,7 @@ export class HookDiagram extends LitElement {
       ${this.box('prerouting', 'r2 c1')}<span class="arrow r2 c2">→</span>${this.box('routing', 'r2 c3')}
       <span class="arrow r1 c4">↗</span>${this.box('input', 'r1 c5')}
       <span class="arrow r2 c4">→</span>${this.box('forward', 'r2 c5')}
-      ${this.box('output', 'r3 c5')}<span class="arrow r3 c4">local ·</span>
+      <span class="arrow r3 c4">local →</span>${this.box('output', 'r3 c5')}
       <span class="arrow r2 c6">→</span>${this.box('postrouting', 'r2 c7')}<span class="arrow r2 c8">→</span>${this.box('tc', 'r2 c9')}
     </div>`;
   }

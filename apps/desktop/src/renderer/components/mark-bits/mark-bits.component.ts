@@ -2,7 +2,7 @@
 // bits that changed from `before` outlined.
 
 import { hex8 } from '@markwright/core';
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, LitElement } from 'lit';
 import { type StripField, stripCells } from '../../logic/strip-cells';
 import { baseStyles, fieldColors } from '../../styles/theme';
 
@@ -58,7 +58,7 @@ export class MarkBits extends LitElement {
     return html`<span class="bits" aria-hidden="true">${cells.map(
       (c) =>
         html`<span class="b ${c.colorClass ?? ''} ${c.value ? 'one' : ''} ${(changed >>> c.bit) & 1 ? 'changed' : ''} ${
-          c.bit % 8 === 7 && c.bit !== 31 ? 'nibble' : nothing
+          c.bit % 8 === 7 && c.bit !== 31 ? 'nibble' : ''
         }" title="bit ${c.bit}${c.fieldName ? `: ${c.fieldName}` : ''}"></span>`,
     )}</span><span class="mono">${hex8(this.mark)}</span>`;
   }

@@ -184,7 +184,7 @@ export class DesignerView extends LitElement {
                   (c) => html`<li data-testid="conflict-${c.field}-${c.consumer}">
                     <b>${c.field}</b> ↔ <b>${c.consumer}</b> on <span class="mono">${c.bits}</span>
                     <span class="sev">${c.severity}</span> <span class="muted">(${c.source})</span>
-                    ${c.detail ? html`<div class="muted">${c.detail}</div>` : nothing}
+                    ${c.detail ? html`<div class="muted detail" title=${c.detail}>${c.detail}</div>` : nothing}
                   </li>`,
                 )}
               </ul>`

@@ -60,11 +60,17 @@ export const designerViewStyles = css`
   ul.conflicts {
     margin: 0;
     padding-left: 16px;
-    max-height: 120px;
+    max-height: 96px;
     overflow: auto;
   }
   ul.conflicts li {
     margin-bottom: 2px;
+  }
+  ul.conflicts .detail {
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    font-size: 12px;
   }
   .sev {
     font-size: 11px;

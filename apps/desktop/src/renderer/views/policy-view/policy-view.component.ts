@@ -170,8 +170,8 @@ export class PolicyView extends LitElement {
           @values-change=${(e: CustomEvent<DraftFieldValues>) =>
             this.edit((d) => {
               d.rules[i]!.matchFields = e.detail;
-            })}></mw-field-values></div>
-      <div class="line"><span class="tag">set</span>
+            })}></mw-field-values>
+        <span class="tag">set</span>
         <mw-field-values .fields=${draft.fields.filter((f) => f.space === 'fwmark' || !r.hook.startsWith('post'))} .values=${r.set} .problems=${problems} key-prefix="rules.${i}.set"
           @values-change=${(e: CustomEvent<DraftFieldValues>) =>
             this.edit((d) => {

@@ -3,7 +3,7 @@ import { css } from 'lit';
 export const policyViewStyles = css`
   :host {
     display: grid;
-    grid-template-columns: minmax(0, 1fr) 480px;
+    grid-template-columns: minmax(0, 1fr) 440px;
     gap: 12px;
     align-items: start;
   }
@@ -40,10 +40,16 @@ export const policyViewStyles = css`
     padding-top: 4px;
   }
   .cell input {
-    width: 110px;
+    width: 90px;
+  }
+  .cell select {
+    width: 104px;
   }
   .cell input.short {
-    width: 70px;
+    width: 50px;
+  }
+  .cell input.wide {
+    width: 170px;
   }
   .cell .error {
     max-width: 180px;

@@ -11,7 +11,7 @@ import { draftToDocument } from '../../logic/draft';
 import { hookPath } from '../../logic/hook-path';
 import { emptyForm, type PacketForm, PRESETS, packetsFromForm } from '../../logic/packet-form';
 import { colorClassOf, type StripField } from '../../logic/strip-cells';
-import { toStripFields } from '../../logic/strip-fields';
+import { ctmarkStripFields, toStripFields } from '../../logic/strip-fields';
 import { baseStyles, fieldColors } from '../../styles/theme';
 import { simulatorViewStyles } from './simulator-view.styles';
 
@@ -56,7 +56,7 @@ export class SimulatorView extends LitElement {
     const errors = parsed.ok ? {} : parsed.errors;
     const blocked = Object.keys(store.problems).length > 0;
     const fw = toStripFields(draft.fields, 'fwmark');
-    const ct = toStripFields(draft.fields, 'connmark');
+    const ct = ctmarkStripFields(draft.fields);
     return html`
       <div class="panel">
         <h2>Packet</h2>
@@ -108,7 +108,7 @@ export class SimulatorView extends LitElement {
         ${p.classid ? html`<span>class <b data-testid="packet-${i}-classid">${p.classid}</b></span>` : nothing}
       </div>
       <table>
-        <tr><th>step</th><th>where</th><th>what</th><th>mark</th><th>ct mark</th></tr>
+        <tr><th>step</th><th>where</th><th>what</th><th>mark / ct mark after</th></tr>
         ${p.steps.map((s, j) => this.renderStep(s, i, j, fw, ct))}
       </table>
     </div>`;
@@ -122,31 +122,43 @@ export class SimulatorView extends LitElement {
           <td class="kind">${s.matched ? 'matched' : 'rule'}</td>
           <td>${s.hook}<br /><span class="muted">${s.family} ${s.table} ${s.chain}</span></td>
           <td class="rule mono">${s.rule}${s.verdict ? html` <b>${s.verdict}</b>` : nothing}${s.note ? html`<div class="muted">${s.note}</div>` : nothing}</td>
-          <td><mw-mark-bits .mark=${s.markAfter} .previous=${s.markBefore} .fields=${fw}></mw-mark-bits></td>
-          <td><mw-mark-bits .mark=${s.ctmarkAfter} .previous=${s.ctmarkBefore} .fields=${ct}></mw-mark-bits></td>
+          ${this.marks(s.markAfter, s.ctmarkAfter, fw, ct, s.markBefore, s.ctmarkBefore)}
         </tr>`;
       case 'policy':
         return html`<tr data-testid=${id} data-kind="policy"><td class="kind">policy</td>
           <td>${s.hook}<br /><span class="muted">${s.table} ${s.chain}</span></td><td>${s.verdict}</td>
-          <td><mw-mark-bits .mark=${s.mark} .fields=${fw}></mw-mark-bits></td>
-          <td><mw-mark-bits .mark=${s.ctmark} .fields=${ct}></mw-mark-bits></td></tr>`;
+          ${this.marks(s.mark, s.ctmark, fw, ct)}</tr>`;
       case 'conntrack':
         return html`<tr data-testid=${id} data-kind="conntrack"><td class="kind">conntrack</td><td>${s.direction}</td>
-          <td data-testid="${id}-state">${s.state}</td><td></td>
-          <td><mw-mark-bits .mark=${s.ctmark} .fields=${ct}></mw-mark-bits></td></tr>`;
+          <td data-testid="${id}-state">${s.state}</td>${this.marks(null, s.ctmark, fw, ct)}</tr>`;
       case 'route':
         return html`<tr class=${s.rule ? 'matched' : ''} data-testid=${id} data-kind="route"><td class="kind">routing</td><td>${s.reason}</td>
           <td data-testid="${id}-route">${s.rule ? html`<span class="mono">${s.rule.text}</span><br />` : html`<span class="muted">no ip rule matched</span><br />`}
             table <b>${s.table ?? '—'}</b> ${s.route ? html`<span class="mono">${s.route}</span>` : nothing} → <b>${s.oif ?? s.result}</b> (${s.result})</td>
-          <td><mw-mark-bits .mark=${s.mark} .fields=${fw}></mw-mark-bits></td><td></td></tr>`;
+          ${this.marks(s.mark, null, fw, ct)}</tr>`;
       case 'tc':
         return html`<tr class=${s.filter ? 'matched' : ''} data-testid=${id} data-kind="tc"><td class="kind">tc</td><td>${s.dev}</td>
           <td class="mono">${s.filter ?? 'no filter matched'}${s.classid ? html` → class <b>${s.classid}</b>` : nothing}</td>
-          <td><mw-mark-bits .mark=${s.mark} .fields=${fw}></mw-mark-bits></td><td></td></tr>`;
+          ${this.marks(s.mark, null, fw, ct)}</tr>`;
       case 'secmark':
         return html`<tr data-testid=${id} data-kind="secmark"><td class="kind">secmark</td><td>${s.space}</td>
-          <td class="mono">${s.rule}: ${s.before ?? '—'} → ${s.after ?? '—'}</td><td></td><td></td></tr>`;
+          <td class="mono">${s.rule}: ${s.before ?? '—'} → ${s.after ?? '—'}</td><td></td></tr>`;
     }
+  }
+
+  /** The mark and ct mark after a step, each bit tinted by its field; bits the step changed are outlined. */
+  private marks(
+    mark: number | null,
+    ctmark: number | null,
+    fw: StripField[],
+    ct: StripField[],
+    markBefore: number | null = null,
+    ctmarkBefore: number | null = null,
+  ) {
+    return html`<td class="marks">
+      ${mark === null ? nothing : html`<div><span class="tag">mark</span><mw-mark-bits .mark=${mark} .previous=${markBefore} .fields=${fw}></mw-mark-bits></div>`}
+      ${ctmark === null ? nothing : html`<div><span class="tag">ct</span><mw-mark-bits .mark=${ctmark} .previous=${ctmarkBefore} .fields=${ct}></mw-mark-bits></div>`}
+    </td>`;
   }
 }
 

@@ -55,8 +55,17 @@ export const simulatorViewStyles = css`
     background: var(--mw-hit);
   }
   td.rule {
-    max-width: 360px;
     overflow-wrap: anywhere;
+  }
+  td.marks {
+    width: 350px;
+    white-space: nowrap;
+  }
+  td.marks .tag {
+    display: inline-block;
+    width: 34px;
+    font-size: 11px;
+    color: var(--mw-muted);
   }
   .kind {
     font-size: 11px;
