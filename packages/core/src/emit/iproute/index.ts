@@ -1,1 +1,1 @@
-export {};
+export { emitIpRuleBatch, emitIpRuleBatches, formatIpRule, ipRuleAddWords } from './rule';

@@ -1,1 +1,3 @@
-export {};
+export { formatIpCidr, parseIpCidr } from './address';
+export { parseIpRoutesJson } from './routes';
+export { ipRuleWarnings, parseIpRulesJson } from './rules';

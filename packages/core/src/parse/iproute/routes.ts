@@ -1,0 +1,55 @@
+import { InputError } from '../../bits/errors';
+import type { Route, RouteType } from '../../ir/types';
+import { familyOfAddress, parseIpCidr } from './address';
+import { num, parseJsonArray, str } from './json';
+
+const TYPES: readonly RouteType[] = [
+  'unicast',
+  'local',
+  'broadcast',
+  'blackhole',
+  'unreachable',
+  'prohibit',
+  'throw',
+  'multicast',
+  'anycast',
+  'nat',
+];
+
+/**
+ * `ip [-4|-6] -j route show table all`. Without `-4`/`-6`, iproute2 6.1 lists both families; each route's
+ * family comes from its addresses, and `family` decides for routes that carry none (`default` blackholes).
+ */
+export function parseIpRoutesJson(text: string, family?: 4 | 6): Route[] {
+  return parseJsonArray(text, 'ip route').map((o, i) => {
+    const at = `ip route[${i}]`;
+    const dstText = str(o, 'dst', at);
+    if (dstText === undefined) throw new InputError(`${at}.dst`, o, 'is missing');
+    const gateway = str(o, 'gateway', at);
+    const prefsrc = str(o, 'prefsrc', at);
+    const f =
+      familyOfAddress(dstText.split('/')[0]!) ??
+      (gateway ? familyOfAddress(gateway) : null) ??
+      (prefsrc ? familyOfAddress(prefsrc) : null) ??
+      family ??
+      4;
+    const type = (str(o, 'type', at) ?? 'unicast') as RouteType;
+    if (!TYPES.includes(type)) throw new InputError(`${at}.type`, type, `must be one of ${TYPES.join(', ')}`);
+    const dev = str(o, 'dev', at);
+    const metric = num(o, 'metric', at);
+    const protocol = o.protocol === undefined ? undefined : String(o.protocol);
+    const scope = str(o, 'scope', at);
+    return {
+      family: f,
+      table: o.table === undefined ? 'main' : String(o.table),
+      type,
+      dst: parseIpCidr(dstText, undefined, f, `${at}.dst`),
+      ...(dev !== undefined ? { dev } : {}),
+      ...(gateway !== undefined ? { gateway } : {}),
+      ...(metric !== undefined ? { metric } : {}),
+      ...(prefsrc !== undefined ? { prefsrc } : {}),
+      ...(protocol !== undefined ? { protocol } : {}),
+      ...(scope !== undefined ? { scope } : {}),
+    };
+  });
+}
