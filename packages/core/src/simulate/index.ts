@@ -5,3 +5,4 @@ export { ipRuleText, type RouteDecision, Router, tableName } from './routing';
 export { exprText, ruleText } from './rule-text';
 export { type SimulateOptions, Simulator, simulate } from './simulate';
 export { tcFilterText } from './tc';
+export { formatTrace } from './trace-text';

@@ -1,0 +1,183 @@
+import { randomBytes } from 'node:crypto';
+import type { BoxConfig, IpRule, PacketSpec, Route } from '@markwright/core';
+import { tableName } from '@markwright/core/simulate';
+import { exec } from './exec';
+
+/**
+ * Scratch namespaces that stand in for the box: a router namespace with one veth per interface the box's routes,
+ * rules and packets name, the box's addresses, routes and ip rules; and one peer namespace per interface, which
+ * sends the packets that arrive on it. Nothing is created in the root namespace.
+ */
+export interface Scratch {
+  readonly router: string;
+  /** Peer namespace behind each router interface. */
+  readonly peers: ReadonlyMap<string, string>;
+  readonly devices: readonly string[];
+  destroy(): void;
+}
+
+const DEFAULT_RULES = new Map([
+  [0, 'local'],
+  [32766, 'main'],
+  [32767, 'default'],
+]);
+const QUIET =
+  'table ip mwquiet {\n  chain out {\n    type filter hook output priority 0; policy accept;\n    icmp type destination-unreachable drop\n  }\n}\n';
+
+/** One of the three rules every namespace starts with (0 local, 32766 main, 32767 default). */
+const isDefaultRule = (r: IpRule): boolean =>
+  r.action.kind === 'table' &&
+  DEFAULT_RULES.get(r.priority) === tableName(r.action.table) &&
+  !r.not &&
+  !r.fwmark &&
+  !r.from &&
+  !r.to &&
+  !r.iif &&
+  !r.oif &&
+  r.suppressPrefixlength === undefined;
+
+const GATEWAY4 = '169.254.77.1';
+const GATEWAY6 = 'fe80::77';
+
+function devicesOf(box: BoxConfig, packets: readonly PacketSpec[]): string[] {
+  const names = new Set<string>();
+  for (const p of packets) {
+    if (p.iif) names.add(p.iif);
+    if (p.oif) names.add(p.oif);
+  }
+  for (const r of box.routes) if (r.dev) names.add(r.dev);
+  for (const r of box.ipRules) {
+    if (r.iif) names.add(r.iif);
+    if (r.oif) names.add(r.oif);
+  }
+  names.delete('lo');
+  return [...names].sort();
+}
+
+/** `ip rule add` arguments for one rule of the IR. */
+export function ipRuleArgs(r: IpRule): string[] {
+  const args = [r.family === 6 ? '-6' : '-4', 'rule', 'add', 'pref', String(r.priority)];
+  if (r.not) args.push('not');
+  if (r.from) args.push('from', `${r.from.address}/${r.from.prefix}`);
+  if (r.to) args.push('to', `${r.to.address}/${r.to.prefix}`);
+  if (r.iif) args.push('iif', r.iif);
+  if (r.oif) args.push('oif', r.oif);
+  if (r.fwmark) args.push('fwmark', `0x${r.fwmark.value.toString(16)}/0x${r.fwmark.mask.toString(16)}`);
+  const a = r.action;
+  if (a.kind === 'table') args.push('table', a.table);
+  else if (a.kind === 'goto') args.push('goto', String(a.priority));
+  else args.push(a.kind);
+  if (r.suppressPrefixlength !== undefined)
+    args.push('suppress_prefixlength', String(r.suppressPrefixlength));
+  return args;
+}
+
+/** `ip route add` arguments for a route the kernel does not create by itself (local and connected ones it does). */
+export function routeArgs(r: Route): string[] | null {
+  if (tableName(r.table) === 'local' || r.protocol === 'kernel') return null;
+  const args = [r.family === 6 ? '-6' : '-4', 'route', 'replace'];
+  if (r.type !== 'unicast') args.push(r.type);
+  args.push(r.dst.prefix === 0 ? 'default' : `${r.dst.address}/${r.dst.prefix}`);
+  if (r.gateway) args.push('via', r.gateway);
+  if (r.dev && r.type === 'unicast') args.push('dev', r.dev);
+  if (r.gateway) args.push('onlink');
+  if (r.metric !== undefined) args.push('metric', String(r.metric));
+  args.push('table', tableName(r.table));
+  return args;
+}
+
+function routerAddresses(box: BoxConfig, dev: string): string[] {
+  const out: string[] = [];
+  for (const r of box.routes) {
+    if (tableName(r.table) !== 'local' || r.type !== 'local' || r.dev !== dev) continue;
+    // The prefix comes from the connected route on the same device that contains the address.
+    const connected = box.routes.find(
+      (c) =>
+        c.dev === dev && c.scope === 'link' && c.prefsrc === r.dst.address && tableName(c.table) === 'main',
+    );
+    out.push(`${r.dst.address}/${connected ? connected.dst.prefix : r.dst.prefix}`);
+  }
+  return out;
+}
+
+export function buildScratch(box: BoxConfig, packets: readonly PacketSpec[]): Scratch {
+  const tag = `${process.pid.toString(36)}${randomBytes(2).toString('hex')}`;
+  const router = `mwv-${tag}-r`;
+  const made: string[] = [];
+  const peers = new Map<string, string>();
+  const destroy = (): void => {
+    for (const ns of made.reverse()) exec(['ip', 'netns', 'del', ns], { allowFail: true });
+    made.length = 0;
+  };
+  try {
+    exec(['ip', 'netns', 'add', router]);
+    made.push(router);
+    const inRouter = (argv: string[]) => exec(argv, { netns: router });
+    inRouter(['ip', 'link', 'set', 'lo', 'up']);
+    const devices = devicesOf(box, packets);
+    devices.forEach((dev, i) => {
+      const peer = `mwv-${tag}-p${i}`;
+      exec(['ip', 'netns', 'add', peer]);
+      made.push(peer);
+      peers.set(dev, peer);
+      const tmp = `mwv${tag}${i}`.slice(0, 15);
+      inRouter(['ip', 'link', 'add', dev, 'type', 'veth', 'peer', 'name', tmp, 'netns', peer]);
+      exec(['ip', 'link', 'set', tmp, 'name', 'p0'], { netns: peer });
+      for (const addr of routerAddresses(box, dev))
+        inRouter(['ip', 'addr', 'add', addr, 'dev', dev, ...(addr.includes(':') ? ['nodad'] : [])]);
+      inRouter(['ip', 'link', 'set', dev, 'up']);
+      exec(['ip', 'link', 'set', 'lo', 'up'], { netns: peer });
+      exec(['ip', 'link', 'set', 'p0', 'up'], { netns: peer });
+    });
+    for (const [key, value] of [
+      ['net.ipv4.ip_forward', '1'],
+      ['net.ipv6.conf.all.forwarding', '1'],
+      ['net.ipv4.conf.all.rp_filter', '0'],
+      ['net.ipv4.conf.default.rp_filter', '0'],
+      ...devices.map((d) => [`net.ipv4.conf.${d}.rp_filter`, '0']),
+    ] as const) {
+      inRouter(['sysctl', '-q', '-w', `${key}=${value}`]);
+    }
+    for (const r of box.routes) {
+      const args = routeArgs(r);
+      if (args) inRouter(['ip', ...args]);
+    }
+    for (const r of box.ipRules) if (!isDefaultRule(r)) inRouter(['ip', ...ipRuleArgs(r)]);
+    for (const family of [4, 6] as const) {
+      const mine = box.ipRules.filter((r) => r.family === family);
+      if (mine.length === 0) continue;
+      for (const [priority, table] of DEFAULT_RULES) {
+        if (family === 6 && priority === 32767) continue;
+        const kept = mine.some((r) => isDefaultRule(r) && r.priority === priority);
+        if (!kept) inRouter(['ip', `-${family}`, 'rule', 'del', 'pref', String(priority), 'table', table]);
+      }
+    }
+    // Each peer reaches the router through a static neighbour, so no router address is needed on its link.
+    for (const [dev, peer] of peers) {
+      const mac = JSON.parse(inRouter(['ip', '-j', 'link', 'show', dev]).stdout)[0].address as string;
+      const inPeer = (argv: string[]) => exec(argv, { netns: peer });
+      inPeer(['ip', 'neigh', 'replace', GATEWAY4, 'lladdr', mac, 'dev', 'p0', 'nud', 'permanent']);
+      inPeer(['ip', 'route', 'replace', 'default', 'via', GATEWAY4, 'dev', 'p0', 'onlink']);
+      inPeer(['ip', '-6', 'neigh', 'replace', GATEWAY6, 'lladdr', mac, 'dev', 'p0', 'nud', 'permanent']);
+      inPeer(['ip', '-6', 'route', 'replace', 'default', 'via', GATEWAY6, 'dev', 'p0']);
+      // Nobody listens on the peers: keep their ICMP errors out of the router's conntrack.
+      exec(['nft', '-f', '-'], { netns: peer, input: QUIET });
+      const sources = new Set(packets.filter((p) => p.iif === dev).map((p) => p.saddr));
+      for (const s of sources) {
+        inPeer([
+          'ip',
+          'addr',
+          'add',
+          s.includes(':') ? `${s}/128` : `${s}/32`,
+          'dev',
+          'p0',
+          ...(s.includes(':') ? ['nodad'] : []),
+        ]);
+      }
+    }
+    return { router, peers, devices, destroy };
+  } catch (error) {
+    destroy();
+    throw error;
+  }
+}

@@ -1,0 +1,197 @@
+import { hex8, type PacketResult, type PacketSpec, type SimulationReport } from '@markwright/core';
+import { type CommandIo, EXIT, type ExitCode } from '../io';
+import type { LoadedBox } from './box-files';
+import { exec, hasTool, VerifyError } from './exec';
+import { buildScratch, type Scratch } from './scratch';
+
+/** What the kernel did with one replayed packet, or why it was not replayed. */
+export interface KernelObservation {
+  readonly replayed: boolean;
+  readonly reason?: string;
+  readonly verdict?: 'accept' | 'drop';
+  readonly mark?: number;
+  readonly ctmark?: number;
+  readonly oif?: string | null;
+}
+
+export interface VerifyRow {
+  readonly packet: number;
+  readonly kernel: KernelObservation;
+  readonly simulator: { verdict: 'accept' | 'drop'; mark: number; ctmark: number; oif: string | null };
+  /** null when the packet could not be replayed. */
+  readonly agree: boolean | null;
+  readonly differences: readonly string[];
+}
+
+const UDP_PAYLOAD = 16;
+
+/**
+ * Postrouting (and input, for local delivery) at a priority after every ordinary chain: the marks as the packet
+ * leaves. One set per device, keyed `meta mark . ct mark`, filtered to the packet being replayed.
+ */
+function observerScript(devices: readonly string[], p: PacketSpec): string {
+  const l3 = p.saddr.includes(':') ? 'ip6' : 'ip';
+  const filter = `${l3} saddr ${p.saddr} meta l4proto udp udp sport ${p.sport ?? 0}`;
+  const targets = [...devices, 'lo'].map((d, i) => ({ set: `o${i}`, rule: `oifname "${d}" ${filter}` }));
+  targets.push({ set: 'oin', rule: filter });
+  const sets = targets.map((t) => `  set ${t.set} {\n    typeof meta mark . ct mark\n  }\n`).join('');
+  const post = targets
+    .filter((t) => t.set !== 'oin')
+    .map((t) => `    ${t.rule} add @${t.set} { meta mark . ct mark }\n`)
+    .join('');
+  return (
+    `table inet mwverify {\n${sets}` +
+    `  chain post {\n    type filter hook postrouting priority 2147483000; policy accept;\n${post}  }\n` +
+    `  chain in {\n    type filter hook input priority 2147483000; policy accept;\n    ${filter} add @oin { meta mark . ct mark }\n  }\n}\n`
+  );
+}
+
+const SEND_UDP = `
+const dgram = require('node:dgram');
+const [saddr, sport, daddr, dport, len] = process.argv.slice(1);
+const s = dgram.createSocket(saddr.includes(':') ? 'udp6' : 'udp4');
+s.bind(Number(sport), saddr, () => s.send(Buffer.alloc(Number(len), 0x6d), Number(dport), daddr, () => s.close()));`;
+
+// Locally generated packets need SO_MARK (36), which node cannot set; IP_FREEBIND lets any source be bound.
+const SEND_MARKED = `
+import socket, sys
+saddr, sport, daddr, dport, mark, n = sys.argv[1:]
+s = socket.socket(socket.AF_INET6 if ':' in saddr else socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, 36, int(mark))
+s.setsockopt(socket.SOL_IP, 15, 1)
+s.bind((saddr, int(sport)))
+try:
+    s.sendto(b'm' * int(n), (daddr, int(dport)))
+except OSError as e:
+    print(e, file=sys.stderr)
+`;
+
+interface Listing {
+  readonly nftables: readonly {
+    readonly set?: { readonly name: string; readonly elem?: readonly { readonly concat: number[] }[] };
+  }[];
+}
+
+function replay(scratch: Scratch, p: PacketSpec): KernelObservation {
+  if (p.proto !== 'udp' && p.proto !== 17)
+    return { replayed: false, reason: 'only UDP packets are replayed' };
+  const local = p.iif === null || p.iif === undefined;
+  if (local && !hasTool('python3'))
+    return { replayed: false, reason: 'locally generated packets need python3 (SO_MARK)' };
+  exec(['nft', '-f', '-'], {
+    netns: scratch.router,
+    input: 'table inet mwverify\ndelete table inet mwverify\n',
+  });
+  exec(['nft', '-f', '-'], { netns: scratch.router, input: observerScript(scratch.devices, p) });
+  const args = [p.saddr, String(p.sport ?? 0), p.daddr, String(p.dport ?? 0)];
+  if (local) {
+    exec(['python3', '-c', SEND_MARKED, ...args, String(p.mark ?? 0), String(UDP_PAYLOAD)], {
+      netns: scratch.router,
+    });
+  } else {
+    const peer = scratch.peers.get(p.iif!);
+    if (!peer) return { replayed: false, reason: `no interface ${p.iif}` };
+    exec([process.execPath, '-e', SEND_UDP, ...args, String(UDP_PAYLOAD)], { netns: peer });
+  }
+  exec(['sleep', '0.05']);
+  const listing = JSON.parse(
+    exec(['nft', '-j', 'list', 'table', 'inet', 'mwverify'], { netns: scratch.router }).stdout,
+  ) as Listing;
+  const names = [...scratch.devices, 'lo'];
+  for (const item of listing.nftables) {
+    const elem = item.set?.elem?.[0];
+    if (!item.set || !elem) continue;
+    const [mark, ctmark] = elem.concat as [number, number];
+    const oif = item.set.name === 'oin' ? null : (names[Number(item.set.name.slice(1))] ?? null);
+    return { replayed: true, verdict: 'accept', mark, ctmark, oif };
+  }
+  return { replayed: true, verdict: 'drop' };
+}
+
+function compare(index: number, k: KernelObservation, s: PacketResult): VerifyRow {
+  const simulator = { verdict: s.verdict, mark: s.mark, ctmark: s.ctmark, oif: s.oif };
+  if (!k.replayed) return { packet: index + 1, kernel: k, simulator, agree: null, differences: [] };
+  const differences: string[] = [];
+  if (k.verdict !== s.verdict) differences.push(`verdict: kernel ${k.verdict}, simulator ${s.verdict}`);
+  else if (k.verdict === 'accept') {
+    if (k.mark !== s.mark) differences.push(`mark: kernel ${hex8(k.mark!)}, simulator ${hex8(s.mark)}`);
+    if (k.ctmark !== s.ctmark)
+      differences.push(`ctmark: kernel ${hex8(k.ctmark!)}, simulator ${hex8(s.ctmark)}`);
+    if (k.oif !== s.oif)
+      differences.push(`oif: kernel ${k.oif ?? '(local)'}, simulator ${s.oif ?? '(local)'}`);
+  }
+  return { packet: index + 1, kernel: k, simulator, agree: differences.length === 0, differences };
+}
+
+function loadRuleset(scratch: Scratch, loaded: LoadedBox): void {
+  const argv =
+    loaded.syntax === 'iptables'
+      ? ['iptables-restore']
+      : loaded.syntax === 'nft-json'
+        ? ['nft', '-j', '-f', '-']
+        : ['nft', '-f', '-'];
+  exec(argv, { netns: scratch.router, input: loaded.rulesetText });
+}
+
+const outcomeText = (o: { verdict?: string; mark?: number; ctmark?: number; oif?: string | null }): string =>
+  o.verdict === 'accept'
+    ? `accept ${o.oif ?? 'local'} mark ${hex8(o.mark ?? 0)} ctmark ${hex8(o.ctmark ?? 0)}`
+    : 'drop';
+
+/** `simulate --verify`: replay the packets through the kernel in scratch namespaces and compare. */
+export async function verifyOnKernel(
+  io: CommandIo,
+  loaded: LoadedBox,
+  packets: readonly PacketSpec[],
+  report: SimulationReport,
+  json: boolean,
+): Promise<ExitCode> {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    io.stderr('markwright: simulate --verify needs root (it builds network namespaces)\n');
+    return EXIT.environment;
+  }
+  const tools = ['ip', 'nft', ...(loaded.syntax === 'iptables' ? ['iptables-restore'] : [])];
+  const missing = tools.filter((t) => !hasTool(t));
+  if (missing.length > 0) {
+    io.stderr(`markwright: simulate --verify needs ${missing.join(', ')}\n`);
+    return EXIT.environment;
+  }
+  let scratch: Scratch | null = null;
+  const rows: VerifyRow[] = [];
+  try {
+    scratch = buildScratch(loaded.box, packets);
+    loadRuleset(scratch, loaded);
+    packets.forEach((p, i) => {
+      rows.push(compare(i, replay(scratch!, p), report.packets[i]!));
+    });
+  } catch (error) {
+    if (error instanceof VerifyError) {
+      io.stderr(`markwright: the kernel refused the scratch box: ${error.message}\n`);
+      return EXIT.environment;
+    }
+    throw error;
+  } finally {
+    scratch?.destroy();
+  }
+  const compared = rows.filter((r) => r.agree !== null);
+  const agreed = compared.filter((r) => r.agree).length;
+  if (json) {
+    io.stdout(
+      `${JSON.stringify({ packets: report.packets, verify: { agreed, compared: compared.length, rows } }, null, 2)}\n`,
+    );
+    return EXIT.ok;
+  }
+  const lines = rows.map((r) => {
+    const status =
+      r.agree === null
+        ? `not replayed: ${r.kernel.reason}`
+        : r.agree
+          ? 'agree'
+          : `DIFFER (${r.differences.join('; ')})`;
+    return `packet ${r.packet}: kernel ${r.kernel.replayed ? outcomeText(r.kernel) : '-'} | simulator ${outcomeText(r.simulator)} | ${status}`;
+  });
+  io.stdout(
+    `${lines.join('\n')}\nkernel and simulator agree on ${agreed} of ${compared.length} replayed packets\n`,
+  );
+  return EXIT.ok;
+}
