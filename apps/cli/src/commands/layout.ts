@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
 import {
-  type CheckError,
   type CheckReport,
-  type Conflict,
-  checkDocument,
+  checkReport,
   type Field,
   hex8,
-  hostConflicts,
   InputError,
-  knownConflicts,
   type MarkwrightDocument,
   parseJsonText,
 } from '@markwright/core';
@@ -43,11 +39,6 @@ function rulesetUsage(file: string): RuleBitUsage[] {
     throw error instanceof InputError ? error.within(file) : error;
   }
 }
-
-/** Fields the policy routes on: ip rules see these, so src_valid_mark changes matter for them. */
-const routedFields = (doc: MarkwrightDocument): string[] => [
-  ...new Set(doc.policy.routes.flatMap((r) => Object.keys(r.when))),
-];
 
 function describeField(f: Field): string {
   const last = (f.offset ?? 0) + (f.width ?? 1) - 1;
@@ -112,24 +103,18 @@ const layout: Command = async (io) => {
 
   // Host rule files are read first, so a broken one is reported whatever the document holds.
   const hostUsage = hostFiles.flatMap(rulesetUsage);
-  let errors: CheckError[];
+  let report: CheckReport;
   let doc: MarkwrightDocument | null = null;
   try {
-    const checked = checkDocument(readJsonFile(file));
-    doc = checked.document;
-    errors = checked.errors;
+    const { document, ...checked } = checkReport(readJsonFile(file), hostUsage);
+    doc = document;
+    report = checked;
   } catch (error) {
     if (!(error instanceof InputError) || !json) throw error;
-    errors = [{ field: error.field, message: error.message.slice(error.field.length + 2) }];
+    const message = error.message.slice(error.field.length + 2);
+    report = { valid: false, errors: [{ field: error.field, message }], conflicts: [] };
   }
 
-  const conflicts: Conflict[] = [];
-  if (doc) {
-    conflicts.push(...knownConflicts(doc.layout, { routedFields: routedFields(doc) }));
-    conflicts.push(...hostConflicts(doc.layout, hostUsage));
-  }
-
-  const report: CheckReport = { valid: doc !== null, errors, conflicts };
   io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : readable(file, doc, report));
   return report.valid ? EXIT.ok : EXIT.badInput;
 };

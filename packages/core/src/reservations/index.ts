@@ -1,3 +1,4 @@
+export * from './check-report';
 export * from './conflicts';
 export * from './consumers';
 export * from './explain';
