@@ -1,1 +1,1 @@
-export {};
+export { emitTcBatch, tcFilterAddWords } from './batch';

@@ -1,1 +1,1 @@
-export {};
+export { parseTcFiltersJson } from './filters';
