@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRouterLab, kernelSkipReason, type RouterLab, sendUdp } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MarkwrightDocument } from '../document/types';
-import type { IpRule } from '../ir/types';
+import { emitIpRuleBatch } from '../emit/iproute/index';
 import { compileDocument } from './compile-document';
 import { nftReplaceScript } from './nft-script';
 import { field } from './test-documents';
@@ -40,16 +40,6 @@ const DOC: MarkwrightDocument = {
     classes: [],
   },
 };
-
-/** `ip -batch` lines (one family per batch: `ip -4 -batch` / `ip -6 -batch`). */
-const ipRuleBatch = (rules: readonly IpRule[]): string =>
-  rules
-    .map((r) => {
-      if (r.action.kind !== 'table' || !r.fwmark) throw new Error('unexpected rule shape');
-      const { value, mask } = r.fwmark;
-      return `rule add priority ${r.priority} fwmark 0x${value.toString(16)}/0x${mask.toString(16)} lookup ${r.action.table} proto ${r.protocol}\n`;
-    })
-    .join('');
 
 describe.skipIf(skip)('compiled rules in the kernel', () => {
   let lab: RouterLab;
@@ -131,7 +121,7 @@ describe.skipIf(skip)('compiled rules in the kernel', () => {
   });
 
   it('loads the ip rules with ip -batch, tagged with our protocol', () => {
-    lab.router.exec(['ip', '-batch', '-'], { input: ipRuleBatch(box.ipRules) });
+    lab.router.exec(['ip', '-batch', '-'], { input: emitIpRuleBatch(box.ipRules) });
     const rules = lab.router.exec(['ip', 'rule', 'show']).stdout;
     expect(rules).toContain('10002:\tfrom all fwmark 0x2000000/0x3000000 lookup 100 proto 77');
   });
@@ -139,7 +129,7 @@ describe.skipIf(skip)('compiled rules in the kernel', () => {
   it('loads the IPv6 rules with ip -6 -batch', () => {
     const v6 = compileDocument(DOC, { families: 6 }).ipRules;
     expect(v6.map((r) => r.family)).toEqual([6]);
-    lab.router.exec(['ip', '-6', '-batch', '-'], { input: ipRuleBatch(v6) });
+    lab.router.exec(['ip', '-6', '-batch', '-'], { input: emitIpRuleBatch(v6) });
     expect(lab.router.exec(['ip', '-6', 'rule', 'show']).stdout).toContain(
       '10002:\tfrom all fwmark 0x2000000/0x3000000 lookup 100 proto 77',
     );
