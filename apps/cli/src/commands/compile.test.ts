@@ -62,6 +62,28 @@ describe('markwright compile', () => {
     expect((await run([edge, '--to', 'iptables', '--family', '6'])).out).toBe(v6.out);
   });
 
+  it('--to ip-rule prints ip -batch lines for one family, tagged with the protocol', async () => {
+    const v4 = await run([edge, '--to', 'ip-rule', '--protocol', '99']);
+    expect(v4.code).toBe(0);
+    expect(v4.out).toBe(
+      'rule add priority 10001 fwmark 0x1000000/0x3000000 table 100 protocol 99\n' +
+        'rule add priority 10002 fwmark 0x2000000/0x3000000 table 200 protocol 99\n',
+    );
+    expect((await run([edge, '--to', 'ip-rule', '--family', '6'])).out).toContain('protocol 77');
+    await expect(run([edge, '--to', 'ip-rule', '--family', 'both'])).rejects.toThrow(
+      'ip -4 -batch and ip -6 -batch',
+    );
+  });
+
+  it('--to tc prints tc -batch fw filters', async () => {
+    const { code, out } = await run([edge, '--to', 'tc']);
+    expect(code).toBe(0);
+    expect(out.split('\n')[0]).toBe(
+      'filter add dev wan0 parent 1: protocol all prio 1 handle 0x8000000/0x8000000 fw classid 1:10',
+    );
+    expect(out.trim().split('\n')).toHaveLength(4);
+  });
+
   it('refuses bad arguments naming the option and the value', async () => {
     await expect(run([edge])).rejects.toThrow('--to: must be one of nft, iptables, ip6tables, ip-rule, tc');
     await expect(run([edge, '--to', 'pf'])).rejects.toThrow('(got "pf")');
@@ -90,7 +112,7 @@ const skip = kernelSkipReason(['ip', 'nft', 'iptables-restore']);
 if (skip) console.log(`skipping compile output load checks: ${skip}`);
 
 describe.skipIf(skip)('compiled output is accepted by the real tools', () => {
-  it.each(examples)('%s: nft -f and iptables-restore load it', async (file) => {
+  it.each(examples)('%s: nft -f, iptables-restore and ip -batch load it', async (file) => {
     const ns = Netns.create('cmpcli');
     try {
       const nft = await run([file, '--to', 'nft']);
@@ -102,6 +124,14 @@ describe.skipIf(skip)('compiled output is accepted by the real tools', () => {
       expect(ns.exec(['iptables-save', '-t', 'mangle']).stdout).toContain(
         '-A PREROUTING -j MARKWRIGHT-PREROUTING',
       );
+      for (const family of ['4', '6']) {
+        const rules = await run([file, '--to', 'ip-rule', '--family', family]);
+        ns.exec(['ip', `-${family}`, '-batch', '-'], { input: rules.out });
+        const listed = ns.exec(['ip', `-${family}`, 'rule', 'show']).stdout;
+        expect(listed.split('\n').filter((l) => l.includes('proto 77'))).toHaveLength(
+          rules.out.split('\n').length - 1,
+        );
+      }
       const v6 = await run([file, '--to', 'ip6tables']);
       ns.exec(['ip6tables-restore', '--noflush'], { input: v6.out });
     } finally {

@@ -1,4 +1,4 @@
-import { InputError, type IpRule, parseDocument, type TcFilter } from '@markwright/core';
+import { InputError, parseDocument } from '@markwright/core';
 import {
   type CompileFamilies,
   type CompileOptions,
@@ -6,13 +6,14 @@ import {
   compileIptablesRuleset,
   nftReplaceScript,
 } from '@markwright/core/compile';
-import * as emit from '@markwright/core/emit';
+import { emitIpRuleBatch, emitIptablesRestore, emitTcBatch } from '@markwright/core/emit';
 import { flag, parseArgs } from '../args';
 import { type Command, EXIT } from '../io';
 import { readJsonFile } from './layout';
 
 const USAGE =
-  'usage: markwright compile FILE --to nft|iptables|ip6tables|ip-rule|tc [--family 4|6|both] [--table NAME] [--protocol N]';
+  'usage: markwright compile FILE --to nft|iptables|ip6tables|ip-rule|tc [--family 4|6|both] [--table NAME] [--protocol N]' +
+  ' (iptables and ip-rule write IPv4 unless --family 6; load ip-rule output with ip -4 -batch - or ip -6 -batch -)';
 const TARGETS = ['nft', 'iptables', 'ip6tables', 'ip-rule', 'tc'] as const;
 type Target = (typeof TARGETS)[number];
 
@@ -48,15 +49,6 @@ function singleFamily(target: Target, family: CompileFamilies | undefined): 4 | 
   return family ?? 4;
 }
 
-type IpRuleEmitter = (rules: readonly IpRule[]) => string;
-type TcEmitter = (filters: readonly TcFilter[]) => string;
-
-/** The ip rule and tc batch emitters, looked up by name so this verb builds before they exist. */
-function batchEmitter<T>(name: string): T | null {
-  const found = (emit as Record<string, unknown>)[name];
-  return typeof found === 'function' ? (found as T) : null;
-}
-
 const compile: Command = async (io) => {
   const args = parseArgs(io.args, ['to', 'family', 'table', 'protocol'], []);
   if (args.positionals.length !== 1) {
@@ -90,26 +82,16 @@ const compile: Command = async (io) => {
     case 'ip6tables': {
       const only = singleFamily(target, family);
       const ruleset = compileIptablesRuleset(doc, { ...options, families: only });
-      io.stdout(emit.emitIptablesRestore(ruleset, { family: only }));
+      io.stdout(emitIptablesRestore(ruleset, { family: only }));
       return EXIT.ok;
     }
     case 'ip-rule': {
       const only = singleFamily(target, family);
-      const emitIpRules = batchEmitter<IpRuleEmitter>('emitIpRuleBatch');
-      if (!emitIpRules) {
-        io.stderr('markwright: --to ip-rule is not available in this build (no ip rule emitter)\n');
-        return EXIT.environment;
-      }
-      io.stdout(emitIpRules(compileDocument(doc, { ...options, families: only }).ipRules));
+      io.stdout(emitIpRuleBatch(compileDocument(doc, { ...options, families: only }).ipRules));
       return EXIT.ok;
     }
     case 'tc': {
-      const emitTc = batchEmitter<TcEmitter>('emitTcBatch');
-      if (!emitTc) {
-        io.stderr('markwright: --to tc is not available in this build (no tc emitter)\n');
-        return EXIT.environment;
-      }
-      io.stdout(emitTc(compileDocument(doc, options).tcFilters));
+      io.stdout(emitTcBatch(compileDocument(doc, options).tcFilters));
       return EXIT.ok;
     }
   }
