@@ -185,8 +185,8 @@ export function describeApiContract(transport: string, open: () => Promise<Contr
       await api.apply({ name: 'edge', target: 'netns:lab' });
       subject.host.expire('netns:lab');
       const history = await api.history({ target: 'netns:lab' });
-      expect(history.map((r) => r.outcome)).toEqual(['reverted', 'confirmed']);
-      const rolled = await api.rollback({ target: 'netns:lab', to: history[1]!.id });
+      expect(history.map((r) => r.outcome)).toEqual(['confirmed', 'reverted']);
+      const rolled = await api.rollback({ target: 'netns:lab', to: history[0]!.id });
       expect(rolled.outcome).toBe('confirmed');
       expect(await api.listTargets()).toEqual(['local', 'netns:lab']);
       const actions = (await api.audit({})).map((a) => a.action);

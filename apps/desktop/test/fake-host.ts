@@ -138,6 +138,6 @@ export class FakeHost implements HostBridge {
 
   async history(target: string): Promise<DeploymentRecord[]> {
     this.guard(`history ${target}`);
-    return [...this.of(target)].reverse();
+    return [...this.of(target)]; // oldest first, as the host lists them
   }
 }

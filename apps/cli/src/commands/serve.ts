@@ -1,4 +1,4 @@
-// `markwright serve [--port N] [--db PATH] [--state-dir DIR]`: the app's pages and API on 127.0.0.1 for a browser
+// `markwright serve [--port N] [--db PATH] [--state-dir DIR] [--root-dir DIR]`: the app's pages and API on 127.0.0.1 for a browser
 // on this machine, until interrupted. Prints exactly one line, the address with its session token.
 
 import { existsSync } from 'node:fs';
@@ -35,12 +35,14 @@ function interrupted(): Promise<void> {
 }
 
 const serve: Command = async (io) => {
-  const parsed = parseArgs(io.args, ['port', 'db', 'state-dir'], []);
+  const parsed = parseArgs(io.args, ['port', 'db', 'state-dir', 'root-dir'], []);
   if (parsed.positionals.length > 0)
     throw new InputError('serve', parsed.positionals[0], 'takes no positional argument');
   const port = parsePort(flag(parsed, 'port'));
   const dbPath = resolve(flag(parsed, 'db') ?? defaultDatabasePath());
+  // Where the deploy verbs keep history and persistence files (defaults: the host's, /var/lib and /).
   const stateDir = flag(parsed, 'state-dir') ?? process.env.MARKWRIGHT_STATE_DIR;
+  const rootDir = flag(parsed, 'root-dir') ?? process.env.MARKWRIGHT_ROOT_DIR;
   const rendererDir =
     process.env.MARKWRIGHT_RENDERER_DIR ??
     locate('../../desktop/dist/renderer', '../../../desktop/dist/renderer') ??
@@ -56,7 +58,12 @@ const serve: Command = async (io) => {
 
   let backend: Backend;
   try {
-    backend = createBackend({ dbPath, cliPath, ...(stateDir ? { stateDir: resolve(stateDir) } : {}) });
+    backend = createBackend({
+      dbPath,
+      cliPath,
+      ...(stateDir ? { stateDir: resolve(stateDir) } : {}),
+      ...(rootDir ? { rootDir: resolve(rootDir) } : {}),
+    });
   } catch (error) {
     if (error instanceof StoreError) {
       io.stderr(`markwright: ${error.message}\n`);

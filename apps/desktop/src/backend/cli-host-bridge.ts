@@ -19,6 +19,8 @@ export interface CliHostBridgeOptions {
   readonly nodePath?: string;
   /** Passed as `--state-dir` to every deploy verb (tests and e2e point it at a temp folder). */
   readonly stateDir?: string;
+  /** Passed as `--root-dir`: where persistence files go instead of `/` (tests and e2e point it at a temp folder). */
+  readonly rootDir?: string;
   /** Prefix for privileged runs; default `['pkexec']` when not root, none when root. */
   readonly elevate?: readonly string[];
   /** Where network namespace names are listed (`ip netns` keeps them there). */
@@ -62,6 +64,7 @@ export class CliHostBridge implements HostBridge {
   /** argv for one CLI run; exposed for tests. */
   argv(verb: string, args: readonly string[]): string[] {
     const stateDir = this.options.stateDir ? ['--state-dir', this.options.stateDir] : [];
+    const rootDir = this.options.rootDir ? ['--root-dir', this.options.rootDir] : [];
     return [
       ...this.elevate,
       this.options.nodePath ?? defaultNode(),
@@ -69,11 +72,13 @@ export class CliHostBridge implements HostBridge {
       verb,
       ...args,
       ...stateDir,
+      ...rootDir,
       '--json',
     ];
   }
 
-  private run<T>(verb: string, args: readonly string[]): Promise<T> {
+  /** `jsonOnRefusal`: the verb prints its JSON report even when it exits 1 (plan, when `nft -c` rejects). */
+  private run<T>(verb: string, args: readonly string[], jsonOnRefusal = false): Promise<T> {
     const [file, ...rest] = this.argv(verb, args);
     return new Promise((resolve, reject) => {
       execFile(
@@ -90,6 +95,12 @@ export class CliHostBridge implements HostBridge {
             return;
           }
           const code = typeof error.code === 'number' ? error.code : null;
+          if (code === 1 && jsonOnRefusal) {
+            try {
+              resolve(JSON.parse(stdout) as T);
+              return;
+            } catch {}
+          }
           if (code === 1)
             reject(new ApiError('invalid-input', cliMessage(stderr, `markwright ${verb} refused the input`)));
           else if (code === 126 || code === 127) {
@@ -110,12 +121,17 @@ export class CliHostBridge implements HostBridge {
   }
 
   /** Runs a verb that takes the document as a file (the CLI contract), removing the file afterwards. */
-  private async withDocument<T>(verb: string, documentText: string, args: readonly string[]): Promise<T> {
+  private async withDocument<T>(
+    verb: string,
+    documentText: string,
+    args: readonly string[],
+    jsonOnRefusal = false,
+  ): Promise<T> {
     const dir = mkdtempSync(join(tmpdir(), 'markwright-doc-'));
     const file = join(dir, 'document.json');
     try {
       writeFileSync(file, documentText, { mode: 0o644 });
-      return await this.run<T>(verb, [file, ...args]);
+      return await this.run<T>(verb, [file, ...args], jsonOnRefusal);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -138,7 +154,7 @@ export class CliHostBridge implements HostBridge {
   }
 
   plan(target: string, documentText: string): Promise<PlanReport> {
-    return this.withDocument('plan', documentText, ['--target', target]);
+    return this.withDocument('plan', documentText, ['--target', target], true);
   }
 
   apply(target: string, documentText: string, confirmTimeout?: number): Promise<ApplyResult> {

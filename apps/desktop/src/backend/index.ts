@@ -20,6 +20,7 @@ export interface BackendOptions {
   readonly host?: HostBridge;
   readonly cliPath?: string;
   readonly stateDir?: string;
+  readonly rootDir?: string;
   readonly tools?: DocumentTools;
 }
 
@@ -36,6 +37,7 @@ export function createBackend(options: BackendOptions): Backend {
     new CliHostBridge({
       cliPath: options.cliPath ?? 'markwright',
       ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
+      ...(options.rootDir === undefined ? {} : { rootDir: options.rootDir }),
     });
   const store = Store.open(options.dbPath);
   const service = new MarkwrightService({ store, tools: options.tools ?? coreTools, host });

@@ -12,6 +12,7 @@ export interface DesktopOptions {
   readonly preloadPath: string;
   readonly cliPath: string;
   readonly stateDir?: string;
+  readonly rootDir?: string;
 }
 
 export function createMainWindow(preloadPath: string): BrowserWindow {
@@ -34,6 +35,7 @@ export async function startDesktop(options: DesktopOptions): Promise<Backend | n
       dbPath: options.dbPath,
       cliPath: options.cliPath,
       ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
+      ...(options.rootDir === undefined ? {} : { rootDir: options.rootDir }),
     });
   } catch (error) {
     dialog.showErrorBox('Markwright cannot open its database', (error as Error).message);

@@ -11,4 +11,5 @@ void startDesktop({
   preloadPath: join(__dirname, 'preload.cjs'),
   cliPath: process.env.MARKWRIGHT_CLI ?? join(__dirname, '..', '..', 'cli', 'dist', 'markwright.mjs'),
   ...(process.env.MARKWRIGHT_STATE_DIR ? { stateDir: process.env.MARKWRIGHT_STATE_DIR } : {}),
+  ...(process.env.MARKWRIGHT_ROOT_DIR ? { rootDir: process.env.MARKWRIGHT_ROOT_DIR } : {}),
 });
