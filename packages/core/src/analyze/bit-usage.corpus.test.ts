@@ -2,8 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Ruleset } from '../ir/types';
-import { parseIptablesSave } from '../parse/iptables/index';
-import { parseNftText } from '../parse/nft/index';
+import { parseRulesetAuto } from '../parse/detect';
 import { bitsInUse, bitUsage } from './bit-usage';
 
 const repoRoot = resolve(__dirname, '../../../..');
@@ -11,16 +10,15 @@ const realDir = resolve(repoRoot, '../shared/corpus/real');
 const skip = existsSync(realDir) ? null : `corpus not found at ${realDir}`;
 if (skip) console.log(`skipping bit usage on real rulesets: ${skip}`);
 
-const SAVE = /\.(iptables-save|ip6tables-save|iptables-restore)$/;
-const NFT = /\.nft$/;
+/** Files in a ruleset syntax the parsers read (iptables-save, nft text or nft commands). */
+const RULESETS = /\.(iptables-save|ip6tables-save|iptables-restore|nft|nft-commands-golden)$/;
 const read = (name: string): string => readFileSync(join(realDir, name), 'utf8');
-const parse = (name: string): Ruleset =>
-  NFT.test(name) ? parseNftText(read(name)) : parseIptablesSave(read(name));
+const parse = (name: string): Ruleset => parseRulesetAuto(read(name)).ruleset;
 const ruleCount = (rs: Ruleset): number =>
   rs.tables.reduce((n, t) => n + t.chains.reduce((m, c) => m + c.rules.length, 0), 0);
 
 describe.skipIf(skip)('bit usage of the real rulesets in the corpus', () => {
-  const files = skip ? [] : readdirSync(realDir).filter((f) => SAVE.test(f) || NFT.test(f));
+  const files = skip ? [] : readdirSync(realDir).filter((f) => RULESETS.test(f));
 
   it.each(files)('%s: one usage per rule', (file) => {
     const ruleset = parse(file);
@@ -63,6 +61,22 @@ describe.skipIf(skip)('bit usage of the real rulesets in the corpus', () => {
       [0xffffff51, false], // mark and 0xae clears every bit not in 0xae
       [0x000000af, false], // mark or 0xaf
     ]);
+  });
+
+  it('Istio TPROXY capture in nft: copying the whole mark into the ct mark and back', () => {
+    const usages = bitUsage(parse('istio__capture_tproxy.nft-commands-golden'));
+    const save = usages.find((u) => u.rule.endsWith('ct mark set mark'))!;
+    expect(save).toMatchObject({
+      reads: { fwmark: 0xffffffff, ctmark: 0 },
+      writes: { fwmark: 0, ctmark: 0xffffffff },
+      wholeMarkWrite: { fwmark: false, ctmark: true },
+    });
+    const restore = usages.find((u) => u.rule.endsWith('meta mark set ct mark'))!;
+    expect(restore).toMatchObject({
+      reads: { fwmark: 0, ctmark: 0xffffffff },
+      writes: { fwmark: 0xffffffff, ctmark: 0 },
+      wholeMarkWrite: { fwmark: true, ctmark: false },
+    });
   });
 
   it('a ruleset without marks uses no mark bits', () => {
