@@ -3,6 +3,8 @@ import { createRouterLab, kernelSkipReason, type RouterLab, sendUdp } from '@mar
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MarkwrightDocument } from '../document/types';
 import { emitIpRuleBatch } from '../emit/iproute/index';
+import type { Table } from '../ir/types';
+import { parseNftJson, parseNftText } from '../parse/nft/index';
 import { compileDocument } from './compile-document';
 import { nftReplaceScript } from './nft-script';
 import { field } from './test-documents';
@@ -118,6 +120,18 @@ describe.skipIf(skip)('compiled rules in the kernel', () => {
     const listed = lab.router.exec(['nft', 'list', 'table', 'inet', 'markwright']).stdout;
     expect(listed).toContain('type route hook output priority mangle; policy accept;');
     expect(listed.match(/comment "markwright: restore persisted fields"/g)).toHaveLength(6);
+  });
+
+  it('reads back from the kernel as the same IR (nft -j list and nft list)', () => {
+    const strip = (t: Table) =>
+      t.chains.map((c) => ({ ...c, rules: c.rules.map(({ exprs, comment }) => ({ exprs, comment })) }));
+    const compiled = box.ruleset.tables[0]!;
+    const json = parseNftJson(lab.router.exec(['nft', '-j', 'list', 'table', 'inet', 'markwright']).stdout)
+      .tables[0]!;
+    expect(strip(json)).toEqual(compiled.chains);
+    const text = parseNftText(lab.router.exec(['nft', 'list', 'table', 'inet', 'markwright']).stdout)
+      .tables[0]!;
+    expect(strip(text)).toEqual(compiled.chains);
   });
 
   it('loads the ip rules with ip -batch, tagged with our protocol', () => {
