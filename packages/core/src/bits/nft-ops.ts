@@ -105,29 +105,33 @@ export const markName = (space: MarkSpace): string => (space === 'meta' ? 'meta 
  * Print a bitwise chain on `base` as nft 1.0.6 prints it: XOR bits outside the mask become an OR and widen
  * the mask (`& 0xffff00ff ^ 0x100` prints `& 0xffff01ff | 0x00000100`); `^` is printed before `|`.
  */
-export function printChain(base: string, ops: readonly NftBitwiseOp[]): string {
+export function printChain(base: string, ops: readonly NftBitwiseOp[], keyContext = false): string {
   let text = base;
   let bitwiseOnTop = false;
+  let shifted = false;
+  // As a match or map key, a shifted mark is a plain integer: newer nft prints its constants unpadded.
+  const num = (n: number): string => (keyContext && shifted ? `0x${n.toString(16)}` : hex8(n));
   for (const op of ops) {
     if (op.kind === 'shift') {
       if (bitwiseOnTop) text = `(${text})`;
       text += op.by > 0 ? ` << ${op.by}` : ` >> ${-op.by}`;
       bitwiseOnTop = false;
+      shifted = true;
       continue;
     }
     const orBits = u32(op.xor & ~op.mask);
     const xorBits = u32(op.xor & op.mask);
     const mask = u32(op.mask | orBits);
-    if (mask !== U32_MAX) text += ` & ${hex8(mask)}`;
-    if (xorBits) text += ` ^ ${hex8(xorBits)}`;
-    if (orBits) text += ` | ${hex8(orBits)}`;
+    if (mask !== U32_MAX) text += ` & ${num(mask)}`;
+    if (xorBits) text += ` ^ ${num(xorBits)}`;
+    if (orBits) text += ` | ${num(orBits)}`;
     bitwiseOnTop = true;
   }
   return text;
 }
 
-export function printLinear(lin: NftLinear): string {
-  return lin.kind === 'const' ? hex8(lin.value) : printChain(markName(lin.space), lin.ops);
+export function printLinear(lin: NftLinear, keyContext = false): string {
+  return lin.kind === 'const' ? hex8(lin.value) : printChain(markName(lin.space), lin.ops, keyContext);
 }
 
 // ---- Meaning: folding to the mark algebra -----------------------------------------------------------
@@ -253,14 +257,22 @@ function sourceChain(space: MarkSpace, take: number, shift: number, xor: number)
   return { kind: 'chain', space, ops };
 }
 
+/** A write with its source reduced: bits shifted out dropped, an unshifted read of dst merged into keep. */
+export function normalWrite(write: MarkWrite): { keep: number; src: MarkWrite['src'] } {
+  const take = write.src ? u32(write.src.take & survivors(write.src.shift)) : 0;
+  if (!write.src || take === 0) return { keep: write.keep, src: null };
+  if (write.src.space === write.dst && write.src.shift === 0)
+    return { keep: u32(write.keep ^ take), src: null };
+  return { keep: write.keep, src: { ...write.src, take } };
+}
+
 /**
  * The canonical nft value text for a write, as `nft list` prints it. Writes that need two registers
  * (`ct mark set ct mark & K | meta mark & T`, nft >= 1.1.2) print in that form.
  */
 export function printWriteValue(write: MarkWrite): string {
-  const { dst, keep, xor } = write;
-  const take = write.src ? u32(write.src.take & survivors(write.src.shift)) : 0;
-  const src = write.src && take !== 0 ? { ...write.src, take } : null;
+  const { dst, xor } = write;
+  const { keep, src } = normalWrite(write);
   if (!src) {
     if (keep === 0) return hex8(xor);
     return printLinear(sourceChain(dst, keep, 0, xor));
@@ -301,9 +313,8 @@ const linearToExpr = (lin: NftLinear): NftValueExpr =>
 
 /** The canonical value expression of a write (the tree printWriteValue prints), e.g. for nft JSON. */
 export function writeToValueExpr(write: MarkWrite): NftValueExpr {
-  const { dst, keep, xor } = write;
-  const take = write.src ? u32(write.src.take & survivors(write.src.shift)) : 0;
-  const src = write.src && take !== 0 ? { ...write.src, take } : null;
+  const { dst, xor } = write;
+  const { keep, src } = normalWrite(write);
   if (!src) return keep === 0 ? markConst(xor) : linearToExpr(sourceChain(dst, keep, 0, xor));
   if (keep === 0) return linearToExpr(sourceChain(src.space, src.take, src.shift, xor));
   const own = keep === U32_MAX ? markRef(dst) : binop('&', markRef(dst), markConst(keep));

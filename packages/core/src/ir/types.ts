@@ -34,6 +34,19 @@ export interface Table {
   readonly secmarks: readonly SecmarkObject[];
   readonly flags?: readonly string[];
   readonly comment?: string;
+  /** Stateful objects and flowtables the IR does not model (counter, quota, ct helper, flowtable ...), kept verbatim. */
+  readonly objects?: readonly TableObject[];
+}
+
+/** An nft object block kept as written: `KIND NAME { BODY }`. */
+export interface TableObject {
+  /** `counter`, `quota`, `limit`, `ct helper`, `ct timeout`, `ct expectation`, `flowtable`, `synproxy` ... */
+  readonly kind: string;
+  readonly name: string;
+  /** Body lines in nft syntax, e.g. `type "ftp" protocol tcp`; empty for `counter c {}`. */
+  readonly body: readonly string[];
+  /** The original nft JSON object, when read from JSON. */
+  readonly raw?: unknown;
 }
 
 export interface BaseChainSpec {
@@ -220,6 +233,8 @@ export interface NamedSet {
   readonly flags: readonly string[];
   /** For plain sets: the elements; for maps the keys. Addresses stay strings, numbers stay numbers. */
   readonly elements: readonly SetElement[];
+  /** Set options the IR does not model (`size 65535`, `timeout 1h`, `counter`, `auto-merge` ...), as nft lines. */
+  readonly extra?: readonly string[];
 }
 
 export type SetElement =

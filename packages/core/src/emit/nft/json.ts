@@ -14,6 +14,7 @@ import type {
   Ruleset,
   SetElement,
   Table,
+  TableObject,
   ValueSet,
   Verdict,
 } from '../../ir/types';
@@ -267,7 +268,31 @@ function setJson(t: Table, s: NamedSet): Json {
   if (s.isMap) body.map = typeJson(`${s.type.startsWith('typeof ') ? 'typeof ' : ''}${dataType ?? ''}`);
   if (s.flags.length) body.flags = [...s.flags];
   if (s.elements.length) body.elem = s.elements.map((e) => elementJson(e, s.isMap));
+  for (const x of s.extra ?? []) {
+    const m = /^(size|policy|timeout|comment) (.+)$/.exec(x);
+    if (!m)
+      throw new InputError(
+        `set ${s.name}`,
+        x,
+        'this set option has no JSON form here (size, policy, timeout, comment)',
+      );
+    const [, key, value] = m as unknown as [string, string, string];
+    if (key === 'size') body.size = Number(value);
+    else if (key === 'timeout') body.timeout = Number(value.replace(/s$/, ''));
+    else if (key === 'comment') body.comment = value.replace(/^"|"$/g, '');
+    else body.policy = value;
+  }
   return { add: { [s.isMap ? 'map' : 'set']: body } };
+}
+
+function objectJson(t: Table, o: TableObject): Json {
+  if (o.raw !== undefined) return o.raw;
+  if (o.kind === 'counter') return { counter: { family: t.family, table: t.name, name: o.name } };
+  throw new InputError(
+    `object ${o.kind} ${o.name}`,
+    o.body.join('; '),
+    'read from text; it has no JSON form here',
+  );
 }
 
 /** The ruleset as an `nft -j -f` command list. */
@@ -284,6 +309,7 @@ export function emitNftJson(ruleset: Ruleset): unknown {
         },
       },
     });
+    for (const o of t.objects ?? []) out.push({ add: objectJson(t, o) });
     for (const s of t.secmarks)
       out.push({ add: { secmark: { family: t.family, table: t.name, name: s.name, context: s.context } } });
     for (const s of t.sets) out.push(setJson(t, s));

@@ -14,7 +14,7 @@ export function markKeyText(key: MarkKey): string {
   const after = u32(shiftBy(key.mask, key.shift));
   if (after !== shiftBy(U32_MAX, key.shift)) ops.push({ kind: 'maskXor', mask: after, xor: 0 });
   else if (key.shift === 0 && key.mask !== U32_MAX) ops.push({ kind: 'maskXor', mask: key.mask, xor: 0 });
-  return printChain(markName(key.space), ops);
+  return printChain(markName(key.space), ops, true);
 }
 
 const keyHasOps = (key: MarkKey): boolean => key.shift !== 0 || key.mask !== U32_MAX;

@@ -25,6 +25,7 @@ function setText(s: NamedSet): string {
     `\t\t${s.type.startsWith('typeof ') ? '' : 'type '}${s.type}`,
   ];
   if (s.flags.length) lines.push(`\t\tflags ${s.flags.join(',')}`);
+  for (const x of s.extra ?? []) lines.push(`\t\t${x}`);
   if (s.elements.length) {
     const markKeys =
       /^(typeof )?(meta mark|ct mark|mark)\b/.test(s.type.replace(/^typeof /, 'typeof ')) ||
@@ -56,6 +57,10 @@ export function emitNftTable(t: Table): string {
   if (t.flags?.length) head.push(`\tflags ${t.flags.join(',')}`);
   if (t.comment !== undefined) head.push(`\tcomment "${t.comment}"`);
   if (head.length) blocks.push(head.join('\n'));
+  // Objects come first: sets and rules may refer to them.
+  for (const o of t.objects ?? []) {
+    blocks.push(`\t${o.kind} ${o.name} {\n${o.body.map((l) => `\t\t${l}\n`).join('')}\t}`);
+  }
   for (const s of t.secmarks) blocks.push(`\tsecmark ${s.name} {\n\t\t"${s.context}"\n\t}`);
   for (const s of t.sets) blocks.push(setText(s));
   for (const c of t.chains) blocks.push(chainText(c, t));

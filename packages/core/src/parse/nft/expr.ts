@@ -2,6 +2,7 @@ import type { MarkSpace } from '../../bits/algebra-types';
 import type { NftBinaryOp, NftValueExpr } from '../../bits/nft-ops';
 import { U32_MAX } from '../../bits/u32';
 import { nftNumber, type TokenStream } from './lexer';
+import { refuse } from './refusals';
 
 // Value expressions of nft's grammar: primaries (marks, selectors, constants) combined with
 // `<<`/`>>`, `&`, `^`, `|` (C precedence, keyword forms lshift/rshift/and/xor/or) and `.` concatenation.
@@ -89,6 +90,9 @@ export const SHORT_META = new Set([
   'oifkind',
 ]);
 
+/** Meta keys nft prints without the `meta` keyword. */
+export const UNQUALIFIED_META = new Set(['iif', 'oif', 'iifname', 'oifname', 'iifgroup', 'oifgroup']);
+
 export interface ExprParseOptions {
   /** Stop words: the expression ends before them (e.g. `map`, `vmap`, relational words). */
   readonly defines?: ReadonlyMap<string, string>;
@@ -116,7 +120,22 @@ const other = (text: string, selector: boolean, mark = false): Expr => ({
 
 function combine(op: NftBinaryOp, left: Expr, right: Expr): Expr {
   if (left.kind !== 'other' && right.kind !== 'other') return { kind: 'binop', op, left, right };
-  return other(`${exprText(left)} ${op} ${exprText(right)}`, true, mentionsMark(left) || mentionsMark(right));
+  if ((right.kind === 'other' && right.selector) || right.kind === 'mark' || right.kind === 'binop') {
+    refuse(`Right hand side of binary operation (${op}) must be constant`);
+  }
+  const rightText =
+    right.kind === 'other'
+      ? exprText(right)
+      : op === '<<' || op === '>>'
+        ? exprText(right)
+        : constText(right);
+  return other(`${exprText(left)} ${op} ${rightText}`, true, mentionsMark(left) || mentionsMark(right));
+}
+
+/** Constants next to selectors print in hex as nft does for integer types (`ip dscp | 0x40`). */
+function constText(e: NftValueExpr): string {
+  if (e.kind === 'const') return `0x${e.value.toString(16)}`;
+  return exprText(e);
 }
 
 export function parseExpr(ts: TokenStream): Expr {
@@ -178,9 +197,12 @@ export function parsePrimary(ts: TokenStream): Expr {
   }
   if (w === 'ct') return parseCtSelector(ts, start);
   if (PROTO_SELECTORS.has(w)) {
-    ts.word(`a field of ${w}`);
+    const field = ts.word(`a field of ${w}`);
+    // nft prints these meta keys without `meta` (meta_key_is_unqualified).
+    if (w === 'meta' && UNQUALIFIED_META.has(field)) return other(field, true);
     return other(ts.slice(start), true);
   }
+  if (SHORT_META.has(w) && !UNQUALIFIED_META.has(w)) return other(`meta ${w}`, true);
   if (SHORT_META.has(w)) return other(ts.slice(start), true);
   if (w === 'jhash' || w === 'symhash' || w === 'numgen') return parseHash(ts, start);
   if (w === 'socket') {
@@ -204,8 +226,16 @@ export function parsePrimary(ts: TokenStream): Expr {
 }
 
 function parseCtSelector(ts: TokenStream, start: number): Expr {
-  const key = ts.word('a conntrack key');
-  if (key === 'original' || key === 'reply') ts.word('a conntrack key');
+  let key = ts.word('a conntrack key');
+  if (key === 'original' || key === 'reply') {
+    key = ts.word('a conntrack key');
+    // The mark is per connection, not per direction: nft's grammar has no `ct original mark`.
+    if (key === 'mark' || key === 'secmark' || key === 'state' || key === 'status')
+      ts.fail(
+        'a per-direction conntrack key (saddr, daddr, proto-src, proto-dst, bytes, packets ...)',
+        ts.index - 1,
+      );
+  }
   if (key === 'ip' || key === 'ip6') ts.word('a conntrack key');
   return other(ts.slice(start), true);
 }

@@ -24,6 +24,7 @@ export function soleKey(v: Json, field: string): [string, Json] {
 export function jsonExprText(v: Json): string {
   if (typeof v === 'number') return String(v);
   if (typeof v === 'string') return v.startsWith('@') || /^[\w.:/-]+$/.test(v) ? v : `"${v}"`;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(',');
   if (v === null || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return v.map(jsonExprText).join(',');
   const [k, body] = Object.entries(v as Record<string, Json>)[0] ?? ['', null];
@@ -40,7 +41,13 @@ export function jsonExprText(v: Json): string {
     case 'range':
       return Array.isArray(body) ? `${jsonExprText(body[0])}-${jsonExprText(body[1])}` : '';
     case 'set':
-      return `{ ${(Array.isArray(body) ? body : [body]).map(jsonExprText).join(', ')} }`;
+      return `{ ${(Array.isArray(body) ? body : [body])
+        .map((e) =>
+          Array.isArray(e) && e.length === 2
+            ? `${jsonExprText(e[0])} : ${jsonExprText(e[1])}`
+            : jsonExprText(e),
+        )
+        .join(', ')} }`;
     case 'concat':
       return Array.isArray(body) ? body.map(jsonExprText).join(' . ') : '';
     case 'socket':
@@ -56,6 +63,18 @@ export function jsonExprText(v: Json): string {
       return `osf ${b.key}`;
     case 'map':
       return `${jsonExprText(b.key)} map ${jsonExprText(b.data)}`;
+    case 'vmap':
+      return `${jsonExprText(b.key)} vmap ${jsonExprText(b.data)}`;
+    case 'match': {
+      const op = b.op === '==' || b.op === 'in' ? '' : ` ${b.op}`;
+      return `${jsonExprText(b.left)}${op} ${jsonExprText(b.right)}`;
+    }
+    case 'mangle':
+      return `${jsonExprText(b.key)} set ${jsonExprText(b.value)}`;
+    case 'counter':
+      return isObj(body) && 'name' in body ? `counter name ${jsonExprText(body.name)}` : 'counter';
+    case 'notrack':
+      return 'notrack';
     case 'elem':
       return jsonExprText(b.val);
     case 'accept':

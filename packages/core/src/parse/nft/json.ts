@@ -115,9 +115,21 @@ function object(b: RulesetBuilder, kind: string, body: Json, field: string): voi
       t.secmarks.push({ name, context: str(body.context, `${field}.context`) });
       return;
     default:
-      // Other stateful objects (counter, quota, limit, ct helper, flowtable) are not part of the IR.
+      // Stateful objects (counter, quota, limit, ct helper, flowtable ...) are kept verbatim.
+      t.objects.push({ kind, name, body: objectBody(kind, body), raw: { [kind]: body } });
       return;
   }
+}
+
+/** nft text lines for an object's JSON fields (display only; JSON re-emission uses the raw object). */
+function objectBody(kind: string, body: Record<string, Json>): string[] {
+  if (kind === 'counter') return [];
+  if (kind === 'ct helper')
+    return [`type "${body.type}" protocol ${body.protocol}`, `l3proto ${body.l3proto}`];
+  const skip = new Set(['family', 'table', 'name', 'handle']);
+  return Object.entries(body)
+    .filter(([k]) => !skip.has(k))
+    .map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`);
 }
 
 function typeText(v: Json): string {
@@ -130,7 +142,19 @@ function jsonSet(body: Record<string, Json>, isMap: boolean, field: string): Nam
     body.flags === undefined ? [] : Array.isArray(body.flags) ? body.flags.map(String) : [String(body.flags)];
   const elem = body.elem === undefined ? [] : Array.isArray(body.elem) ? body.elem : [body.elem];
   if (typeof body.name !== 'string') throw new InputError(`${field}.name`, body.name, 'expected a set name');
-  return { name: body.name, type, isMap, flags, elements: elem.map((e) => jsonElement(e, isMap)) };
+  const extra: string[] = [];
+  if (typeof body.size === 'number') extra.push(`size ${body.size}`);
+  if (typeof body.policy === 'string') extra.push(`policy ${body.policy}`);
+  if (typeof body.timeout === 'number') extra.push(`timeout ${body.timeout}s`);
+  if (typeof body.comment === 'string') extra.push(`comment "${body.comment}"`);
+  return {
+    name: body.name,
+    type,
+    isMap,
+    flags,
+    elements: elem.map((e) => jsonElement(e, isMap)),
+    ...(extra.length ? { extra } : {}),
+  };
 }
 
 function jsonElement(e: Json, isMap: boolean): SetElement {

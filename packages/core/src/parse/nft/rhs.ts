@@ -109,3 +109,19 @@ export function parseRhs(ts: TokenStream, isMap: boolean, mark = false, format: 
   } while (ts.accept(','));
   return { kind: 'value', items, text: items.join(',') };
 }
+
+/** The same right-hand side with every key word rewritten (values of map elements are kept). */
+export function mapRhsKeys(rhs: Rhs, f: (word: string) => string): Rhs {
+  if (rhs.kind === 'ref') return rhs;
+  if (rhs.kind === 'value') {
+    const items = rhs.items.map((w) => (w.startsWith('"') ? w : f(w)));
+    return { kind: 'value', items, text: items.join(',') };
+  }
+  const elements = rhs.elements.map((e) => ({ ...e, key: f(e.key) }));
+  const text = `{ ${elements.map((e) => (e.value !== undefined ? `${e.key} : ${e.value}` : e.key)).join(', ')} }`;
+  return { kind: 'set', elements, text };
+}
+
+/** Every key of the right-hand side, for checks. */
+export const rhsKeys = (rhs: Rhs): readonly string[] =>
+  rhs.kind === 'ref' ? [] : rhs.kind === 'value' ? rhs.items : rhs.elements.map((e) => e.key);

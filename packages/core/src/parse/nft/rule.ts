@@ -1,12 +1,22 @@
-import { shiftBy } from '../../bits/algebra';
-import { foldValue, linearize, NftExprError, type NftValueExpr, printLinear } from '../../bits/nft-ops';
+import {
+  chainToExpr,
+  foldValue,
+  linearize,
+  markRef,
+  NftExprError,
+  type NftLinear,
+  type NftValueExpr,
+  printLinear,
+} from '../../bits/nft-ops';
 import { hex8, U32_MAX, u32 } from '../../bits/u32';
 import { emitNftExpr } from '../../emit/nft/rule';
-import type { Family, MarkKey, OpaqueExpr, Range, Rule, RuleExpr, Verdict } from '../../ir/types';
+import type { Family, OpaqueExpr, Rule, RuleExpr, Verdict } from '../../ir/types';
 import { type Expr, exprText, isRelational, mentionsMark, parseExpr } from './expr';
-import { type Token, TokenStream, tokenize } from './lexer';
+import { TokenStream, tokenize } from './lexer';
 import { lowerMap, lowerMatch, lowerVmap } from './lower';
-import { markValueText, parseRhs, type Rhs } from './rhs';
+import { beginRefusals, firstRefusal, markDatatypeMismatch, refuse } from './refusals';
+import { mapRhsKeys, markValueText, parseRhs, rhsKeys } from './rhs';
+import { canonicalPrefix, u32Value } from './values';
 
 export { markKeyOf } from './mark-key';
 
@@ -107,7 +117,7 @@ function skipOpaque(ts: TokenStream, start: number): string {
 }
 
 export function parseRuleTokens(ts: TokenStream): ParsedRule {
-  refusals = [];
+  beginRefusals();
   const exprs: RuleExpr[] = [];
   const canon: string[] = [];
   let comment: string | undefined;
@@ -162,9 +172,13 @@ export function parseRuleTokens(ts: TokenStream): ParsedRule {
     } else if (w === 'queue') push(parseQueue(ts, start));
     else if (NAT.has(w)) {
       ts.index++;
-      const text = skipOpaque(ts, start);
-      const to = text.match(/\bto (\S+)/)?.[1];
-      push({ kind: 'nat', type: w as 'snat', text, ...(to ? { to } : {}) });
+      const { text, target, plain } = parseTargetStatement(ts, start, NAT_FLAGS);
+      if (plain) push({ kind: 'nat', type: w as 'snat', text, ...(target ? { to: target } : {}) });
+      else push(opaque(text, 'statement', /\bmark\b/.test(text), false));
+    } else if (w === 'dup' || w === 'fwd' || w === 'tproxy') {
+      ts.index++;
+      const { text } = parseTargetStatement(ts, start, new Set(['device']));
+      push(opaque(text, 'statement', /\bmark\b/.test(text), false));
     } else if (
       OPAQUE_STATEMENTS.has(w) ||
       (w === 'ct' && ['helper', 'timeout', 'expectation', 'count'].includes(ts.peek(1)?.text ?? ''))
@@ -179,7 +193,7 @@ export function parseRuleTokens(ts: TokenStream): ParsedRule {
     ...(counters ? { counters } : {}),
   };
   if (comment !== undefined) canon.push(`comment "${comment}"`);
-  const refusal = refusals[0];
+  const refusal = firstRefusal();
   return { rule, canonical: canon.join(' '), ...(refusal ? { refusal } : {}) };
 }
 
@@ -200,6 +214,33 @@ function anonymousChain(ts: TokenStream, start: number): string {
     .map((l) => l.trim())
     .filter(Boolean);
   return `${ts.tokens[start]!.text} { ${inner.join('; ')} }`;
+}
+
+const NAT_FLAGS = new Set(['random', 'fully-random', 'persistent', 'netmap', 'prefix']);
+
+/**
+ * `[ip|ip6] [to] EXPR [map {...}] [flags]` of nat, dup, fwd and tproxy. `plain` is false when the target is
+ * computed (a map or a selector) rather than an address/port literal.
+ */
+function parseTargetStatement(ts: TokenStream, start: number, flags: ReadonlySet<string>) {
+  if (ts.is('ip') || ts.is('ip6')) ts.index++;
+  let target: string | undefined;
+  let plain = true;
+  if (ts.accept('to')) {
+    const from = ts.index;
+    const e = parseExpr(ts);
+    if (ts.accept('map')) {
+      parseRhs(ts, true);
+      plain = false;
+    } else if (e.kind !== 'other' || e.selector) plain = false;
+    target = ts.slice(from);
+  }
+  while (!ts.atEnd() && ts.peek()!.kind === 'word' && flags.has(ts.peek()!.text)) {
+    const f = ts.word('a flag');
+    if (f === 'device') parseExpr(ts);
+    while (ts.accept(',')) ts.word('a flag');
+  }
+  return { text: ts.slice(start), target, plain };
 }
 
 function parseLog(ts: TokenStream, start: number): RuleExpr {
@@ -232,8 +273,8 @@ function parseQueue(ts: TokenStream, start: number): RuleExpr {
   while (!ts.atEnd() && !(ts.peek()!.kind === 'word' && STOPS.has(ts.peek()!.text))) {
     const key = ts.word('a queue option');
     if (key === 'num' || key === 'to') {
-      const v = ts.word('a queue number');
-      if (/^\d+$/.test(v)) num = Number(v);
+      const e = parseExpr(ts);
+      if (e.kind === 'const') num = e.value;
       else plain = false;
     } else if (key === 'bypass') bypass = true;
     else if (key === 'flags') {
@@ -260,15 +301,16 @@ function markLinear(e: Expr, ts: TokenStream, at: number) {
     if (!(err instanceof NftExprError)) throw err;
     // Forms newer nft accepts (two registers) still parse; normalize reports the refusal as nft 1.0.6 does.
     if (/must be constant/.test(err.message)) {
-      refusals.push(err.message);
+      refuse(err.message);
       return null;
     }
     return ts.fail(`an expression nft accepts: ${err.message}`, at);
   }
 }
 
-/** Messages of constructs nft 1.0.6 refuses but newer nft accepts, for the rule being parsed. */
-let refusals: string[] = [];
+/** nft 1.0.6 types a shifted mark as a plain integer and refuses it as a match or map key. */
+const hasShift = (lin: NftLinear | null): boolean =>
+  !!lin && lin.kind === 'chain' && lin.ops.some((op) => op.kind === 'shift');
 
 /** nft-style text of an expression nft 1.0.6 cannot load (printed with nft's precedence, hex constants). */
 function printValueExpr(e: NftValueExpr, parentPrec = 0): string {
@@ -289,7 +331,9 @@ function parseExprItem(ts: TokenStream, start: number, push: (e: RuleExpr, text?
   }
   if (ts.accept('vmap')) {
     const data = parseRhs(ts, true, lin !== null);
-    const key = lin ? printLinear(lin) : exprText(lhs);
+    if (hasShift(lin))
+      refuse('datatype mismatch, map expects integer, mapping expression has type packet mark');
+    const key = lin ? printLinear(lin, true) : exprText(lhs);
     const text = `${key} vmap ${data.text}`;
     push(lowerVmap(lhs, data, text, start, ts) ?? opaque(text, 'statement', mentionsMark(lhs), false), text);
     return;
@@ -299,14 +343,40 @@ function parseExprItem(ts: TokenStream, start: number, push: (e: RuleExpr, text?
   if (opTok && opTok.kind === 'punct' && isRelational(opTok.text)) op = ts.next('').text;
   else if (opTok && opTok.kind === 'word' && isRelational(opTok.text)) op = symbolic(ts.next('').text);
   if (ts.atEnd()) ts.fail('a value to compare with');
-  const iface = lhs.kind === 'other' && /^(meta )?(iifname|oifname|iif|oif)$/.test(lhs.text);
+  const iface = lhs.kind === 'other' && /^(iifname|oifname|iif|oif)$/.test(lhs.text);
   const quoteWord = (w: string) => (w.startsWith('"') || w.startsWith('@') ? w : `"${w}"`);
-  const rhs = parseRhs(ts, false, lin !== null, iface ? { key: quoteWord } : {});
-  const lhsText = lin ? printLinear(lin) : exprText(lhs);
+  const rhsAt = ts.index;
+  let rhs = parseRhs(ts, false, false, iface ? { key: quoteWord } : {});
+  let lhsLin = lin;
+  let lhsExpr: Expr = lhs;
+  if (lin && lin.kind === 'chain') {
+    // nft moves a trailing XOR to the constant side: `ct mark xor 0x23 == 0x11` lists as `ct mark 0x00000032`.
+    const last = lin.ops[lin.ops.length - 1];
+    const singles = rhsKeys(rhs).every((w) => u32Value(w) !== null) && rhs.kind !== 'ref';
+    if (
+      last &&
+      last.kind === 'maskXor' &&
+      last.xor !== 0 &&
+      (last.xor & ~last.mask) === 0 &&
+      singles &&
+      (op === '' || op === '==' || op === '!=')
+    ) {
+      const ops = [...lin.ops.slice(0, -1)];
+      if (last.mask !== U32_MAX) ops.push({ kind: 'maskXor', mask: last.mask, xor: 0 });
+      lhsLin = { kind: 'chain', space: lin.space, ops };
+      lhsExpr = chainToExpr(markRef(lin.space), ops);
+      rhs = mapRhsKeys(rhs, (w) => String(u32((u32Value(w) ?? 0) ^ last.xor)));
+    }
+    rhs = mapRhsKeys(rhs, (w) => markValueText(w, ts, rhsAt));
+  } else if (lhs.kind === 'other' && /^ip6? (saddr|daddr)$/.test(lhs.text)) {
+    rhs = mapRhsKeys(rhs, canonicalPrefix);
+  }
+  if (hasShift(lhsLin)) refuse('datatype mismatch, expected packet mark, expression has type integer');
+  const lhsText = lhsLin ? printLinear(lhsLin, true) : exprText(lhs);
   const explicit =
-    op !== '' && op !== '==' ? op : lin && lin.kind === 'chain' && lin.ops.length > 0 ? '==' : '';
+    op !== '' && op !== '==' ? op : lhsLin && lhsLin.kind === 'chain' && lhsLin.ops.length > 0 ? '==' : '';
   const text = explicit ? `${lhsText} ${explicit} ${rhs.text}` : `${lhsText} ${rhs.text}`;
-  const ir = lowerMatch(lhs, op || '==', rhs, ts, start);
+  const ir = lowerMatch(lhsExpr, op || '==', rhs, ts, start);
   push(ir ?? opaque(text, 'match', mentionsMark(lhs), false), text);
 }
 
@@ -332,7 +402,9 @@ function parseSet(
       keyLin !== null,
       dst ? { value: (w, at) => markValueText(w, ts, at) } : {},
     );
-    const text = `${lhsText} set ${keyLin ? printLinear(keyLin) : exprText(value)} map ${data.text}`;
+    if (hasShift(keyLin))
+      refuse('datatype mismatch, map expects integer, mapping expression has type packet mark');
+    const text = `${lhsText} set ${keyLin ? printLinear(keyLin, true) : exprText(value)} map ${data.text}`;
     const ir = dst ? lowerMap(dst, value, data, ts, valueStart) : null;
     push(ir ?? opaque(text, 'statement', mentionsMark(value), dst !== null), text);
     return;
@@ -353,6 +425,8 @@ function parseSet(
     return;
   }
   if (value.kind === 'other') {
+    const mismatch = markDatatypeMismatch(value.text, dst);
+    if (mismatch) refuse(mismatch);
     const text = `${lhsText} set ${value.text}`;
     push(opaque(text, 'statement', mentionsMark(value), true), text);
     return;
@@ -389,6 +463,3 @@ function foldWrite(dst: 'meta' | 'ct', value: NftValueExpr, ts: TokenStream, at:
     throw err;
   }
 }
-
-export type { Range, Rhs, Token };
-export { hex8, shiftBy, U32_MAX };

@@ -7,6 +7,7 @@ import type {
   Ruleset,
   SecmarkObject,
   Table,
+  TableObject,
 } from '../../ir/types';
 
 // Collects tables, chains, sets and rules in input order, merging repeated declarations as nft does.
@@ -22,6 +23,7 @@ export interface TableB {
   chains: Map<string, ChainB>;
   sets: Map<string, NamedSet>;
   secmarks: SecmarkObject[];
+  objects: TableObject[];
   flags: string[];
   comment?: string;
 }
@@ -32,7 +34,7 @@ export class RulesetBuilder {
     const key = `${family} ${name}`;
     let t = this.tables.get(key);
     if (!t) {
-      t = { family, name, chains: new Map(), sets: new Map(), secmarks: [], flags: [] };
+      t = { family, name, chains: new Map(), sets: new Map(), secmarks: [], objects: [], flags: [] };
       this.tables.set(key, t);
     }
     return t;
@@ -59,6 +61,7 @@ export class RulesetBuilder {
           secmarks: t.secmarks,
           ...(t.flags.length ? { flags: t.flags } : {}),
           ...(t.comment !== undefined ? { comment: t.comment } : {}),
+          ...(t.objects.length ? { objects: t.objects } : {}),
         }),
       ),
     };

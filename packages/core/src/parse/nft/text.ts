@@ -131,7 +131,11 @@ function topLevel(ts: TokenStream, b: RulesetBuilder): void {
     if (ts.accept('{')) chainBody(ts, b, t, c);
   } else if (what === 'rule') {
     if (ts.accept('position') || ts.accept('index') || ts.accept('handle')) ts.word('a number');
-    const rule = parseRuleTokens(sub(ts, lineEnd(ts))).rule;
+    const first = ts.tokens[ts.index];
+    const parsed = parseRuleTokens(sub(ts, lineEnd(ts))).rule;
+    const rule = first
+      ? { ...parsed, source: { line: lineOf(ts.text, first.offset), text: ruleText(ts.text, first.offset) } }
+      : parsed;
     const c = b.chain(t, name);
     if (verb === 'insert') c.rules.unshift(rule);
     else c.rules.push(rule);
@@ -142,7 +146,7 @@ function topLevel(ts: TokenStream, b: RulesetBuilder): void {
     const s = t.sets.get(name);
     if (!s) ts.fail(`an existing set name (no set ${name} in table ${tname})`, at);
     ts.expect('{');
-    const elements = elementList(ts, s.isMap);
+    const elements = elementList(ts, s.isMap, markKeyed(s.type));
     t.sets.set(name, { ...s, elements: [...s.elements, ...elements] });
   } else if (what === 'secmark') {
     ts.expect('{');
@@ -173,21 +177,29 @@ function tableBody(ts: TokenStream, b: RulesetBuilder, t: TableB): void {
       while (ts.accept(','));
     } else if (kw === 'comment') t.comment = ts.next('a comment').text;
     else if (kw === 'include') ts.index = lineEnd(ts);
-    else if (ts.peek()?.kind === 'word' || ts.is('{')) {
-      // Stateful objects (counter, quota, limit, ct helper, flowtable ...) are not part of the IR.
-      while (!ts.atEnd() && !ts.is('{')) ts.index++;
-      skipBlock(ts);
+    else if (ts.peek()?.kind === 'word') {
+      // Stateful objects (counter, quota, limit, ct helper, flowtable ...): kept verbatim.
+      const words = [kw];
+      while (!ts.atEnd() && !ts.is('{')) words.push(ts.word('an object name'));
+      const name = words.pop()!;
+      const kind = words.join(' ');
+      // Counter and quota values are state (like rule counters), not configuration.
+      const body = blockLines(ts).filter((l) => !(kind === 'counter' && /^packets \d+ bytes \d+$/.test(l)));
+      t.objects.push({ kind, name, body });
     } else ts.fail('chain, set, map, secmark, flags or `}`', at);
   }
 }
 
-function skipBlock(ts: TokenStream): void {
+/** The statements of a `{ ... }` block, one per line or `;`, tokens joined by single spaces. */
+function blockLines(ts: TokenStream): string[] {
   ts.expect('{');
-  let depth = 1;
-  while (depth > 0) {
-    const t = ts.next('`}`');
-    if (t.kind === 'punct' && t.text === '{') depth++;
-    if (t.kind === 'punct' && t.text === '}') depth--;
+  const lines: string[] = [];
+  for (;;) {
+    skipSeparators(ts);
+    if (ts.accept('}')) return lines;
+    const end = lineEnd(ts, true);
+    lines.push(ts.slice(ts.index, end).replace(/\s+,/g, ','));
+    ts.index = end;
   }
 }
 
@@ -241,6 +253,11 @@ function chainBody(ts: TokenStream, _b: RulesetBuilder, t: TableB, c: ChainB): v
   }
 }
 
+/** The rule text from its first token to the end of its line. */
+const ruleText = (text: string, offset: number): string => {
+  const e = text.indexOf('\n', offset);
+  return text.slice(offset, e < 0 ? undefined : e).trim();
+};
 const lineOf = (text: string, offset: number): number => text.slice(0, offset).split('\n').length;
 const lineText = (text: string, offset: number): string => {
   const s = text.lastIndexOf('\n', offset - 1) + 1;
@@ -252,9 +269,10 @@ function setBody(ts: TokenStream, name: string, isMap: boolean): NamedSet {
   let type = '';
   const flags: string[] = [];
   let elements: SetElement[] = [];
+  const extra: string[] = [];
   for (;;) {
     skipSeparators(ts);
-    if (ts.accept('}')) return { name, type, isMap, flags, elements };
+    if (ts.accept('}')) return { name, type, isMap, flags, elements, ...(extra.length ? { extra } : {}) };
     const kw = ts.word('type, typeof, flags, elements or `}`');
     if (kw === 'type' || kw === 'typeof') {
       const end = lineEnd(ts, true);
@@ -266,12 +284,19 @@ function setBody(ts: TokenStream, name: string, isMap: boolean): NamedSet {
     } else if (kw === 'elements') {
       ts.expect('=');
       ts.expect('{');
-      elements = elementList(ts, isMap);
-    } else ts.index = lineEnd(ts, true);
+      elements = elementList(ts, isMap, markKeyed(type));
+    } else {
+      const end = lineEnd(ts, true);
+      extra.push(ts.slice(ts.index - 1, end));
+      ts.index = end;
+    }
   }
 }
 
-function elementList(ts: TokenStream, isMap: boolean): SetElement[] {
+/** Sets keyed by marks print their numbers as 0x%08x. */
+const markKeyed = (type: string): boolean => /^(typeof )?(meta mark|ct mark|mark)(\s|$)/.test(type);
+
+function elementList(ts: TokenStream, isMap: boolean, markKeys = false): SetElement[] {
   const out: SetElement[] = [];
   for (;;) {
     while (ts.peek()?.kind === 'newline') ts.index++;
@@ -287,7 +312,7 @@ function elementList(ts: TokenStream, isMap: boolean): SetElement[] {
     }
     const words = ts.tokens.slice(from, ts.index).filter((t) => t.kind !== 'newline');
     if (!words.length) ts.fail('a set element');
-    out.push(parseNftSetElement(words, isMap));
+    out.push(parseNftSetElement(words, isMap, markKeys));
     ts.accept(',');
   }
 }

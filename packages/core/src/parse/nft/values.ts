@@ -89,3 +89,16 @@ export function cidrValue(text: string): Cidr | null {
 
 export const formatCidr = (c: Cidr): string =>
   c.prefix === (c.family === 4 ? 32 : 128) ? c.address : `${c.address}/${c.prefix}`;
+
+function ipv4ToInt(a: string): number {
+  return a.split('.').reduce((acc, p) => acc * 256 + Number(p), 0);
+}
+
+/** `1.2.3.4/24` -> `1.2.3.0/24` as nft prints prefixes (host bits cleared); other words unchanged. */
+export function canonicalPrefix(word: string): string {
+  const c = cidrValue(word);
+  if (!c || c.family !== 4 || c.prefix === 32) return word;
+  const mask = c.prefix === 0 ? 0 : (0xffffffff << (32 - c.prefix)) >>> 0;
+  const n = (ipv4ToInt(c.address) & mask) >>> 0;
+  return `${[24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.')}/${c.prefix}`;
+}
