@@ -257,10 +257,14 @@ function parseHash(ts: TokenStream, start: number): Expr {
 
 function parseFib(ts: TokenStream, start: number): Expr {
   let mark = false;
+  let address = false;
   do {
     const key = ts.word('a fib key (saddr, daddr, mark, iif, oif)');
     mark ||= key === 'mark';
+    address ||= key === 'saddr' || key === 'daddr';
   } while (ts.accept('.'));
+  // nft: "fib: need either saddr or daddr".
+  if (!address) ts.fail('saddr or daddr among the fib keys', ts.index - 1);
   ts.word('a fib result (oif, oifname, type)');
   return other(ts.slice(start), true, mark);
 }
