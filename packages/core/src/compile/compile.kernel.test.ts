@@ -3,13 +3,14 @@ import { createRouterLab, kernelSkipReason, type RouterLab, sendUdp } from '@mar
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MarkwrightDocument } from '../document/types';
 import { emitIpRuleBatch } from '../emit/iproute/index';
+import { emitIptablesRestore } from '../emit/iptables/index';
 import type { Table } from '../ir/types';
 import { parseNftJson, parseNftText } from '../parse/nft/index';
-import { compileDocument } from './compile-document';
+import { compileDocument, compileIptablesRuleset } from './compile-document';
 import { nftReplaceScript } from './nft-script';
 import { field } from './test-documents';
 
-const skip = kernelSkipReason(['ip', 'nft', 'conntrack']);
+const skip = kernelSkipReason(['ip', 'nft', 'conntrack', 'iptables-restore']);
 if (skip) console.log(`skipping compile kernel tests: ${skip}`);
 
 const UPLINK = 0x03000000;
@@ -43,31 +44,24 @@ const DOC: MarkwrightDocument = {
   },
 };
 
-describe.skipIf(skip)('compiled rules in the kernel', () => {
-  let lab: RouterLab;
+/** The router lab plus another tool's nft table, a route back to the LAN in table 100, and an echo server. */
+interface FlowLab {
+  readonly lab: RouterLab;
+  /** Packets to port 5002 that carried the foreign bit and isp2 together after the mangle chains. */
+  foreignCount(): number;
+  ctEntry(dport: number): string;
+  ctMark(dport: number): number;
+  /** Wait until uplink2's reply has made the port's connection ESTABLISHED. */
+  waitForReply(dport: number): Promise<void>;
+  destroy(): void;
+}
+
+async function createFlowLab(prefix: string): Promise<FlowLab> {
+  const lab = createRouterLab(prefix);
   let echo: ChildProcess | undefined;
-  const box = compileDocument(DOC, { families: 4 });
-  const script = nftReplaceScript(box.ruleset.tables[0]!);
-
-  const foreignCount = (): number => {
-    const listing = JSON.parse(
-      lab.router.exec(['nft', '-j', 'list', 'chain', 'ip', 'foreign', 'check']).stdout,
-    );
-    type Item = { rule?: { expr: { counter?: { packets: number } }[] } };
-    const rule = (listing.nftables as Item[]).find((item) => item.rule)?.rule;
-    return rule?.expr.find((e) => e.counter)?.counter?.packets ?? 0;
-  };
-  const ctEntry = (dport: number): string =>
-    lab.router
-      .exec(['conntrack', '-L', '-p', 'udp', '--dport', String(dport)], { allowFail: true })
-      .stdout.split('\n')
-      .find((l) => l.includes(`dport=${dport}`)) ?? '';
-  const ctMark = (dport: number): number => Number(/mark=(\d+)/.exec(ctEntry(dport))?.[1] ?? Number.NaN);
-
-  beforeAll(async () => {
-    lab = createRouterLab('cmp');
-    // Another tool's table: it sets its own bits in both marks (after conntrack, before our mangle chains) and
-    // counts packets that carry its bit and isp2 together after our chains ran.
+  try {
+    // Another tool's table: it sets its own bits in both marks (after conntrack, before the mangle chains)
+    // and counts packets that carry its bit and isp2 together after the mangle chains ran.
     lab.router.nft(
       `table ip foreign {
   chain pre {
@@ -86,7 +80,7 @@ describe.skipIf(skip)('compiled rules in the kernel', () => {
     lab.router.exec(['ip', 'route', 'add', '10.70.0.0/24', 'dev', 'r0', 'table', '100']);
     // uplink2 answers port 5002 so the flow's later packets are ESTABLISHED in the router's conntrack. It binds
     // the far address: a wildcard socket would answer from its link address, which conntrack sees as new.
-    echo = spawn(
+    const server = spawn(
       'ip',
       [
         'netns',
@@ -99,57 +93,53 @@ describe.skipIf(skip)('compiled rules in the kernel', () => {
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
+    echo = server;
     await new Promise<void>((resolve, reject) => {
-      echo!.stdout!.once('data', () => resolve());
-      echo!.once('exit', (code) => reject(new Error(`echo server exited ${code}`)));
+      server.stdout!.once('data', () => resolve());
+      server.once('exit', (code) => reject(new Error(`echo server exited ${code}`)));
     });
-  });
+  } catch (error) {
+    echo?.kill();
+    lab.destroy();
+    throw error;
+  }
+  const ctEntry = (dport: number): string =>
+    lab.router
+      .exec(['conntrack', '-L', '-p', 'udp', '--dport', String(dport)], { allowFail: true })
+      .stdout.split('\n')
+      .find((l) => l.includes(`dport=${dport}`)) ?? '';
+  return {
+    lab,
+    foreignCount() {
+      const listing = JSON.parse(
+        lab.router.exec(['nft', '-j', 'list', 'chain', 'ip', 'foreign', 'check']).stdout,
+      );
+      type Item = { rule?: { expr: { counter?: { packets: number } }[] } };
+      const rule = (listing.nftables as Item[]).find((item) => item.rule)?.rule;
+      return rule?.expr.find((e) => e.counter)?.counter?.packets ?? 0;
+    },
+    ctEntry,
+    ctMark: (dport) => Number(/mark=(\d+)/.exec(ctEntry(dport))?.[1] ?? Number.NaN),
+    async waitForReply(dport) {
+      for (
+        let i = 0;
+        i < 60 && (!ctEntry(dport).includes('src=203.0.113.7') || ctEntry(dport).includes('[UNREPLIED]'));
+        i++
+      ) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    destroy() {
+      echo?.kill();
+      lab.destroy();
+    },
+  };
+}
 
-  afterAll(() => {
-    if (echo?.pid !== undefined) echo.kill();
-    lab?.destroy();
-  });
-
-  it('loads with nft -f, twice, replacing only table inet markwright', () => {
-    const foreignBefore = lab.router.exec(['nft', 'list', 'table', 'ip', 'foreign']).stdout;
-    lab.router.nft(script);
-    lab.router.nft(script);
-    const tables = lab.router.exec(['nft', 'list', 'tables']).stdout.trim().split('\n');
-    expect(tables.sort()).toEqual(['table inet markwright', 'table ip foreign']);
-    expect(lab.router.exec(['nft', 'list', 'table', 'ip', 'foreign']).stdout).toBe(foreignBefore);
-    const listed = lab.router.exec(['nft', 'list', 'table', 'inet', 'markwright']).stdout;
-    expect(listed).toContain('type route hook output priority mangle; policy accept;');
-    expect(listed.match(/comment "markwright: restore persisted fields"/g)).toHaveLength(6);
-  });
-
-  it('reads back from the kernel as the same IR (nft -j list and nft list)', () => {
-    const strip = (t: Table) =>
-      t.chains.map((c) => ({ ...c, rules: c.rules.map(({ exprs, comment }) => ({ exprs, comment })) }));
-    const compiled = box.ruleset.tables[0]!;
-    const json = parseNftJson(lab.router.exec(['nft', '-j', 'list', 'table', 'inet', 'markwright']).stdout)
-      .tables[0]!;
-    expect(strip(json)).toEqual(compiled.chains);
-    const text = parseNftText(lab.router.exec(['nft', 'list', 'table', 'inet', 'markwright']).stdout)
-      .tables[0]!;
-    expect(strip(text)).toEqual(compiled.chains);
-  });
-
-  it('loads the ip rules with ip -batch, tagged with our protocol', () => {
-    lab.router.exec(['ip', '-batch', '-'], { input: emitIpRuleBatch(box.ipRules) });
-    const rules = lab.router.exec(['ip', 'rule', 'show']).stdout;
-    expect(rules).toContain('10002:\tfrom all fwmark 0x2000000/0x3000000 lookup 100 proto 77');
-  });
-
-  it('loads the IPv6 rules with ip -6 -batch', () => {
-    const v6 = compileDocument(DOC, { families: 6 }).ipRules;
-    expect(v6.map((r) => r.family)).toEqual([6]);
-    lab.router.exec(['ip', '-6', '-batch', '-'], { input: emitIpRuleBatch(v6) });
-    expect(lab.router.exec(['ip', '-6', 'rule', 'show']).stdout).toContain(
-      '10002:\tfrom all fwmark 0x2000000/0x3000000 lookup 100 proto 77',
-    );
-  });
-
+/** What the compiled policy must do to real traffic, whichever language loaded it. */
+function itRoutesAndPersists(get: () => FlowLab): void {
   it('sends matching flows by table 100 (uplink2) and others by main (uplink1)', () => {
+    const { lab } = get();
     lab.received(5002);
     lab.received(5004);
     sendUdp(lab.client, { daddr: lab.farAddress, dport: 5002, sport: 41002, count: 1 });
@@ -158,31 +148,106 @@ describe.skipIf(skip)('compiled rules in the kernel', () => {
     expect(lab.received(5004)).toEqual({ uplink1: 2, uplink2: 0 });
   });
 
-  it('saves the persisted field into the ct mark, keeping the ct bits another tool set', async () => {
-    expect(ctMark(5002)).toBe(ISP2 | FOREIGN_CT);
+  it('saves the persisted field into the ct mark, keeping the ct bits another tool set', () => {
+    expect(get().ctMark(5002)).toBe(ISP2 | FOREIGN_CT);
     // The bulk flag is not persisted: its connection's ct mark holds only the foreign bit.
-    expect(ctMark(5004)).toBe(FOREIGN_CT);
+    expect(get().ctMark(5004)).toBe(FOREIGN_CT);
   });
 
   it('restores the field on later packets of the flow (the policy sets it on new connections only)', async () => {
-    // Wait until uplink2's reply has made the connection ESTABLISHED.
-    for (let i = 0; i < 50 && !ctEntry(5002).includes('src=203.0.113.7'); i++)
-      await new Promise((r) => setTimeout(r, 50));
-    for (let i = 0; i < 50 && ctEntry(5002).includes('[UNREPLIED]'); i++)
-      await new Promise((r) => setTimeout(r, 50));
-    expect(ctEntry(5002)).not.toContain('[UNREPLIED]');
+    const flow = get();
+    const { lab } = flow;
+    await flow.waitForReply(5002);
+    expect(flow.ctEntry(5002)).not.toContain('[UNREPLIED]');
     sendUdp(lab.client, { daddr: lab.farAddress, dport: 5002, sport: 41002, count: 3 });
     expect(lab.received(5002)).toEqual({ uplink1: 0, uplink2: 4 });
-    // Every packet of the flow carried the foreign bit and isp2 together after our chain.
-    expect(foreignCount()).toBe(4);
+    // Every packet of the flow carried the foreign bit and isp2 together after the mangle chain.
+    expect(flow.foreignCount()).toBe(4);
     // A new flow to the same port from another source port is chosen afresh (and also by the policy rule).
     sendUdp(lab.client, { daddr: lab.farAddress, dport: 5002, sport: 41012, count: 1 });
     expect(lab.received(5002)).toEqual({ uplink1: 0, uplink2: 5 });
   });
 
   it('re-routes locally generated packets whose mark the output chain changed', () => {
+    const { lab } = get();
     lab.received(5003);
     sendUdp(lab.router, { daddr: lab.farAddress, dport: 5003, sport: 41003, count: 2 });
     expect(lab.received(5003)).toEqual({ uplink1: 0, uplink2: 2 });
   });
+}
+
+describe.skipIf(skip)('compiled nft table and ip rules in the kernel', () => {
+  let flow: FlowLab;
+  const box = compileDocument(DOC, { families: 4 });
+  const script = nftReplaceScript(box.ruleset.tables[0]!);
+  beforeAll(async () => {
+    flow = await createFlowLab('cmp');
+  });
+  afterAll(() => flow?.destroy());
+
+  it('loads with nft -f, twice, replacing only table inet markwright', () => {
+    const { router } = flow.lab;
+    const foreignBefore = router.exec(['nft', 'list', 'table', 'ip', 'foreign']).stdout;
+    router.nft(script);
+    router.nft(script);
+    const tables = router.exec(['nft', 'list', 'tables']).stdout.trim().split('\n');
+    expect(tables.sort()).toEqual(['table inet markwright', 'table ip foreign']);
+    expect(router.exec(['nft', 'list', 'table', 'ip', 'foreign']).stdout).toBe(foreignBefore);
+    const listed = router.exec(['nft', 'list', 'table', 'inet', 'markwright']).stdout;
+    expect(listed).toContain('type route hook output priority mangle; policy accept;');
+    expect(listed.match(/comment "markwright: restore persisted fields"/g)).toHaveLength(6);
+  });
+
+  it('reads back from the kernel as the same IR (nft -j list and nft list)', () => {
+    const { router } = flow.lab;
+    const strip = (t: Table) =>
+      t.chains.map((c) => ({ ...c, rules: c.rules.map(({ exprs, comment }) => ({ exprs, comment })) }));
+    const compiled = box.ruleset.tables[0]!;
+    const json = parseNftJson(router.exec(['nft', '-j', 'list', 'table', 'inet', 'markwright']).stdout)
+      .tables[0]!;
+    expect(strip(json)).toEqual(compiled.chains);
+    const text = parseNftText(router.exec(['nft', 'list', 'table', 'inet', 'markwright']).stdout).tables[0]!;
+    expect(strip(text)).toEqual(compiled.chains);
+  });
+
+  it('loads the ip rules with ip -batch, tagged with our protocol', () => {
+    const { router } = flow.lab;
+    router.exec(['ip', '-batch', '-'], { input: emitIpRuleBatch(box.ipRules) });
+    expect(router.exec(['ip', 'rule', 'show']).stdout).toContain(
+      '10002:\tfrom all fwmark 0x2000000/0x3000000 lookup 100 proto 77',
+    );
+  });
+
+  it('loads the IPv6 rules with ip -6 -batch', () => {
+    const v6 = compileDocument(DOC, { families: 6 }).ipRules;
+    expect(v6.map((r) => r.family)).toEqual([6]);
+    flow.lab.router.exec(['ip', '-6', '-batch', '-'], { input: emitIpRuleBatch(v6) });
+    expect(flow.lab.router.exec(['ip', '-6', 'rule', 'show']).stdout).toContain(
+      '10002:\tfrom all fwmark 0x2000000/0x3000000 lookup 100 proto 77',
+    );
+  });
+
+  itRoutesAndPersists(() => flow);
+});
+
+describe.skipIf(skip)('compiled iptables mangle chains in the kernel', () => {
+  let flow: FlowLab;
+  beforeAll(async () => {
+    flow = await createFlowLab('cmpx');
+    const { router } = flow.lab;
+    const restore = emitIptablesRestore(compileIptablesRuleset(DOC, { families: 4 }), { family: 4 });
+    router.exec(['iptables-restore', '--noflush'], { input: restore });
+    router.exec(['ip', '-batch', '-'], {
+      input: emitIpRuleBatch(compileDocument(DOC, { families: 4 }).ipRules),
+    });
+  });
+  afterAll(() => flow?.destroy());
+
+  it('holds CONNMARK --restore-mark/--save-mark with both masks', () => {
+    const saved = flow.lab.router.exec(['iptables-save', '-t', 'mangle']).stdout;
+    expect(saved).toContain('-j CONNMARK --restore-mark --nfmask 0x3000000 --ctmask 0x3000000');
+    expect(saved).toContain('-j CONNMARK --save-mark --nfmask 0x3000000 --ctmask 0x3000000');
+  });
+
+  itRoutesAndPersists(() => flow);
 });
