@@ -7,13 +7,6 @@ const USAGE = 'usage: markwright normalize --syntax iptables|nft [--table TABLE]
 
 type Result = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly message: string };
 
-function nftNormalizer(): (line: string) => Result {
-  const normalizeNft = (parsers as Record<string, unknown>).normalizeNftRule;
-  if (typeof normalizeNft !== 'function')
-    throw new InputError('--syntax', 'nft', 'nft rules cannot be normalized by this build');
-  return normalizeNft as (line: string) => Result;
-}
-
 /**
  * One rule per stdin line (iptables: the words after `-A CHAIN`; nft: a rule body), one output line per input:
  * `ok<TAB>` and the form iptables-save / nft list print, or `error<TAB>` and why the tool refuses it.
@@ -35,7 +28,7 @@ const normalize: Command = async (io) => {
     }
     one = (line) => parsers.normalizeIptablesRule(line, { table, family });
   } else if (syntax === 'nft') {
-    one = nftNormalizer();
+    one = parsers.normalizeNftRule;
   } else {
     throw new InputError('--syntax', syntax ?? null, `must be iptables or nft (${USAGE})`);
   }

@@ -9,34 +9,24 @@ const USAGE = 'usage: markwright parse FILE [--syntax auto|iptables|nft|nft-json
 const SYNTAXES = ['auto', 'iptables', 'nft', 'nft-json'] as const;
 type Syntax = (typeof SYNTAXES)[number];
 
-/** A parser exported by core under this name, when this build has it. */
-function optionalParser<T>(name: string): T | null {
-  const fn = (parsers as Record<string, unknown>)[name];
-  return typeof fn === 'function' ? (fn as T) : null;
-}
-
-/** iptables-save / iptables-restore text: starts (after comments) with `*table`. */
+/** iptables-save / iptables-restore text: a `*table` line (istio writes `* mangle`) and no nft `table` line. */
 const looksLikeIptables = (text: string): boolean =>
   /^\s*\*\s*(filter|nat|mangle|raw|security)\s*$/m.test(text) && !/^\s*table\s/m.test(text);
 
-function detect(text: string): Exclude<Syntax, 'auto'> {
-  if (text.trimStart().startsWith('{')) return 'nft-json';
-  return looksLikeIptables(text) ? 'iptables' : 'nft';
-}
-
 function parseAs(syntax: Syntax, text: string, file: string, family: 4 | 6 | undefined): Ruleset {
-  if (syntax === 'auto') {
-    const auto = optionalParser<(t: string) => Ruleset>('parseRulesetAuto');
-    // Shared auto-detection when core has it; our own otherwise.
-    if (auto && !looksLikeIptables(text)) return auto(text);
-    return parseAs(detect(text), text, file, family);
+  switch (syntax) {
+    case 'auto':
+      // The iptables reader gets the file name and family for its messages; the rest goes to shared detection.
+      return looksLikeIptables(text)
+        ? parseAs('iptables', text, file, family)
+        : parsers.parseRulesetAuto(text).ruleset;
+    case 'iptables':
+      return parsers.parseIptablesSave(text, { source: file, ...(family ? { family } : {}) });
+    case 'nft':
+      return parsers.parseNftText(text);
+    case 'nft-json':
+      return parsers.parseNftJson(text);
   }
-  if (syntax === 'iptables')
-    return parsers.parseIptablesSave(text, { source: file, ...(family ? { family } : {}) });
-  const name = syntax === 'nft' ? 'parseNftText' : 'parseNftJson';
-  const parser = optionalParser<(t: string) => Ruleset>(name);
-  if (!parser) throw new InputError('--syntax', syntax, 'cannot be read by this build');
-  return parser(text);
 }
 
 const MARK_KINDS = new Set(['mark', 'markWrite', 'markMap', 'secmark', 'secmarkSet', 'secmarkCopy']);
