@@ -189,6 +189,10 @@ describe('serve mode security', () => {
     expect(replies[1]!.headers['content-type']).toBe('text/javascript; charset=utf-8');
   });
 
+  it("answers the browser's own icon request without a 404", async () => {
+    expect((await send(server, { path: '/favicon.ico' })).status).toBe(204);
+  });
+
   it('serves nothing outside the renderer folder', async () => {
     for (const path of [
       '/../secret.txt',

@@ -135,6 +135,8 @@ async function handle(
     return send(response, 405, 'Method not allowed\n', 'text/plain; charset=utf-8');
   }
   const file = await staticFile(options.rendererDir, path);
+  // Browsers ask for an icon on their own; without one, answer empty rather than log a 404 on every load.
+  if (!file && path === '/favicon.ico') return send(response, 204, '', 'image/x-icon');
   if (!file) return send(response, 404, 'Not found\n', 'text/plain; charset=utf-8');
   send(response, 200, request.method === 'HEAD' ? '' : file.body, file.type);
 }
