@@ -11,7 +11,7 @@ import {
 import { dirname } from 'node:path';
 
 /** Write temp + fsync + rename + fsync the directory, so a crash leaves the old or the new file, never half. */
-export function writeFileAtomic(path: string, text: string, mode = 0o644): void {
+export function writeFileAtomic(path: string, text: string, mode = 0o644, syncDir = true): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.tmp-${process.pid}`;
   const fd = openSync(temp, 'w', mode);
@@ -22,7 +22,12 @@ export function writeFileAtomic(path: string, text: string, mode = 0o644): void 
     closeSync(fd);
   }
   renameSync(temp, path);
-  const dir = openSync(dirname(path), 'r');
+  if (syncDir) syncDirectory(dirname(path));
+}
+
+/** Make renames in a directory durable. */
+export function syncDirectory(path: string): void {
+  const dir = openSync(path, 'r');
   try {
     fsyncSync(dir);
   } finally {
@@ -31,7 +36,7 @@ export function writeFileAtomic(path: string, text: string, mode = 0o644): void 
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, `${JSON.stringify(value, null, 1)}\n`);
+  writeFileAtomic(path, `${JSON.stringify(value)}\n`);
 }
 
 export function readJson<T>(path: string): T | null {

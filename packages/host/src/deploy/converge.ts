@@ -18,14 +18,16 @@ export async function install(
   ownership: Ownership,
   wanted: OwnedState,
   tcLinesSeen: readonly string[],
-  skipNft = false,
+  options: { skipNft?: boolean; liveIpRules?: OwnedState['ipRules'] } = {},
 ): Promise<void> {
-  if (!skipNft) await loadNft(runner, wanted.nftScript);
+  if (!options.skipNft) await loadNft(runner, wanted.nftScript);
   crashPoint('after-nft');
-  for (const family of ['v4', 'v6'] as const) {
-    const live = await readOwnedIpRules(runner, family, ownership);
-    await reconcileIpRules(runner, family, live, wanted.ipRules[family]);
-  }
+  await Promise.all(
+    (['v4', 'v6'] as const).map(async (family) => {
+      const live = options.liveIpRules?.[family] ?? (await readOwnedIpRules(runner, family, ownership));
+      await reconcileIpRules(runner, family, live, wanted.ipRules[family]);
+    }),
+  );
   crashPoint('after-ip-rules');
   const places = tcPlaces([...wanted.tcFilters, ...tcLinesSeen]);
   const liveTc = await readOwnedTc(runner, places, ownership);
@@ -34,21 +36,33 @@ export async function install(
 }
 
 /** Read back what `install` left and say what differs from `wanted` (empty when all is as loaded). */
-export async function verify(runner: Runner, ownership: Ownership, wanted: OwnedState): Promise<string[]> {
+export async function verify(
+  runner: Runner,
+  ownership: Ownership,
+  wanted: OwnedState,
+  unchanged: { readonly v4?: boolean; readonly v6?: boolean } = {},
+): Promise<string[]> {
   const problems: string[] = [];
-  const digest = await readLiveDigest(runner);
+  // A family whose rules needed no change was read under the lock moments ago; no need to read it twice.
+  const [digest, v4, v6, liveTc] = await Promise.all([
+    readLiveDigest(runner),
+    unchanged.v4 ? wanted.ipRules.v4 : readOwnedIpRules(runner, 'v4', ownership),
+    unchanged.v6 ? wanted.ipRules.v6 : readOwnedIpRules(runner, 'v6', ownership),
+    wanted.tcFilters.length ? readOwnedTc(runner, tcPlaces(wanted.tcFilters), ownership) : [],
+  ]);
   const expected = scriptDigest(wanted.nftScript);
   if (digest !== expected)
     problems.push(`nft table inet markwright: expected tag ${expected}, found ${digest}`);
-  for (const family of ['v4', 'v6'] as const) {
-    const live = await readOwnedIpRules(runner, family, ownership);
+  for (const [family, live] of [
+    ['v4', v4],
+    ['v6', v6],
+  ] as const) {
     if (!sameLines(live, wanted.ipRules[family])) {
       problems.push(
         `ip ${family} rules: expected ${JSON.stringify(wanted.ipRules[family])}, found ${JSON.stringify(live)}`,
       );
     }
   }
-  const liveTc = await readOwnedTc(runner, tcPlaces(wanted.tcFilters), ownership);
   if (liveTc.length !== wanted.tcFilters.length) {
     problems.push(`tc filters: expected ${wanted.tcFilters.length}, found ${liveTc.length}`);
   }
@@ -72,8 +86,12 @@ export async function installOrRestore(
   // One transaction: if nft refuses the script, nothing has changed and its message goes to the caller.
   await loadNft(runner, wanted.nftScript);
   try {
-    await install(runner, ownership, wanted, seen, true);
-    const problems = await verify(runner, ownership, wanted);
+    // `previous` was read under the lock just before, so its ip rules are the live ones.
+    await install(runner, ownership, wanted, seen, { skipNft: true, liveIpRules: previous.ipRules });
+    const problems = await verify(runner, ownership, wanted, {
+      v4: sameLines(previous.ipRules.v4, wanted.ipRules.v4),
+      v6: sameLines(previous.ipRules.v6, wanted.ipRules.v6),
+    });
     if (problems.length > 0)
       throw new Error(`read-back differs from what was loaded: ${problems.join('; ')}`);
   } catch (error) {

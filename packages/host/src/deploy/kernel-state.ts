@@ -40,8 +40,26 @@ export async function readLiveDigest(runner: Runner): Promise<number | null | 'u
     const elem = items.find((i) => i.set)?.set?.elem?.[0];
     return typeof elem === 'number' ? elem : 'untagged';
   }
+  const missing = missingObject(res.stderr);
+  if (missing === 'table') return null;
+  if (missing === 'set') return 'untagged';
   const tables = await runner.run(['nft', 'list', 'tables', 'inet']);
   return tables.stdout.split('\n').some((l) => l.trim() === `table inet ${OWNED_TABLE}`) ? 'untagged' : null;
+}
+
+/**
+ * Which object nft's "No such file or directory" points its carets at: our table (absent) or the digest set
+ * (table present without our tag). Saves a listing on every apply to an empty box; null when unsure.
+ */
+export function missingObject(stderr: string): 'table' | 'set' | null {
+  const lines = stderr.split('\n');
+  const at = lines.findIndex((l) => l.startsWith(`list set inet ${OWNED_TABLE} ${DIGEST_SET}`));
+  const carets = lines[at + 1];
+  if (at === -1 || carets === undefined || !stderr.includes('No such file or directory')) return null;
+  const column = carets.indexOf('^');
+  if (column === lines[at]!.indexOf(` ${OWNED_TABLE} `) + 1) return 'table';
+  if (column === lines[at]!.indexOf(` ${DIGEST_SET}`) + 1) return 'set';
+  return null;
 }
 
 /** The live table as a replace script (from its listing, without our digest tag). */
@@ -118,15 +136,18 @@ export async function readOwnedState(
   known: OwnedState | null,
   extraTcLines: readonly string[] = [],
 ): Promise<OwnedState> {
-  const digest = await readLiveDigest(runner);
-  let nftScript: string;
-  if (digest === null) nftScript = REPLACE_HEADER;
-  else if (known && digest === scriptDigest(known.nftScript)) nftScript = known.nftScript;
-  else nftScript = await readOwnedNftScript(runner);
-  const v4 = await readOwnedIpRules(runner, 'v4', ownership);
-  const v6 = await readOwnedIpRules(runner, 'v6', ownership);
+  // Independent reads run side by side: a snapshot is on the path of every apply.
   const places = tcPlaces([...(known?.tcFilters ?? []), ...extraTcLines]);
-  const live = await readOwnedTc(runner, places, ownership);
+  const [nftScript, v4, v6, live] = await Promise.all([
+    readLiveDigest(runner).then((digest) => {
+      if (digest === null) return REPLACE_HEADER;
+      if (known && digest === scriptDigest(known.nftScript)) return known.nftScript;
+      return readOwnedNftScript(runner);
+    }),
+    readOwnedIpRules(runner, 'v4', ownership),
+    readOwnedIpRules(runner, 'v6', ownership),
+    readOwnedTc(runner, places, ownership),
+  ]);
   // Prefer the exact text we loaded for a filter that is still there.
   const byKey = new Map((known?.tcFilters ?? []).map((l) => [tcKey(l), l]));
   const tcFilters = live.map((l) => byKey.get(tcKey(l)) ?? l);

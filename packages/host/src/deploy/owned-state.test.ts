@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_DOC } from '../testing/sample-doc';
 import { diffOwned, formatChanges } from './diff';
+import { missingObject } from './kernel-state';
 import { formatOwnedIpRule, ownedStateFromDocument, readDocument } from './owned-from-document';
 import {
   DEFAULT_OWNERSHIP,
@@ -96,5 +97,17 @@ describe('owned state', () => {
     expect(restoreUnit({ kind: 'netns', name: 'r1' })).toContain(
       'ExecStart=/usr/bin/ip netns exec r1 /usr/sbin/nft -f',
     );
+  });
+});
+
+describe('nft error reading', () => {
+  it('tells a missing table from a missing digest set by where nft points', () => {
+    const table =
+      'Error: No such file or directory\nlist set inet markwright deployment_digest\n              ^^^^^^^^^^\n';
+    const set =
+      'Error: No such file or directory\nlist set inet markwright deployment_digest\n                         ^^^^^^^^^^^^^^^^^\n';
+    expect(missingObject(table)).toBe('table');
+    expect(missingObject(set)).toBe('set');
+    expect(missingObject('Error: Operation not permitted')).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OwnedState, Target } from '../types';
-import { writeFileAtomic } from './atomic-file';
+import { syncDirectory, writeFileAtomic } from './atomic-file';
 import { tableBodyOf } from './ownership';
 
 export const UNIT_NAME = 'markwright-restore.service';
@@ -51,10 +51,11 @@ WantedBy=multi-user.target
 export function writePersistence(rootDir: string, target: Target, state: OwnedState): void {
   const p = persistencePaths(rootDir);
   const hasTable = tableBodyOf(state.nftScript).trim() !== '';
-  writeFileAtomic(p.ruleset, state.nftScript);
-  writeFileAtomic(p.ipRulesV4, state.ipRules.v4.map((r) => `rule add ${r}\n`).join(''));
-  writeFileAtomic(p.ipRulesV6, state.ipRules.v6.map((r) => `rule add ${r}\n`).join(''));
-  writeFileAtomic(p.tc, state.tcFilters.map((l) => `${l}\n`).join(''));
+  writeFileAtomic(p.ruleset, state.nftScript, 0o644, false);
+  writeFileAtomic(p.ipRulesV4, state.ipRules.v4.map((r) => `rule add ${r}\n`).join(''), 0o644, false);
+  writeFileAtomic(p.ipRulesV6, state.ipRules.v6.map((r) => `rule add ${r}\n`).join(''), 0o644, false);
+  writeFileAtomic(p.tc, state.tcFilters.map((l) => `${l}\n`).join(''), 0o644, false);
+  syncDirectory(p.dir);
   writeFileAtomic(p.unit, restoreUnit(target));
   mkdirSync(join(p.wants, '..'), { recursive: true });
   rmSync(p.wants, { force: true });

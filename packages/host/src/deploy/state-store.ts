@@ -62,29 +62,38 @@ export class StateStore {
     return readJson<DeploymentRecord>(join(this.dir, 'deployments', `${id}.json`));
   }
 
-  /** Every deployment, oldest first (ids sort by time). */
-  deployments(): DeploymentRecord[] {
-    let names: string[];
+  private ids(): string[] {
     try {
-      names = readdirSync(join(this.dir, 'deployments'));
+      return readdirSync(join(this.dir, 'deployments'))
+        .filter((n) => n.endsWith('.json'))
+        .map((n) => n.slice(0, -'.json'.length))
+        .sort();
     } catch {
       return [];
     }
-    return names
-      .filter((n) => n.endsWith('.json'))
-      .sort()
-      .map((n) => JSON.parse(readFileSync(join(this.dir, 'deployments', n), 'utf8')) as DeploymentRecord);
+  }
+
+  /** Every deployment, oldest first (ids sort by time). */
+  deployments(): DeploymentRecord[] {
+    return this.ids().flatMap((id) => this.deployment(id) ?? []);
   }
 
   last(): DeploymentRecord | null {
-    const all = this.deployments();
-    return all[all.length - 1] ?? null;
+    const id = this.ids().pop();
+    return id ? this.deployment(id) : null;
   }
 
-  /** The newest deployment whose state is (or was last) live: not failed, reverted or rolled back. */
+  /**
+   * The newest deployment whose state is (or was last) live: not failed, reverted or rolled back. Read newest
+   * first, so a long history of large rulesets does not slow every command down.
+   */
   current(): DeploymentRecord | null {
-    const all = this.deployments().filter((d) => d.outcome === 'confirmed' || d.outcome === 'pending');
-    return all[all.length - 1] ?? null;
+    const ids = this.ids();
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const record = this.deployment(ids[i]!);
+      if (record && (record.outcome === 'confirmed' || record.outcome === 'pending')) return record;
+    }
+    return null;
   }
 
   journal(): Journal | null {
