@@ -198,6 +198,15 @@ describe.skipIf(skip)('compiled nft table and ip rules in the kernel', () => {
     expect(listed.match(/comment "markwright: restore persisted fields"/g)).toHaveLength(6);
   });
 
+  it('replaces in one transaction: a script nft refuses leaves the loaded table as it was', () => {
+    const { router } = flow.lab;
+    const before = router.exec(['nft', 'list', 'table', 'inet', 'markwright']).stdout;
+    const broken = script.replace(/\n\t}\n}\n$/, '\n\t\tmeta mark set nosuchthing\n\t}\n}\n');
+    expect(broken).not.toBe(script);
+    expect(router.nft(broken, { allowFail: true }).code).not.toBe(0);
+    expect(router.exec(['nft', 'list', 'table', 'inet', 'markwright']).stdout).toBe(before);
+  });
+
   it('reads back from the kernel as the same IR (nft -j list and nft list)', () => {
     const { router } = flow.lab;
     const strip = (t: Table) =>
