@@ -49,6 +49,17 @@ describe('schema', () => {
     again.close();
   });
 
+  it('migrates an empty existing file (user_version 0) and keeps what it holds across reopening', () => {
+    writeFileSync(join(dir, 'empty.db'), '');
+    const store = Store.open(join(dir, 'empty.db'));
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    store.createLayout('kept', { document: doc('kept'), fieldCount: 0 });
+    store.close();
+    const again = Store.open(join(dir, 'empty.db'));
+    expect(again.listLayouts().map((l) => l.name)).toEqual(['kept']);
+    again.close();
+  });
+
   it('defaults to $XDG_DATA_HOME, else ~/.local/share', () => {
     expect(defaultDatabasePath({ XDG_DATA_HOME: '/x/data' }, '/home/a')).toBe(
       '/x/data/markwright/markwright.db',
