@@ -83,11 +83,13 @@ export interface DeploymentRecord {
   readonly previousId: string | null;
   readonly state: OwnedState;
   readonly message: string | null;
+  /** The owned state this deployment replaced: what a revert puts back (absent in records of older versions). */
+  readonly snapshot?: OwnedState;
 }
 
 export interface ApplyResult {
   readonly deployment: DeploymentRecord;
-  /** Seconds until an unconfirmed deployment is reverted (0 when no confirmation is needed). */
+  /** When an unconfirmed deployment is reverted (ISO 8601 UTC); null when no confirmation is needed. */
   readonly confirmDeadline: string | null;
 }
 

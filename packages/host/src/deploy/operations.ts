@@ -9,8 +9,8 @@ import { EMPTY_STATE, sameState } from './ownership';
 import { removePersistence, writePersistence } from './persistence';
 import { type Journal, newDeploymentId } from './state-store';
 
-/** The stored record plus the state it replaced (what revert goes back to). */
-export type StoredDeployment = DeploymentRecord & { readonly snapshot?: OwnedState };
+/** A stored record; `snapshot` is the state it replaced (what a revert goes back to). */
+export type StoredDeployment = DeploymentRecord;
 
 export interface ApplyInput {
   readonly wanted: OwnedState;

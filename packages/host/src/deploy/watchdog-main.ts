@@ -1,6 +1,8 @@
 // Entry point of the detached watchdog process: holds a deployment's confirmation deadline and finishes or
 // undoes a step whose process died. Bundled by build.mjs to dist/watchdog.mjs.
 
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EnvironmentError } from '../exec/errors';
 import { createSystemRunner } from '../exec/runner';
 import type { DeployContext } from './context';
@@ -52,5 +54,16 @@ async function tryLocked(ctx: DeployContext, fn: () => Promise<void>): Promise<b
 
 main().then(
   () => process.exit(0),
-  () => process.exit(1),
+  (error: unknown) => {
+    // Nobody sees our stdio: leave the reason where `status` users and admins look (the target's state dir).
+    try {
+      const args = JSON.parse(process.argv[2] ?? '{}') as WatchdogArgs;
+      const store = new StateStore(args.stateDir, args.target);
+      appendFileSync(
+        join(store.dir, 'watchdog.log'),
+        `${new Date().toISOString()} ${args.id}: ${String(error)}\n`,
+      );
+    } catch {}
+    process.exit(1);
+  },
 );
