@@ -28,7 +28,7 @@ export function locateWatchdog(): string | null {
     process.env.MARKWRIGHT_WATCHDOG,
     join(here, '..', '..', 'dist', 'watchdog.mjs'),
     join(here, 'watchdog.mjs'),
-    join(here, '..', '..', '..', 'packages', 'host', 'dist', 'watchdog.mjs'),
+    join(here, '..', '..', 'packages', 'host', 'dist', 'watchdog.mjs'),
   ];
   for (const c of candidates) if (c && existsSync(c)) return resolve(c);
   return null;
