@@ -202,7 +202,9 @@ export function exprJson(e: RuleExpr, rule?: Rule): Json {
         ? { mangle: { key: ct('secmark'), value: meta('secmark') } }
         : { mangle: { key: meta('secmark'), value: ct('secmark') } };
     case 'counter':
-      return { counter: { packets: rule?.counters?.packets ?? 0, bytes: rule?.counters?.bytes ?? 0 } };
+      return {
+        counter: rule?.counters ? { packets: rule.counters.packets, bytes: rule.counters.bytes } : null,
+      };
     case 'log':
       return {
         log:

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emitNftText } from '../../emit/nft/text';
 import type { Ruleset } from '../../ir/types';
+import { parseNftJson } from './json';
 import { normalizeNftRule } from './normalize';
 import { parseNftRuleDetailed } from './rule';
 import { parseNftText } from './text';
@@ -16,7 +17,7 @@ if (skipReason) console.log(`nft corpus tests skipped: ${skipReason}`);
 
 /** IR without positions, for comparisons. */
 export const comparable = (r: Ruleset): unknown =>
-  JSON.parse(JSON.stringify(r, (k, v) => (k === 'source' || k === 'raw' ? undefined : v)));
+  JSON.parse(JSON.stringify(r, (k, v) => (k === 'source' || k === 'raw' || k === 'handle' ? undefined : v)));
 
 function walk(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -101,5 +102,23 @@ describe.skipIf(skipReason)('nft-shell input -> dump pairs', () => {
       return r.ok ? r.text : parseNftRuleDetailed(body).canonical;
     });
     expect(printed).toEqual(dumpRules);
+  });
+});
+
+describe.skipIf(skipReason)('nft-shell JSON input', () => {
+  it('0005secmark_objref_0: the JSON input and the text dump are the same IR', () => {
+    const dir = path.join(corpus, 'nft-shell/json');
+    const fromJson = parseNftJson(readFileSync(path.join(dir, '0005secmark_objref_0.input.json'), 'utf8'));
+    const fromText = parseNftText(readFileSync(path.join(dir, 'dumps/0005secmark_objref_0.nft'), 'utf8'));
+    expect(comparable(fromJson)).toEqual(comparable(fromText));
+    const y = fromJson.tables[0]!.chains.find((c) => c.name === 'y')!;
+    expect(y.rules.map((r) => r.exprs[r.exprs.length - 1])).toEqual([
+      { kind: 'secmarkSet', dst: 'meta', label: 'ssh_server' },
+      { kind: 'secmarkCopy', dst: 'ct', mode: 'copy' },
+      { kind: 'secmarkCopy', dst: 'meta', mode: 'copy' },
+    ]);
+    expect(fromJson.tables[0]!.secmarks).toEqual([
+      { name: 'ssh_server', context: 'system_u:object_r:ssh_server_packet_t:s0' },
+    ]);
   });
 });
