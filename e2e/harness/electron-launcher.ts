@@ -1,0 +1,101 @@
+// The app as its real Electron window, through Playwright's Electron support. It runs only where the Electron
+// binary is installed and a display exists (DISPLAY, e.g. under `xvfb-run`); otherwise the flows print why they
+// skip it. The deploy verbs get the workspace's state and root folders through the main process's environment.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { _electron, type ElectronApplication, type Page } from 'playwright-core';
+import { type AppSession, type Launcher, waitForApp } from './launcher';
+import { desktopDir, repoRoot } from './paths';
+import type { Workspace } from './workspace';
+
+/**
+ * The Electron binary, found the way electron's index.js finds it (path.txt, dist/, ELECTRON_OVERRIDE_DIST_PATH)
+ * but without requiring that module, which tries to download the binary when it is missing.
+ */
+export function electronBinary(): { path: string } | { reason: string } {
+  let packageDir: string;
+  try {
+    packageDir = dirname(createRequire(join(desktopDir, 'package.json')).resolve('electron/package.json'));
+  } catch {
+    return { reason: 'the electron package is not installed' };
+  }
+  const pathFile = join(packageDir, 'path.txt');
+  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  if (!relative && !override)
+    return { reason: 'the Electron binary is not installed (no electron/path.txt)' };
+  const path = override ? join(override, relative || 'electron') : join(packageDir, 'dist', relative!);
+  return existsSync(path) ? { path } : { reason: `the Electron binary is missing (${path})` };
+}
+
+function skipReason(): string | null {
+  const binary = electronBinary();
+  if ('reason' in binary) return `Electron flows skipped: ${binary.reason}`;
+  if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return 'Electron flows skipped: no display (run the e2e suite under xvfb-run)';
+  if (!existsSync(join(desktopDir, 'dist/main.cjs')))
+    return 'Electron flows skipped: apps/desktop/dist/main.cjs is not built';
+  return null;
+}
+
+async function launch(workspace: Workspace): Promise<{ app: ElectronApplication; page: Page }> {
+  const binary = electronBinary();
+  if ('reason' in binary) throw new Error(binary.reason);
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  const app = await _electron.launch({
+    executablePath: binary.path,
+    // Chromium refuses to run as root with its sandbox; the renderer keeps contextIsolation and the CSP.
+    args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), desktopDir, `--db=${workspace.dbPath}`],
+    cwd: repoRoot,
+    env: { ...env, MARKWRIGHT_STATE_DIR: workspace.stateDir, MARKWRIGHT_ROOT_DIR: workspace.rootDir },
+    timeout: 60_000,
+  });
+  const page = await app.firstWindow();
+  return { app, page };
+}
+
+class ElectronSession implements AppSession {
+  readonly launcher = 'electron' as const;
+  readonly pageErrors: string[] = [];
+  private constructor(
+    private readonly workspace: Workspace,
+    private app: ElectronApplication,
+    public page: Page,
+  ) {
+    this.watch(page);
+  }
+
+  static async start(workspace: Workspace): Promise<ElectronSession> {
+    const { app, page } = await launch(workspace);
+    const session = new ElectronSession(workspace, app, page);
+    await waitForApp(page);
+    return session;
+  }
+
+  private watch(page: Page): void {
+    page.on('pageerror', (error) => this.pageErrors.push(error.message));
+  }
+
+  async restart(): Promise<Page> {
+    await this.app.close();
+    const { app, page } = await launch(this.workspace);
+    this.app = app;
+    this.page = page;
+    this.watch(page);
+    await waitForApp(page);
+    return page;
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+  }
+}
+
+export const electronLauncher: Launcher = {
+  name: 'electron',
+  skipReason: skipReason(),
+  start: (workspace) => ElectronSession.start(workspace),
+};

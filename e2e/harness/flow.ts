@@ -1,0 +1,55 @@
+// Declares a flow once and runs it on every launcher: each gets its own workspace (database, state and root
+// folders) and app instance, both removed afterwards. Launchers that cannot run here are skipped with a reason.
+
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe } from 'vitest';
+import type { AppSession, LauncherName } from './launcher';
+import { LAUNCHERS } from './launchers';
+import { createWorkspace, type Workspace } from './workspace';
+
+export interface FlowContext {
+  readonly launcher: LauncherName;
+  readonly workspace: Workspace;
+  readonly session: AppSession;
+  /** The current instance's page (a restart replaces it). */
+  readonly page: Page;
+}
+
+export interface FlowOptions {
+  /** A reason the whole flow cannot run here (e.g. no root for kernel namespaces), or null. */
+  readonly skip?: string | null;
+}
+
+export function describeFlow(title: string, options: FlowOptions, body: (ctx: FlowContext) => void): void {
+  if (options.skip) console.log(`${title}: skipped: ${options.skip}`);
+  for (const launcher of LAUNCHERS) {
+    describe.skipIf(Boolean(options.skip || launcher.skipReason))(`${title} [${launcher.name}]`, () => {
+      let workspace: Workspace | undefined;
+      let session: AppSession | undefined;
+      const ctx: FlowContext = {
+        launcher: launcher.name,
+        get workspace() {
+          if (!workspace) throw new Error('the flow has not started');
+          return workspace;
+        },
+        get session() {
+          if (!session) throw new Error('the app has not started');
+          return session;
+        },
+        get page() {
+          if (!session) throw new Error('the app has not started');
+          return session.page;
+        },
+      };
+      beforeAll(async () => {
+        workspace = createWorkspace(launcher.name);
+        session = await launcher.start(workspace);
+      });
+      afterAll(async () => {
+        await session?.close();
+        workspace?.dispose();
+      });
+      body(ctx);
+    });
+  }
+}
