@@ -33,8 +33,8 @@ export function fakeCheckDocument(json: unknown): {
 export const fakeTools: DocumentTools = {
   checkDocument: fakeCheckDocument,
   serializeDocument: (document) => ({ ...document }) as Record<string, unknown>,
-  knownConflicts: (layout) =>
-    layout.fields
+  knownConflicts: (document) =>
+    document.layout.fields
       .filter((f) => (f.mask & 0xff00) !== 0)
       .map((f) => ({
         field: f.name,

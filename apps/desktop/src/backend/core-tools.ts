@@ -12,11 +12,16 @@ import type {
   Ruleset,
   SimulationReport,
 } from '@markwright/core';
-import { checkDocument, hostConflicts, knownConflicts, serializeDocument } from '@markwright/core';
+import {
+  checkDocument,
+  hostConflicts,
+  knownConflicts,
+  routedFields,
+  serializeDocument,
+} from '@markwright/core';
 import { bitUsage } from '@markwright/core/analyze';
 import { compileDocument } from '@markwright/core/compile';
-import * as parse from '@markwright/core/parse';
-import { parseRulesetAuto } from '@markwright/core/parse';
+import { parseIpRoutesJson, parseIpRulesJson, parseRulesetAuto } from '@markwright/core/parse';
 import { simulate } from '@markwright/core/simulate';
 import { ApiError } from '../api/types';
 
@@ -24,7 +29,8 @@ import { ApiError } from '../api/types';
 export interface DocumentTools {
   checkDocument(json: unknown): { document: MarkwrightDocument | null; errors: CheckError[] };
   serializeDocument(document: MarkwrightDocument): Record<string, unknown>;
-  knownConflicts(layout: Layout): Conflict[];
+  /** Conflicts with known consumers; the policy says which fields route (for sysctl side effects). */
+  knownConflicts(document: MarkwrightDocument): Conflict[];
   /** Conflicts with rules read from a box (nft JSON, nft text or iptables-save texts). */
   hostConflicts(layout: Layout, hostRules: readonly string[]): Conflict[];
   compileDocument(document: MarkwrightDocument): BoxConfig;
@@ -34,20 +40,11 @@ export interface DocumentTools {
   simulate(box: BoxConfig, packets: readonly PacketSpec[]): SimulationReport;
 }
 
-/** A parser of core's that may not be in every build (`ip -j rule` / `ip -j route` JSON). */
-function optionalParser<T>(name: string): (text: string) => T {
-  return (text) => {
-    const fn = (parse as Record<string, unknown>)[name];
-    if (typeof fn !== 'function') throw new ApiError('environment', `${name} is not available in this build`);
-    return (fn as (text: string) => T)(text);
-  };
-}
-
 /** DocumentTools backed by @markwright/core. */
 export const coreTools: DocumentTools = {
   checkDocument,
   serializeDocument,
-  knownConflicts: (layout) => knownConflicts(layout),
+  knownConflicts: (document) => knownConflicts(document.layout, { routedFields: routedFields(document) }),
   hostConflicts: (layout, hostRules) =>
     hostConflicts(
       layout,
@@ -55,7 +52,7 @@ export const coreTools: DocumentTools = {
     ),
   compileDocument: (document) => compileDocument(document),
   parseRuleset: (text) => parseRulesetAuto(text).ruleset,
-  parseIpRules: optionalParser<IpRule[]>('parseIpRulesJson'),
-  parseRoutes: optionalParser<Route[]>('parseIpRoutesJson'),
+  parseIpRules: (text) => parseIpRulesJson(text),
+  parseRoutes: (text) => parseIpRoutesJson(text),
   simulate: (box, packets) => simulate(box, packets),
 };

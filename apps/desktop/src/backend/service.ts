@@ -131,7 +131,7 @@ export class MarkwrightService implements MarkwrightApi {
     const { document, errors } = tools.checkDocument(input.document);
     if (!document) return { valid: false, errors, conflicts: [] };
     const conflicts = [
-      ...tools.knownConflicts(document.layout),
+      ...tools.knownConflicts(document),
       ...(input.hostRules?.length ? tools.hostConflicts(document.layout, input.hostRules) : []),
     ];
     return { valid: errors.length === 0, errors, conflicts };
