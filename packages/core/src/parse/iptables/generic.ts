@@ -58,18 +58,30 @@ export const protoName = (n: number): string => PROTO_NAMES[n] ?? String(n);
 
 // ---- addresses ----------------------------------------------------------------------------------
 
+/** Dotted quad to a number, or null; a hand-written scanner because every rule has one or two. */
 function parseIpv4(text: string): number | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
   let n = 0;
-  for (const p of parts) {
-    if (!/^[0-9]{1,3}$/.test(p) || Number(p) > 255) return null;
-    n = n * 256 + Number(p);
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return null;
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      n = n * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else return null;
   }
-  return n;
+  if (dots !== 3 || digits === 0) return null;
+  return n * 256 + part;
 }
 
-const formatIpv4 = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+const formatIpv4 = (n: number): string =>
+  `${Math.floor(n / 16777216) % 256}.${Math.floor(n / 65536) % 256}.${Math.floor(n / 256) % 256}.${n % 256}`;
 
 /** IPv6 text to 8 groups, or null. */
 function parseIpv6(text: string): number[] | null {
@@ -190,6 +202,11 @@ export function parseXtAddress(text: string, family: 4 | 6, field: string): { te
       text,
       `is not an IPv${family} address${family === 4 ? ' (a.b.c.d[/prefix])' : ''}`,
     );
+  }
+  if (family === 4 && (maskText === null || maskText === '32')) {
+    // A host address: nothing to mask, the common case in large rulesets.
+    const address = formatIpv4(groups[0]! * 65536 + groups[1]!);
+    return { text: `${address}/32`, cidr: { family, address, prefix: 32 } };
   }
   let prefix = max;
   if (maskText !== null) {

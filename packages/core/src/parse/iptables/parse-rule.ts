@@ -3,7 +3,7 @@ import { ParseError } from '../errors';
 import { canonicalCarriedWords, checkCarriedModule } from './carried';
 import { parseXtAddress, protoName, protoNumber } from './generic';
 import { CONNTRACK_CTSTATE, MATCH_MODULES, type ModuleSpec, TARGET_MODULES, type XtOpt } from './modules';
-import { quoteIfNeeded, type Token, tokenize, UnterminatedQuote } from './tokenize';
+import { quoteIfNeeded, type Token, tokenize, UnterminatedQuote, wordsOf } from './tokenize';
 import { STANDARD_TARGETS, type XtModule, type XtProto, type XtRule, type XtTarget } from './xt-rule';
 
 export interface XtParseContext {
@@ -264,7 +264,7 @@ export function parseXtRule(text: string, ctx: XtParseContext): XtRule {
     try {
       const built = m.spec.build(m.opts, { family: ctx.family, ...(proto ? { proto } : {}) });
       // The words of a modelled module are its canonical text, so the IR does not depend on the spelling.
-      const words = built.text === '' ? [] : tokenize(built.text).map((t) => t.text);
+      const words = wordsOf(built.text);
       return {
         name: m.name,
         text: built.text,

@@ -60,7 +60,8 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
 
   for (let n = 0; n < lines.length; n++) {
     const lineNo = n + 1;
-    const raw = lines[n]!.replace(/\r$/, '');
+    const full = lines[n]!;
+    const raw = full.endsWith('\r') ? full.slice(0, -1) : full;
     const line = raw.trimEnd();
     const lead = line.length - line.trimStart().length;
     const body = line.trimStart();

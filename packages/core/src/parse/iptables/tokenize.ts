@@ -11,6 +11,7 @@ export interface Token {
  * them, and inside quotes a backslash takes the next character literally.
  */
 export function tokenize(line: string, firstColumn = 1): Token[] {
+  if (line.indexOf('"') === -1) return splitPlain(line, firstColumn);
   const out: Token[] = [];
   let i = 0;
   while (i < line.length) {
@@ -38,6 +39,30 @@ export function tokenize(line: string, firstColumn = 1): Token[] {
     out.push({ text, column: start + firstColumn, quoted });
   }
   return out;
+}
+
+const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 10;
+
+/** The common case without quotes: words are slices between blanks (no per-character copying). */
+function splitPlain(line: string, firstColumn: number): Token[] {
+  const out: Token[] = [];
+  const n = line.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isBlank(line.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && !isBlank(line.charCodeAt(i))) i++;
+    out.push({ text: line.slice(start, i), column: start + firstColumn, quoted: false });
+  }
+  return out;
+}
+
+/** Words of canonical option text (our own output: quoted only where saveString put quotes). */
+export function wordsOf(text: string): string[] {
+  if (text === '') return [];
+  if (text.indexOf('"') === -1) return text.split(' ');
+  return tokenize(text).map((t) => t.text);
 }
 
 export class UnterminatedQuote extends Error {
