@@ -45,8 +45,17 @@ export function adoptTokens(doc: Document): void {
 export type ThemeChoice = 'system' | 'light' | 'dark';
 const THEME_KEY = 'markwright.theme';
 
+/** The page's storage, when it has one (opaque origins such as about:blank throw on access). */
+function storage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export function readTheme(): ThemeChoice {
-  const t = globalThis.localStorage?.getItem(THEME_KEY);
+  const t = storage()?.getItem(THEME_KEY);
   return t === 'light' || t === 'dark' ? t : 'system';
 }
 
@@ -54,5 +63,5 @@ export function applyTheme(choice: ThemeChoice): void {
   const root = document.documentElement;
   if (choice === 'system') delete root.dataset.theme;
   else root.dataset.theme = choice;
-  globalThis.localStorage?.setItem(THEME_KEY, choice);
+  storage()?.setItem(THEME_KEY, choice);
 }

@@ -1,0 +1,114 @@
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserPage, browserSkipReason, closeBrowser, openPage } from '../testing/browser-harness';
+
+const skip = browserSkipReason();
+if (skip) console.log(`skipped: ${skip}`);
+
+const entry = fileURLToPath(new URL('../testing/entries/app.entry.ts', import.meta.url));
+const inDb = (page: Page) =>
+  page.evaluate(() => (globalThis as unknown as { layoutsInDb(): Promise<string[]> }).layoutsInDb());
+
+async function dragBits(page: Page, space: string, from: number, to: number): Promise<void> {
+  const a = (await page.getByTestId(`bit-${space}-${from}`).first().boundingBox())!;
+  const b = (await page.getByTestId(`bit-${space}-${to}`).first().boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 4 });
+  await page.mouse.up();
+}
+
+describe.skipIf(skip)('app flows on an in-memory backend in Chromium', () => {
+  let bp: BrowserPage;
+  beforeAll(async () => {
+    bp = await openPage(entry);
+  });
+  afterAll(async () => {
+    await bp?.close();
+    await closeBrowser();
+  });
+
+  it('creates a layout, designs a field by dragging and saves it', async () => {
+    const { page } = bp;
+    await page.getByTestId('new-layout-name').fill('edge');
+    await page.getByTestId('create-layout').click();
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
+    const strip = page.getByTestId('strip-fwmark').first();
+    await strip.waitFor();
+    await dragBits(page, 'fwmark', 25, 24);
+    await page.getByTestId('field-name').fill('uplink');
+    await page.getByTestId('field-kind').selectOption('enum');
+    await page.getByTestId('value-add').click();
+    await page.getByTestId('value-add').click();
+    await page.getByTestId('value-name-0').fill('isp1');
+    await page.getByTestId('value-name-1').fill('isp2');
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Unsaved changes');
+    await page.getByTestId('save').click();
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
+    expect(await inDb(page)).toEqual(['edge@2']);
+    await expect.poll(() => page.getByTestId('open-version').textContent()).toBe('v2');
+  });
+
+  it('refuses to save overlapping fields and a value too large, with the errors next to the inputs', async () => {
+    const { page } = bp;
+    await page.getByTestId('add-fwmark').click();
+    await page.getByTestId('field-offset').fill('24');
+    await expect
+      .poll(() => page.getByTestId('field-mask-error').textContent())
+      .toContain('overlaps "uplink" on bits 0x1000000');
+    expect(await page.getByTestId('save').isDisabled()).toBe(true);
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toContain('not saved');
+    await page.getByTestId('field-offset').fill('26');
+    await page.getByTestId('field-chip-uplink').click();
+    await page.getByTestId('value-number-1').fill('7');
+    await expect
+      .poll(() => page.getByTestId('value-number-1-error').textContent())
+      .toBe('7 is too large for uplink (2 bits: at most 3)');
+    expect(await page.getByTestId('save').isDisabled()).toBe(true);
+    await expect.poll(() => page.getByTestId('problems').textContent()).toContain('uplink: values 1 value');
+    expect(await inDb(page)).toEqual(['edge@2']);
+    await page.getByTestId('value-number-1').fill('2');
+    await expect.poll(() => page.getByTestId('save').isDisabled()).toBe(false);
+  });
+
+  it('decodes a typed mark and refuses an invalid one', async () => {
+    const { page } = bp;
+    await page.getByTestId('bench-mark').fill('0x02000000');
+    await expect.poll(() => page.getByTestId('decoded-uplink').textContent()).toContain('isp2');
+    await page.getByTestId('bench-mark').fill('0xfffffffff');
+    await expect
+      .poll(() => page.getByTestId('bench-mark-error').textContent())
+      .toContain('larger than 0xffffffff');
+    await page.getByTestId('pick-uplink').selectOption('isp1');
+    await expect.poll(() => page.getByTestId('bench-vm').textContent()).toBe('0x1000000/0x3000000');
+    await expect
+      .poll(() => page.getByTestId('bench-texts').textContent())
+      .toContain('-m mark --mark 0x1000000/0x3000000');
+  });
+
+  it('renames, duplicates, shows versions with a diff and deletes after confirmation', async () => {
+    const { page } = bp;
+    await page.getByTestId('save').click();
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
+    await page.getByTestId('tab-layouts').click();
+    await page.getByTestId('duplicate-edge').click();
+    await page.getByTestId('pending-to').fill('edge-b');
+    await page.getByTestId('pending-confirm').click();
+    await expect.poll(() => inDb(page)).toEqual(['edge@3', 'edge-b@1']);
+    await page.getByTestId('rename-edge-b').click();
+    await page.getByTestId('pending-to').fill('branch');
+    await page.getByTestId('pending-confirm').click();
+    await expect.poll(() => inDb(page)).toEqual(['edge@3', 'branch@1']);
+    await page.getByTestId('versions-edge').click();
+    await expect.poll(() => page.getByTestId('version-diff').textContent()).toContain('+');
+    expect(await page.getByTestId('version-diff').textContent()).toContain('"name": "field2"');
+    await page.getByTestId('delete-branch').click();
+    await page.getByTestId('confirm-delete-no').click();
+    expect(await inDb(page)).toEqual(['edge@3', 'branch@1']);
+    await page.getByTestId('delete-branch').click();
+    await page.getByTestId('confirm-delete-yes').click();
+    await expect.poll(() => inDb(page)).toEqual(['edge@3']);
+    expect(bp.errors).toEqual([]);
+  });
+});
