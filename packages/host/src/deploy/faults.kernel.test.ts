@@ -156,6 +156,8 @@ describe.skipIf(skip)('deploy faults through the command line', () => {
     const second = cli(['apply', docs.c!, ...common(), '--confirm-timeout', '0']);
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/another markwright operation \(pid \d+\)/);
+    // Reading status does not wait for the lock.
+    expect(cli(['status', ...common()]).code).toBe(0);
     const done = await first;
     expect(done.code, done.stderr).toBe(0);
     expect(ownedKernelState(ns)).toContain('udp dport 6005');
@@ -172,6 +174,15 @@ describe.skipIf(skip)('deploy faults through the command line', () => {
     expect(ownedKernelState(ns)).toBe(ownedA);
     expect(cli(['rollback', '--to', 'nope', ...common()]).code).toBe(1);
     expect(foreign()).toBe(before);
+  });
+
+  it('status reports drift when someone changes our state, and a new apply repairs it', () => {
+    ns.exec(['ip', 'rule', 'del', 'priority', '10100']);
+    const drifted = statusJson();
+    expect([drifted.state, drifted.liveMatchesLast]).toEqual(['drifted', false]);
+    expect(cli(['apply', docs.a!, ...common(), '--confirm-timeout', '0']).code).toBe(0);
+    expect(ownedKernelState(ns)).toBe(ownedA);
+    expect(statusJson().state).toBe('confirmed');
   });
 
   it('a failing tc step (no fw classifier here) is compensated: nothing changes', () => {

@@ -1,4 +1,5 @@
 import { InputError } from '@markwright/core';
+import { EnvironmentError } from '../exec/errors';
 import { targetLabel } from '../exec/target';
 import type { ApplyResult, DeploymentRecord, DeployStatus, OwnedState } from '../types';
 import type { DeployContext } from './context';
@@ -261,33 +262,42 @@ export async function rollback(ctx: DeployContext, to?: string): Promise<Deploym
   });
 }
 
+/** Live vs last deployment. While another command holds the lock, it reads without recovering anything. */
 export async function status(ctx: DeployContext): Promise<DeployStatus> {
-  return locked(ctx, async () => {
-    const pending = ctx.store.pending();
-    const last = ctx.store.current();
-    const live = await readOwnedState(ctx.runner, ctx.ownership, last?.state ?? null);
-    const liveMatchesLast = sameState(live, last?.state ?? EMPTY_STATE);
-    const nowMs = ctx.now().getTime();
-    return {
-      target: targetLabel(ctx.runner.target),
-      state: pending
-        ? 'pending'
-        : !last && liveMatchesLast
-          ? 'none'
-          : liveMatchesLast
-            ? 'confirmed'
-            : 'drifted',
-      pending: pending
-        ? {
-            id: pending.id,
-            deadline: pending.deadline,
-            secondsLeft: Math.max(0, Math.ceil((Date.parse(pending.deadline) - nowMs) / 1000)),
-          }
-        : null,
-      last,
-      liveMatchesLast,
-    };
-  });
+  try {
+    return await locked(ctx, () => readStatus(ctx));
+  } catch (error) {
+    if (error instanceof EnvironmentError && /another markwright operation/.test(error.message))
+      return readStatus(ctx);
+    throw error;
+  }
+}
+
+async function readStatus(ctx: DeployContext): Promise<DeployStatus> {
+  const pending = ctx.store.pending();
+  const last = ctx.store.current();
+  const live = await readOwnedState(ctx.runner, ctx.ownership, last?.state ?? null);
+  const liveMatchesLast = sameState(live, last?.state ?? EMPTY_STATE);
+  const nowMs = ctx.now().getTime();
+  return {
+    target: targetLabel(ctx.runner.target),
+    state: pending
+      ? 'pending'
+      : !last && liveMatchesLast
+        ? 'none'
+        : liveMatchesLast
+          ? 'confirmed'
+          : 'drifted',
+    pending: pending
+      ? {
+          id: pending.id,
+          deadline: pending.deadline,
+          secondsLeft: Math.max(0, Math.ceil((Date.parse(pending.deadline) - nowMs) / 1000)),
+        }
+      : null,
+    last,
+    liveMatchesLast,
+  };
 }
 
 export function history(ctx: DeployContext): DeploymentRecord[] {
