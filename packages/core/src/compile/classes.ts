@@ -4,6 +4,7 @@ import type { TcFilter } from '../ir/types';
 import type { Layout } from '../layout/types';
 import type { ResolvedOptions } from './options';
 import { bindingMark } from './routes';
+import { objectAt } from './shape';
 
 const CLASSID = /^[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}$/;
 const PARENT = /^(root|[0-9a-fA-F]{1,4}:[0-9a-fA-F]{0,4})$/;
@@ -23,8 +24,9 @@ export function compileClasses(
   const masks = new Map<string, { mask: number; at: string }>();
   const handles = new Map<string, string>();
   const instance = (dev: string, parent: string, prio: number) => `${dev} ${parent} ${prio}`;
-  const prepared = classes.map((binding, i) => {
+  const prepared = classes.map((entry, i) => {
     const path = `policy.classes[${i}]`;
+    const binding = objectAt(entry, path, 'a class binding');
     const { value, mask } = bindingMark(layout, binding.when, `${path}.when`);
     if (value === 0) {
       throw new InputError(

@@ -9,6 +9,7 @@ import { type CompileOptions, type ResolvedOptions, resolveOptions } from './opt
 import type { Flavour } from './packet-match';
 import { type CompiledPolicyRule, compilePolicyRule } from './policy-rules';
 import { compileRoutes } from './routes';
+import { fieldShape, listAt, objectAt } from './shape';
 
 /** The value at a `a.b[2].c` path inside the document, so errors can show what was given. */
 function valueAt(root: unknown, path: string): unknown {
@@ -27,14 +28,22 @@ function assertCompilable(doc: MarkwrightDocument): void {
     throw new InputError('format', doc.format, `must be "${DOCUMENT_FORMAT}"`);
   if (!doc.layout || !Array.isArray(doc.layout.fields))
     throw new InputError('layout.fields', doc.layout, 'must be a list of fields');
+  doc.layout.fields.forEach((f, i) => {
+    fieldShape(f, `layout.fields[${i}]`);
+  });
   const [first] = layoutErrors(doc.layout);
   if (first) throw new InputError(first.field, valueAt(doc, first.field), first.message);
 }
 
 function compilePolicy(doc: MarkwrightDocument, flavour: Flavour): CompiledPolicyRule[] {
-  const rules = doc.policy?.rules ?? [];
-  if (!Array.isArray(rules)) throw new InputError('policy.rules', rules, 'must be a list of rules');
-  return rules.map((rule, i) => compilePolicyRule(doc.layout, rule, flavour, `policy.rules[${i}]`));
+  return listAt(doc.policy?.rules, 'policy.rules').map((rule, i) =>
+    compilePolicyRule(
+      doc.layout,
+      objectAt(rule, `policy.rules[${i}]`, 'a policy rule'),
+      flavour,
+      `policy.rules[${i}]`,
+    ),
+  );
 }
 
 function nftTable(doc: MarkwrightDocument, options: ResolvedOptions): Table {
@@ -60,9 +69,9 @@ export function compileDocument(doc: MarkwrightDocument, options: CompileOptions
   const resolved = resolveOptions(options);
   return {
     ruleset: { tables: [nftTable(doc, resolved)] },
-    ipRules: compileRoutes(doc.layout, doc.policy?.routes ?? [], resolved),
+    ipRules: compileRoutes(doc.layout, listAt(doc.policy?.routes, 'policy.routes'), resolved),
     routes: [],
-    tcFilters: compileClasses(doc.layout, doc.policy?.classes ?? [], resolved),
+    tcFilters: compileClasses(doc.layout, listAt(doc.policy?.classes, 'policy.classes'), resolved),
   };
 }
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyWrite, evaluateWrite, matches } from '../bits/algebra';
 import type { Marks } from '../bits/algebra-types';
+import { InputError } from '../bits/errors';
 import { u32 } from '../bits/u32';
 import type { MarkwrightDocument } from '../document/types';
 import type { CtState, Rule } from '../ir/types';
@@ -177,6 +178,92 @@ describe('persistence rules copy exactly the persisted bits', () => {
         expect(u32(later.meta & ~p)).toBe(u32(~foreignMeta & ~p));
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('compileDocument on arbitrary input', () => {
+  const value = fc.oneof(
+    fc.anything(),
+    fc.constantFrom(
+      'tcp',
+      'udp',
+      'icmp',
+      'icmpv6',
+      'lan0',
+      'eth*',
+      '10.0.0.0/8',
+      '2001:db8::/32',
+      '80-90',
+      'isp2',
+    ),
+    fc.integer({ min: -2, max: 70000 }),
+    fc.array(fc.oneof(fc.integer({ min: 0, max: 65535 }), fc.constantFrom('1-10', '5', 'x')), {
+      maxLength: 3,
+    }),
+  );
+  const matchArb = fc.dictionary(
+    fc.constantFrom('iif', 'oif', 'proto', 'saddr', 'daddr', 'sport', 'dport', 'fields'),
+    value,
+  );
+  it('returns a config or throws InputError, never anything else', () => {
+    fc.assert(
+      fc.property(
+        docArb,
+        fc.array(
+          fc.oneof(
+            fc.record({
+              name: fc.oneof(fc.string(), value),
+              hook: fc.oneof(fc.constantFrom('prerouting', 'output', 'forward', 'postrouting'), value),
+              match: fc.oneof(matchArb, value),
+              set: fc.oneof(fc.dictionary(fc.constantFrom('f0', 'f1', 'nope'), value), value),
+            }),
+            value,
+          ),
+          { maxLength: 3 },
+        ),
+        fc.array(
+          fc.oneof(
+            fc.record({
+              when: fc.oneof(fc.dictionary(fc.constantFrom('f0', 'f1'), value), value),
+              table: value,
+              priority: value,
+              family: value,
+            }),
+            value,
+          ),
+          { maxLength: 2 },
+        ),
+        fc.array(
+          fc.oneof(
+            fc.record({
+              when: fc.oneof(fc.dictionary(fc.constantFrom('f0', 'f1'), value), value),
+              dev: value,
+              classid: value,
+              parent: value,
+              priority: value,
+            }),
+            value,
+          ),
+          { maxLength: 2 },
+        ),
+        fc.option(value, { nil: undefined, freq: 4 }),
+        (doc, rules, routes, classes, extraField) => {
+          const fields = extraField === undefined ? doc.layout.fields : [...doc.layout.fields, extraField];
+          const fuzzed = {
+            ...doc,
+            layout: { fields },
+            policy: { rules, routes, classes },
+          } as unknown as MarkwrightDocument;
+          try {
+            compileDocument(fuzzed);
+            compileIptablesRuleset(fuzzed);
+          } catch (error) {
+            expect(error).toBeInstanceOf(InputError);
+          }
+        },
+      ),
+      { numRuns: 400 },
     );
   });
 });

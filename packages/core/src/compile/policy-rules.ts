@@ -4,6 +4,7 @@ import type { Match, Rule, RuleExpr } from '../ir/types';
 import type { Layout } from '../layout/types';
 import { encodeBySpace, fieldMatches, fieldWrites } from './field-bits';
 import { compilePacketMatch, type Flavour } from './packet-match';
+import { objectAt } from './shape';
 
 export const POLICY_HOOKS: readonly PolicyHook[] = ['prerouting', 'output', 'forward', 'postrouting'];
 
@@ -67,8 +68,10 @@ export function compilePolicyRule(
   const hook = policyHookOf(rule, path);
   const selector = compilePacketMatch(rule.match ?? {}, hook, flavour, `${path}.match`);
   const matches = [...selector.matches];
-  if (rule.match?.fields !== undefined)
-    matches.push(...fieldMatches(layout, rule.match.fields, `${path}.match.fields`));
+  if (rule.match?.fields !== undefined) {
+    const at = `${path}.match.fields`;
+    matches.push(...fieldMatches(layout, objectAt(rule.match.fields, at, 'field values'), at));
+  }
   const set = rule.set ?? {};
   if (Object.keys(set).length === 0)
     throw new InputError(`${path}.set`, rule.set, 'must set at least one field');

@@ -4,6 +4,7 @@ import type { IpRule } from '../ir/types';
 import type { Layout } from '../layout/types';
 import { encodeBySpace } from './field-bits';
 import type { ResolvedOptions } from './options';
+import { objectAt } from './shape';
 
 /** iproute2 prints the reserved tables by name (rt_tables), so the IR holds them that way too. */
 const TABLE_NAMES: Readonly<Record<number, string>> = { 253: 'default', 254: 'main', 255: 'local' };
@@ -43,8 +44,9 @@ export function compileRoutes(
   options: ResolvedOptions,
 ): IpRule[] {
   const out: IpRule[] = [];
-  routes.forEach((route, i) => {
+  routes.forEach((entry, i) => {
     const path = `policy.routes[${i}]`;
+    const route = objectAt(entry, path, 'a route binding');
     const fwmark = bindingMark(layout, route.when, `${path}.when`);
     if (!isU32Int(route.table) || route.table === 0) {
       throw new InputError(`${path}.table`, route.table, 'must be a routing table number 1..4294967295');
