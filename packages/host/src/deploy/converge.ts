@@ -95,7 +95,24 @@ export async function installOrRestore(
     if (problems.length > 0)
       throw new Error(`read-back differs from what was loaded: ${problems.join('; ')}`);
   } catch (error) {
-    await install(runner, ownership, previous, seen);
+    try {
+      await install(runner, ownership, previous, seen);
+    } catch (undoError) {
+      throw new CompensationFailed(error, undoError);
+    }
     throw error;
+  }
+}
+
+/** A step failed and putting the previous state back failed too: the journal must stay for recovery. */
+export class CompensationFailed extends Error {
+  override readonly name = 'CompensationFailed';
+  constructor(
+    readonly stepError: unknown,
+    readonly undoError: unknown,
+  ) {
+    super(
+      `${String(stepError)}; restoring the previous state also failed (${String(undoError)}); the next markwright command retries it`,
+    );
   }
 }

@@ -116,6 +116,31 @@ describe('deploy operations against a fake kernel', () => {
     expect(kernel.rules.v4).toEqual(state(1).ipRules.v4);
   });
 
+  it('keeps the journal when compensation fails too, and the next command finishes the undo', async () => {
+    await apply(ctx, input(state(1), 0));
+    let tcFails = true;
+    kernel.failOn = (argv) =>
+      argv[0] === 'tc' && argv[1] === '-batch' && tcFails ? 'RTNETLINK answers: busy' : null;
+    let v4Batches = 0;
+    const previous = kernel.failOn;
+    kernel.failOn = (argv, inputText) => {
+      if (argv.join(' ') === 'ip -4 -batch -' && ++v4Batches === 2) return 'RTNETLINK answers: busy';
+      return previous(argv, inputText);
+    };
+    const tcState = state(2, {
+      tcFilters: ['filter add dev eth0 parent root protocol all prio 49000 handle 0x2/0x2 fw classid 1:2'],
+    });
+    await expect(apply(ctx, input(tcState))).rejects.toThrow(/restoring the previous state also failed/);
+    expect(ctx.store.journal()?.op).toBe('apply');
+    tcFails = false;
+    // The journal's pid is ours and alive; a later command (new process) sees it dead. Pretend that.
+    ctx.store.writeJournal({ ...ctx.store.journal()!, pid: 999_999_999 });
+    await status(ctx);
+    expect(kernel.nftScript).toBe(state(1).nftScript);
+    expect(kernel.rules.v4).toEqual(state(1).ipRules.v4);
+    expect(ctx.store.journal()).toBeNull();
+  });
+
   it('recovers an apply whose process died mid-way: undoes it and records the failure', async () => {
     await apply(ctx, input(state(1), 0));
     // Simulate the dead process: its journal is on disk and the kernel holds half of the new state.

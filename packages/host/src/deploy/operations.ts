@@ -3,7 +3,7 @@ import { EnvironmentError } from '../exec/errors';
 import { targetLabel } from '../exec/target';
 import type { ApplyResult, DeploymentRecord, DeployStatus, OwnedState } from '../types';
 import type { DeployContext } from './context';
-import { install, installOrRestore } from './converge';
+import { CompensationFailed, install, installOrRestore } from './converge';
 import { crashPoint } from './crash-points';
 import { readOwnedState } from './kernel-state';
 import { EMPTY_STATE, sameState } from './ownership';
@@ -140,7 +140,8 @@ export async function apply(ctx: DeployContext, input: ApplyInput): Promise<Appl
     try {
       await installOrRestore(ctx.runner, ctx.ownership, input.wanted, live);
     } catch (error) {
-      ctx.store.clearJournal();
+      // Nothing changed, or compensation put the previous state back; otherwise recovery needs the journal.
+      if (!(error instanceof CompensationFailed)) ctx.store.clearJournal();
       throw error;
     }
     if (deadline) ctx.store.writePending({ id, deadline, watchdogPid });
@@ -250,7 +251,8 @@ export async function rollback(ctx: DeployContext, to?: string): Promise<Deploym
     try {
       await installOrRestore(ctx.runner, ctx.ownership, target.state, live);
     } catch (error) {
-      ctx.store.clearJournal();
+      // Nothing changed, or compensation put the previous state back; otherwise recovery needs the journal.
+      if (!(error instanceof CompensationFailed)) ctx.store.clearJournal();
       throw error;
     }
     if (current) ctx.store.saveDeployment({ ...current, outcome: 'rolled-back', endedAt: now.toISOString() });
