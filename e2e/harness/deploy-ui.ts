@@ -1,0 +1,68 @@
+// Steps in the Deploy view: choose the target, plan, apply with a confirm timeout, keep, and read the history
+// table, all through what the view shows.
+
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { showView, textOf, UI_TIMEOUT, waitForText, waitIdle } from './ui';
+
+/** Opens the Deploy view on `target` (`netns:NAME`), once the view has listed it. */
+export async function openDeployTarget(page: Page, target: string): Promise<void> {
+  await showView(page, 'deploy');
+  await page.getByTestId('target').selectOption(target, { timeout: UI_TIMEOUT });
+  await waitForText(page.getByTestId('history'), new RegExp(`History on ${target}`));
+  await waitIdle(page);
+}
+
+export async function planDeploy(page: Page): Promise<void> {
+  await page.getByTestId('plan').click();
+  await page.getByTestId('plan-report').waitFor({ timeout: 60_000 });
+  await waitIdle(page);
+}
+
+/** Applies the open layout with a confirm timeout; returns once the countdown is shown. */
+export async function applyWithCountdown(page: Page, seconds: number): Promise<number> {
+  await page.getByTestId('confirm-timeout').fill(String(seconds));
+  await page.getByTestId('apply').click();
+  await waitForText(page.getByTestId('deploy-outcome'), /Applied: keep it before the countdown ends/, 60_000);
+  await page.getByTestId('countdown').waitFor({ timeout: UI_TIMEOUT });
+  return Number(await textOf(page.getByTestId('countdown')));
+}
+
+/** Waits until the countdown shows fewer seconds than `from` (it follows the host's deadline). */
+export async function countdownBelow(page: Page, from: number): Promise<number> {
+  await expect
+    .poll(async () => Number(await textOf(page.getByTestId('countdown'))), { timeout: UI_TIMEOUT })
+    .toBeLessThan(from);
+  return Number(await textOf(page.getByTestId('countdown')));
+}
+
+export async function keepDeployment(page: Page): Promise<string> {
+  await page.getByTestId('keep').click();
+  const text = await waitForText(
+    page.getByTestId('deploy-outcome'),
+    /Kept: deployment \S+ confirmed/,
+    60_000,
+  );
+  return /Kept: deployment (\S+) confirmed/.exec(text)![1]!;
+}
+
+export interface HistoryRow {
+  readonly id: string;
+  readonly outcome: string;
+}
+
+/** The history table as shown (the host lists the oldest deployment first). */
+export async function historyRows(page: Page): Promise<HistoryRow[]> {
+  const rows = page.getByTestId('history').locator('tr[data-testid^="history-"]');
+  const out: HistoryRow[] = [];
+  for (let i = 0; i < (await rows.count()); i++) {
+    const id = (await rows.nth(i).getAttribute('data-testid'))!.slice('history-'.length);
+    out.push({ id, outcome: await textOf(page.getByTestId(`history-${id}-outcome`)) });
+  }
+  return out;
+}
+
+/** Waits until the history shows deployment `id` with `outcome`. */
+export async function waitForHistory(page: Page, id: string, outcome: string): Promise<void> {
+  await waitForText(page.getByTestId(`history-${id}-outcome`), outcome, 60_000);
+}
