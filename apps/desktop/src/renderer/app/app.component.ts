@@ -24,13 +24,19 @@ const VIEWS: readonly { name: ViewName; title: string }[] = [
   { name: 'deploy', title: 'Deploy' },
 ];
 
+function initialView(): ViewName {
+  const asked = new URLSearchParams(globalThis.location?.search ?? '').get('view');
+  return VIEWS.find((v) => v.name === asked)?.name ?? 'layouts';
+}
+
 const NEXT_THEME: Record<ThemeChoice, ThemeChoice> = { system: 'light', light: 'dark', dark: 'system' };
 
 export class MarkwrightApp extends LitElement {
   static override styles = [baseStyles, appStyles];
   static override properties = { view: { state: true }, theme: { state: true } };
 
-  view: ViewName = 'layouts';
+  /** The first view: `?view=designer` (and the like) opens straight into it. */
+  view: ViewName = initialView();
   theme: ThemeChoice = readTheme();
   private provider = new ContextProvider(this, { context: storeContext });
   private storeValue: AppStore | undefined;
