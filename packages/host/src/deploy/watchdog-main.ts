@@ -2,6 +2,7 @@
 // undoes a step whose process died. Bundled by build.mjs to dist/watchdog.mjs.
 
 import { appendFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentError } from '../exec/errors';
 import { createSystemRunner } from '../exec/runner';
@@ -36,6 +37,9 @@ async function main(): Promise<void> {
     const inFlight = journal?.deploymentId === args.id;
     if (!inFlight && (record?.outcome !== 'pending' || pending?.id !== args.id)) return;
     if (pending?.id === args.id && args.deadline && Date.now() >= Date.parse(args.deadline)) {
+      try {
+        setPriority(0);
+      } catch {}
       if (await tryLocked(ctx, () => revertPending(ctx, args.id))) return;
     }
   }

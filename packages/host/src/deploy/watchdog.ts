@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Elevation } from '../exec/runner';
@@ -49,6 +50,10 @@ export function watchdogLauncher(base: Omit<WatchdogArgs, 'id' | 'deadline'>): W
     const arg = JSON.stringify({ ...base, id, deadline } satisfies WatchdogArgs);
     const child = spawn(process.execPath, [script, arg], { detached: true, stdio: 'ignore', env });
     child.unref();
+    // It mostly sleeps; starting it must not slow the apply it guards (it revives at full speed to revert).
+    try {
+      if (child.pid) setPriority(child.pid, 10);
+    } catch {}
     if (deadline && systemdIsInit()) {
       const seconds = Math.max(1, Math.ceil((Date.parse(deadline) - Date.now()) / 1000));
       spawnSync(
