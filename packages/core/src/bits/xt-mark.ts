@@ -214,8 +214,9 @@ export function formatConnmarkTarget(info: XtConnmarkTargetInfo): string {
   return `--${info.mode}-mark --nfmask ${hex(info.nfmask)} --ctmask ${hex(info.ctmask)}${shift}`;
 }
 
+// `0 - 0` would be -0, which compares unequal to 0 in deep equality.
 const signedShift = (info: XtConnmarkTargetInfo): number =>
-  info.shiftDir === 'left' ? info.shiftBits : -info.shiftBits;
+  info.shiftDir === 'left' || info.shiftBits === 0 ? info.shiftBits : -info.shiftBits;
 
 /**
  * The CONNMARK operation as one MarkWrite (connmark_tg_shift):

@@ -235,6 +235,7 @@ export function emitIptablesRule(rule: Rule, ctx: IptablesEmitContext): string {
       if (target !== null) setTarget(b, target, ctx);
     } else addMatch(b, e as Match, ctx, seen);
   }
+  if (rule.comment?.includes('\n')) unsupported(ctx, 'a comment with a line break', rule.comment);
   if (rule.comment !== undefined) b.modules.unshift(`-m comment --comment ${saveString(rule.comment)}`);
   const text = [...b.generic, ...b.modules, ...(b.target ? [b.target] : [])].join(' ');
   return formatXtRule(parseXtRule(text, { family: ctx.family }));

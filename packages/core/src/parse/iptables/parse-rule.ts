@@ -241,7 +241,7 @@ export function parseXtRule(text: string, ctx: XtParseContext): XtRule {
       fail(tok.column, `an option that can be inverted`, `! ${tok.text}`);
     const values: string[] = [];
     const valueColumns: number[] = [];
-    if (ctx.legacyNegation && arity > 0 && tokens[i + 1]?.text === '!' && !invert) {
+    if (ctx.legacyNegation && arity > 0 && tokens[i + 1]?.text === '!' && !tokens[i + 1]?.quoted && !invert) {
       invert = true;
       i++;
     }
@@ -274,9 +274,17 @@ export function parseXtRule(text: string, ctx: XtParseContext): XtRule {
       };
     } catch (e) {
       if (e instanceof InputError && !(e instanceof ParseError)) {
-        const opt = m.opts.find((o) => e.field === `--${o.name}` && o.values.includes(String(e.value)));
-        const at = opt ? (opt.valueColumns?.[opt.values.indexOf(String(e.value))] ?? opt.column) : m.column;
-        fail(at, `valid ${m.name} options: ${reason(e)}`, opt ? String(e.value) : m.name);
+        // Point at the offending value, or at the option itself when the option is the problem.
+        const byValue = m.opts.find((o) => e.field === `--${o.name}` && o.values.includes(String(e.value)));
+        const byName = m.opts.findLast((o) => e.field === `--${o.name}`);
+        const at = byValue
+          ? (byValue.valueColumns?.[byValue.values.indexOf(String(e.value))] ?? byValue.column)
+          : (byName?.column ?? m.column);
+        fail(
+          at,
+          `valid ${m.name} options: ${reason(e)}`,
+          byValue ? String(e.value) : byName ? `--${byName.name}` : m.name,
+        );
       }
       throw e;
     }
