@@ -90,7 +90,13 @@ export function emitNftExpr(e: RuleExpr): string {
   switch (e.kind) {
     case 'mark': {
       const { text, single } = valueSetText(e.values, hex8);
-      return relation(markKeyText(e.key), text, e.invert, keyHasOps(e.key) && (single || !e.invert));
+      const hasRange = e.values.kind === 'ranges' && e.values.ranges.some((r) => r[0] !== r[1]);
+      return relation(
+        markKeyText(e.key),
+        text,
+        e.invert,
+        keyHasOps(e.key) && !hasRange && (single || !e.invert),
+      );
     }
     case 'iface': {
       const lhs = e.dir === 'in' ? 'iifname' : 'oifname';

@@ -190,6 +190,9 @@ export function parsePrimary(ts: TokenStream): Expr {
     if (n > U32_MAX) ts.fail(`a value in range 0-4294967295 (Value ${w} exceeds valid range)`, start);
     return { kind: 'const', value: n };
   }
+  // `12abc`, `0x`, `-1`: nft's scanner splits these and the grammar refuses them.
+  if (/^[-0-9]/.test(w) && !/^[0-9]+(\.[0-9]+){3}(\/\d+)?$/.test(w) && !w.includes(':'))
+    ts.fail('a number (decimal or 0x-hex)', start);
   if (w === 'mark') return markPrimary('meta');
   if ((w === 'meta' || w === 'ct') && ts.is('mark')) {
     ts.index++;

@@ -121,11 +121,28 @@ const RESERVED = new Set([
   'level',
 ]);
 
-const range = (max: number): fc.Arbitrary<Range> =>
+/** Sorted, disjoint, non-adjacent ranges (nft refuses overlapping intervals and lists them sorted). */
+const ranges = (max: number, maxLength = 3): fc.Arbitrary<Range[]> =>
   fc
-    .tuple(fc.integer({ min: 0, max }), fc.integer({ min: 0, max }))
-    .map(([a, b]) => (a <= b ? [a, b] : [b, a]));
-const ranges = (max: number) => fc.array(range(max), { minLength: 1, maxLength: 3 });
+    .uniqueArray(fc.integer({ min: 0, max }), { minLength: 1, maxLength: maxLength * 2 })
+    .chain((points) =>
+      fc
+        .array(fc.boolean(), { minLength: points.length, maxLength: points.length })
+        .map((single) => ({ points, single })),
+    )
+    .map(({ points, single }) => {
+      const sorted = [...points].sort((a, b) => a - b);
+      const out: Range[] = [];
+      let i = 0;
+      while (i < sorted.length) {
+        const lo = sorted[i]!;
+        const hi = !single[i] && i + 1 < sorted.length ? sorted[i + 1]! : lo;
+        const prev = out[out.length - 1];
+        if (!prev || lo > prev[1] + 1) out.push([lo, hi]);
+        i += hi === lo ? 1 : 2;
+      }
+      return out.slice(0, maxLength);
+    });
 
 /** A write as the parser returns it for its own canonical text. */
 function canonicalWrite(w: MarkWrite): MarkWrite {
@@ -224,9 +241,10 @@ const statementArb = (oneRegister: boolean): fc.Arbitrary<Statement> =>
       kind: fc.constant('markMap' as const),
       dst: space,
       key: fc.constant({ kind: 'port' as const, dir: 'dst' as const, proto: 6 }),
-      map: fc
-        .array(fc.record({ key: range(65535), value: u32 }), { minLength: 1, maxLength: 3 })
-        .map((entries) => ({ kind: 'elements' as const, entries })),
+      map: fc.tuple(ranges(65535), fc.array(u32, { minLength: 3, maxLength: 3 })).map(([keys, values]) => ({
+        kind: 'elements' as const,
+        entries: keys.map((key, i) => ({ key, value: values[i] ?? 0 })),
+      })),
     }),
     fc.constant({ kind: 'counter' as const }),
     fc.constant({ kind: 'secmarkCopy' as const, dst: 'ct' as const, mode: 'copy' as const }),
@@ -246,7 +264,6 @@ const verdictArb = (chains: readonly string[]): fc.Arbitrary<Statement> =>
             .map((target) => ({ kind: 'verdict' as const, verdict: { kind: 'jump' as const, target } })),
         ]
       : []),
-    fc.constant({ kind: 'verdict' as const, verdict: { kind: 'reject' as const, with: 'tcp reset' } }),
     fc.constant({ kind: 'verdict' as const, verdict: { kind: 'queue' as const, num: 3, bypass: true } }),
   );
 
@@ -266,7 +283,7 @@ const ruleArb = (oneRegister: boolean, chains: readonly string[]): fc.Arbitrary<
     }));
 
 const markSet = (name: string): fc.Arbitrary<NamedSet> =>
-  fc.array(range(0xffffffff), { minLength: 1, maxLength: 4 }).map((rs) => ({
+  ranges(0xffffffff, 4).map((rs) => ({
     name,
     type: 'mark',
     isMap: false,
@@ -292,10 +309,12 @@ export function rulesetArb(oneRegister: boolean): fc.Arbitrary<Ruleset> {
     .chain(({ family, name, chainNames, hook, priority }) =>
       fc
         .record({
-          rules: fc.array(fc.array(ruleArb(oneRegister, chainNames.slice(1)), { maxLength: 3 }), {
-            minLength: chainNames.length,
-            maxLength: chainNames.length,
-          }),
+          // A chain jumps only to chains after it: nft refuses loops.
+          rules: fc.tuple(
+            ...chainNames.map((_, i) =>
+              fc.array(ruleArb(oneRegister, chainNames.slice(i + 1)), { maxLength: 3 }),
+            ),
+          ),
           set: markSet(`s_${name}`),
         })
         .map(({ rules, set }): Table => {

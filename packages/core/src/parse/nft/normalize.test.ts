@@ -38,7 +38,13 @@ const OK: [string, string][] = [
     'meta mark set tcp dport map { 22 : 0x00000001, 80 : 0x00000002 }',
   ],
   ['meta mark vmap { 0x1 : accept, 2 : drop }', 'meta mark vmap { 0x00000001 : accept, 0x00000002 : drop }'],
-  ['iifname eth0 mark set 1 counter accept', 'iifname "eth0" meta mark set 0x00000001 counter accept'],
+  [
+    'iifname eth0 counter mark set 1 accept',
+    'iifname "eth0" counter packets 0 bytes 0 meta mark set 0x00000001 accept',
+  ],
+  ['mark & 0xff == { 1-5, 9 }', 'meta mark & 0x000000ff { 0x00000001-0x00000005, 0x00000009 }'],
+  ['meta mark and 0xffff0000 != 0xad', 'meta mark != 0x000000ad/16'],
+  ['mark & 0xff == { 7 }', 'meta mark & 0x000000ff == 0x00000007'],
 ];
 
 const FAIL: [string, RegExp][] = [
@@ -54,6 +60,8 @@ const FAIL: [string, RegExp][] = [
   ['meta mark set ct mark << 0', /Invalid argument/],
   ['mark set mark and ~0xff', /expected/],
   ['mark 5-1', /negative size/],
+  ['mark set mark and 0x or 1', /expected a number/],
+  ['mark set mark xor -1', /expected a number/],
 ];
 
 describe('normalizeNftRule', () => {

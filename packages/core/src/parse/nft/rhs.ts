@@ -97,6 +97,11 @@ export function parseRhs(ts: TokenStream, isMap: boolean, mark = false, format: 
         break;
       }
     }
+    // nft lists a one-element anonymous set as the plain value.
+    const only = elements[0];
+    if (elements.length === 1 && only && only.value === undefined && !isMap) {
+      return { kind: 'value', items: [only.key], text: only.key };
+    }
     return { kind: 'set', elements, text: `{ ${texts.join(', ')} }` };
   }
   if (isMap) ts.fail('`{` or `@map`');

@@ -160,7 +160,8 @@ export function parseRuleTokens(ts: TokenStream): ParsedRule {
         ts.expect('bytes');
         counters = { packets, bytes: Number(ts.word('a byte count')) };
       }
-      push({ kind: 'counter' });
+      // `nft list` shows the counter's values (zero for a new rule).
+      push({ kind: 'counter' }, `counter packets ${counters?.packets ?? 0} bytes ${counters?.bytes ?? 0}`);
     } else if (w === 'log') push(parseLog(ts, start));
     else if (w === 'reject') {
       ts.index++;
@@ -308,6 +309,30 @@ function markLinear(e: Expr, ts: TokenStream, at: number) {
   }
 }
 
+/** The prefix length when a match is `mark & <leading-ones mask> OP value` or `mark value/32`, else null. */
+function prefixOfMatch(
+  lin: NftLinear | null,
+  rhs: { kind: string; items?: readonly string[] },
+): number | null {
+  if (!lin || lin.kind !== 'chain' || rhs.kind !== 'value' || rhs.items?.length !== 1) return null;
+  const item = rhs.items[0]!;
+  if (item.includes('-')) return null;
+  if (lin.ops.length === 0) return item.endsWith('/32') ? 32 : null;
+  const op = lin.ops[0]!;
+  if (lin.ops.length !== 1 || op.kind !== 'maskXor' || op.xor !== 0 || item.includes('/')) return null;
+  const len = prefixLength(op.mask);
+  return len;
+}
+
+/** N when mask is N leading one bits followed by zeros (0 for 0), else null. */
+function prefixLength(mask: number): number | null {
+  for (let n = 0; n <= 32; n++) {
+    const m = n === 0 ? 0 : (0xffffffff << (32 - n)) >>> 0;
+    if (m === mask) return n;
+  }
+  return null;
+}
+
 /** nft 1.0.6 types a shifted mark as a plain integer and refuses it as a match or map key. */
 const hasShift = (lin: NftLinear | null): boolean =>
   !!lin && lin.kind === 'chain' && lin.ops.some((op) => op.kind === 'shift');
@@ -372,11 +397,32 @@ function parseExprItem(ts: TokenStream, start: number, push: (e: RuleExpr, text?
     rhs = mapRhsKeys(rhs, canonicalPrefix);
   }
   if (hasShift(lhsLin)) refuse('datatype mismatch, expected packet mark, expression has type integer');
+  // nft 1.0.6 lists `x & <prefix mask> OP v` as `x OP v/len` (v as written), `x v/32` as `x v`.
+  const rhsForIr = rhs;
+  const prefixLen = prefixOfMatch(lhsLin, rhs);
+  if (prefixLen !== null && lhsLin && lhsLin.kind === 'chain') {
+    lhsLin = { ...lhsLin, ops: [] };
+    if (rhs.kind === 'value') {
+      const item = rhs.items[0]!;
+      const v = item.includes('/') ? item.split('/')[0]! : item;
+      rhs = {
+        kind: 'value',
+        items: [prefixLen === 32 ? v : `${v}/${prefixLen}`],
+        text: prefixLen === 32 ? v : `${v}/${prefixLen}`,
+      };
+    }
+  }
   const lhsText = lhsLin ? printLinear(lhsLin, true) : exprText(lhs);
+  // `==` is printed after a binary operation, except before ranges (nft lists those with an implicit op).
+  const hasRange = rhsKeys(rhs).some((k) => /^0x[0-9a-f]+-0x/.test(k));
   const explicit =
-    op !== '' && op !== '==' ? op : lhsLin && lhsLin.kind === 'chain' && lhsLin.ops.length > 0 ? '==' : '';
+    op !== '' && op !== '=='
+      ? op
+      : lhsLin && lhsLin.kind === 'chain' && lhsLin.ops.length > 0 && !hasRange
+        ? '=='
+        : '';
   const text = explicit ? `${lhsText} ${explicit} ${rhs.text}` : `${lhsText} ${rhs.text}`;
-  const ir = lowerMatch(lhsExpr, op || '==', rhs, ts, start);
+  const ir = lowerMatch(lhsExpr, op || '==', rhsForIr, ts, start);
   push(ir ?? opaque(text, 'match', mentionsMark(lhs), false), text);
 }
 

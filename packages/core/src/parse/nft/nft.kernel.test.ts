@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { kernelSkipReason, Netns } from '@markwright/testkit';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emitNftJson } from '../../emit/nft/json';
+import { emitNftText } from '../../emit/nft/text';
+import type { Ruleset } from '../../ir/types';
+import { rulesetArb } from './ir-arbitrary.test-support';
+import { parseNftJson } from './json';
+import { normalizeNftRule } from './normalize';
+import { randomMarkRule } from './random-rules.test-support';
+
+// Differential tests against the real nft in a private namespace: nft judges and prints random mark rules,
+// normalizeNftRule must agree line by line; our emitted text and JSON load and read back as the same IR.
+const reason = kernelSkipReason(['ip', 'nft']);
+if (reason) console.log(`nft kernel tests skipped: ${reason}`);
+
+const comparable = (r: Ruleset): unknown =>
+  JSON.parse(
+    JSON.stringify(r, (k, v) => (['source', 'raw', 'handle', 'counters'].includes(k) ? undefined : v)),
+  );
+
+describe.skipIf(reason)('nft differential (nft add rule + nft list vs normalizeNftRule)', () => {
+  let ns: Netns;
+  beforeAll(() => {
+    ns = Netns.create('nftnorm');
+  });
+  afterAll(() => ns?.destroy());
+
+  it('agrees with nft on random mark rules, accepted or refused, and on the listed text', () => {
+    const rules = fc.sample(randomMarkRule, { numRuns: 400, seed: 20261127 });
+    ns.nft('table ip t {\n\tchain c {\n\t\ttype filter hook input priority filter; policy accept;\n\t}\n}\n');
+    const accepted: { body: string; ours: ReturnType<typeof normalizeNftRule> }[] = [];
+    const disagreements: string[] = [];
+    let refused = 0;
+    for (const body of rules) {
+      const ours = normalizeNftRule(body);
+      const r = ns.exec(['nft', 'add', 'rule', 'ip', 't', 'c', body], { allowFail: true });
+      if (r.code === 0) accepted.push({ body, ours });
+      else {
+        refused++;
+        if (ours.ok)
+          disagreements.push(`nft refused, we accepted: ${body}\n  nft: ${r.stderr.split('\n')[0]}`);
+      }
+    }
+    const listed = ns
+      .exec(['nft', 'list', 'chain', 'ip', 't', 'c'])
+      .stdout.split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !/^(table|chain|type|\})/.test(l));
+    expect(listed.length).toBe(accepted.length);
+    accepted.forEach(({ body, ours }, i) => {
+      if (!ours.ok) disagreements.push(`nft accepted, we refused: ${body}\n  ours: ${ours.message}`);
+      else if (ours.text !== listed[i])
+        disagreements.push(`printed differently: ${body}\n  nft:  ${listed[i]}\n  ours: ${ours.text}`);
+    });
+    console.log(
+      `nft differential: ${rules.length} rules, ${accepted.length} accepted, ${refused} refused by nft`,
+    );
+    expect(disagreements).toEqual([]);
+    expect(accepted.length).toBeGreaterThan(150);
+    expect(refused).toBeGreaterThan(30);
+  });
+});
+
+describe.skipIf(reason)(
+  'nft load and read back (emitted text / JSON -> nft -j list ruleset -> parseNftJson)',
+  () => {
+    let ns: Netns;
+    let dir: string;
+    beforeAll(() => {
+      ns = Netns.create('nftload');
+      dir = mkdtempSync(path.join(tmpdir(), 'mw-nft-'));
+    });
+    afterAll(() => {
+      ns?.destroy();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    const samples = fc.sample(rulesetArb(true), { numRuns: 40, seed: 7 });
+
+    it('text: nft -f of our script lists back as the same IR', () => {
+      for (const rs of samples) {
+        ns.exec(['nft', 'flush', 'ruleset']);
+        const script = emitNftText(rs);
+        const load = ns.nft(script, { allowFail: true });
+        expect(load.stderr, script).toBe('');
+        const back = parseNftJson(ns.exec(['nft', '-j', 'list', 'ruleset']).stdout);
+        expect(comparable(back), script).toEqual(comparable(rs));
+      }
+    });
+
+    it('JSON: nft -j -f of our JSON lists back as the same IR', () => {
+      for (const rs of samples) {
+        ns.exec(['nft', 'flush', 'ruleset']);
+        const file = path.join(dir, 'ruleset.json');
+        writeFileSync(file, JSON.stringify(emitNftJson(rs)));
+        const load = ns.exec(['nft', '-j', '-f', file], { allowFail: true });
+        expect(load.stderr, JSON.stringify(emitNftJson(rs))).toBe('');
+        const back = parseNftJson(ns.exec(['nft', '-j', 'list', 'ruleset']).stdout);
+        expect(comparable(back), emitNftText(rs)).toEqual(comparable(rs));
+      }
+    });
+  },
+);
