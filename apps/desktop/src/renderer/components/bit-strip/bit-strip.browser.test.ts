@@ -86,4 +86,20 @@ describe.skipIf(skip)('bit strip in Chromium', () => {
       .toContain('Not moved: the field would overlap "f2"');
     expect(bp.errors).toEqual([]);
   });
+
+  it('draws outside claims as marker rows and flags the field bits they hit', async () => {
+    const { page } = bp;
+    await page.evaluate(() => {
+      const strip = (globalThis as unknown as { strip: { knownClaims: unknown; liveClaims: unknown } }).strip;
+      strip.knownClaims = [{ label: 'kube-proxy', mask: 0x4000 | 0x80 }];
+      strip.liveClaims = [{ label: 'live on netns:r', mask: 0x1 }];
+    });
+    await expect.poll(() => page.getByTestId('known-fwmark-14').count()).toBe(1);
+    expect(await page.getByTestId('known-fwmark-13').count()).toBe(0);
+    expect(await page.getByTestId('live-fwmark-0').getAttribute('title')).toBe('bit 0: live on netns:r');
+    expect(await page.getByTestId('bit-fwmark-7').getAttribute('data-conflict')).toBe('true');
+    expect(await page.getByTestId('bit-fwmark-14').getAttribute('data-conflict')).toBe('false');
+    expect(await page.getByTestId('bit-fwmark-0').getAttribute('data-conflict')).toBe('true');
+    expect(bp.errors).toEqual([]);
+  });
 });

@@ -123,7 +123,11 @@ export class BitStrip extends LitElement implements StripDragHost {
   override render() {
     const preview = this.drag.preview;
     const shown = preview ? this.withPreview(preview.id, preview.placement.mask) : this.fields;
-    const cells = stripCells(shown, { selectedId: this.selectedId, mark: this.mark });
+    const cells = stripCells(shown, {
+      selectedId: this.selectedId,
+      mark: this.mark,
+      claims: [...this.knownClaims, ...this.liveClaims],
+    });
     const known = stripCells([], { claims: this.knownClaims });
     const live = stripCells([], { claims: this.liveClaims });
     const previewMask = preview?.placement.mask ?? 0;
@@ -179,7 +183,8 @@ export class BitStrip extends LitElement implements StripDragHost {
       data-testid="bit-${this.space}-${c.bit}"
       data-bit=${c.bit}
       data-field=${c.fieldId !== null && c.fieldId >= 0 ? c.fieldId : nothing}
-      title="bit ${c.bit}${c.fieldName ? `: ${c.fieldName}` : ''}"
+      data-conflict=${c.conflict ? 'true' : 'false'}
+      title="bit ${c.bit}${c.fieldName ? `: ${c.fieldName}` : ''}${c.claims.length > 0 ? ` (also ${c.claims.join(', ')})` : ''}"
     >
       ${c.value ?? nothing}
       ${editable && c.runHigh ? html`<span class="handle high" data-edge="high" data-bit=${c.bit} data-field=${c.fieldId}></span>` : nothing}
@@ -198,6 +203,7 @@ export class BitStrip extends LitElement implements StripDragHost {
         html`<div
           class="label ${c.colorClass} gs-${col + 1} sp-${end - col + 1}"
           data-testid="field-span-${c.fieldName}"
+          title=${c.fieldName}
         >
           ${c.fieldName}
         </div>`,

@@ -36,6 +36,7 @@ strip.addEventListener('placement-refused', (e) => {
 });
 Object.assign(globalThis, {
   stripState: state,
+  strip,
   masks: () => state.fields.map((f) => f.mask),
   ready: true,
 });

@@ -7,7 +7,7 @@ import '../../components/bit-strip/bit-strip.component';
 import '../../components/field-inspector/field-inspector.component';
 import '../../components/mark-bench/mark-bench.component';
 import { StoreController } from '../../controllers/store-controller';
-import { knownClaims } from '../../data/known-claims';
+import { type ClaimFilter, CONSUMER_CHOICES, knownClaims } from '../../data/known-claims';
 import { type DraftField, newField } from '../../logic/draft';
 import { problemList } from '../../logic/problem-list';
 import { colorClassOf, type StripClaim } from '../../logic/strip-cells';
@@ -17,9 +17,11 @@ import { designerViewStyles } from './designer-view.styles';
 
 export class DesignerView extends LitElement {
   static override styles = [baseStyles, designerViewStyles, fieldColors];
-  static override properties = { note: { state: true } };
+  static override properties = { note: { state: true }, claimFilter: { state: true } };
 
   note = '';
+  /** Which known consumers' bits the strips show. */
+  claimFilter: ClaimFilter = 'all';
   private readonly ctl = new StoreController(this);
 
   private nextName(fields: readonly DraftField[]): string {
@@ -89,7 +91,7 @@ export class DesignerView extends LitElement {
     const problems = store.problems;
     const problemCount =
       Object.keys(problems).length + (store.check?.valid === false ? store.check.errors.length : 0);
-    const known = knownClaims(draft.fields, store.check);
+    const known = knownClaims(draft.fields, store.check, this.claimFilter);
     const state =
       problemCount > 0
         ? { cls: 'invalid', text: `${problemCount} problem${problemCount === 1 ? '' : 's'}: not saved` }
@@ -173,7 +175,20 @@ export class DesignerView extends LitElement {
     const check = this.ctl.store?.check;
     const conflicts = check?.conflicts ?? [];
     return html`<div class="panel" data-testid="conflicts">
-      <h2>Conflicts</h2>
+      <div class="strip-head">
+        <h2>Conflicts</h2>
+        <label class="muted"
+          >Known consumers on the strips
+          <select data-testid="claim-filter" @change=${(e: Event) => {
+            this.claimFilter = (e.target as HTMLSelectElement).value;
+          }}>
+            <option value="all" ?selected=${this.claimFilter === 'all'}>all</option>
+            <option value="conflicts" ?selected=${this.claimFilter === 'conflicts'}>in conflict only</option>
+            <option value="none" ?selected=${this.claimFilter === 'none'}>none</option>
+            ${CONSUMER_CHOICES.map((c) => html`<option value=${c.id} ?selected=${this.claimFilter === c.id}>${c.name}</option>`)}
+          </select></label
+        >
+      </div>
       ${
         !check
           ? html`<p class="muted">Checked once the layout has no errors.</p>`
