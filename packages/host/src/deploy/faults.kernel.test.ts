@@ -1,4 +1,5 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernelSkipReason, Netns } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +88,32 @@ describe.skipIf(skip)('deploy faults through the command line', () => {
     expect(ownedKernelState(ns)).toBe('(no table)\n--\n\n--\n');
     expect(foreign()).toBe(before);
     expect(existsSync(stateDir())).toBe(false);
+  });
+
+  it('not root and no way to elevate: exit 2 saying what to do', () => {
+    chmodSync(dir, 0o755);
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(dir, 'markwright.mjs'),
+        'apply',
+        docs.a!,
+        '--target',
+        'local',
+        '--state-dir',
+        join(dir, 'nobody'),
+      ],
+      {
+        uid: 65534,
+        gid: 65534,
+        encoding: 'utf8',
+        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+      },
+    );
+    if (r.stderr.includes('sudo') && r.status === 0) return; // a box where nobody may sudo -n
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/needs root.*run it as root.*sudo.*polkit/s);
+    expect(existsSync(join(dir, 'nobody'))).toBe(false);
   });
 
   it('plan shows the diff and nft -c verdict, in human and JSON form', () => {
