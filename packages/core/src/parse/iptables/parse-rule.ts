@@ -2,7 +2,8 @@ import { InputError } from '../../bits/errors';
 import { ParseError } from '../errors';
 import { canonicalCarriedWords, checkCarriedModule } from './carried';
 import { parseXtAddress, protoName, protoNumber } from './generic';
-import { CONNTRACK_CTSTATE, MATCH_MODULES, type ModuleSpec, TARGET_MODULES, type XtOpt } from './modules';
+import { MATCH_MODULES, type ModuleSpec, TARGET_MODULES, type XtOpt } from './modules';
+import { checkProtocolNeeds, conntrackModule, reason } from './rule-checks';
 import { quoteIfNeeded, type Token, tokenize, UnterminatedQuote, wordsOf } from './tokenize';
 import { STANDARD_TARGETS, type XtModule, type XtProto, type XtRule, type XtTarget } from './xt-rule';
 
@@ -296,9 +297,6 @@ export function parseXtRule(text: string, ctx: XtParseContext): XtRule {
   return rule;
 }
 
-/** An inner error's message without its `(got ...)` tail: the ParseError adds what was found. */
-const reason = (e: InputError): string => e.message.replace(/ \(got .*\)$/s, '');
-
 function findOwner(
   name: string,
   target: OpenModule | null,
@@ -348,69 +346,3 @@ const OPAQUE_TARGETS = new Set([
   'SECMARK',
   'CONNSECMARK',
 ]);
-
-function conntrackModule(
-  m: OpenModule,
-  proto: XtProto | undefined,
-  fail: (column: number, expected: string, found: string) => never,
-  ctx: XtParseContext,
-): XtModule {
-  const raw = m.raw;
-  const onlyCtstate =
-    (raw.length === 2 && raw[0] === '--ctstate') ||
-    (raw.length === 3 && raw[0] === '!' && raw[1] === '--ctstate');
-  if (onlyCtstate) {
-    const invert = raw[0] === '!';
-    try {
-      const built = CONNTRACK_CTSTATE.build(
-        [{ name: 'ctstate', invert, values: [raw[raw.length - 1]!], column: m.column }],
-        { family: ctx.family, ...(proto ? { proto } : {}) },
-      );
-      return {
-        name: 'conntrack',
-        text: built.text,
-        known: true,
-        words: raw,
-        ...(built.info ? { info: built.info } : {}),
-      };
-    } catch (e) {
-      if (e instanceof InputError) fail(m.column, `valid conntrack options: ${reason(e)}`, 'conntrack');
-      throw e;
-    }
-  }
-  const value = raw[1]?.toUpperCase();
-  if (raw.length === 2 && raw[0] === '--ctdir' && (value === 'ORIGINAL' || value === 'REPLY')) {
-    return {
-      name: 'conntrack',
-      text: `--ctdir ${value}`,
-      known: true,
-      words: raw,
-      info: { kind: 'ctdir', direction: value === 'ORIGINAL' ? 'original' : 'reply', invert: false },
-    };
-  }
-  const problem = checkCarriedModule('conntrack', raw, false);
-  if (problem) fail(m.column, problem, 'conntrack');
-  return { name: 'conntrack', text: raw.map(quoteIfNeeded).join(' '), known: false, words: raw };
-}
-
-/** Port matches need their protocol, as libxt_tcp/udp and libxt_TPROXY check. */
-function checkProtocolNeeds(
-  rule: XtRule,
-  fail: (c: number, e: string, f: string) => never,
-  column: number,
-): void {
-  for (const m of rule.matches) {
-    if (
-      (m.name === 'tcp' || m.name === 'udp') &&
-      (!rule.proto || rule.proto.invert || rule.proto.name !== m.name)
-    ) {
-      // iptables accepts -m tcp without -p tcp, but the kernel refuses it (xt_tcpudp checks the protocol).
-      fail(column, `-p ${m.name} before -m ${m.name}`, rule.proto ? `-p ${rule.proto.name}` : 'no -p');
-    }
-  }
-  if (rule.target?.kind === 'module' && rule.target.module.name === 'TPROXY') {
-    if (!rule.proto || rule.proto.invert || (rule.proto.name !== 'tcp' && rule.proto.name !== 'udp')) {
-      fail(column, '-p tcp or -p udp with -j TPROXY', rule.proto ? `-p ${rule.proto.name}` : 'no -p');
-    }
-  }
-}
