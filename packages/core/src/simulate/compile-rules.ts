@@ -16,6 +16,7 @@ import type {
   Verdict,
 } from '../ir/types';
 import { type Addr, type AddrTest, cidrTest, rangeTest, tryParseAddr } from './address';
+import { fastOp, fuseOps } from './fast-ops';
 import { ruleText, verdictText } from './rule-text';
 import {
   type CompiledChain,
@@ -53,7 +54,10 @@ export class TableCompiler {
   constructor(readonly table: Table) {
     for (const s of table.sets) this.sets.set(s.name, s);
     for (const c of table.chains) this.chains.set(c.name, { name: c.name, table, rules: [] });
-    for (const c of table.chains) this.chains.get(c.name)!.rules = c.rules.map((r, i) => this.rule(c, r, i));
+    for (const c of table.chains) {
+      const compiled = this.chains.get(c.name)!;
+      compiled.rules = c.rules.map((r, i) => this.rule(c, r, i));
+    }
   }
 
   private where(chain: Chain, index: number): string {
@@ -96,7 +100,7 @@ export class TableCompiler {
     const exprs = rule.exprs.map((e) =>
       isMatch(e) ? this.match(e, at) : this.statement(e as Statement, at),
     );
-    return { exprs, text: ruleText(rule) };
+    return { ops: fuseOps(rule.exprs.map((e, i) => fastOp(e, exprs[i]!))), text: ruleText(rule) };
   }
 
   private match(m: Match, at: string): CompiledExpr {

@@ -45,8 +45,7 @@ export class Conntrack {
   private readonly byKey = new Map<string, { entry: CtEntry; direction: CtDirection }>();
 
   /** The conntrack hook (-200): find the flow or create an unconfirmed entry. */
-  lookup(t: FlowTuple): CtLookup {
-    const key = tupleKey(t);
+  lookup(t: FlowTuple, key = tupleKey(t)): CtLookup {
     const hit = this.byKey.get(key);
     if (hit) {
       if (hit.direction === 'reply') hit.entry.seenReply = true;
@@ -58,7 +57,7 @@ export class Conntrack {
       seenReply: false,
       dnat: null,
       originalKey: key,
-      replyKey: reverseKey(t),
+      replyKey: '',
     };
     return { entry, direction: 'original', fresh: true };
   }

@@ -1,8 +1,10 @@
 import type { Family, Hook, Ruleset, Table } from '../ir/types';
 import type { TraceStep } from '../reports/types';
 import { isNatChain, TableCompiler } from './compile-rules';
+import { runOp } from './fast-ops';
 import {
   type CompiledChain,
+  type CompiledRule,
   type PacketState,
   R_ACCEPT,
   R_BREAK,
@@ -82,66 +84,36 @@ export function runBaseChain(
   p: PacketState,
   trace: TraceStep[] | null,
 ): 'accept' | 'drop' {
-  const stackChains: CompiledChain[] = [];
-  const stackIndex: number[] = [];
+  // Allocated on the first jump only: most packets never jump.
+  let stackChains: CompiledChain[] | null = null;
+  let stackIndex: number[] | null = null;
   let chain = entry.chain;
   let i = 0;
   for (;;) {
-    if (i >= chain.rules.length) {
-      if (stackChains.length === 0) return policy(entry, hook, p, trace);
-      chain = stackChains.pop()!;
-      i = stackIndex.pop()!;
-      continue;
-    }
-    const rule = chain.rules[i++]!;
-    const markBefore = p.mark;
-    const ctBefore = p.ct ? p.ct.mark : 0;
-    const secBefore = p.secmark;
-    const ctSecBefore = p.ct ? p.ct.secmark : null;
-    p.verdictText = null;
-    p.note = null;
+    const rules = chain.rules;
     let r = R_CONT;
-    for (let e = 0; e < rule.exprs.length; e++) {
-      r = rule.exprs[e]!(p);
-      if (r !== R_CONT) break;
-    }
-    if (trace) {
-      const step: TraceStep = {
-        kind: 'rule',
-        hook,
-        family: entry.table.family,
-        table: entry.table.name,
-        chain: chain.name,
-        priority: entry.priority,
-        rule: rule.text,
-        matched: r !== R_BREAK,
-        ...(p.verdictText && r !== R_BREAK ? { verdict: p.verdictText } : {}),
-        markBefore,
-        markAfter: p.mark,
-        ctmarkBefore: ctBefore,
-        ctmarkAfter: p.ct ? p.ct.mark : 0,
-        ...(p.note ? { note: p.note } : {}),
-      };
-      trace.push(step);
-      if (p.secmark !== secBefore) {
-        trace.push({ kind: 'secmark', space: 'meta', before: secBefore, after: p.secmark, rule: rule.text });
+    if (trace === null) {
+      // The hot loop: indexed, first op read directly (most rules stop there).
+      while (i < rules.length) {
+        const ops = rules[i++]!.ops;
+        let q = ops.length === 0 ? R_CONT : runOp(ops[0]!, p);
+        for (let k = 1; q === R_CONT && k < ops.length; k++) q = runOp(ops[k]!, p);
+        if (q !== R_CONT && q !== R_BREAK && q !== R_NEXT) {
+          r = q;
+          break;
+        }
       }
-      const ctSecAfter = p.ct ? p.ct.secmark : null;
-      if (ctSecAfter !== ctSecBefore) {
-        trace.push({ kind: 'secmark', space: 'ct', before: ctSecBefore, after: ctSecAfter, rule: rule.text });
-      }
+    } else if (i < rules.length) {
+      r = tracedRule(entry, hook, chain, rules[i++]!, p, trace);
     }
     switch (r) {
       case R_ACCEPT:
         return 'accept';
       case R_DROP:
         return 'drop';
-      case R_RETURN:
-        if (stackChains.length === 0) return policy(entry, hook, p, trace);
-        chain = stackChains.pop()!;
-        i = stackIndex.pop()!;
-        break;
       case R_JUMP:
+        stackChains ??= [];
+        stackIndex ??= [];
         if (stackChains.length >= MAX_DEPTH) return loopDrop(p);
         stackChains.push(chain);
         stackIndex.push(i);
@@ -152,12 +124,60 @@ export function runBaseChain(
         chain = p.target!;
         i = 0;
         break;
-      case R_NEXT:
-      case R_BREAK:
-      case R_CONT:
-        break;
+      default:
+        // No verdict: go on, or leave the chain at its end (an explicit return leaves it at once).
+        if (r !== R_RETURN && i < rules.length) break;
+        if (stackChains === null || stackChains.length === 0) return policy(entry, hook, p, trace);
+        chain = stackChains.pop()!;
+        i = stackIndex!.pop()!;
     }
   }
+}
+
+/** One rule with its trace step (and secmark steps when a label changed). */
+function tracedRule(
+  entry: Extract<HookEntry, { kind: 'chain' }>,
+  hook: Hook,
+  chain: CompiledChain,
+  rule: CompiledRule,
+  p: PacketState,
+  trace: TraceStep[],
+): number {
+  const markBefore = p.mark;
+  const ctBefore = p.ct ? p.ct.mark : 0;
+  const secBefore = p.secmark;
+  const ctSecBefore = p.ct ? p.ct.secmark : null;
+  p.verdictText = null;
+  p.note = null;
+  let r = R_CONT;
+  for (const o of rule.ops) {
+    r = runOp(o, p);
+    if (r !== R_CONT) break;
+  }
+  trace.push({
+    kind: 'rule',
+    hook,
+    family: entry.table.family,
+    table: entry.table.name,
+    chain: chain.name,
+    priority: entry.priority,
+    rule: rule.text,
+    matched: r !== R_BREAK,
+    ...(p.verdictText && r !== R_BREAK ? { verdict: p.verdictText } : {}),
+    markBefore,
+    markAfter: p.mark,
+    ctmarkBefore: ctBefore,
+    ctmarkAfter: p.ct ? p.ct.mark : 0,
+    ...(p.note ? { note: p.note } : {}),
+  });
+  if (p.secmark !== secBefore) {
+    trace.push({ kind: 'secmark', space: 'meta', before: secBefore, after: p.secmark, rule: rule.text });
+  }
+  const ctSecAfter = p.ct ? p.ct.secmark : null;
+  if (ctSecAfter !== ctSecBefore) {
+    trace.push({ kind: 'secmark', space: 'ct', before: ctSecBefore, after: ctSecAfter, rule: rule.text });
+  }
+  return r;
 }
 
 function loopDrop(p: PacketState): 'drop' {

@@ -2,6 +2,7 @@ import { InputError } from '../bits/errors';
 import { isU32 } from '../bits/u32';
 import type { PacketSpec } from '../reports/types';
 import { type Addr, parseAddr } from './address';
+import { reverseKey, tupleKey } from './conntrack';
 
 /** A validated packet, addresses parsed, protocol as a number. */
 export interface SimPacket {
@@ -17,6 +18,9 @@ export interface SimPacket {
   readonly iif: string | null;
   readonly oif: string | null;
   readonly mark: number;
+  /** Conntrack keys of the packet's tuple, original and reversed, computed once. */
+  readonly flowKey: string;
+  readonly reverseFlowKey: string;
 }
 
 const PROTO_NAMES: Readonly<Record<string, number>> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58, sctp: 132 };
@@ -86,14 +90,19 @@ export function toSimPacket(input: unknown, field = 'packet'): SimPacket {
   const mark = raw.mark === undefined ? 0 : raw.mark;
   if (!isU32(mark)) throw new InputError(`${field}.mark`, raw.mark, 'must be an integer 0..0xffffffff');
   const hasPorts = PORT_PROTOS.has(proto);
+  const tuple = {
+    proto,
+    saddr,
+    daddr,
+    sport: hasPorts ? port(raw.sport, `${field}.sport`) : 0,
+    dport: hasPorts ? port(raw.dport, `${field}.dport`) : 0,
+  };
   return {
     spec: raw as unknown as PacketSpec,
     family: saddr.family,
-    saddr,
-    daddr,
-    proto,
-    sport: hasPorts ? port(raw.sport, `${field}.sport`) : 0,
-    dport: hasPorts ? port(raw.dport, `${field}.dport`) : 0,
+    ...tuple,
+    flowKey: tupleKey(tuple),
+    reverseFlowKey: reverseKey(tuple),
     hasPorts,
     iif: iface(raw.iif, `${field}.iif`),
     oif: iface(raw.oif, `${field}.oif`),

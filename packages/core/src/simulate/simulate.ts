@@ -12,6 +12,7 @@ export interface SimulateOptions {
   readonly trace?: boolean;
 }
 
+const NO_STEPS: readonly TraceStep[] = Object.freeze([]);
 const BLOCKED = new Set(['blackhole', 'unreachable', 'prohibit', 'no-route']);
 
 /** A box compiled once (rules into closures, routes into tables), ready to run many packets. */
@@ -143,13 +144,9 @@ class PacketRun {
 
   private conntrackHook(): void {
     const p = this.p;
-    const l = this.conntrack.lookup({
-      proto: p.proto,
-      saddr: p.saddr,
-      daddr: p.daddr,
-      sport: p.sport,
-      dport: p.dport,
-    });
+    const sp = this.sp;
+    // Nothing rewrites addresses before conntrack, so the packet's own tuple key is the one to look up.
+    const l = this.conntrack.lookup(p, p.daddr === sp.daddr && p.dport === sp.dport ? sp.flowKey : undefined);
     this.lookup = l;
     p.ct = l.entry;
     p.ctDirection = l.direction;
@@ -171,10 +168,8 @@ class PacketRun {
     const l = this.lookup;
     if (!l) return;
     const p = this.p;
-    this.conntrack.confirm(
-      l,
-      reverseKey({ proto: p.proto, saddr: p.saddr, daddr: p.daddr, sport: p.sport, dport: p.dport }),
-    );
+    const unchanged = p.daddr === this.sp.daddr && p.dport === this.sp.dport;
+    this.conntrack.confirm(l, unchanged ? this.sp.reverseFlowKey : reverseKey(p));
   }
 
   private route(reason: 'input' | 'output' | 'reroute', local: boolean): RouteDecision {
@@ -234,7 +229,7 @@ class PacketRun {
       classid,
       secmark: p.secmark,
       ctsecmark: p.ct ? p.ct.secmark : null,
-      steps: this.trace ?? [],
+      steps: this.trace ?? NO_STEPS,
       ...(p.unknown > 0 ? { unknownExprs: p.unknown } : {}),
       ...(p.notes.length > 0 ? { notes: [...new Set(p.notes)] } : {}),
     };

@@ -1,6 +1,7 @@
 import type { CtState, Table } from '../ir/types';
 import type { Addr } from './address';
 import type { CtDirection, CtEntry } from './conntrack';
+import type { Op } from './fast-ops';
 
 /** The packet as it moves through the hooks: mutable, one object per packet, so the hot path allocates little. */
 export interface PacketState {
@@ -47,7 +48,7 @@ export type ExprResult = number;
 export type CompiledExpr = (p: PacketState) => ExprResult;
 
 export interface CompiledRule {
-  readonly exprs: readonly CompiledExpr[];
+  readonly ops: readonly Op[];
   readonly text: string;
 }
 

@@ -1,0 +1,113 @@
+import type { RuleExpr } from '../ir/types';
+import { type CompiledExpr, type PacketState, R_BREAK, R_CONT } from './state';
+
+// The commonest expressions as plain data evaluated by one switch: one object shape and no indirect call, so the
+// per-rule cost stays a few nanoseconds. Everything else runs through its compiled closure (OP_CALL).
+
+export const OP_CALL = 0;
+/** `((mark & a) == b) != inv` */
+export const OP_META_MARK_EQ = 1;
+/** `((ct mark & a) == b) != inv`, false without conntrack */
+export const OP_CT_MARK_EQ = 2;
+/** `(l4proto == a) != inv` */
+export const OP_L4PROTO = 3;
+/** destination port of protocol a (or any, a = -1) in [b, c], `!= inv` */
+export const OP_DPORT = 4;
+export const OP_SPORT = 5;
+/** `mark = (mark & a) ^ b` */
+export const OP_META_WRITE = 6;
+
+export interface Op {
+  readonly code: number;
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+  readonly inv: boolean;
+  readonly fn: CompiledExpr | null;
+}
+
+const op = (code: number, a: number, b: number, c: number, inv: boolean, fn: CompiledExpr | null): Op => ({
+  code,
+  a,
+  b,
+  c,
+  inv,
+  fn,
+});
+
+/** The data form of an expression when it has one, else a call of its closure. */
+export function fastOp(e: RuleExpr, fn: CompiledExpr): Op {
+  switch (e.kind) {
+    case 'mark':
+      if (e.key.shift === 0 && e.values.kind === 'ranges' && e.values.ranges.length === 1) {
+        const [lo, hi] = e.values.ranges[0]!;
+        if (lo === hi)
+          return op(
+            e.key.space === 'meta' ? OP_META_MARK_EQ : OP_CT_MARK_EQ,
+            e.key.mask,
+            lo,
+            0,
+            e.invert,
+            null,
+          );
+      }
+      break;
+    case 'l4proto':
+      if (e.protos.length === 1) return op(OP_L4PROTO, e.protos[0]!, 0, 0, e.invert, null);
+      break;
+    case 'port':
+      if (e.values.kind === 'ranges' && e.values.ranges.length === 1) {
+        const [lo, hi] = e.values.ranges[0]!;
+        return op(e.dir === 'dst' ? OP_DPORT : OP_SPORT, e.proto ?? -1, lo, hi, e.invert, null);
+      }
+      break;
+    case 'markWrite':
+      if (e.write.dst === 'meta' && e.write.src === null)
+        return op(OP_META_WRITE, e.write.keep, e.write.xor, 0, false, null);
+      break;
+  }
+  return op(OP_CALL, 0, 0, 0, false, fn);
+}
+
+/**
+ * Drop an `l4proto P` test that the next op repeats: a port op of protocol P already fails on any other protocol
+ * (iptables' `-p udp -m udp --dport N` is such a pair).
+ */
+export function fuseOps(ops: readonly Op[]): Op[] {
+  const out: Op[] = [];
+  for (let i = 0; i < ops.length; i++) {
+    const o = ops[i]!;
+    const next = ops[i + 1];
+    const implied =
+      o.code === OP_L4PROTO &&
+      !o.inv &&
+      next !== undefined &&
+      (next.code === OP_DPORT || next.code === OP_SPORT) &&
+      next.a === o.a;
+    if (!implied) out.push(o);
+  }
+  return out;
+}
+
+/** Evaluate one op; the hot loop of the simulator. */
+export function runOp(o: Op, p: PacketState): number {
+  switch (o.code) {
+    case OP_META_MARK_EQ:
+      return ((p.mark & o.a) >>> 0 === o.b) !== o.inv ? R_CONT : R_BREAK;
+    case OP_CT_MARK_EQ:
+      return p.ct !== null && ((p.ct.mark & o.a) >>> 0 === o.b) !== o.inv ? R_CONT : R_BREAK;
+    case OP_L4PROTO:
+      return (p.proto === o.a) !== o.inv ? R_CONT : R_BREAK;
+    case OP_DPORT:
+    case OP_SPORT: {
+      if (!p.hasPorts || (o.a !== -1 && p.proto !== o.a)) return R_BREAK;
+      const port = o.code === OP_DPORT ? p.dport : p.sport;
+      return (port >= o.b && port <= o.c) !== o.inv ? R_CONT : R_BREAK;
+    }
+    case OP_META_WRITE:
+      p.mark = ((p.mark & o.a) ^ o.b) >>> 0;
+      return R_CONT;
+    default:
+      return o.fn!(p);
+  }
+}
