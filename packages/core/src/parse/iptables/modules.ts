@@ -305,6 +305,35 @@ export const MATCH_MODULES: Readonly<Record<string, ModuleSpec>> = {
 /** `conntrack` is only modelled when `--ctstate` is its one option. */
 export const CONNTRACK_CTSTATE = stateModule('ctstate');
 
+/** libipt_REJECT / libip6t_REJECT names and aliases, to the name iptables-save prints. */
+function rejectNames(pairs: readonly [string, string][]): Readonly<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [name, alias] of pairs) {
+    out[name] = name;
+    out[alias] = name;
+  }
+  return out;
+}
+const REJECT_V4 = rejectNames([
+  ['icmp-net-unreachable', 'net-unreach'],
+  ['icmp-host-unreachable', 'host-unreach'],
+  ['icmp-port-unreachable', 'port-unreach'],
+  ['icmp-proto-unreachable', 'proto-unreach'],
+  ['icmp-net-prohibited', 'net-prohib'],
+  ['icmp-host-prohibited', 'host-prohib'],
+  ['icmp-admin-prohibited', 'admin-prohib'],
+  ['tcp-reset', 'tcp-rst'],
+]);
+const REJECT_V6 = rejectNames([
+  ['icmp6-no-route', 'no-route'],
+  ['icmp6-adm-prohibited', 'adm-prohibited'],
+  ['icmp6-addr-unreachable', 'addr-unreach'],
+  ['icmp6-port-unreachable', 'port-unreach'],
+  ['tcp-reset', 'tcp-rst'],
+  ['icmp6-policy-fail', 'policy-fail'],
+  ['icmp6-reject-route', 'reject-route'],
+]);
+
 const MARK_OPTS = { 'set-xmark': 1, 'set-mark': 1, 'and-mark': 1, 'or-mark': 1, 'xor-mark': 1 };
 
 export const TARGET_MODULES: Readonly<Record<string, ModuleSpec>> = {
@@ -356,8 +385,24 @@ export const TARGET_MODULES: Readonly<Record<string, ModuleSpec>> = {
     build(opts, ctx) {
       once(opts);
       const given = opts[0]?.values[0];
-      const fallback = ctx.family === 4 ? 'icmp-port-unreachable' : 'icmp6-port-unreachable';
-      const reject = given ?? fallback;
+      const names = ctx.family === 4 ? REJECT_V4 : REJECT_V6;
+      const reject =
+        given === undefined
+          ? ctx.family === 4
+            ? 'icmp-port-unreachable'
+            : 'icmp6-port-unreachable'
+          : names[given];
+      if (!reject) {
+        throw new InputError(
+          '--reject-with',
+          given,
+          `is an unknown reject type (expected one of ${[...new Set(Object.values(names))].join(', ')})`,
+        );
+      }
+      if (reject === 'tcp-reset' && (!ctx.proto || ctx.proto.invert || ctx.proto.name !== 'tcp')) {
+        // The kernel's reject_tg_check refuses a TCP reset for anything but -p tcp.
+        throw new InputError('--reject-with', given, 'tcp-reset needs -p tcp');
+      }
       return { text: `--reject-with ${reject}`, info: { kind: 'REJECT', with: reject } };
     },
   },

@@ -111,6 +111,14 @@ describe('normalizeIptablesRule', () => {
       text: '-p tcp -j DNAT --to-destination 1.2.3.4:80',
     });
     expect(ok('-j NFQUEUE')).toEqual({ ok: true, text: '-j NFQUEUE --queue-num 0' });
+    expect(ok('-p tcp -j REJECT --reject-with tcp-rst', 'filter')).toEqual({
+      ok: true,
+      text: '-p tcp -j REJECT --reject-with tcp-reset',
+    });
+    expect(normalizeIptablesRule('-j REJECT --reject-with adm-prohibited', { family: 6 })).toEqual({
+      ok: true,
+      text: '-j REJECT --reject-with icmp6-adm-prohibited',
+    });
   });
   it('refuses what iptables refuses', () => {
     for (const bad of [
