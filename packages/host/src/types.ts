@@ -34,6 +34,8 @@ export interface ProbeReport {
   readonly consumers: readonly DetectedConsumer[];
   /** Whether Markwright's own table / rules are present. */
   readonly owned: { readonly table: boolean; readonly ipRules: number; readonly tcFilters: number };
+  /** Sources that could not be parsed (each with the parser's message); the rest of the report still holds. */
+  readonly warnings?: readonly string[];
 }
 
 /** What Markwright owns on a box, rendered to the exact text it loads. */

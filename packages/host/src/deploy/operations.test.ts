@@ -71,7 +71,6 @@ describe('deploy operations against a fake kernel', () => {
     const second = await apply(ctx, input(state(2), 5));
     expect(kernel.rules.v4).toEqual(state(2).ipRules.v4);
     clock += 6000;
-    await ctx.store.lock()(); // nothing held
     const release = ctx.store.lock();
     await recover(ctx);
     release();

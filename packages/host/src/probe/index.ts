@@ -1,4 +1,3 @@
 export * from './consumers';
-export * from './interim-parse';
 export * from './probe';
 export * from './versions';

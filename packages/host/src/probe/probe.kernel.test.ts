@@ -49,5 +49,6 @@ describe.skipIf(skip)('probe a namespace', () => {
     // Foreign bits: the other table's 0x10000, the iptables 0x20000 and 0x4000, ip rules' masks; not ours (0x300).
     expect(report.bitsInUse.fwmark).toBe('0x00034000');
     expect(report.owned).toEqual({ table: false, ipRules: 1, tcFilters: 0 });
+    expect(report.warnings).toBeUndefined();
   });
 });

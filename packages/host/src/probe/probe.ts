@@ -1,16 +1,18 @@
+import type { IpRule, Route, Ruleset, Table, TcFilter } from '@markwright/core';
+import type { RuleBitUsage } from '@markwright/core/analyze';
+import { bitsInUse, bitUsage, ipRuleBitUsage, tcBitUsage } from '@markwright/core/analyze';
+import {
+  parseIpRoutesJson,
+  parseIpRulesJson,
+  parseIptablesSave,
+  parseNftJson,
+  parseTcFiltersJson,
+} from '@markwright/core/parse';
 import { OWNED_TABLE, type Ownership } from '../deploy/ownership';
 import type { Runner } from '../exec/runner';
 import { targetLabel } from '../exec/target';
 import type { ProbeReport } from '../types';
 import { detectConsumers } from './consumers';
-import {
-  type ParsedRule,
-  readIpRulesJson,
-  readIptablesSave,
-  readNftJson,
-  readRoutesJson,
-  readTcFiltersJson,
-} from './interim-parse';
 import { probeVersions } from './versions';
 
 const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
@@ -24,67 +26,107 @@ async function out(runner: Runner, argv: string[]): Promise<string> {
   }
 }
 
+/** Parse one source; a source our parsers cannot read is reported, never allowed to hide the rest. */
+function attempt<T>(what: string, warnings: string[], empty: T, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    warnings.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+    return empty;
+  }
+}
+
+const isOurs = (t: Table) => t.family === 'inet' && t.name === OWNED_TABLE;
+
 /** What the box has: tools, the live ruleset and routing, known consumers and their bits, and what is ours. */
 export async function probe(runner: Runner, ownership: Ownership): Promise<ProbeReport> {
+  const warnings: string[] = [];
   const tools = await probeVersions(runner);
   const nftJson = tools.nft ? await out(runner, ['nft', '-j', 'list', 'ruleset']) : '';
-  const { tables, rules } = nftJson ? readNftJson(nftJson) : { tables: [], rules: [] as ParsedRule[] };
-  const foreign: ParsedRule[] = rules.filter((r) => !r.where.startsWith(`table inet ${OWNED_TABLE} `));
-  // Legacy iptables rules are not in nft's view; and nft 1.0.6 prints xt targets of iptables-nft rules
-  // without their options (`{"xt":{"type":"target","name":"MARK"}}`), so their bits come from iptables-save.
-  const hasXt = rules.some((r) => r.text.includes('"xt"'));
+  let ruleset: Ruleset = nftJson
+    ? attempt('nft -j list ruleset', warnings, { tables: [] }, () => parseNftJson(nftJson))
+    : { tables: [] };
+  // Legacy iptables rules are not in nft's view at all; and nft 1.0.6 prints the xt targets of iptables-nft
+  // rules without their options (`{"xt":{"type":"target","name":"MARK"}}`), so those tables are read from
+  // iptables-save instead.
+  const hasXt = nftJson.includes('"xt":');
   if (tools.iptables && (tools.iptablesBackend === 'legacy' || hasXt)) {
-    const saved = await out(runner, ['iptables-save']);
-    foreign.push(...readIptablesSave(saved));
+    for (const [tool, family] of [
+      ['iptables-save', 4],
+      ['ip6tables-save', 6],
+    ] as const) {
+      const saved = await out(runner, [tool]);
+      if (!saved.trim()) continue;
+      const xt = attempt(tool, warnings, { tables: [] }, () => parseIptablesSave(saved, { family }));
+      const nftFamily = family === 4 ? 'ip' : 'ip6';
+      const replaced = new Set(xt.tables.map((t) => t.name));
+      ruleset = {
+        tables: [
+          ...ruleset.tables.filter((t) => !(t.family === nftFamily && replaced.has(t.name))),
+          ...xt.tables,
+        ],
+      };
+    }
   }
-  const ipRules = [
-    ...readIpRulesJson(await out(runner, ['ip', '-4', '-j', 'rule', 'show']), 4),
-    ...readIpRulesJson(await out(runner, ['ip', '-6', '-j', 'rule', 'show']), 6),
-  ];
-  const routes = [
-    ...readRoutesJson(await out(runner, ['ip', '-4', '-j', 'route', 'show', 'table', 'all']), 4),
-    ...readRoutesJson(await out(runner, ['ip', '-6', '-j', 'route', 'show', 'table', 'all']), 6),
-  ];
+  const ipRules: IpRule[] = [];
+  const routes: Route[] = [];
+  for (const family of [4, 6] as const) {
+    const flag = family === 4 ? '-4' : '-6';
+    const rulesJson = await out(runner, ['ip', flag, '-j', 'rule', 'show']);
+    ipRules.push(
+      ...attempt(`ip ${flag} rule`, warnings, [], () => parseIpRulesJson(rulesJson || '[]', family)),
+    );
+    const routesJson = await out(runner, ['ip', flag, '-j', 'route', 'show', 'table', 'all']);
+    routes.push(
+      ...attempt(`ip ${flag} route`, warnings, [], () => parseIpRoutesJson(routesJson || '[]', family)),
+    );
+  }
   const links = JSON.parse((await out(runner, ['ip', '-j', 'link', 'show'])) || '[]') as { ifname: string }[];
-  const tcFilters = [];
+  const tcFilters: TcFilter[] = [];
   for (const { ifname } of links) {
     for (const parent of ['root', 'ingress', 'egress']) {
+      const json = await out(runner, ['tc', '-j', 'filter', 'show', 'dev', ifname, parent]);
+      if (!json.trim()) continue;
       tcFilters.push(
-        ...readTcFiltersJson(
-          await out(runner, ['tc', '-j', 'filter', 'show', 'dev', ifname, parent]),
-          ifname,
-          parent,
+        ...attempt(`tc filter ${ifname} ${parent}`, warnings, [], () =>
+          parseTcFiltersJson(json, ifname, parent),
         ),
       );
     }
   }
-  const ours = (r: { protocol?: string }) => r.protocol === String(ownership.ipRuleProtocol);
+  const ours = (r: IpRule) => r.protocol === String(ownership.ipRuleProtocol);
   const [tlo, thi] = ownership.tcPriorities;
-  let fw = 0;
-  let ct = 0;
-  for (const r of foreign) {
-    fw = (fw | r.fwmarkBits) >>> 0;
-    ct = (ct | r.ctmarkBits) >>> 0;
-  }
-  for (const r of ipRules) if (!ours(r) && r.fwmark) fw = (fw | r.fwmark.mask) >>> 0;
-  const ipRuleEvidence = ipRules
-    .filter((r) => !ours(r))
-    .map((r) => ({
-      where: `ip rule ${r.priority}`,
-      text: `${r.action.kind === 'table' ? `lookup ${r.action.table}` : r.action.kind} ${r.protocol ?? ''}`,
-      fwmarkBits: r.fwmark?.mask ?? 0,
-      ctmarkBits: 0,
-    }));
+  const ourTc = (f: TcFilter) => f.priority >= tlo && f.priority <= thi;
+  const foreign: RuleBitUsage[] = [
+    ...bitUsage({ tables: ruleset.tables.filter((t) => !isOurs(t)) }),
+    ...ipRuleBitUsage(ipRules.filter((r) => !ours(r))),
+    ...tcBitUsage(tcFilters.filter((f) => !ourTc(f))),
+  ];
+  const used = bitsInUse(foreign);
   return {
     target: targetLabel(runner.target),
     tools,
-    box: { ruleset: { tables }, ipRules, routes, tcFilters },
-    bitsInUse: { fwmark: hex(fw), ctmark: hex(ct) },
-    consumers: detectConsumers([...foreign, ...ipRuleEvidence]),
+    box: { ruleset, ipRules, routes, tcFilters },
+    bitsInUse: { fwmark: hex(used.any.fwmark), ctmark: hex(used.any.ctmark) },
+    consumers: detectConsumers(
+      foreign.map((u) => ({
+        where: u.where,
+        text: u.rule,
+        fwmarkBits: (u.reads.fwmark | u.writes.fwmark) >>> 0,
+        ctmarkBits: (u.reads.ctmark | u.writes.ctmark) >>> 0,
+      })),
+      ruleset.tables
+        .filter((t) => !isOurs(t))
+        .flatMap((t) => [
+          `table ${t.family} ${t.name}`,
+          ...t.chains.map((c) => `chain ${t.family} ${t.name} ${c.name}`),
+        ]),
+    ),
     owned: {
-      table: tables.some((t) => t.family === 'inet' && t.name === OWNED_TABLE),
+      table: ruleset.tables.some(isOurs),
       ipRules: ipRules.filter(ours).length,
-      tcFilters: tcFilters.filter((f) => f.priority >= tlo && f.priority <= thi).length,
+      tcFilters: tcFilters.filter(ourTc).length,
     },
+    ...(warnings.length ? { warnings } : {}),
   };
 }
