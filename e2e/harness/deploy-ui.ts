@@ -36,14 +36,40 @@ export async function countdownBelow(page: Page, from: number): Promise<number> 
   return Number(await textOf(page.getByTestId('countdown')));
 }
 
+/** The host's refusal when another markwright process (the countdown's own status poll) holds the lock. */
+const LOCK_REFUSAL = /Confirming: another markwright operation/;
+
+/**
+ * Presses Keep and waits for the confirmation. When the press collides with the countdown's status poll the
+ * host refuses it (the lock is held) and the status line says so, with the countdown still running; a user
+ * presses Keep again, and so does this step (at most twice more, each time printed).
+ */
 export async function keepDeployment(page: Page): Promise<string> {
-  await page.getByTestId('keep').click();
-  const text = await waitForText(
-    page.getByTestId('deploy-outcome'),
-    /Kept: deployment \S+ confirmed/,
-    60_000,
-  );
-  return /Kept: deployment (\S+) confirmed/.exec(text)![1]!;
+  for (let attempt = 1; ; attempt++) {
+    await page.getByTestId('keep').click();
+    const seen = async () =>
+      `${await textOf(page.getByTestId('deploy-outcome'))}\n${await textOf(page.getByTestId('status'))}`;
+    await withStatus(page, () =>
+      expect.poll(seen, { timeout: 60_000 }).toMatch(/Kept: deployment \S+ confirmed|Confirming: /),
+    );
+    const kept = /Kept: deployment (\S+) confirmed/.exec(await textOf(page.getByTestId('deploy-outcome')));
+    if (kept) return kept[1]!;
+    const status = await textOf(page.getByTestId('status'));
+    if (!LOCK_REFUSAL.test(status) || attempt === 3) throw new Error(`Keep was refused: ${status}`);
+    console.warn(
+      `Keep refused while the countdown's status poll held the host lock (attempt ${attempt}): ${status}`,
+    );
+  }
+}
+
+/** Runs a wait; when it fails, the error also carries what the app's status line said. */
+export async function withStatus<T>(page: Page, wait: () => Promise<T>): Promise<T> {
+  try {
+    return await wait();
+  } catch (error) {
+    const status = await textOf(page.getByTestId('status')).catch(() => '(no status line)');
+    throw new Error(`${(error as Error).message}\nstatus line: ${status}`, { cause: error });
+  }
 }
 
 export interface HistoryRow {
