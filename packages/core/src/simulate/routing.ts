@@ -114,7 +114,11 @@ export class Router {
     this.unknown = routes.length === 0;
     const compileRules = (family: 4 | 6): CompiledIpRule[] => {
       const given = ipRules.filter((r) => r.family === family);
-      const list = given.length > 0 ? given : defaultRules(family);
+      // A full listing (`ip rule show`) always looks up the local table somewhere; without such a rule the given
+      // rules are additions (a compiled policy), made on top of the kernel's default rules.
+      const full = given.some((r) => r.action.kind === 'table' && tableName(r.action.table) === 'local');
+      const taken = new Set(given.map((r) => r.priority));
+      const list = full ? given : [...given, ...defaultRules(family).filter((d) => !taken.has(d.priority))];
       return [...list]
         .sort((a, b) => a.priority - b.priority)
         .map((rule) => ({

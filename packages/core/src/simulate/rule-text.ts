@@ -27,6 +27,11 @@ function addrs(s: AddrSet): string {
   return items.length === 1 ? items[0]! : `{ ${items.join(', ')} }`;
 }
 
+function addrFamily(s: AddrSet): 4 | 6 {
+  if (s.kind === 'cidrs') return s.cidrs[0]?.family ?? 4;
+  return s.kind === 'addrRanges' ? s.family : 4;
+}
+
 export function verdictText(v: Verdict): string {
   switch (v.kind) {
     case 'jump':
@@ -62,7 +67,7 @@ function mapKeyText(k: MapKey): string {
     case 'mark':
       return markKey(k.key);
     case 'port':
-      return `${k.proto === 6 ? 'tcp' : k.proto === 17 ? 'udp' : 'th'} ${k.dir}port`;
+      return `${k.proto === 6 ? 'tcp' : k.proto === 17 ? 'udp' : 'th'} ${k.dir === 'src' ? 'sport' : 'dport'}`;
     case 'addr':
       return `${k.family === 4 ? 'ip' : 'ip6'} ${k.dir === 'src' ? 'saddr' : 'daddr'}`;
     default:
@@ -71,21 +76,29 @@ function mapKeyText(k: MapKey): string {
 }
 
 const neg = (invert: boolean): string => (invert ? '!= ' : '');
+const PROTO_NAMES: Readonly<Record<number, string>> = {
+  1: 'icmp',
+  6: 'tcp',
+  17: 'udp',
+  58: 'ipv6-icmp',
+  132: 'sctp',
+};
+const protoName = (n: number): string => PROTO_NAMES[n] ?? String(n);
 
 export function exprText(e: RuleExpr): string {
   switch (e.kind) {
     case 'mark':
-      return `${markKey(e.key)} ${neg(e.invert)}${values(e.values, hex8)}`;
+      return `${markKey(e.key)} ${e.invert ? '!=' : '=='} ${values(e.values, hex8)}`;
     case 'iface':
       return `${e.dir === 'in' ? 'iifname' : 'oifname'} ${neg(e.invert)}${e.names.length === 1 ? `"${e.names[0]}"` : `{ ${e.names.map((n) => `"${n}"`).join(', ')} }`}`;
     case 'l3proto':
       return `meta nfproto ${neg(e.invert)}${e.family === 4 ? 'ipv4' : 'ipv6'}`;
     case 'addr':
-      return `ip ${e.dir === 'src' ? 'saddr' : 'daddr'} ${neg(e.invert)}${addrs(e.set)}`;
+      return `${addrFamily(e.set) === 6 ? 'ip6' : 'ip'} ${e.dir === 'src' ? 'saddr' : 'daddr'} ${neg(e.invert)}${addrs(e.set)}`;
     case 'l4proto':
-      return `meta l4proto ${neg(e.invert)}${e.protos.length === 1 ? e.protos[0] : `{ ${e.protos.join(', ')} }`}`;
+      return `meta l4proto ${neg(e.invert)}${e.protos.length === 1 ? protoName(e.protos[0]!) : `{ ${e.protos.map(protoName).join(', ')} }`}`;
     case 'port':
-      return `${e.proto === 6 ? 'tcp' : e.proto === 17 ? 'udp' : 'th'} ${e.dir}port ${neg(e.invert)}${values(e.values, String)}`;
+      return `${e.proto === 6 ? 'tcp' : e.proto === 17 ? 'udp' : 'th'} ${e.dir === 'src' ? 'sport' : 'dport'} ${neg(e.invert)}${values(e.values, String)}`;
     case 'ctstate':
       return `ct state ${neg(e.invert)}${e.states.join(',')}`;
     case 'ctdirection':
