@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contiguousSpan, draftFromDocument, draftToDocument } from './draft';
 import { diffLines } from './text-diff';
+
+const repoRoot = resolve(import.meta.dirname, '../../../../..');
 
 const edge = {
   format: 'markwright/1',
@@ -22,14 +26,26 @@ const edge = {
   },
   policy: {
     rules: [{ name: 'voip via isp2', match: { proto: 'udp', dport: 5555 }, set: { uplink: 'isp2' } }],
-    routes: [{ when: { uplink: 'isp2' }, table: 100, priority: 10002 }],
-    classes: [{ when: { bulk: 1 }, dev: 'wan0', classid: '1:30' }],
+    routes: [
+      { when: { uplink: 'isp2' }, table: 100, priority: 10002 },
+      { when: { uplink: 'isp1' }, table: 200, priority: 10003, family: 4 },
+    ],
+    classes: [
+      { when: { bulk: 1 }, dev: 'wan0', classid: '1:30' },
+      { when: { bulk: true }, dev: 'wan1', classid: '1:30', parent: '1:', priority: 49001 },
+    ],
   },
 };
 
 describe('draft documents', () => {
-  it('round-trips the documented example', () => {
+  it('round-trips the documented example, with optional binding keys', () => {
     expect(draftToDocument(draftFromDocument(edge))).toEqual(edge);
+  });
+  it('round-trips the shipped examples', () => {
+    for (const name of ['edge-router', 'k8s-node', 'wireguard-box']) {
+      const doc = JSON.parse(readFileSync(resolve(repoRoot, 'examples', `${name}.json`), 'utf8'));
+      expect(draftToDocument(draftFromDocument(doc))).toEqual(doc);
+    }
   });
   it('derives masks from offset and width', () => {
     const d = draftFromDocument(edge);

@@ -47,12 +47,18 @@ export interface DraftRoute {
   when: DraftFieldValues;
   table: string;
   priority: string;
+  /** `4`, `6`, or `both` (the default, kept implicit). */
+  family: '4' | '6' | 'both';
 }
 
 export interface DraftClass {
   when: DraftFieldValues;
   dev: string;
   classid: string;
+  /** tc parent; blank for the default (`root`). */
+  parent: string;
+  /** tc filter priority; blank for the default. */
+  priority: string;
 }
 
 export interface DraftDocument {
@@ -163,11 +169,18 @@ export function draftFromDocument(doc: DocumentJson): DraftDocument {
     rules: arr(policy.rules).map(ruleFromJson),
     routes: arr(policy.routes).map((x) => {
       const r = obj(x);
-      return { when: textValues(r.when), table: str(r.table), priority: str(r.priority) };
+      const family = r.family === 4 ? '4' : r.family === 6 ? '6' : 'both';
+      return { when: textValues(r.when), table: str(r.table), priority: str(r.priority), family };
     }),
     classes: arr(policy.classes).map((x) => {
       const c = obj(x);
-      return { when: textValues(c.when), dev: str(c.dev), classid: str(c.classid) };
+      return {
+        when: textValues(c.when),
+        dev: str(c.dev),
+        classid: str(c.classid),
+        parent: str(c.parent),
+        priority: str(c.priority),
+      };
     }),
   };
 }
@@ -247,12 +260,25 @@ export function draftToDocument(d: DraftDocument): DocumentJson {
     layout: { fields: d.fields.map(fieldToJson) },
     policy: {
       rules,
-      routes: d.routes.map((r) => ({
-        when: valuesToJson(r.when),
-        table: valueFromText(r.table),
-        priority: valueFromText(r.priority),
-      })),
-      classes: d.classes.map((c) => ({ when: valuesToJson(c.when), dev: c.dev, classid: c.classid })),
+      routes: d.routes.map((r) => {
+        const route: Record<string, unknown> = {
+          when: valuesToJson(r.when),
+          table: valueFromText(r.table),
+          priority: valueFromText(r.priority),
+        };
+        if (r.family !== 'both') route.family = Number(r.family);
+        return route;
+      }),
+      classes: d.classes.map((c) => {
+        const binding: Record<string, unknown> = {
+          when: valuesToJson(c.when),
+          dev: c.dev,
+          classid: c.classid,
+        };
+        if (c.parent.trim() !== '') binding.parent = c.parent.trim();
+        if (c.priority.trim() !== '') binding.priority = valueFromText(c.priority);
+        return binding;
+      }),
     },
   };
   if (d.description.trim() !== '') doc.description = d.description;

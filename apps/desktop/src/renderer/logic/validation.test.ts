@@ -70,8 +70,8 @@ describe('policy validation', () => {
       matchFields: {},
       set: { uplink: '7', nope: '1' },
     });
-    d.routes.push({ when: { uplink: '1' }, table: 'main', priority: '100' });
-    d.classes.push({ when: {}, dev: 'wan0', classid: '1-30' });
+    d.routes.push({ when: { uplink: '1' }, table: 'main', priority: '100', family: 'both' });
+    d.classes.push({ when: {}, dev: 'wan0', classid: '1-30', parent: 'x', priority: '' });
     expect(validateDocument(d)).toEqual({
       'rules.0.proto': 'ports need proto tcp or udp',
       'rules.0.dport': '"abc" is not a port or a range like 1000-2000',
@@ -79,6 +79,7 @@ describe('policy validation', () => {
       'rules.0.set.nope': 'no field is named "nope"',
       'routes.0.table': '"main" is not a table number',
       'classes.0.classid': '"1-30" is not a class id like 1:30',
+      'classes.0.parent': '"x" is not root or a handle like 1:',
     });
   });
   it('refuses a layout name the store would not accept', () => {

@@ -135,6 +135,13 @@ export function validatePolicy(d: DraftDocument): Record<string, string> {
     if (!/^[0-9a-fA-F]+:[0-9a-fA-F]*$/.test(c.classid.trim())) {
       out[`classes.${i}.classid`] = `"${c.classid}" is not a class id like 1:30`;
     }
+    const parent = c.parent.trim();
+    if (parent !== '' && parent !== 'root' && !/^[0-9a-fA-F]+:[0-9a-fA-F]*$/.test(parent)) {
+      out[`classes.${i}.parent`] = `"${c.parent}" is not root or a handle like 1:`;
+    }
+    if (c.priority.trim() !== '' && !/^[0-9]{1,5}$/.test(c.priority.trim())) {
+      out[`classes.${i}.priority`] = `"${c.priority}" is not a filter priority`;
+    }
   });
   return out;
 }

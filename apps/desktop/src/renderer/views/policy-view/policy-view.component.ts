@@ -60,7 +60,7 @@ export class PolicyView extends LitElement {
         </div>
         <div class="panel">
           <div class="head"><h2>Routes</h2>
-            <button data-testid="add-route" @click=${() => this.edit((d) => d.routes.push({ when: {}, table: '100', priority: String(10000 + d.routes.length) }))}>Add route</button></div>
+            <button data-testid="add-route" @click=${() => this.edit((d) => d.routes.push({ when: {}, table: '100', priority: String(10000 + d.routes.length), family: 'both' }))}>Add route</button></div>
           ${draft.routes.map(
             (r, i) => html`<div class="card" data-testid="route-${i}">
               <div class="line"><span class="tag">when</span>
@@ -80,13 +80,20 @@ export class PolicyView extends LitElement {
                     d.routes[i]!.priority = v;
                   }),
                 )}
+                <div class="cell"><label for="routes.${i}.family">family</label>
+                  <select id="routes.${i}.family" data-testid="routes.${i}.family" @change=${(e: Event) =>
+                    this.edit((d) => {
+                      d.routes[i]!.family = (e.target as HTMLSelectElement).value as '4' | '6' | 'both';
+                    })}>
+                    ${(['both', '4', '6'] as const).map((f) => html`<option value=${f} ?selected=${r.family === f}>${f === 'both' ? 'IPv4 + IPv6' : `IPv${f}`}</option>`)}
+                  </select></div>
                 <button class="danger" data-testid="remove-route-${i}" @click=${() => this.edit((d) => d.routes.splice(i, 1))}>Remove</button>
               </div></div>`,
           )}
         </div>
         <div class="panel">
           <div class="head"><h2>Classes</h2>
-            <button data-testid="add-class" @click=${() => this.edit((d) => d.classes.push({ when: {}, dev: 'eth0', classid: '1:10' }))}>Add class</button></div>
+            <button data-testid="add-class" @click=${() => this.edit((d) => d.classes.push({ when: {}, dev: 'eth0', classid: '1:10', parent: '', priority: String(49000 + d.classes.length) }))}>Add class</button></div>
           ${draft.classes.map(
             (c, i) => html`<div class="card" data-testid="class-${i}">
               <div class="line"><span class="tag">when</span>
@@ -104,6 +111,16 @@ export class PolicyView extends LitElement {
                 ${this.textCell(`classes.${i}.classid`, 'class id', c.classid, problems, (v) =>
                   this.edit((d) => {
                     d.classes[i]!.classid = v;
+                  }),
+                )}
+                ${this.textCell(`classes.${i}.parent`, 'parent', c.parent, problems, (v) =>
+                  this.edit((d) => {
+                    d.classes[i]!.parent = v;
+                  }),
+                )}
+                ${this.textCell(`classes.${i}.priority`, 'prio', c.priority, problems, (v) =>
+                  this.edit((d) => {
+                    d.classes[i]!.priority = v;
                   }),
                 )}
                 <button class="danger" data-testid="remove-class-${i}" @click=${() => this.edit((d) => d.classes.splice(i, 1))}>Remove</button>
