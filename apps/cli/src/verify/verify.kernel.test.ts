@@ -148,4 +148,54 @@ describe.skipIf(reason)('markwright simulate --verify', () => {
         .filter((n) => n.startsWith(ours)),
     ).toEqual([]);
   }, 60_000);
+
+  it('agrees with the kernel that an nft route chain re-routes on a mark change and a filter chain does not', async () => {
+    const nft = `table ip mwout {
+  chain route_out {
+    type route hook output priority mangle; policy accept;
+    udp dport 443 meta mark set meta mark | 0x8
+  }
+  chain filter_out {
+    type filter hook output priority 0; policy accept;
+    udp dport 8443 meta mark set meta mark | 0x8
+  }
+}
+`;
+    let out = '';
+    const io: CommandIo = {
+      args: [],
+      stdout: (t) => (out += t),
+      stderr: (t) => (out += t),
+      readStdin: async () => '',
+    };
+    const local = (dport: number, sport: number) =>
+      JSON.stringify({
+        iif: null,
+        saddr: '192.0.2.1',
+        daddr: '203.0.113.7',
+        proto: 'udp',
+        sport,
+        dport,
+        mark: 0,
+      });
+    const args = [
+      '--ruleset',
+      file('out.nft', nft),
+      '--ip-rules',
+      file('rules2.json', IP_RULES),
+      '--routes',
+      file('routes2.json', ROUTES),
+      '--packet',
+      local(443, 6000),
+      '--packet',
+      local(8443, 6001),
+      '--verify',
+      '--json',
+    ];
+    expect(await simulate({ ...io, args })).toBe(0);
+    const { verify } = JSON.parse(out) as { verify: { agreed: number; compared: number; rows: VerifyRow[] } };
+    expect(verify.rows.map((r) => r.kernel.oif)).toEqual(['r2', 'r1']);
+    expect(verify.rows.map((r) => r.kernel.mark)).toEqual([8, 8]);
+    expect(verify.agreed).toBe(2);
+  }, 60_000);
 });

@@ -284,22 +284,45 @@ export function randomBox(seed: number, options: { iptables?: boolean; tableName
   const ipRules: IpRule[] = [];
   const ipRuleArgs: string[][] = [];
   const prefs = [...new Set([100 + g.int(50), 150 + g.int(50), 200 + g.int(50)])].slice(0, g.int(4));
-  for (const pref of prefs) {
+  prefs.sort((a, b) => a - b);
+  prefs.forEach((pref, n) => {
     const mask = g.mask();
     const value = g.valueUnder(mask);
     const not = g.chance(0.2);
-    const kind = g.pick(['100', '100', '100', 'main', 'blackhole'] as const);
+    const iif = g.chance(0.25) ? g.pick(['r0', 'r1', 'r2'] as const) : null;
+    const later = prefs[n + 1];
+    const kind = g.pick(['100', '100', '100', 'main', 'blackhole', 'goto'] as const);
     const action: IpRule['action'] =
-      kind === 'blackhole' ? { kind: 'blackhole' } : { kind: 'table', table: kind };
-    ipRules.push({ family: 4, priority: pref, not, fwmark: { value, mask }, action });
+      kind === 'blackhole'
+        ? { kind: 'blackhole' }
+        : kind === 'goto'
+          ? { kind: 'goto', priority: later ?? 32766 }
+          : { kind: 'table', table: kind };
+    // `suppress_prefixlength 0` turns a default-route answer into "keep looking".
+    const suppress = action.kind === 'table' && g.chance(0.3) ? 0 : undefined;
+    ipRules.push({
+      family: 4,
+      priority: pref,
+      not,
+      fwmark: { value, mask },
+      ...(iif ? { iif } : {}),
+      action,
+      ...(suppress !== undefined ? { suppressPrefixlength: suppress } : {}),
+    });
     ipRuleArgs.push([
       'pref',
       String(pref),
       ...(not ? ['not'] : []),
       'fwmark',
       `${hex(value)}/${hex(mask)}`,
-      ...(kind === 'blackhole' ? ['blackhole'] : ['table', kind]),
+      ...(iif ? ['iif', iif] : []),
+      ...(action.kind === 'blackhole'
+        ? ['blackhole']
+        : action.kind === 'goto'
+          ? ['goto', String(action.priority)]
+          : ['table', kind]),
+      ...(suppress !== undefined ? ['suppress_prefixlength', '0'] : []),
     ]);
-  }
+  });
   return { tables, nftScript, iptablesRestore, ipRules, ipRuleArgs, ports: PORTS };
 }
