@@ -1,6 +1,5 @@
 import {
   type BoxConfig,
-  type Chain,
   InputError,
   type IpRule,
   type MarkwrightDocument,
@@ -9,7 +8,7 @@ import {
   type TcFilter,
 } from '@markwright/core';
 import { compileDocument } from '@markwright/core/compile';
-import { emitNftRule } from '@markwright/core/emit';
+import { emitNftTable, formatIpRule } from '@markwright/core/emit';
 import type { OwnedState } from '../types';
 import { OWNED_TABLE, type Ownership, wrapTableBody } from './ownership';
 
@@ -20,56 +19,19 @@ export function readDocument(text: string, source: string): MarkwrightDocument {
   return parseDocument(parseJsonText(text, source));
 }
 
-// The table text is assembled here from core's per-rule emitter; `emitNftText` will replace this once core
-// exports it.
-function chainText(chain: Chain): string {
-  const lines: string[] = [];
-  if (chain.base) {
-    const b = chain.base;
-    lines.push(
-      `type ${b.type} hook ${b.hook}${b.device ? ` device "${b.device}"` : ''} priority ${b.priority}; policy ${b.policy};`,
-    );
-  }
-  for (const rule of chain.rules) lines.push(emitNftRule(rule));
-  return `\tchain ${chain.name} {\n${lines.map((l) => `\t\t${l}\n`).join('')}\t}\n`;
-}
-
 export function ownedTableBody(box: BoxConfig): string {
   const table = box.ruleset.tables.find((t) => t.family === 'inet' && t.name === OWNED_TABLE);
-  if (!table || table.chains.length === 0) return '';
-  if (table.sets.length > 0 || table.secmarks.length > 0) {
-    throw new InputError(
-      'policy',
-      table.sets.map((s) => s.name),
-      'named sets and secmark objects cannot be deployed yet',
-    );
-  }
-  return `table inet ${OWNED_TABLE} {\n${table.chains.map(chainText).join('')}}\n`;
+  return table && table.chains.length > 0 ? emitNftTable(table) : '';
 }
 
-const cidrText = (c: { address: string; prefix: number; family: 4 | 6 }) =>
-  c.prefix === (c.family === 4 ? 32 : 128) ? c.address : `${c.address}/${c.prefix}`;
+const RESERVED_TABLES: Record<string, string> = { '253': 'default', '254': 'main', '255': 'local' };
 
 /** An ip rule in the `priority N ...` form that `ip rule add` takes and `ip rule show` prints back. */
 export function formatOwnedIpRule(rule: IpRule): string {
-  const parts = [`priority ${rule.priority}`];
-  if (rule.not) parts.push('not');
-  parts.push(`from ${rule.from ? cidrText(rule.from) : 'all'}`);
-  if (rule.to) parts.push(`to ${cidrText(rule.to)}`);
-  if (rule.fwmark) {
-    const { value, mask } = rule.fwmark;
-    parts.push(`fwmark ${shortHex(value)}${mask === 0xffffffff ? '' : `/${shortHex(mask)}`}`);
-  }
-  if (rule.iif) parts.push(`iif ${rule.iif}`);
-  if (rule.oif) parts.push(`oif ${rule.oif}`);
-  const a = rule.action;
-  if (a.kind === 'table') parts.push(`lookup ${a.table === '254' ? 'main' : a.table}`);
-  else if (a.kind === 'goto') parts.push(`goto ${a.priority}`);
-  else parts.push(a.kind);
-  if (rule.suppressPrefixlength !== undefined)
-    parts.push(`suppress_prefixlength ${rule.suppressPrefixlength}`);
-  if (rule.protocol) parts.push(`proto ${rule.protocol}`);
-  return parts.join(' ');
+  const shown = formatIpRule(rule); // `PRIO:\tfrom all ...`, as ip rule show prints it
+  // iproute2 prints the reserved tables by name.
+  const named = shown.replace(/ lookup (253|254|255)\b/, (_, n: string) => ` lookup ${RESERVED_TABLES[n]}`);
+  return `priority ${rule.priority} ${named.slice(named.indexOf('\t') + 1)}`;
 }
 
 /** A tc filter as a `tc -batch` line (the fw classifier; kernels without cls_fw refuse it at apply). */
