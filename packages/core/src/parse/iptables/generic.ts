@@ -58,26 +58,18 @@ export const protoName = (n: number): string => PROTO_NAMES[n] ?? String(n);
 
 // ---- addresses ----------------------------------------------------------------------------------
 
-/** Dotted quad to a number, or null; a hand-written scanner because every rule has one or two. */
+const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** Dotted quad to a number, or null. */
 function parseIpv4(text: string): number | null {
-  let n = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      part = part * 10 + (c - 48);
-      if (++digits > 3 || part > 255) return null;
-    } else if (c === 46 && digits > 0 && dots < 3) {
-      n = n * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else return null;
-  }
-  if (dots !== 3 || digits === 0) return null;
-  return n * 256 + part;
+  const m = DOTTED_QUAD.exec(text);
+  if (!m) return null;
+  const a = +m[1]!;
+  const b = +m[2]!;
+  const c = +m[3]!;
+  const d = +m[4]!;
+  if (a > 255 || b > 255 || c > 255 || d > 255) return null;
+  return ((a * 256 + b) * 256 + c) * 256 + d;
 }
 
 const formatIpv4 = (n: number): string =>

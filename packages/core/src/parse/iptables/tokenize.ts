@@ -43,8 +43,20 @@ export function tokenize(line: string, firstColumn = 1): Token[] {
 
 const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 10;
 
-/** The common case without quotes: words are slices between blanks (no per-character copying). */
+/** The common case without quotes: words are slices between blanks. */
 function splitPlain(line: string, firstColumn: number): Token[] {
+  // iptables-save separates words by one space: the native split is much cheaper than a character loop.
+  if (!/[\t\r\n]| {2}|^ | $/.test(line)) {
+    const words = line === '' ? [] : line.split(' ');
+    const out: Token[] = new Array(words.length);
+    let column = firstColumn;
+    for (let k = 0; k < words.length; k++) {
+      const text = words[k]!;
+      out[k] = { text, column, quoted: false };
+      column += text.length + 1;
+    }
+    return out;
+  }
   const out: Token[] = [];
   const n = line.length;
   let i = 0;
