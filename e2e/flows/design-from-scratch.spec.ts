@@ -4,15 +4,7 @@
 import { expect, it } from 'vitest';
 import { queryRows } from '../harness/database';
 import { describeFlow } from '../harness/flow';
-import {
-  designerStrip,
-  dragBits,
-  screenshot,
-  showView,
-  textOf,
-  UI_TIMEOUT,
-  waitForText,
-} from '../harness/ui';
+import { dragBits, screenshot, showView, textOf, UI_TIMEOUT, waitForText } from '../harness/ui';
 
 describeFlow('design a layout from scratch and find it again after a restart', {}, (ctx) => {
   it('creates the layout and drags its fields on both strips', async () => {
