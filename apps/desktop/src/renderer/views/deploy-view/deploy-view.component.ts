@@ -8,7 +8,12 @@ import { StoreController } from '../../controllers/store-controller';
 import { baseStyles } from '../../styles/theme';
 import { deployViewStyles } from './deploy-view.styles';
 
-type Outcome = { tone: 'ok' | 'error' | 'info'; text: string } | null;
+/** What the last deploy action ended in; `state` is for tests and assistive tech to tell outcomes apart. */
+type Outcome = {
+  tone: 'ok' | 'error' | 'info';
+  state: 'pending' | 'applied' | 'kept' | 'reverted' | 'rolled-back' | 'other';
+  text: string;
+} | null;
 
 export class DeployView extends LitElement {
   static override styles = [baseStyles, deployViewStyles];
@@ -66,7 +71,7 @@ export class DeployView extends LitElement {
       this.api.status({ target: this.target }),
     );
     if (status?.pending) {
-      this.outcome = { tone: 'info', text: 'A deployment is waiting for confirmation' };
+      this.outcome = { tone: 'info', state: 'pending', text: 'A deployment is waiting for confirmation' };
       this.countdown.follow(this.target);
     }
   }
@@ -127,10 +132,14 @@ export class DeployView extends LitElement {
     if (!result) return;
     this.applied = result;
     if (result.confirmDeadline !== null) {
-      this.outcome = { tone: 'info', text: 'Applied: keep it before the countdown ends, or it is reverted' };
+      this.outcome = {
+        tone: 'info',
+        state: 'pending',
+        text: 'Applied: keep it before the countdown ends, or it is undone',
+      };
       this.countdown.follow(this.target);
     } else {
-      this.outcome = { tone: 'ok', text: `Applied (${result.deployment.outcome})` };
+      this.outcome = { tone: 'ok', state: 'applied', text: `Applied (${result.deployment.outcome})` };
     }
     await this.refreshHistory();
   }
@@ -139,7 +148,7 @@ export class DeployView extends LitElement {
     const record = await this.ctl.store!.run('Confirming', () => this.api.confirm({ target: this.target }));
     if (!record) return;
     this.countdown.stop();
-    this.outcome = { tone: 'ok', text: `Kept: deployment ${record.id} confirmed` };
+    this.outcome = { tone: 'ok', state: 'kept', text: `Kept: deployment ${record.id} confirmed` };
     await this.refreshHistory();
   }
 
@@ -147,7 +156,7 @@ export class DeployView extends LitElement {
     const record = await this.ctl.store!.run('Reverting', () => this.api.rollback({ target: this.target }));
     if (!record) return;
     this.countdown.stop();
-    this.outcome = { tone: 'ok', text: 'Reverted: the previous state is back' };
+    this.outcome = { tone: 'ok', state: 'reverted', text: 'Reverted: the previous state is back' };
     await this.refreshHistory();
   }
 
@@ -156,7 +165,7 @@ export class DeployView extends LitElement {
       this.api.rollback({ target: this.target, to: id }),
     );
     if (!record) return;
-    this.outcome = { tone: 'ok', text: `Rolled back to deployment ${id}` };
+    this.outcome = { tone: 'ok', state: 'rolled-back', text: `Rolled back to deployment ${id}` };
     await this.refreshHistory();
   }
 
@@ -167,12 +176,17 @@ export class DeployView extends LitElement {
     if (record?.outcome === 'reverted') {
       this.outcome = {
         tone: 'error',
+        state: 'reverted',
         text: 'Reverted: the countdown ran out and the previous state is back',
       };
     } else if (record?.outcome === 'confirmed') {
-      this.outcome = { tone: 'ok', text: `Kept: deployment ${record.id} confirmed` };
+      this.outcome = { tone: 'ok', state: 'kept', text: `Kept: deployment ${record.id} confirmed` };
     } else {
-      this.outcome = { tone: 'info', text: `No longer pending (${record?.outcome ?? status.state})` };
+      this.outcome = {
+        tone: 'info',
+        state: 'other',
+        text: `No longer pending (${record?.outcome ?? status.state})`,
+      };
     }
   }
 
@@ -250,7 +264,7 @@ export class DeployView extends LitElement {
               </div>`
           : nothing
       }
-      ${outcome ? html`<p class="outcome ${outcome.tone === 'error' ? 'error' : ''}" data-testid="deploy-outcome" role="status">${outcome.text}</p>` : html`<p class="muted">Nothing pending.</p>`}
+      ${outcome ? html`<p class="outcome ${outcome.tone === 'error' ? 'error' : ''}" data-testid="deploy-outcome" data-state=${outcome.state} role="status">${outcome.text}</p>` : html`<p class="muted">Nothing pending.</p>`}
     </div>`;
   }
 
