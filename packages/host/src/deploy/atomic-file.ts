@@ -10,19 +10,28 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** Write temp + fsync + rename + fsync the directory, so a crash leaves the old or the new file, never half. */
-export function writeFileAtomic(path: string, text: string, mode = 0o644, syncDir = true): void {
+/**
+ * Write temp + rename, so a crash of this process leaves the old or the new file, never half. `durable` adds
+ * fsync of the file and its directory, for files that must also survive a power loss.
+ */
+export function writeFileAtomic(
+  path: string,
+  text: string,
+  mode = 0o644,
+  syncDir = true,
+  durable = true,
+): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.tmp-${process.pid}`;
   const fd = openSync(temp, 'w', mode);
   try {
     writeSync(fd, text);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   renameSync(temp, path);
-  if (syncDir) syncDirectory(dirname(path));
+  if (syncDir && durable) syncDirectory(dirname(path));
 }
 
 /** Make renames in a directory durable. */
@@ -35,8 +44,8 @@ export function syncDirectory(path: string): void {
   }
 }
 
-export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, `${JSON.stringify(value)}\n`);
+export function writeJsonAtomic(path: string, value: unknown, durable = true): void {
+  writeFileAtomic(path, `${JSON.stringify(value)}\n`, 0o644, true, durable);
 }
 
 export function readJson<T>(path: string): T | null {

@@ -99,8 +99,10 @@ export class StateStore {
   journal(): Journal | null {
     return readJson<Journal>(this.path('journal.json'));
   }
+  // Journal and pending describe kernel state, which a power loss resets to the persisted files anyway: they
+  // need to survive a killed process (rename), not a power cut (fsync).
   writeJournal(j: Journal): void {
-    writeJsonAtomic(this.path('journal.json'), j);
+    writeJsonAtomic(this.path('journal.json'), j, false);
   }
   clearJournal(): void {
     removeFile(this.path('journal.json'));
@@ -110,7 +112,7 @@ export class StateStore {
     return readJson<Pending>(this.path('pending.json'));
   }
   writePending(p: Pending): void {
-    writeJsonAtomic(this.path('pending.json'), p);
+    writeJsonAtomic(this.path('pending.json'), p, false);
   }
   clearPending(): void {
     removeFile(this.path('pending.json'));
