@@ -56,7 +56,7 @@ describeFlow('simulate a two-packet flow through a persisted field', {}, (ctx) =
     expect(track.marks).toEqual(['0x00000000']);
     const set = one(
       first,
-      (s) => s.matched && /udp dstport 5555 meta mark set/.test(s.text),
+      (s) => s.matched && /udp d(st)?port 5555 meta mark set/.test(s.text),
       'setting uplink',
     );
     expect(set.marks).toEqual(['0x00000200', '0x00000000']);
