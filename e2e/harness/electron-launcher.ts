@@ -2,6 +2,7 @@
 // binary is installed and a display exists (DISPLAY, e.g. under `xvfb-run`); otherwise the flows print why they
 // skip it. The deploy verbs get the workspace's state and root folders through the main process's environment.
 
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -37,6 +38,17 @@ function skipReason(): string | null {
     return 'Electron flows skipped: no display (run the e2e suite under xvfb-run)';
   if (!existsSync(join(desktopDir, 'dist/main.cjs')))
     return 'Electron flows skipped: apps/desktop/dist/main.cjs is not built';
+  // The main process opens the database with better-sqlite3; its native module must match Electron's ABI.
+  const probe = spawnSync(binary.path, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], {
+    cwd: desktopDir,
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  if (probe.status !== 0) {
+    const why = (probe.stderr || String(probe.error ?? '')).trim().split('\n').slice(0, 3).join(' ');
+    return `Electron flows skipped: better-sqlite3 does not load in Electron (rebuild it for Electron's ABI): ${why}`;
+  }
   return null;
 }
 
