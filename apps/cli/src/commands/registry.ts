@@ -12,6 +12,11 @@ register(
   async () => (await import('./explain')).default,
 );
 register(
+  'parse',
+  'parse FILE [--syntax auto|iptables|nft|nft-json] [--json]: read a ruleset and summarise it (or print the IR)',
+  async () => (await import('./parse')).default,
+);
+register(
   'normalize',
   'normalize --syntax iptables|nft: canonical form of rules read from stdin',
   async () => (await import('./normalize')).default,
