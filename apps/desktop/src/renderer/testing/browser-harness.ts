@@ -27,6 +27,8 @@ export interface BrowserPage {
   readonly page: Page;
   /** Errors the page threw or logged; a test checks it is empty. */
   readonly errors: string[];
+  /** Every network request the page made after loading (the app may only talk to its own backend). */
+  readonly requests: string[];
   close(): Promise<void>;
 }
 
@@ -54,7 +56,9 @@ export async function openPage(entry: string): Promise<BrowserPage> {
   await page.setContent('<!doctype html><html><body></body></html>');
   await page.addScriptTag({ content: await bundle(entry), type: 'module' });
   await page.waitForFunction(() => (globalThis as { ready?: boolean }).ready === true);
-  return { page, errors, close: () => page.close() };
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  return { page, errors, requests, close: () => page.close() };
 }
 
 export async function closeBrowser(): Promise<void> {

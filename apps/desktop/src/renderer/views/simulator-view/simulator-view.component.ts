@@ -29,11 +29,20 @@ const LABELS: Record<keyof PacketForm, string> = {
 
 export class SimulatorView extends LitElement {
   static override styles = [baseStyles, simulatorViewStyles, fieldColors];
-  static override properties = { form: { state: true }, report: { state: true }, running: { state: true } };
+  static override properties = {
+    form: { state: true },
+    report: { state: true },
+    running: { state: true },
+    routesText: { state: true },
+    ipRulesText: { state: true },
+  };
 
   form: PacketForm = emptyForm();
   report: SimulationReport | null = null;
   running = false;
+  /** The box's routing as `ip -j route show table all` / `ip -j rule` print it (optional). */
+  routesText = '';
+  ipRulesText = '';
   private readonly ctl = new StoreController(this);
 
   private async run(): Promise<void> {
@@ -42,7 +51,12 @@ export class SimulatorView extends LitElement {
     if (!store?.draft || !parsed.ok) return;
     this.running = true;
     const report = await store.run('Simulating', () =>
-      store.api.simulate({ document: draftToDocument(store.draft!), packets: parsed.packets }),
+      store.api.simulate({
+        document: draftToDocument(store.draft!),
+        packets: parsed.packets,
+        ...(this.routesText.trim() !== '' && { routes: this.routesText }),
+        ...(this.ipRulesText.trim() !== '' && { ipRules: this.ipRulesText }),
+      }),
     );
     this.running = false;
     if (report) this.report = report;
@@ -82,6 +96,19 @@ export class SimulatorView extends LitElement {
                 }} />
               ${errors[key] ? html`<span class="error" data-testid="sim-${key}-error">${errors[key]}</span>` : nothing}`,
           )}
+          <details class="full">
+            <summary>Box routing (optional)</summary>
+            <label for="sim-routes">routes: <span class="mono">ip -j route show table all</span></label>
+            <textarea id="sim-routes" data-testid="sim-routes" .value=${this.routesText}
+              @input=${(e: Event) => {
+                this.routesText = (e.target as HTMLTextAreaElement).value;
+              }}></textarea>
+            <label for="sim-iprules">ip rules: <span class="mono">ip -j rule</span></label>
+            <textarea id="sim-iprules" data-testid="sim-iprules" .value=${this.ipRulesText}
+              @input=${(e: Event) => {
+                this.ipRulesText = (e.target as HTMLTextAreaElement).value;
+              }}></textarea>
+          </details>
           <span></span>
           <button class="primary" type="submit" data-testid="simulate" ?disabled=${!parsed.ok || blocked || this.running}>Simulate</button>
           ${blocked ? html`<span class="error full" data-testid="sim-blocked">Fix the layout's errors first.</span>` : nothing}

@@ -23,6 +23,17 @@ export const simulatorViewStyles = css`
   .full {
     grid-column: 1 / -1;
   }
+  details textarea {
+    width: 100%;
+    min-height: 60px;
+    resize: vertical;
+  }
+  details label {
+    display: block;
+    font-size: 11px;
+    color: var(--mw-muted);
+    margin-top: 4px;
+  }
   .packets {
     display: flex;
     flex-direction: column;
