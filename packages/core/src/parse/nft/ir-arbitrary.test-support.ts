@@ -14,6 +14,8 @@ import type {
   Statement,
   Table,
 } from '../../ir/types';
+import { applyPayloadDependencies } from './dependencies';
+import { elementRank } from './rhs';
 import { parseNftRuleBody } from './rule';
 
 // Random IR in canonical form (what the parsers produce), for parse(emit(ir)) = ir properties.
@@ -264,7 +266,6 @@ const verdictArb = (chains: readonly string[]): fc.Arbitrary<Statement> =>
             .map((target) => ({ kind: 'verdict' as const, verdict: { kind: 'jump' as const, target } })),
         ]
       : []),
-    fc.constant({ kind: 'verdict' as const, verdict: { kind: 'queue' as const, num: 3, bypass: true } }),
   );
 
 const ruleArb = (oneRegister: boolean, chains: readonly string[]): fc.Arbitrary<Rule> =>
@@ -333,6 +334,44 @@ export function rulesetArb(oneRegister: boolean): fc.Arbitrary<Ruleset> {
     .map((tables) => ({ tables }));
 }
 
+const byRank = (f: (x: string) => string) => (a: string, b: string) => {
+  const ra = elementRank(f(a))!;
+  const rb = elementRank(f(b))!;
+  return ra < rb ? -1 : ra > rb ? 1 : 0;
+};
+
+/** Elements in the order nft lists them. */
+function nftOrdered(e: RuleExpr): RuleExpr {
+  if (e.kind === 'iface') return { ...e, names: [...e.names].sort(byRank((n) => `"${n}"`)) };
+  if (e.kind === 'l4proto') return { ...e, protos: [...e.protos].sort((a, b) => a - b) };
+  if (e.kind === 'ctstate') return { ...e, states: [...e.states].sort(byRank((s) => s)) };
+  if (e.kind === 'addr' && e.set.kind === 'cidrs') {
+    return {
+      ...e,
+      set: { ...e.set, cidrs: [...e.set.cidrs].sort((a, b) => byRank((x) => x)(a.address, b.address)) },
+    };
+  }
+  return e;
+}
+
+/** The transport protocol a port match or port-keyed map needs, if any. */
+function transportOf(e: RuleExpr): number | null {
+  if (e.kind === 'port') return e.proto;
+  if (e.kind === 'markMap' && e.key.kind === 'port') return e.key.proto;
+  return null;
+}
+
+/** Drop matches that contradict the rule's first transport protocol (nft refuses conflicting protocols). */
+function oneTransport(exprs: readonly RuleExpr[]): RuleExpr[] {
+  const proto = exprs.map(transportOf).find((p) => p !== null);
+  if (proto === undefined || proto === null) return [...exprs];
+  return exprs.filter((e) => {
+    const p = transportOf(e);
+    if (p !== null && p !== proto) return false;
+    return !(e.kind === 'l4proto' && (e.invert || e.protos.length !== 1 || e.protos[0] !== proto));
+  });
+}
+
 /** Point every set reference at the table's own mark set; ip6 tables cannot match IPv4 addresses. */
 function withSetRefs(rule: Rule, setName: string, family: string): Rule {
   const exprs = rule.exprs
@@ -342,5 +381,7 @@ function withSetRefs(rule: Rule, setName: string, family: string): Rule {
         ? { ...e, values: { kind: 'setRef' as const, name: setName } }
         : e,
     );
-  return { ...rule, exprs: exprs.length ? exprs : [{ kind: 'counter' }] };
+  const sorted = oneTransport(exprs).map(nftOrdered);
+  const kept = applyPayloadDependencies(sorted).exprs;
+  return { ...rule, exprs: kept.length ? kept : [{ kind: 'counter' }] };
 }

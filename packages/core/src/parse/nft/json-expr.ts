@@ -149,6 +149,19 @@ function rhsWord(v: Json): string {
   return jsonExprText(v);
 }
 
+/** `{"|": [{"|": ["a", "b"]}, "c"]}` -> ["a", "b", "c"]; null when v is not such a flag list. */
+function flagList(v: Json): string[] | null {
+  if (typeof v === 'string') return [v];
+  if (!isObj(v) || !Array.isArray(v['|'])) return null;
+  const out: string[] = [];
+  for (const part of v['|']) {
+    const inner = flagList(part);
+    if (!inner) return null;
+    out.push(...inner);
+  }
+  return out;
+}
+
 /** A JSON right-hand side (value, list, `{"set": [...]}`, `"@name"`, map data) as an Rhs. */
 export function jsonRhs(v: Json): Rhs {
   if (typeof v === 'string' && v.startsWith('@')) return { kind: 'ref', name: v.slice(1), text: v };
@@ -161,6 +174,9 @@ export function jsonRhs(v: Json): Rhs {
     );
     return { kind: 'set', elements, text: jsonExprText(v) };
   }
+  // Flag values (`ct state established,related`) arrive as `{"|": [...]}` in listings.
+  const flags = flagList(v);
+  if (flags) return { kind: 'value', items: flags, text: flags.join(',') };
   if (Array.isArray(v)) {
     const items = v.map(rhsWord);
     return { kind: 'value', items, text: items.join(',') };

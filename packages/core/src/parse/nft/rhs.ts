@@ -99,7 +99,7 @@ export function parseRhs(ts: TokenStream, isMap: boolean, mark = false, format: 
     }
     // nft lists a one-element anonymous set as the plain value.
     const only = elements[0];
-    if (elements.length === 1 && only && only.value === undefined && !isMap) {
+    if (elements.length === 1 && only && only.value === undefined && !isMap && !only.key.includes(' . ')) {
       return { kind: 'value', items: [only.key], text: only.key };
     }
     return { kind: 'set', elements, text: `{ ${texts.join(', ')} }` };
@@ -130,3 +130,63 @@ export function mapRhsKeys(rhs: Rhs, f: (word: string) => string): Rhs {
 /** Every key of the right-hand side, for checks. */
 export const rhsKeys = (rhs: Rhs): readonly string[] =>
   rhs.kind === 'ref' ? [] : rhs.kind === 'value' ? rhs.items : rhs.elements.map((e) => e.key);
+
+const CT_STATE_BITS: Readonly<Record<string, number>> = {
+  invalid: 1,
+  established: 2,
+  related: 4,
+  new: 8,
+  untracked: 64,
+};
+const L4: Readonly<Record<string, number>> = {
+  icmp: 1,
+  igmp: 2,
+  tcp: 6,
+  udp: 17,
+  gre: 47,
+  esp: 50,
+  ah: 51,
+  'ipv6-icmp': 58,
+  icmpv6: 58,
+  sctp: 132,
+  udplite: 136,
+};
+
+/**
+ * The order nft lists set elements in: numbers, protocols and addresses by value, ct states by bit,
+ * strings (interface names) as little-endian integers (so by length, then from the last byte).
+ */
+export function elementRank(key: string): bigint | null {
+  const lo = key.split('-')[0]!.split('/')[0]!;
+  const n = u32Value(lo);
+  if (n !== null) return BigInt(n);
+  if (lo in CT_STATE_BITS) return BigInt(CT_STATE_BITS[lo]!);
+  if (lo in L4) return BigInt(L4[lo]!);
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(lo);
+  if (v4) return v4.slice(1).reduce((acc, p) => acc * 256n + BigInt(p), 0n);
+  if (key.startsWith('"')) {
+    let r = 0n;
+    const name = key.slice(1, -1);
+    for (let i = name.length - 1; i >= 0; i--) r = r * 256n + BigInt(name.charCodeAt(i) & 0xff);
+    return r;
+  }
+  return null;
+}
+
+/** Sort set elements (and comma lists) the way nft lists them; unknown kinds keep their order. */
+export function sortRhs(rhs: Rhs): Rhs {
+  if (rhs.kind === 'ref') return rhs;
+  const keys = rhs.kind === 'value' ? rhs.items : rhs.elements.map((e) => e.key);
+  const ranks = keys.map(elementRank);
+  if (keys.length < 2 || ranks.some((r) => r === null)) return rhs;
+  const order = keys
+    .map((_, i) => i)
+    .sort((a, b) => (ranks[a]! < ranks[b]! ? -1 : ranks[a]! > ranks[b]! ? 1 : a - b));
+  if (rhs.kind === 'value') {
+    const items = order.map((i) => rhs.items[i]!);
+    return { kind: 'value', items, text: items.join(',') };
+  }
+  const elements = order.map((i) => rhs.elements[i]!);
+  const text = `{ ${elements.map((e) => (e.value !== undefined ? `${e.key} : ${e.value}` : e.key)).join(', ')} }`;
+  return { kind: 'set', elements, text };
+}

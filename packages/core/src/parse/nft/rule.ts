@@ -11,11 +11,12 @@ import {
 import { hex8, U32_MAX, u32 } from '../../bits/u32';
 import { emitNftExpr } from '../../emit/nft/rule';
 import type { Family, OpaqueExpr, Rule, RuleExpr, Verdict } from '../../ir/types';
+import { applyPayloadDependencies } from './dependencies';
 import { type Expr, exprText, isRelational, mentionsMark, parseExpr } from './expr';
 import { TokenStream, tokenize } from './lexer';
 import { lowerMap, lowerMatch, lowerVmap } from './lower';
 import { beginRefusals, firstRefusal, markDatatypeMismatch, refuse } from './refusals';
-import { mapRhsKeys, markValueText, parseRhs, rhsKeys } from './rhs';
+import { mapRhsKeys, markValueText, parseRhs, rhsKeys, sortRhs } from './rhs';
 import { canonicalPrefix, u32Value } from './values';
 
 export { markKeyOf } from './mark-key';
@@ -188,6 +189,12 @@ export function parseRuleTokens(ts: TokenStream): ParsedRule {
       push(opaque(skipOpaque(ts, start), 'statement', false, false));
     } else parseExprItem(ts, start, push);
   }
+  const deps = applyPayloadDependencies(exprs);
+  if (deps.dropped.size || deps.changed.size) {
+    const texts = canon.map((t, i) => (deps.changed.has(i) ? emitNftExpr(deps.retyped[i]!) : t));
+    exprs.splice(0, exprs.length, ...deps.exprs);
+    canon.splice(0, canon.length, ...texts.filter((_, i) => !deps.dropped.has(i)));
+  }
   const rule: Rule = {
     exprs,
     ...(comment !== undefined ? { comment } : {}),
@@ -355,7 +362,7 @@ function parseExprItem(ts: TokenStream, start: number, push: (e: RuleExpr, text?
     return;
   }
   if (ts.accept('vmap')) {
-    const data = parseRhs(ts, true, lin !== null);
+    const data = sortRhs(parseRhs(ts, true, lin !== null));
     if (hasShift(lin))
       refuse('datatype mismatch, map expects integer, mapping expression has type packet mark');
     const key = lin ? printLinear(lin, true) : exprText(lhs);
@@ -371,7 +378,7 @@ function parseExprItem(ts: TokenStream, start: number, push: (e: RuleExpr, text?
   const iface = lhs.kind === 'other' && /^(iifname|oifname|iif|oif)$/.test(lhs.text);
   const quoteWord = (w: string) => (w.startsWith('"') || w.startsWith('@') ? w : `"${w}"`);
   const rhsAt = ts.index;
-  let rhs = parseRhs(ts, false, false, iface ? { key: quoteWord } : {});
+  let rhs = sortRhs(parseRhs(ts, false, false, iface ? { key: quoteWord } : {}));
   let lhsLin = lin;
   let lhsExpr: Expr = lhs;
   if (lin && lin.kind === 'chain') {
@@ -442,11 +449,8 @@ function parseSet(
   const value = parseExpr(ts);
   if (ts.accept('map')) {
     const keyLin = markLinear(value, ts, valueStart);
-    const data = parseRhs(
-      ts,
-      true,
-      keyLin !== null,
-      dst ? { value: (w, at) => markValueText(w, ts, at) } : {},
+    const data = sortRhs(
+      parseRhs(ts, true, keyLin !== null, dst ? { value: (w, at) => markValueText(w, ts, at) } : {}),
     );
     if (hasShift(keyLin))
       refuse('datatype mismatch, map expects integer, mapping expression has type packet mark');
