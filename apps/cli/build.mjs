@@ -3,7 +3,8 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { markwright: 'src/main.ts' },
+  // The revert watchdog ships beside the CLI so an installed CLI can start it detached.
+  entryPoints: { markwright: 'src/main.ts', watchdog: '../../packages/host/src/deploy/watchdog-main.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   bundle: true,
