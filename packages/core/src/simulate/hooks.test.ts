@@ -190,4 +190,38 @@ describe('hook order and verdicts', () => {
     expect(v4!.mark).toBe(0x5);
     expect(v6!.mark).toBe(0x6);
   });
+
+  // Found by the differential test (seed 777): an iptables mangle table loaded after an nft table at the same
+  // priority ran first on the kernel.
+  it('runs the later-registered of two base chains at equal priority first, as the kernel does', () => {
+    const b = box([
+      table('mwsim', [
+        baseChain('pre', 'prerouting', -150, [rule(markIs('meta', 0x7b6), setXmark('meta', 0))]),
+      ]),
+      table('mangle', [baseChain('PREROUTING', 'prerouting', -150, [rule(setXmark('meta', 0x7b6, 0x3))])], {
+        origin: 'iptables',
+      }),
+    ]);
+    const r = simulate(b, [labPacket()]).packets[0]!;
+    expect(ruleSteps(r.steps).map((s) => s.kind === 'rule' && s.table)).toEqual(['mangle', 'mwsim']);
+    expect(r.mark).toBe(0);
+  });
+
+  // Checked with --verify on the kernel: conntrack registers its hooks with the first rule that needs it.
+  it('places conntrack among chains at -200 by when a ct rule first appeared', () => {
+    const isNew = rule({ kind: 'ctstate', states: ['new'], invert: false }, setXmark('meta', 0x8, 0x8));
+    const isInvalid = rule(
+      { kind: 'ctstate', states: ['invalid'], invert: false },
+      setXmark('meta', 0x10, 0x10),
+    );
+    const own = box([table('t200', [baseChain('pre', 'prerouting', -200, [isNew, isInvalid])])]);
+    expect(simulate(own, [labPacket()]).packets[0]!.mark).toBe(0x8);
+    const older = box([
+      table('first', [
+        baseChain('pre', 'prerouting', -300, [rule({ kind: 'ctstate', states: ['new'], invert: false })]),
+      ]),
+      table('t200', [baseChain('pre', 'prerouting', -200, [isNew, isInvalid])]),
+    ]);
+    expect(simulate(older, [labPacket()]).packets[0]!.mark).toBe(0x10);
+  });
 });

@@ -1,4 +1,4 @@
-import type { Family, Hook, Ruleset, Table } from '../ir/types';
+import type { Chain, Family, Hook, RuleExpr, Ruleset, Table } from '../ir/types';
 import type { TraceStep } from '../reports/types';
 import { isNatChain, TableCompiler } from './compile-rules';
 import { runOp } from './fast-ops';
@@ -38,17 +38,62 @@ const IP_HOOKS: readonly Hook[] = ['prerouting', 'input', 'forward', 'output', '
 const appliesTo = (family: Family, ipv: 4 | 6): boolean =>
   family === 'inet' || (family === 'ip' && ipv === 4) || (family === 'ip6' && ipv === 6);
 
-/** Every base chain of every table at each IP hook, sorted by priority (ties keep table order). */
+/** Every base chain of every table at each IP hook, sorted by priority; ties as the kernel orders them. */
 export type HookTable = Readonly<Record<4 | 6, Readonly<Partial<Record<Hook, readonly HookEntry[]>>>>>;
+
+/** True when the expression needs a conntrack entry: loading such a rule registers conntrack's hooks. */
+function usesConntrack(e: RuleExpr): boolean {
+  switch (e.kind) {
+    case 'ctstate':
+    case 'ctdirection':
+    case 'secmarkCopy':
+    case 'nat':
+      return true;
+    case 'mark':
+    case 'secmark':
+      return e.kind === 'mark' ? e.key.space === 'ct' : e.space === 'ct';
+    case 'markWrite':
+      return e.write.dst === 'ct' || e.write.src?.space === 'ct';
+    case 'markMap':
+      return e.dst === 'ct' || (e.key.kind === 'mark' && e.key.key.space === 'ct');
+    case 'secmarkSet':
+      return e.dst === 'ct';
+    default:
+      return false;
+  }
+}
+
+const tableUsesConntrack = (t: Table): boolean =>
+  t.chains.some((c) => (c.base && isNatChain(t, c)) || c.rules.some((r) => r.exprs.some(usesConntrack)));
+
+/**
+ * Registration order of the hooks, which decides ties: at equal priority the kernel runs the most recently
+ * registered hook first (nf_hook_entries_grow inserts a new hook before the first one whose priority is not
+ * lower). A listing shows tables in creation order; loading a table registers its base chains, then adds its
+ * rules, and the first rule that needs conntrack registers conntrack's hooks (checked on the kernel: a chain at
+ * -200 sees `ct state new` when its own table brought conntrack in, `invalid` when an older table did).
+ */
+function registrationOrder(tables: readonly Table[]): { chain: Map<Chain, number>; conntrack: number } {
+  const chain = new Map<Chain, number>();
+  let seq = 0;
+  let conntrack = -1;
+  for (const t of tables) {
+    for (const c of t.chains) if (c.base) chain.set(c, seq++);
+    if (conntrack === -1 && tableUsesConntrack(t)) conntrack = seq++;
+  }
+  return { chain, conntrack: conntrack === -1 ? seq : conntrack };
+}
 
 export function buildHooks(ruleset: Ruleset): HookTable {
   const out: Record<4 | 6, Partial<Record<Hook, HookEntry[]>>> = { 4: {}, 6: {} };
   const compiled = ruleset.tables.map((t) => new TableCompiler(t));
+  const registered = registrationOrder(ruleset.tables);
   for (const ipv of [4, 6] as const) {
     for (const hook of IP_HOOKS) {
-      const list: HookEntry[] = [];
-      if (hook === 'prerouting' || hook === 'output')
-        list.push({ kind: 'conntrack', priority: CONNTRACK_PRIORITY });
+      const list: { entry: HookEntry; seq: number }[] = [];
+      if (hook === 'prerouting' || hook === 'output') {
+        list.push({ entry: { kind: 'conntrack', priority: CONNTRACK_PRIORITY }, seq: registered.conntrack });
+      }
       for (const tc of compiled) {
         const table = tc.table;
         if (!appliesTo(table.family, ipv)) continue;
@@ -56,22 +101,23 @@ export function buildHooks(ruleset: Ruleset): HookTable {
           const base = chain.base;
           if (!base || base.hook !== hook) continue;
           list.push({
-            kind: 'chain',
-            priority: base.priority,
-            table,
-            chain: tc.chains.get(chain.name)!,
-            policy: base.policy,
-            reroute:
-              hook === 'output' &&
-              (base.type === 'route' || (table.origin === 'iptables' && table.name === 'mangle')),
-            nat: isNatChain(table, chain),
+            entry: {
+              kind: 'chain',
+              priority: base.priority,
+              table,
+              chain: tc.chains.get(chain.name)!,
+              policy: base.policy,
+              reroute:
+                hook === 'output' &&
+                (base.type === 'route' || (table.origin === 'iptables' && table.name === 'mangle')),
+              nat: isNatChain(table, chain),
+            },
+            seq: registered.chain.get(chain)!,
           });
         }
       }
-      // Stable sort: the kernel inserts a hook after those of equal priority already registered, and
-      // conntrack registers first.
-      list.sort((a, b) => a.priority - b.priority);
-      out[ipv][hook] = list;
+      list.sort((a, b) => a.entry.priority - b.entry.priority || b.seq - a.seq);
+      out[ipv][hook] = list.map((x) => x.entry);
     }
   }
   return out;

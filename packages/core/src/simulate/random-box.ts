@@ -199,6 +199,8 @@ function rules(
     parts.push(action(g, sub));
     const words = parts.map((p) => (forIptables ? p.ipt : p.nft));
     if (words.some((w) => w === null || w === '')) continue;
+    // iptables takes one -p per rule.
+    if (forIptables && words.filter((w) => w!.startsWith('-p ')).length > 1) continue;
     text.push(words.join(' '));
     ir.push({ exprs: parts.flatMap((p) => p.ir) });
   }
