@@ -5,10 +5,10 @@
 import { createRouterLab, kernelSkipReason, type RouterLab } from '@markwright/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { steerDocument } from '../fixtures/documents';
-import { historyRows, openDeployTarget } from '../harness/deploy-ui';
+import { historyRows, openDeployTarget, waitForOutcome } from '../harness/deploy-ui';
 import { describeFlow } from '../harness/flow';
 import { nftTables, type OwnedKernelState, ownedKernelState, uplinkFor } from '../harness/kernel';
-import { importDocument, screenshot, waitForText } from '../harness/ui';
+import { importDocument, screenshot } from '../harness/ui';
 
 const PORT = 6251;
 const CONFIRM_SECONDS = 3;
@@ -35,12 +35,8 @@ describeFlow('deploy and let the countdown run out', { skip }, (ctx) => {
     await page.getByTestId('confirm-timeout').fill(String(CONFIRM_SECONDS));
     await page.getByTestId('apply').click();
     // On a busy machine the three seconds may be over before the first status poll: either is shown.
-    const shown = await waitForText(
-      page.getByTestId('deploy-outcome'),
-      /Applied: keep it before the countdown ends|Reverted: the countdown ran out/,
-      60_000,
-    );
-    if (shown.startsWith('Applied')) {
+    const { state } = await waitForOutcome(page, ['pending', 'reverted']);
+    if (state === 'pending') {
       const left = await page
         .getByTestId('countdown')
         .textContent({ timeout: 2_000 })
@@ -51,11 +47,8 @@ describeFlow('deploy and let the countdown run out', { skip }, (ctx) => {
 
   it('reverts when nobody keeps it, and the UI says so', async () => {
     const { page } = ctx;
-    await waitForText(
-      page.getByTestId('deploy-outcome'),
-      'Reverted: the countdown ran out and the previous state is back',
-      60_000,
-    );
+    const { text } = await waitForOutcome(page, ['reverted']);
+    expect(text).toBe('Reverted: the countdown ran out and the previous state is back');
     expect(await page.getByTestId('countdown').count()).toBe(0);
     // The history holds the deployment: applied, then reverted by the watchdog.
     const rows = await historyRows(page);

@@ -11,6 +11,7 @@ import {
   keepDeployment,
   openDeployTarget,
   waitForHistory,
+  waitForOutcome,
 } from '../harness/deploy-ui';
 import { describeFlow } from '../harness/flow';
 import { type OwnedKernelState, ownedKernelState, uplinkFor } from '../harness/kernel';
@@ -62,7 +63,8 @@ describeFlow('roll back from history to an earlier deployment', { skip }, (ctx) 
   it('rolls back to the first deployment: the kernel matches it again', async () => {
     const { page } = ctx;
     await page.getByTestId(`rollback-${first.id}`).click();
-    await waitForText(page.getByTestId('deploy-outcome'), `Rolled back to deployment ${first.id}`, 60_000);
+    const { text } = await waitForOutcome(page, ['rolled-back']);
+    expect(text).toBe(`Rolled back to deployment ${first.id}`);
     await waitIdle(page);
     await screenshot(page, ctx.launcher, 'deploy-rolled-back');
     expect(ownedKernelState(lab.router)).toEqual(first.state);

@@ -19,11 +19,29 @@ export async function planDeploy(page: Page): Promise<void> {
   await waitIdle(page);
 }
 
+export type OutcomeState = 'pending' | 'applied' | 'kept' | 'reverted' | 'rolled-back' | 'other';
+
+/** Waits until the deploy outcome is in one of `states` (its data-state); returns the state and its text. */
+export async function waitForOutcome(
+  page: Page,
+  states: readonly OutcomeState[],
+  timeout = 60_000,
+): Promise<{ state: OutcomeState; text: string }> {
+  const outcome = page.getByTestId('deploy-outcome');
+  const read = async () =>
+    (await outcome.count()) === 0 ? '' : ((await outcome.getAttribute('data-state')) ?? '');
+  await withStatus(page, () =>
+    expect.poll(read, { timeout }).toSatisfy((state: string) => states.includes(state as OutcomeState)),
+  );
+  return { state: (await read()) as OutcomeState, text: await textOf(outcome) };
+}
+
 /** Applies the open layout with a confirm timeout; returns once the countdown is shown. */
 export async function applyWithCountdown(page: Page, seconds: number): Promise<number> {
   await page.getByTestId('confirm-timeout').fill(String(seconds));
   await page.getByTestId('apply').click();
-  await waitForText(page.getByTestId('deploy-outcome'), /Applied: keep it before the countdown ends/, 60_000);
+  const { text } = await waitForOutcome(page, ['pending']);
+  expect(text).toMatch(/^Applied: keep it before the countdown ends/);
   await page.getByTestId('countdown').waitFor({ timeout: UI_TIMEOUT });
   return Number(await textOf(page.getByTestId('countdown')));
 }
@@ -47,13 +65,15 @@ const LOCK_REFUSAL = /Confirming: another markwright operation/;
 export async function keepDeployment(page: Page): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     await page.getByTestId('keep').click();
+    const outcome = page.getByTestId('deploy-outcome');
     const seen = async () =>
-      `${await textOf(page.getByTestId('deploy-outcome'))}\n${await textOf(page.getByTestId('status'))}`;
-    await withStatus(page, () =>
-      expect.poll(seen, { timeout: 60_000 }).toMatch(/Kept: deployment \S+ confirmed|Confirming: /),
-    );
-    const kept = /Kept: deployment (\S+) confirmed/.exec(await textOf(page.getByTestId('deploy-outcome')));
-    if (kept) return kept[1]!;
+      `${await outcome.getAttribute('data-state')}\n${await textOf(page.getByTestId('status'))}`;
+    await withStatus(page, () => expect.poll(seen, { timeout: 60_000 }).toMatch(/^kept\n|\nConfirming: /));
+    if ((await outcome.getAttribute('data-state')) === 'kept') {
+      const kept = /^Kept: deployment (\S+) confirmed$/.exec(await textOf(outcome));
+      if (!kept) throw new Error(`Kept, but the outcome reads "${await textOf(outcome)}"`);
+      return kept[1]!;
+    }
     const status = await textOf(page.getByTestId('status'));
     if (!LOCK_REFUSAL.test(status) || attempt === 3) throw new Error(`Keep was refused: ${status}`);
     console.warn(
