@@ -10,6 +10,7 @@ import { StoreController } from '../../controllers/store-controller';
 import { draftToDocument } from '../../logic/draft';
 import { hookPath } from '../../logic/hook-path';
 import { emptyForm, type PacketForm, PRESETS, packetsFromForm } from '../../logic/packet-form';
+import { routesToIpJson } from '../../logic/probe-routing';
 import { colorClassOf, type StripField } from '../../logic/strip-cells';
 import { ctmarkStripFields, toStripFields } from '../../logic/strip-fields';
 import { baseStyles, fieldColors } from '../../styles/theme';
@@ -98,6 +99,13 @@ export class SimulatorView extends LitElement {
           )}
           <details class="full">
             <summary>Box routing (optional)</summary>
+            ${
+              store.probe
+                ? html`<button type="button" data-testid="sim-use-probe" @click=${() => {
+                    this.routesText = routesToIpJson(store.probe!.box.routes);
+                  }}>Use the routes probed on ${store.probe.target}</button>`
+                : html`<p class="muted">Probe a target on Deploy to use its routes here.</p>`
+            }
             <label for="sim-routes">routes: <span class="mono">ip -j route show table all</span></label>
             <textarea id="sim-routes" data-testid="sim-routes" .value=${this.routesText}
               @input=${(e: Event) => {
