@@ -4,7 +4,7 @@
 import { expect, it } from 'vitest';
 import { queryRows } from '../harness/database';
 import { describeFlow } from '../harness/flow';
-import { dragBits, screenshot, showView, textOf, UI_TIMEOUT, waitForText } from '../harness/ui';
+import { dragBits, dragHandle, screenshot, showView, textOf, UI_TIMEOUT, waitForText } from '../harness/ui';
 
 describeFlow('design a layout from scratch and find it again after a restart', {}, (ctx) => {
   it('creates the layout and drags its fields on both strips', async () => {
@@ -36,6 +36,9 @@ describeFlow('design a layout from scratch and find it again after a restart', {
     await page.getByTestId('field-name').fill('tenant');
     await page.getByTestId('field-min').fill('1');
     await page.getByTestId('field-max').fill('12');
+    // Widen it to five bits by dragging its high edge from bit 3 to bit 4.
+    await dragHandle(page, 'connmark', 3, 'high', 4);
+    await waitForText(page.getByTestId('field-mask'), '0x1f');
 
     for (const name of ['uplink', 'bulk', 'tenant']) {
       await page.getByTestId(`field-span-${name}`).waitFor({ timeout: UI_TIMEOUT });
@@ -85,7 +88,7 @@ describeFlow('design a layout from scratch and find it again after a restart', {
     await page.getByTestId('field-chip-bulk').click();
     await waitForText(page.getByTestId('field-mask'), '0x8000000');
     await page.getByTestId('field-chip-tenant').click();
-    await waitForText(page.getByTestId('field-mask'), '0xf');
+    await waitForText(page.getByTestId('field-mask'), '0x1f');
     expect(await page.getByTestId('field-space').inputValue()).toBe('connmark');
     expect(await page.getByTestId('field-max').inputValue()).toBe('12');
 

@@ -101,3 +101,22 @@ export async function screenshot(page: Page, launcher: LauncherName, name: strin
   }
   return file;
 }
+
+/** Drags a field's edge handle (on the cell at `bit`) to `toBit`, as a user resizes a field. */
+export async function dragHandle(
+  page: Page,
+  space: 'fwmark' | 'connmark',
+  bit: number,
+  edge: 'low' | 'high',
+  toBit: number,
+): Promise<void> {
+  const strip = designerStrip(page, space);
+  const handle = await strip.getByTestId(`bit-${space}-${bit}`).locator(`.handle.${edge}`).boundingBox();
+  const to = await strip.getByTestId(`bit-${space}-${toBit}`).boundingBox();
+  if (!handle || !to)
+    throw new Error(`the ${edge} handle at bit ${bit} of the ${space} strip is not visible`);
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 6 });
+  await page.mouse.up();
+}
