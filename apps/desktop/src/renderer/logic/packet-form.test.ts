@@ -46,6 +46,18 @@ describe('packet form', () => {
   });
 });
 
+describe('flows with replies', () => {
+  it('alternates original and reply packets, the reply swapped and arriving on the reply interface', () => {
+    const flow = PRESETS.find((p) => p.id === 'flow-reply')!;
+    const r = packetsFromForm(flow.form);
+    expect(r.ok && r.packets).toEqual([
+      { iif: 'r0', saddr: '10.70.0.2', daddr: '203.0.113.7', proto: 'udp', sport: 40000, dport: 5555 },
+      { iif: 'r2', saddr: '203.0.113.7', daddr: '10.70.0.2', proto: 'udp', sport: 5555, dport: 40000 },
+      { iif: 'r0', saddr: '10.70.0.2', daddr: '203.0.113.7', proto: 'udp', sport: 40000, dport: 5555 },
+    ]);
+  });
+});
+
 describe('hook path', () => {
   it('marks the stages a forwarded packet passed and where rules matched', () => {
     const packet: PacketResult = {

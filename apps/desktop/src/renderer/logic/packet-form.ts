@@ -16,6 +16,8 @@ export interface PacketForm {
   /** Socket mark of a locally generated packet. */
   mark: string;
   count: string;
+  /** When set, the flow alternates original and reply packets, replies arriving on this interface. */
+  replyIif: string;
 }
 
 export interface Preset {
@@ -34,6 +36,7 @@ const form = (p: Partial<PacketForm>): PacketForm => ({
   dport: '',
   mark: '',
   count: '1',
+  replyIif: '',
   ...p,
 });
 
@@ -61,6 +64,20 @@ export const PRESETS: readonly Preset[] = [
       sport: '40000',
       dport: '5555',
       count: '2',
+    }),
+  },
+  {
+    id: 'flow-reply',
+    title: 'UDP flow with a reply (original, reply, original)',
+    form: form({
+      iif: 'r0',
+      saddr: '10.70.0.2',
+      daddr: '203.0.113.7',
+      proto: 'udp',
+      sport: '40000',
+      dport: '5555',
+      count: '3',
+      replyIif: 'r2',
     }),
   },
   {
@@ -115,7 +132,7 @@ export function packetsFromForm(f: PacketForm): FormResult {
     const p = addressProblem(f[key]);
     if (p) errors[key] = p;
   }
-  for (const key of ['iif', 'oif'] as const) {
+  for (const key of ['iif', 'oif', 'replyIif'] as const) {
     if (f[key].trim() !== '' && !IFNAME.test(f[key].trim()))
       errors[key] = `"${f[key]}" is not an interface name`;
   }
@@ -156,5 +173,16 @@ export function packetsFromForm(f: PacketForm): FormResult {
     ...ports,
     ...(mark !== undefined && { mark }),
   };
-  return { ok: true, packets: Array.from({ length: count }, () => packet) };
+  const replyIif = f.replyIif.trim();
+  if (replyIif === '') return { ok: true, packets: Array.from({ length: count }, () => packet) };
+  // The reply swaps addresses and ports and arrives from the far side.
+  const reply: PacketSpec = {
+    iif: replyIif,
+    saddr: packet.daddr,
+    daddr: packet.saddr,
+    proto: packet.proto,
+    ...(packet.dport !== undefined && { sport: packet.dport }),
+    ...(packet.sport !== undefined && { dport: packet.sport }),
+  };
+  return { ok: true, packets: Array.from({ length: count }, (_, i) => (i % 2 === 0 ? packet : reply)) };
 }

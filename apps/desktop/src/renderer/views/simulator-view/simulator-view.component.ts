@@ -26,6 +26,7 @@ const LABELS: Record<keyof PacketForm, string> = {
   dport: 'dport',
   mark: 'socket mark',
   count: 'packets',
+  replyIif: 'reply iif',
 };
 
 export class SimulatorView extends LitElement {
@@ -90,7 +91,7 @@ export class SimulatorView extends LitElement {
           ${(Object.keys(LABELS) as (keyof PacketForm)[]).map(
             (key) => html`<label for="sim-${key}">${LABELS[key]}</label>
               <input id="sim-${key}" type="text" data-testid="sim-${key}" .value=${this.form[key]}
-                placeholder=${key === 'iif' ? 'empty: locally generated' : ''}
+                placeholder=${key === 'iif' ? 'empty: locally generated' : key === 'replyIif' ? 'empty: no replies' : ''}
                 aria-invalid=${errors[key] ? 'true' : 'false'}
                 @input=${(e: Event) => {
                   this.form = { ...this.form, [key]: (e.target as HTMLInputElement).value };
