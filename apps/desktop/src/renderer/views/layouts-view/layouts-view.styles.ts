@@ -30,10 +30,15 @@ export const layoutsViewStyles = css`
   tr.open td:first-child {
     font-weight: 600;
   }
+  td {
+    white-space: nowrap;
+  }
   .actions {
     display: flex;
-    gap: 4px;
-    flex-wrap: wrap;
+    gap: 3px;
+  }
+  .actions button {
+    padding: 2px 6px;
   }
   .row {
     display: flex;
