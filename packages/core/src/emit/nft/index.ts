@@ -1,3 +1,3 @@
 export { emitNftJson, exprJson, verdictJson } from './json';
-export { emitNftExpr, emitNftRule, markKeyText, verdictText } from './rule';
+export { emitNftExpr, emitNftRule, markKeyText, type NftRuleContext, verdictText } from './rule';
 export { emitNftTable, emitNftText } from './text';

@@ -170,8 +170,13 @@ export function emitNftExpr(e: RuleExpr): string {
   }
 }
 
-/** A rule body as `nft list` prints it (without handle). */
-export function emitNftRule(rule: Rule): string {
+/** Where a rule is emitted; the text does not depend on it today (kept for family-specific forms). */
+export interface NftRuleContext {
+  readonly family?: Family;
+}
+
+/** A rule body as `nft list` prints it (without handle), ready for `nft add rule FAMILY TABLE CHAIN <body>`. */
+export function emitNftRule(rule: Rule, _ctx: NftRuleContext = {}): string {
   const parts = rule.exprs.map(emitNftExpr);
   if (rule.comment !== undefined) parts.push(`comment ${quote(rule.comment)}`);
   return parts.join(' ');
