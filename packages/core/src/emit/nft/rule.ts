@@ -2,7 +2,7 @@ import { shiftBy } from '../../bits/algebra';
 import { InputError } from '../../bits/errors';
 import { markName, type NftBitwiseOp, printChain, printWriteValue } from '../../bits/nft-ops';
 import { hex8, U32_MAX, u32 } from '../../bits/u32';
-import type { AddrSet, MapKey, MarkKey, Range, Rule, RuleExpr, ValueSet, Verdict } from '../../ir/types';
+import type { AddrSet, Family, MapKey, MarkKey, Range, Rule, RuleExpr, ValueSet, Verdict } from '../../ir/types';
 import { formatCidr, L4_NAMES } from '../../parse/nft/values';
 
 // IR -> nft rule text, in the form `nft list ruleset` prints.
