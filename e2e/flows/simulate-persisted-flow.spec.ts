@@ -1,12 +1,16 @@
-// Flow 3: simulate a two-packet UDP flow through a persisted field. The first packet's trace shows the rule
-// that sets the field, then the field saved to the ct mark; the second packet finds the flow in conntrack with
-// that ct mark. The mark selects table 100 through the layout's ip rule (policy preview, decode bench).
+// Flow 3: simulate a flow through a persisted field. The first packet's trace shows the rule that sets the
+// field and the field saved to the ct mark; an unanswered second packet finds that ct mark in conntrack (still
+// NEW, as the kernel keeps unreplied UDP); once the flow has a reply, the field is restored from the ct mark on
+// the reply and on the next packet. With the routes probed on the lab's router, the mark selects table 100
+// through the layout's ip rule and the packets leave by r2.
 
+import { createRouterLab, kernelSkipReason, type RouterLab } from '@markwright/testkit';
 import type { Page } from 'playwright-core';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { steerDocument } from '../fixtures/documents';
+import { openDeployTarget } from '../harness/deploy-ui';
 import { describeFlow } from '../harness/flow';
-import { importDocument, screenshot, showView, textOf, waitForText } from '../harness/ui';
+import { importDocument, screenshot, showView, textOf, waitForText, waitIdle } from '../harness/ui';
 
 interface StepRow {
   readonly kind: string;
@@ -37,7 +41,13 @@ const one = (rows: StepRow[], test: (row: StepRow) => boolean, what: string): St
   return found[0]!;
 };
 
+const kernelSkip = kernelSkipReason(['ip', 'nft']);
+if (kernelSkip) console.log(`simulate flow: routing with a probed router skipped: ${kernelSkip}`);
+
 describeFlow('simulate a two-packet flow through a persisted field', {}, (ctx) => {
+  let lab: RouterLab | undefined;
+  afterAll(() => lab?.destroy());
+
   it('traces the field set on the first packet and saved to the ct mark', async () => {
     const { page } = ctx;
     await importDocument(page, steerDocument('steer', 5555));
@@ -89,6 +99,33 @@ describeFlow('simulate a two-packet flow through a persisted field', {}, (ctx) =
     expect(second.some((s) => s.kind === 'route')).toBe(true);
   });
 
+  it('restores the field from the ct mark once the flow has a reply', async () => {
+    const { page } = ctx;
+    // Original, reply (arriving on r2), original: conntrack sees the reply, so the flow is established.
+    await page.getByTestId('sim-preset').selectOption('flow-reply');
+    expect(await page.getByTestId('sim-replyIif').inputValue()).toBe('r2');
+    await page.getByTestId('simulate').click();
+    await page.getByTestId('packet-2').waitFor();
+    const restoring = /ct state established,related ct mark & 0x00000200 (== )?0x00000200 meta mark set/;
+
+    const reply = await steps(page, 1);
+    const replyTrack = one(reply, (s) => s.kind === 'conntrack', 'in conntrack');
+    expect(replyTrack.text).toMatch(/reply .*established/);
+    expect(replyTrack.marks).toEqual(['0x00000200']);
+    const restoredOnReply = one(reply, (s) => restoring.test(s.text), 'restoring on the reply');
+    expect(restoredOnReply.matched).toBe(true);
+    expect(restoredOnReply.marks).toEqual(['0x00000200', '0x00000200']);
+
+    const next = await steps(page, 2);
+    expect(one(next, (s) => s.kind === 'conntrack', 'in conntrack').text).toMatch(/original .*established/);
+    const restored = one(next, (s) => restoring.test(s.text), 'restoring on the next original packet');
+    expect(restored.matched).toBe(true);
+    expect(restored.marks).toEqual(['0x00000200', '0x00000200']);
+    // Restored before the classifying rule runs: the mark already says uplink=two.
+    const rules = next.filter((s) => s.kind === 'rule');
+    expect(rules.indexOf(restored)).toBeLessThan(rules.findIndex((s) => /udp d(st)?port 5555/.test(s.text)));
+  });
+
   it('shows the ip rule the mark selects and decodes the mark as uplink two', async () => {
     const { page } = ctx;
     await showView(page, 'policy');
@@ -99,4 +136,33 @@ describeFlow('simulate a two-packet flow through a persisted field', {}, (ctx) =
     await waitForText(page.getByTestId('decoded-uplink'), /uplink\s*two/);
     expect(ctx.session.pageErrors).toEqual([]);
   });
+
+  it.skipIf(kernelSkip)(
+    'routes by the mark with the routes probed on a router: table 100, out of r2',
+    async () => {
+      const { page } = ctx;
+      lab = createRouterLab('e2s');
+      await openDeployTarget(page, `netns:${lab.router.name}`);
+      await page.getByTestId('probe').click();
+      await page.getByTestId('probe-summary').waitFor({ timeout: 60_000 });
+      await waitIdle(page);
+      await showView(page, 'simulator');
+      await page.getByText('Box routing (optional)').click();
+      await page.getByTestId('sim-use-probe').click();
+      expect(await page.getByTestId('sim-routes').inputValue()).toMatch(/"table":"100"|"table":100/);
+      await page.getByTestId('sim-preset').selectOption('flow-udp');
+      await page.getByTestId('simulate').click();
+      await page.getByTestId('packet-1').waitFor();
+      for (const packet of [0, 1]) {
+        const route = one(await steps(page, packet), (s) => s.kind === 'route', 'routing the packet');
+        expect(route.text).toMatch(/fwmark 0x200\/0x300 lookup 100/);
+        expect(route.text).toMatch(/table 100 .*→ r2 \(forward\)/);
+        expect(route.marks).toEqual(['0x00000200']);
+        await waitForText(page.getByTestId(`packet-${packet}-table`), '100');
+        await waitForText(page.getByTestId(`packet-${packet}-oif`), 'r2');
+      }
+      await screenshot(page, ctx.launcher, 'simulator');
+      expect(ctx.session.pageErrors).toEqual([]);
+    },
+  );
 });
