@@ -31,7 +31,7 @@ const write: fc.Arbitrary<MarkWrite> = fc.oneof(
 function parsedWrite(dst: 'meta' | 'ct', value: string): MarkWrite {
   const rule = parseNftRuleBody(`${dst} mark set ${value}`);
   const e = rule.exprs[0];
-  if (!e || e.kind !== 'markWrite') throw new Error(`not a mark write: ${value}`);
+  if (e?.kind !== 'markWrite') throw new Error(`not a mark write: ${value}`);
   return e.write;
 }
 

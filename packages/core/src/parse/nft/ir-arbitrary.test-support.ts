@@ -149,7 +149,7 @@ const ranges = (max: number, maxLength = 3): fc.Arbitrary<Range[]> =>
 /** A write as the parser returns it for its own canonical text. */
 function canonicalWrite(w: MarkWrite): MarkWrite {
   const e = parseNftRuleBody(`${w.dst} mark set ${printWriteValue(w)}`).exprs[0];
-  if (!e || e.kind !== 'markWrite') throw new Error('not a write');
+  if (e?.kind !== 'markWrite') throw new Error('not a write');
   return e.write;
 }
 

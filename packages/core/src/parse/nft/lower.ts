@@ -151,25 +151,25 @@ export function lowerMatch(lhs: Expr, op: string, rhs: Rhs, _ts: TokenStream, _a
       return { kind: 'iface', dir: sel.startsWith('i') ? 'in' : 'out', names: words.map(unquote), invert };
     case 'meta nfproto':
     case 'nfproto':
-      if (!words || words.length !== 1 || !['ipv4', 'ipv6'].includes(words[0]!)) return null;
+      if (words?.length !== 1 || !['ipv4', 'ipv6'].includes(words[0]!)) return null;
       return { kind: 'l3proto', family: words[0] === 'ipv4' ? 4 : 6, invert };
     case 'l4proto':
     case 'ip protocol':
     case 'ip6 nexthdr': {
       const vs = valueSet(rhs, protoNumber);
-      if (!vs || vs.kind !== 'ranges') return null;
+      if (vs?.kind !== 'ranges') return null;
       return { kind: 'l4proto', protos: vs.ranges.map((r) => r[0]), invert };
     }
     case 'ct state': {
-      if (!words || !words.every((w) => (CT_STATES as readonly string[]).includes(w))) return null;
+      if (!words?.every((w) => (CT_STATES as readonly string[]).includes(w))) return null;
       return { kind: 'ctstate', states: words as CtState[], invert };
     }
     case 'ct direction':
-      if (!words || words.length !== 1 || (words[0] !== 'original' && words[0] !== 'reply')) return null;
+      if (words?.length !== 1 || (words[0] !== 'original' && words[0] !== 'reply')) return null;
       return { kind: 'ctdirection', direction: words[0], invert };
     case 'meta secmark':
     case 'ct secmark':
-      if (!words || words.length !== 1 || !words[0]!.startsWith('"')) return null;
+      if (words?.length !== 1 || !words[0]!.startsWith('"')) return null;
       return {
         kind: 'secmark',
         space: sel.startsWith('meta') ? 'meta' : 'ct',

@@ -321,7 +321,7 @@ function prefixOfMatch(
   lin: NftLinear | null,
   rhs: { kind: string; items?: readonly string[] },
 ): number | null {
-  if (!lin || lin.kind !== 'chain' || rhs.kind !== 'value' || rhs.items?.length !== 1) return null;
+  if (lin?.kind !== 'chain' || rhs.kind !== 'value' || rhs.items?.length !== 1) return null;
   const item = rhs.items[0]!;
   if (item.includes('-')) return null;
   if (lin.ops.length === 0) return item.endsWith('/32') ? 32 : null;

@@ -1,16 +1,4 @@
-import type {
-  BaseChainSpec,
-  Chain,
-  ChainType,
-  Family,
-  Hook,
-  NamedSet,
-  Rule,
-  Ruleset,
-  SecmarkObject,
-  SetElement,
-  Table,
-} from '../../ir/types';
+import type { ChainType, Family, Hook, NamedSet, Ruleset, SecmarkObject, SetElement } from '../../ir/types';
 import { type Token, TokenStream, tokenize } from './lexer';
 import { priorityValue } from './priority';
 import { parseRuleTokens } from './rule';
@@ -30,7 +18,7 @@ function expandDefines(tokens: Token[], ts: TokenStream): Token[] {
     const lineStart = i === 0 || tokens[i - 1]!.kind === 'newline' || tokens[i - 1]!.text === ';';
     if (lineStart && t.kind === 'word' && (t.text === 'define' || t.text === 'redefine')) {
       const name = tokens[i + 1];
-      if (!name || name.kind !== 'word' || tokens[i + 2]?.text !== '=') ts.fail('`define NAME = VALUE`', i);
+      if (name?.kind !== 'word' || tokens[i + 2]?.text !== '=') ts.fail('`define NAME = VALUE`', i);
       let j = i + 3;
       const value: Token[] = [];
       let depth = 0;

@@ -97,7 +97,7 @@ function ipv4ToInt(a: string): number {
 /** `1.2.3.4/24` -> `1.2.3.0/24` as nft prints prefixes (host bits cleared); other words unchanged. */
 export function canonicalPrefix(word: string): string {
   const c = cidrValue(word);
-  if (!c || c.family !== 4 || c.prefix === 32) return word;
+  if (c?.family !== 4 || c.prefix === 32) return word;
   const mask = c.prefix === 0 ? 0 : (0xffffffff << (32 - c.prefix)) >>> 0;
   const n = (ipv4ToInt(c.address) & mask) >>> 0;
   return `${[24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.')}/${c.prefix}`;
