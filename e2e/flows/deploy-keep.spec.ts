@@ -15,7 +15,7 @@ import {
   planDeploy,
 } from '../harness/deploy-ui';
 import { describeFlow } from '../harness/flow';
-import { conntrackMarks, ownedKernelState, uplinkFor } from '../harness/kernel';
+import { conntrackMarks, countConntrackStates, ownedKernelState, uplinkFor } from '../harness/kernel';
 import { importDocument, screenshot, textOf, waitForText } from '../harness/ui';
 
 const PORT = 6201;
@@ -62,7 +62,10 @@ describeFlow('deploy to the router namespace and keep it', { skip }, (ctx) => {
     await waitForText(page.getByTestId(`history-${id}-outcome`), 'confirmed');
     expect(await historyRows(page)).toEqual([{ id, outcome: 'confirmed' }]);
 
+    const states = countConntrackStates(lab.router, PORT);
     expect(uplinkFor(lab, PORT)).toBe('uplink2');
+    // Both datagrams of the unanswered flow are NEW to conntrack, as the simulator traces them.
+    expect(states()).toEqual({ new: 2, established: 0 });
     // uplink=two is 0x200: saved to the ct mark of the flow, as the simulator shows.
     expect(conntrackMarks(lab.router, PORT)).toContain(0x200);
     const owned = ownedKernelState(lab.router);

@@ -57,3 +57,33 @@ export function conntrackMarks(ns: Netns, dport: number): number[] {
   const out = ns.exec(['conntrack', '-L', '-p', 'udp', '--dport', String(dport)], { allowFail: true });
   return [...out.stdout.matchAll(/\bmark=(\d+)/g)].map((m) => Number(m[1]));
 }
+
+/**
+ * Adds `table inet e2e_ctstate` to a namespace: counters of UDP packets to `dport` by conntrack state, after
+ * conntrack has classified them (priority -150). Returns a reader of the two counters.
+ */
+export function countConntrackStates(ns: Netns, dport: number): () => { new: number; established: number } {
+  ns.nft(
+    [
+      'table inet e2e_ctstate {',
+      '  chain prerouting {',
+      '    type filter hook prerouting priority -150; policy accept;',
+      `    udp dport ${dport} ct state new counter comment "new"`,
+      `    udp dport ${dport} ct state established counter comment "established"`,
+      '  }',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  return () => {
+    const listing = JSON.parse(ns.exec(['nft', '-j', 'list', 'table', 'inet', 'e2e_ctstate']).stdout);
+    const counts = { new: 0, established: 0 };
+    type Expr = { counter?: { packets: number } };
+    for (const item of listing.nftables as { rule?: { comment?: string; expr: Expr[] } }[]) {
+      const comment = item.rule?.comment;
+      if (comment !== 'new' && comment !== 'established') continue;
+      counts[comment] = item.rule!.expr.find((e) => e.counter)?.counter?.packets ?? 0;
+    }
+    return counts;
+  };
+}
