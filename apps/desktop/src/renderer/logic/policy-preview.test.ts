@@ -17,9 +17,12 @@ describe('policy preview', () => {
     expect(xt.ok && xt.text).toContain('*mangle');
     expect(xt.ok && xt.text).toContain('COMMIT');
     const rules = previewDocument(edge(), 'ip-rule');
-    expect(rules.ok && rules.text).toMatch(/10001: .*fwmark 0x1000000\/0x3000000 lookup 100/);
+    expect(rules.ok && rules.text).toContain('# ip -4 -batch -');
+    expect(rules.ok && rules.text).toContain('rule add priority 10001 fwmark 0x1000000/0x3000000 table 100');
     const tc = previewDocument(edge(), 'tc');
-    expect(tc.ok && tc.text).toContain('dev wan0');
+    expect(tc.ok && tc.text).toContain(
+      'filter add dev wan0 parent 1: protocol all prio 1 handle 0x8000000/0x8000000 fw classid 1:10',
+    );
   });
   it('reports a document core refuses instead of throwing', () => {
     const d = edge();

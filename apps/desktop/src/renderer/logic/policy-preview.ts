@@ -3,8 +3,7 @@
 
 import { parseDocument } from '@markwright/core';
 import { compileDocument, compileIptablesRuleset } from '@markwright/core/compile';
-import { emitIptablesRestore, emitNftText } from '@markwright/core/emit';
-import { ipRuleText, tcFilterText } from '@markwright/core/simulate';
+import { emitIpRuleBatches, emitIptablesRestore, emitNftText, emitTcBatch } from '@markwright/core/emit';
 import { type DraftDocument, draftToDocument } from './draft';
 
 export type PreviewSyntax = 'nft' | 'iptables' | 'ip-rule' | 'tc';
@@ -29,12 +28,18 @@ export function previewDocument(draft: DraftDocument, syntax: PreviewSyntax): Pr
         return { ok: true, text: files.join('\n') };
       }
       case 'ip-rule':
+        // One `ip -batch` per family, as deploy feeds them (`ip -4 -batch -`, `ip -6 -batch -`).
         return {
           ok: true,
-          text: box.ipRules.map((r) => `ip -${r.family === 6 ? 6 : 4} rule add ${ipRuleText(r)}`).join('\n'),
+          text: emitIpRuleBatches(box.ipRules)
+            .map((b) => `# ${b.argv.join(' ')}\n${b.text}`)
+            .join('\n'),
         };
       case 'tc':
-        return { ok: true, text: box.tcFilters.map((f) => `tc filter add ${tcFilterText(f)}`).join('\n') };
+        return {
+          ok: true,
+          text: box.tcFilters.length === 0 ? '' : `# tc -batch -\n${emitTcBatch(box.tcFilters)}`,
+        };
     }
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
