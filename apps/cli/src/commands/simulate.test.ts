@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { InputError, type SimulationReport } from '@markwright/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CommandIo } from '../io';
-import { readIpRulesJson, readRoutesJson } from '../verify/box-files';
 import simulate from './simulate';
 
 let dir: string;
@@ -147,6 +146,44 @@ describe('markwright simulate', () => {
     expect(JSON.parse(out).packets[0]).toMatchObject({ mark: 8, ctmark: 8 });
   });
 
+  it('classifies on tc egress filters read with --tc and --tc-dev', async () => {
+    // As `tc -j filter show dev r2` prints an fw filter (iproute2 f_fw.c).
+    const tc = JSON.stringify([
+      { protocol: 'all', pref: 5, kind: 'fw', chain: 0 },
+      {
+        protocol: 'all',
+        pref: 5,
+        kind: 'fw',
+        chain: 0,
+        options: { fw: { mark: '0x8', mask: '0xff' }, classid: '1:20' },
+      },
+    ]);
+    const args = [
+      '--ruleset',
+      file('r7.nft', NFT),
+      '--ip-rules',
+      file('rules7.json', IP_RULES),
+      '--routes',
+      file('routes7.json', ROUTES),
+    ];
+    const { out } = await run([
+      ...args,
+      '--tc',
+      file('tc.json', tc),
+      '--tc-dev',
+      'r2',
+      '--packet',
+      PACKET,
+      '--json',
+    ]);
+    const p = JSON.parse(out).packets[0];
+    expect(p).toMatchObject({ oif: 'r2', classid: '1:20' });
+    expect(p.steps.at(-1)).toMatchObject({ kind: 'tc', dev: 'r2', classid: '1:20' });
+    await expect(run([...args, '--tc', file('tc2.json', tc), '--packet', PACKET])).rejects.toThrow(
+      /--tc-dev/,
+    );
+  });
+
   it('names the packet key and value of a bad packet', async () => {
     const ruleset = file('r3.nft', NFT);
     await expect(
@@ -188,40 +225,5 @@ describe('markwright simulate', () => {
     } finally {
       spy.mockRestore();
     }
-  });
-});
-
-describe('ip -j rule / route readers', () => {
-  it('reads every rule selector and action iproute2 prints', () => {
-    const rules = readIpRulesJson(IP_RULES, 'rules.json');
-    expect(rules[1]).toMatchObject({
-      priority: 100,
-      fwmark: { value: 8, mask: 8 },
-      action: { kind: 'table', table: '100' },
-    });
-    expect(rules[2]).toMatchObject({
-      not: true,
-      from: { address: '10.0.0.0', prefix: 8 },
-      fwmark: { value: 1, mask: 0xffffffff },
-      suppressPrefixlength: 0,
-    });
-    expect(rules[3]).toMatchObject({ iif: 'r9', action: { kind: 'goto', priority: 32766 } });
-    expect(rules[4]).toMatchObject({ to: { address: '1.2.3.4', prefix: 32 }, action: { kind: 'blackhole' } });
-  });
-
-  it('reads routes of every table, with families from the destination or gateway', () => {
-    const routes = readRoutesJson(ROUTES, 'routes.json');
-    expect(routes[0]).toMatchObject({
-      family: 4,
-      table: '100',
-      dst: { prefix: 0 },
-      gateway: '198.51.100.2',
-      dev: 'r2',
-    });
-    expect(routes[1]).toMatchObject({ table: 'main' });
-    expect(routes[2]).toMatchObject({ type: 'throw', dst: { address: '10.7.0.0', prefix: 16 } });
-    expect(routes[4]).toMatchObject({ type: 'local', table: 'local' });
-    expect(routes[5]).toMatchObject({ family: 6, dst: { prefix: 64 } });
-    expect(() => readRoutesJson('[{"dst":"10.0.0.0/40"}]', 'r.json')).toThrow(/r\.json\[0\]\.dst/);
   });
 });
