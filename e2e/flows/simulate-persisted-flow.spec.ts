@@ -131,6 +131,7 @@ describeFlow('simulate a two-packet flow through a persisted field', {}, (ctx) =
     await showView(page, 'policy');
     await page.getByTestId('preview-ip-rule').click();
     await waitForText(page.getByTestId('preview-text'), /fwmark 0x200\/0x300 (table|lookup) 100/);
+    await screenshot(page, ctx.launcher, 'policy');
     await showView(page, 'designer');
     await page.getByTestId('bench-mark').fill('0x200');
     await waitForText(page.getByTestId('decoded-uplink'), /uplink\s*two/);
