@@ -79,7 +79,7 @@ describe('markwright compile', () => {
     const { code, out } = await run([edge, '--to', 'tc']);
     expect(code).toBe(0);
     expect(out.split('\n')[0]).toBe(
-      'filter add dev wan0 parent 1: protocol all prio 1 handle 0x8000000/0x8000000 fw classid 1:10',
+      'filter add dev wan0 parent 1: protocol all prio 100 handle 0x8000000/0x8000000 fw classid 1:10',
     );
     expect(out.trim().split('\n')).toHaveLength(4);
   });
