@@ -18,11 +18,12 @@ export async function showView(page: Page, view: ViewName): Promise<void> {
   await expect.poll(() => tab.getAttribute('aria-selected'), { timeout: UI_TIMEOUT }).toBe('true');
 }
 
-/** Polls a locator's text until it satisfies `check`; returns the text. */
+/** A locator's text, trimmed (it waits for the element like any locator action). */
 export async function textOf(locator: Locator): Promise<string> {
   return ((await locator.textContent()) ?? '').trim();
 }
 
+/** Polls until the first element of `locator` exists and its text matches; returns that text. */
 export async function waitForText(
   locator: Locator,
   expected: string | RegExp,
