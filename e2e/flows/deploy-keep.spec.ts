@@ -2,6 +2,8 @@
 // client then leaves by uplink2, the uplink the layout's route picks; conntrack keeps the field in the ct mark;
 // the history shows the deployment confirmed, and the app's database mirrors it.
 
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRouterLab, kernelSkipReason, type RouterLab } from '@markwright/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { steerDocument } from '../fixtures/documents';
@@ -77,6 +79,14 @@ describeFlow('deploy to the router namespace and keep it', { skip }, (ctx) => {
         'SELECT id, target, layout_name, layout_version, outcome FROM deployments ORDER BY applied_at',
       ),
     ).toEqual([`${id}|${target}|steer|1|confirmed`]);
+    // The kept state is persisted for boot under the workspace's root folder, never the machine's /etc.
+    const persisted = join(ctx.workspace.rootDir, 'etc/markwright/ruleset.nft');
+    expect(readFileSync(persisted, 'utf8')).toMatch(/udp dport 6201/);
+    expect(
+      existsSync('/etc/markwright/ruleset.nft') &&
+        /dport 6201/.test(readFileSync('/etc/markwright/ruleset.nft', 'utf8')),
+    ).toBe(false);
+    expect(readdirSync(ctx.workspace.stateDir).length).toBeGreaterThan(0);
     await screenshot(page, ctx.launcher, 'deploy-kept');
     expect(ctx.session.pageErrors).toEqual([]);
   });
