@@ -143,12 +143,17 @@ function action(g: Gen, userChain: string | null): Both {
         ir: ws({ kind: 'markWrite', write: w }),
       };
     }
+    // nft's own save/restore overwrites the destination; sometimes shifted (`ct mark set (meta mark & M) << 8`).
+    const shift = g.chance(0.35) ? g.pick([4, 8]) : 0;
+    const signed = save ? shift : -shift;
     const w = save
-      ? sourcedWrite('ct', 0, { space: 'meta', take: mask, shift: 0 })
-      : sourcedWrite('meta', 0, { space: 'ct', take: mask, shift: 0 });
+      ? sourcedWrite('ct', 0, { space: 'meta', take: mask, shift: signed })
+      : sourcedWrite('meta', 0, { space: 'ct', take: mask, shift: signed });
     const src = save ? 'meta mark' : 'ct mark';
+    let value = mask === 0xffffffff ? src : `${src} & ${hex(mask)}`;
+    if (shift !== 0) value = `(${value}) ${save ? '<<' : '>>'} ${shift}`;
     return {
-      nft: `${save ? 'ct' : 'meta'} mark set ${mask === 0xffffffff ? src : `${src} & ${hex(mask)}`}`,
+      nft: `${save ? 'ct' : 'meta'} mark set ${value}`,
       ipt: null,
       ir: ws({ kind: 'markWrite', write: w }),
     };
