@@ -1,11 +1,11 @@
 // Flow 5: deploy with a short confirm timeout and let the countdown run out. The host's watchdog reverts the
 // router to what it was before (checked in the namespace: Markwright's table and ip rules gone, every other
-// table as it was, UDP back on uplink1) and the UI says the countdown ran out.
+// table as it was, UDP back on uplink1) and the UI says the countdown ran out. Revert now does the same at once.
 
 import { createRouterLab, kernelSkipReason, type RouterLab } from '@markwright/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { steerDocument } from '../fixtures/documents';
-import { historyRows, openDeployTarget, waitForOutcome } from '../harness/deploy-ui';
+import { applyWithCountdown, historyRows, openDeployTarget, waitForOutcome } from '../harness/deploy-ui';
 import { describeFlow } from '../harness/flow';
 import { nftTables, type OwnedKernelState, ownedKernelState, uplinkFor } from '../harness/kernel';
 import { importDocument, screenshot } from '../harness/ui';
@@ -57,6 +57,19 @@ describeFlow('deploy and let the countdown run out', { skip }, (ctx) => {
   });
 
   it('leaves the router as it was before the deployment', () => {
+    expect(ownedKernelState(lab.router)).toEqual(ownedBefore);
+    expect(nftTables(lab.router)).toEqual(tablesBefore);
+    expect(uplinkFor(lab, PORT)).toBe('uplink1');
+  });
+
+  it('reverts at once with Revert now while the countdown runs', async () => {
+    const { page } = ctx;
+    await applyWithCountdown(page, 60);
+    expect(uplinkFor(lab, PORT)).toBe('uplink2');
+    await page.getByTestId('revert-now').click();
+    const { text } = await waitForOutcome(page, ['reverted']);
+    expect(text).toBe('Reverted: the previous state is back');
+    expect(await page.getByTestId('countdown').count()).toBe(0);
     expect(ownedKernelState(lab.router)).toEqual(ownedBefore);
     expect(nftTables(lab.router)).toEqual(tablesBefore);
     expect(uplinkFor(lab, PORT)).toBe('uplink1');
