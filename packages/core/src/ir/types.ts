@@ -118,6 +118,8 @@ export type Match =
       readonly dir: 'in' | 'out';
       readonly names: readonly string[];
       readonly invert: boolean;
+      /** nft `iif`/`oif`: matched by interface index (resolved when the rule is loaded), not by name. */
+      readonly byIndex?: boolean;
     }
   | { readonly kind: 'l3proto'; readonly family: 4 | 6; readonly invert: boolean }
   | { readonly kind: 'addr'; readonly dir: 'src' | 'dst'; readonly set: AddrSet; readonly invert: boolean }
@@ -221,6 +223,7 @@ export type MapKey =
   | { readonly kind: 'mark'; readonly key: MarkKey }
   | { readonly kind: 'port'; readonly dir: 'src' | 'dst'; readonly proto: number | null }
   | { readonly kind: 'addr'; readonly dir: 'src' | 'dst'; readonly family: 4 | 6 }
+  /** Unmodelled keys; `ct state` vmaps use this with keys that are ct state bits (new 8, established 2 ...). */
   | { readonly kind: 'opaque'; readonly text: string };
 
 // ---- Sets and objects ---------------------------------------------------------------------------
@@ -240,6 +243,7 @@ export interface NamedSet {
 export type SetElement =
   | { readonly kind: 'range'; readonly range: Range; readonly value?: number | Verdict }
   | { readonly kind: 'cidr'; readonly cidr: Cidr; readonly value?: number | Verdict }
+  /** Unmodelled keys; `ct state` vmaps use this with keys that are ct state bits (new 8, established 2 ...). */
   | { readonly kind: 'opaque'; readonly text: string };
 
 export interface SecmarkObject {
@@ -307,6 +311,7 @@ export interface TcFilter {
   readonly classifier:
     | { readonly kind: 'fw'; readonly handle: number; readonly mask: number }
     | { readonly kind: 'u32-mark'; readonly value: number; readonly mask: number }
+    /** Unmodelled keys; `ct state` vmaps use this with keys that are ct state bits (new 8, established 2 ...). */
     | { readonly kind: 'opaque'; readonly text: string };
   /** Target class `major:minor`, when the filter classifies. */
   readonly classid?: string;

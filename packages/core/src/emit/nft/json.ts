@@ -103,6 +103,7 @@ function mapKeyJson(k: MapKey): Json {
         payload: { protocol: k.family === 4 ? 'ip' : 'ip6', field: k.dir === 'src' ? 'saddr' : 'daddr' },
       };
     case 'opaque':
+      if (k.text === 'ct state') return ct('state');
       throw new InputError('map.key', k.text, 'an unmodelled map key has no JSON form');
   }
 }
@@ -131,13 +132,26 @@ function natJson(e: Extract<RuleExpr, { kind: 'nat' }>): Json {
   return { [e.type]: Object.keys(body).length ? body : null };
 }
 
+const CT_STATE_NAMES: Readonly<Record<number, string>> = {
+  1: 'invalid',
+  2: 'established',
+  4: 'related',
+  8: 'new',
+  64: 'untracked',
+};
+
+function vmapKeyJson(key: MapKey, r: Range): Json {
+  if (key.kind === 'opaque' && key.text === 'ct state' && r[0] === r[1]) return CT_STATE_NAMES[r[0]] ?? r[0];
+  return rangeJson(r);
+}
+
 export function exprJson(e: RuleExpr, rule?: Rule): Json {
   switch (e.kind) {
     case 'mark':
       return match(markKeyJson(e.key), valueSetJson(e.values), e.invert);
     case 'iface':
       return match(
-        meta(e.dir === 'in' ? 'iifname' : 'oifname'),
+        meta(e.dir === 'in' ? (e.byIndex ? 'iif' : 'iifname') : e.byIndex ? 'oif' : 'oifname'),
         one(e.names, (n) => n),
         e.invert,
       );
@@ -223,7 +237,7 @@ export function exprJson(e: RuleExpr, rule?: Rule): Json {
       const data =
         e.map.kind === 'mapRef'
           ? `@${e.map.name}`
-          : { set: e.map.entries.map((en) => [rangeJson(en.key), verdictJson(en.verdict)]) };
+          : { set: e.map.entries.map((en) => [vmapKeyJson(e.key, en.key), verdictJson(en.verdict)]) };
       return { vmap: { key: mapKeyJson(e.key), data } };
     }
   }
@@ -250,9 +264,20 @@ function typeJson(type: string): Json {
   return parts.length === 1 ? parts[0] : parts;
 }
 
+/** Elements kept as text that still have a plain JSON form: `K : "object"` and address ranges `a-b`. */
+function opaqueElementJson(text: string): Json {
+  const obj = /^(\S+) : "([^"]+)"$/.exec(text);
+  if (obj) {
+    const n = Number(obj[1]);
+    return [Number.isNaN(n) ? obj[1] : n, obj[2]];
+  }
+  const range = /^([0-9a-fA-F.:]+)-([0-9a-fA-F.:]+)$/.exec(text);
+  if (range) return { range: [range[1], range[2]] };
+  throw new InputError('set.elements', text, 'an unmodelled element has no JSON form');
+}
+
 function elementJson(e: SetElement, isMap: boolean): Json {
-  if (e.kind === 'opaque')
-    throw new InputError('set.elements', e.text, 'an unmodelled element has no JSON form');
+  if (e.kind === 'opaque') return opaqueElementJson(e.text);
   const key = e.kind === 'cidr' ? cidrJson(e.cidr) : rangeJson(e.range);
   if (!isMap) return key;
   if (e.value === undefined) throw new InputError('map.elements', key, 'a map element needs a value');
@@ -267,7 +292,10 @@ function setJson(t: Table, s: NamedSet): Json {
     name: s.name,
     type: typeJson(keyType!),
   };
-  if (s.isMap) body.map = typeJson(`${s.type.startsWith('typeof ') ? 'typeof ' : ''}${dataType ?? ''}`);
+  // A typeof map's data is an expression (`meta mark`) or a plain type (`verdict`, `counter`).
+  const data = (dataType ?? '').trim();
+  if (s.isMap)
+    body.map = typeJson(`${s.type.startsWith('typeof ') && data.includes(' ') ? 'typeof ' : ''}${data}`);
   if (s.flags.length) body.flags = [...s.flags];
   if (s.elements.length) body.elem = s.elements.map((e) => elementJson(e, s.isMap));
   for (const x of s.extra ?? []) {

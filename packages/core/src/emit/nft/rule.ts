@@ -2,7 +2,17 @@ import { shiftBy } from '../../bits/algebra';
 import { InputError } from '../../bits/errors';
 import { markName, type NftBitwiseOp, printChain, printWriteValue } from '../../bits/nft-ops';
 import { hex8, U32_MAX, u32 } from '../../bits/u32';
-import type { AddrSet, Family, MapKey, MarkKey, Range, Rule, RuleExpr, ValueSet, Verdict } from '../../ir/types';
+import type {
+  AddrSet,
+  Family,
+  MapKey,
+  MarkKey,
+  Range,
+  Rule,
+  RuleExpr,
+  ValueSet,
+  Verdict,
+} from '../../ir/types';
 import { formatCidr, L4_NAMES } from '../../parse/nft/values';
 
 // IR -> nft rule text, in the form `nft list ruleset` prints.
@@ -83,7 +93,20 @@ export function mapKeyText(key: MapKey): string {
   }
 }
 
-const keyFormat = (key: MapKey) => (key.kind === 'mark' ? hex8 : (n: number) => String(n));
+const CT_STATE_NAMES: Readonly<Record<number, string>> = {
+  1: 'invalid',
+  2: 'established',
+  4: 'related',
+  8: 'new',
+  64: 'untracked',
+};
+
+const keyFormat = (key: MapKey) =>
+  key.kind === 'mark'
+    ? hex8
+    : key.kind === 'opaque' && key.text === 'ct state'
+      ? (n: number) => CT_STATE_NAMES[n] ?? String(n)
+      : (n: number) => String(n);
 
 /** One match or statement as nft prints it. */
 export function emitNftExpr(e: RuleExpr): string {
@@ -99,7 +122,7 @@ export function emitNftExpr(e: RuleExpr): string {
       );
     }
     case 'iface': {
-      const lhs = e.dir === 'in' ? 'iifname' : 'oifname';
+      const lhs = e.dir === 'in' ? (e.byIndex ? 'iif' : 'iifname') : e.byIndex ? 'oif' : 'oifname';
       const rhs = e.names.length === 1 ? quote(e.names[0]!) : `{ ${e.names.map(quote).join(', ')} }`;
       return relation(lhs, rhs, e.invert, false);
     }

@@ -82,7 +82,6 @@ export const SHORT_META = new Set([
   'rtclassid',
   'nftrace',
   'random',
-  'ipsec',
   'time',
   'day',
   'hour',
@@ -225,6 +224,14 @@ export function parsePrimary(ts: TokenStream): Expr {
     return other(ts.slice(start), true);
   }
   if (w === 'fib') return parseFib(ts, start);
+  if (w === 'ipsec') {
+    // ipsec (in|out) [spnum N] (reqid|spi|ip saddr|ip daddr|ip6 saddr|ip6 daddr)
+    ts.word('in or out');
+    if (ts.accept('spnum')) ts.word('a number');
+    const key = ts.word('an ipsec key');
+    if (key === 'ip' || key === 'ip6') ts.word('saddr or daddr');
+    return other(ts.slice(start), true);
+  }
   return other(w, false);
 }
 

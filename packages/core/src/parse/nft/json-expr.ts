@@ -1,6 +1,7 @@
 import { InputError } from '../../bits/errors';
+import { linearize, printLinear } from '../../bits/nft-ops';
 import { hex8 } from '../../bits/u32';
-import type { Expr } from './expr';
+import { type Expr, UNQUALIFIED_META } from './expr';
 import type { Rhs, RhsElement } from './rhs';
 import { u32Value } from './values';
 
@@ -20,6 +21,17 @@ export function soleKey(v: Json, field: string): [string, Json] {
   return [keys[0]!, v[keys[0]!]];
 }
 
+/** A key as `nft list` prints it: mark arithmetic in canonical form, anything else as text. */
+function markKeyText(v: Json): string {
+  const e = jsonExpr(v, 'key');
+  if (e.kind === 'other') return e.text;
+  try {
+    return printLinear(linearize(e), true);
+  } catch {
+    return jsonExprText(v);
+  }
+}
+
 /** nft-like text of a JSON expression, for display and for opaque expressions. */
 export function jsonExprText(v: Json): string {
   if (typeof v === 'number') return String(v);
@@ -31,7 +43,7 @@ export function jsonExprText(v: Json): string {
   const b = isObj(body) ? body : {};
   switch (k) {
     case 'meta':
-      return `meta ${b.key}`;
+      return UNQUALIFIED_META.has(String(b.key)) ? String(b.key) : `meta ${b.key}`;
     case 'ct':
       return b.dir ? `ct ${b.dir} ${b.key}` : `ct ${b.key}`;
     case 'payload':
@@ -72,9 +84,21 @@ export function jsonExprText(v: Json): string {
     case 'mangle':
       return `${jsonExprText(b.key)} set ${jsonExprText(b.value)}`;
     case 'counter':
+      if (isObj(body) && isObj(body.map))
+        return `counter name ${markKeyText(body.map.key)} map ${jsonExprText(body.map.data)}`;
       return isObj(body) && 'name' in body ? `counter name ${jsonExprText(body.name)}` : 'counter';
     case 'notrack':
       return 'notrack';
+    case 'tproxy': {
+      const fam = b.family ? ` ${b.family}` : '';
+      const addr = b.addr !== undefined ? jsonExprText(b.addr) : '';
+      const port = b.port !== undefined ? `:${jsonExprText(b.port)}` : '';
+      return `tproxy${fam} to ${addr}${port}`;
+    }
+    case 'dup':
+      return `dup to ${jsonExprText(b.addr)}${b.dev !== undefined ? ` device ${jsonExprText(b.dev)}` : ''}`;
+    case 'fwd':
+      return `fwd to ${jsonExprText(b.dev)}`;
     case 'elem':
       return jsonExprText(b.val);
     case 'accept':

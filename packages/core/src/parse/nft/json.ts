@@ -1,5 +1,6 @@
 import { InputError } from '../../bits/errors';
 import { foldToWrite, NftExprError } from '../../bits/nft-ops';
+import { hex8 } from '../../bits/u32';
 import type {
   BaseChainSpec,
   ChainType,
@@ -18,6 +19,7 @@ import { mentionsMark } from './expr';
 import { jsonExpr, jsonExprText, jsonRhs, soleKey } from './json-expr';
 import { TokenStream } from './lexer';
 import { lowerMap, lowerMatch, lowerVmap, parseVerdict } from './lower';
+import { anonymousChainText, canonicalReject } from './rule';
 import { RulesetBuilder } from './ruleset-builder';
 import { cidrValue, rangeValue, u32Value } from './values';
 
@@ -108,7 +110,8 @@ function object(b: RulesetBuilder, kind: string, body: Json, field: string): voi
       const s = t.sets.get(name);
       if (!s) throw new InputError(`${field}.name`, name, 'expected an existing set');
       const elem = Array.isArray(body.elem) ? body.elem : [];
-      t.sets.set(name, { ...s, elements: [...s.elements, ...elem.map((e) => jsonElement(e, s.isMap))] });
+      const more = elem.map((e) => jsonElement(e, s.isMap, /^(typeof (meta |ct )?)?mark\b/.test(s.type)));
+      t.sets.set(name, { ...s, elements: [...s.elements, ...more] });
       return;
     }
     case 'secmark':
@@ -152,18 +155,25 @@ function jsonSet(body: Record<string, Json>, isMap: boolean, field: string): Nam
     type,
     isMap,
     flags,
-    elements: elem.map((e) => jsonElement(e, isMap)),
+    elements: elem.map((e) => jsonElement(e, isMap, /^mark\b/.test(type))),
     ...(extra.length ? { extra } : {}),
   };
 }
 
-function jsonElement(e: Json, isMap: boolean): SetElement {
+const elementKeyText = (key: Json, markKeys: boolean): string =>
+  markKeys && typeof key === 'number' ? hex8(key) : jsonExprText(key);
+/** Object references in map data (`: "c0"`) are quoted in nft text. */
+const elementValueText = (v: Json): string =>
+  typeof v === 'string' && !v.startsWith('@') ? `"${v}"` : jsonExprText(v);
+
+function jsonElement(e: Json, isMap: boolean, markKeys = false): SetElement {
   const [k, v] = isMap && Array.isArray(e) ? [e[0], e[1]] : [e, undefined];
   const key = isObj(k) && 'elem' in k && isObj(k.elem) ? k.elem.val : k;
   let value: number | Verdict | undefined;
   if (v !== undefined) {
     value = typeof v === 'number' ? v : (u32Value(String(v)) ?? parseVerdict(jsonExprText(v)) ?? undefined);
-    if (value === undefined) return { kind: 'opaque', text: `${jsonExprText(key)} : ${jsonExprText(v)}` };
+    if (value === undefined)
+      return { kind: 'opaque', text: `${elementKeyText(key, markKeys)} : ${elementValueText(v)}` };
   }
   const extra = value !== undefined ? { value } : {};
   if (typeof key === 'number') return { kind: 'range', range: [key, key], ...extra };
@@ -200,17 +210,37 @@ const opaque = (raw: Json, role: 'match' | 'statement', reads: boolean, writes: 
   raw,
 });
 
+function opaqueText(text: string): OpaqueExpr {
+  const m = /^(jump|goto) \{([\s\S]*)\}$/.exec(text.trim());
+  const t = m
+    ? anonymousChainText(
+        m[1]!,
+        m[2]!
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean),
+      )
+    : text;
+  return { kind: 'opaque', text: t, role: 'statement', readsMark: true, writesMark: true, raw: text };
+}
+
 function jsonRule(body: Record<string, Json>, field: string): Rule {
   const exprs: RuleExpr[] = [];
   let counters: { packets: number; bytes: number } | undefined;
   const list = Array.isArray(body.expr) ? body.expr : [];
   list.forEach((stmt, i) => {
     const f = `${field}.expr[${i}]`;
+    if (typeof stmt === 'string') {
+      // Statements without a JSON form (anonymous chains) are listed as their nft text.
+      exprs.push(opaqueText(stmt));
+      return;
+    }
     const [k, v] = soleKey(stmt, f);
     if (k === 'counter') {
       if (isObj(v) && typeof v.packets === 'number' && typeof v.bytes === 'number')
         counters = { packets: v.packets, bytes: v.bytes };
-      if (isObj(v) && 'name' in v) exprs.push(opaque(stmt, 'statement', false, false));
+      if (isObj(v) && ('name' in v || 'map' in v))
+        exprs.push(opaque(stmt, 'statement', JSON.stringify(v).includes('"mark"'), false));
       else exprs.push({ kind: 'counter' });
       return;
     }
@@ -232,7 +262,7 @@ function jsonVerdict(k: string, v: Json): Verdict | null {
     if (!isObj(v)) return { kind: 'reject' };
     const type = String(v.type ?? '');
     if (type === 'tcp reset') return { kind: 'reject', with: 'tcp reset' };
-    return { kind: 'reject', with: v.expr !== undefined ? `${type} ${v.expr}` : type };
+    return canonicalReject(v.expr !== undefined ? `${type} ${v.expr}` : type);
   }
   if (k === 'queue') {
     const q = isObj(v) ? v : {};

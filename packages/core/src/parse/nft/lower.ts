@@ -148,7 +148,13 @@ export function lowerMatch(lhs: Expr, op: string, rhs: Rhs, _ts: TokenStream, _a
     case 'iif':
     case 'oif':
       if (!words) return null;
-      return { kind: 'iface', dir: sel.startsWith('i') ? 'in' : 'out', names: words.map(unquote), invert };
+      return {
+        kind: 'iface',
+        dir: sel.startsWith('i') ? 'in' : 'out',
+        names: words.map(unquote),
+        invert,
+        ...(sel === 'iif' || sel === 'oif' ? { byIndex: true } : {}),
+      };
     case 'meta nfproto':
     case 'nfproto':
       if (words?.length !== 1 || !['ipv4', 'ipv6'].includes(words[0]!)) return null;
@@ -250,6 +256,15 @@ export function lowerMap(
   return { kind: 'markMap', dst, key, map: { kind: 'elements', entries } };
 }
 
+/** conntrack state bits as the kernel stores them (NF_CT_STATE_*): the keys of a `ct state` vmap. */
+export const CT_STATE_BITS: Readonly<Record<string, number>> = {
+  invalid: 1,
+  established: 2,
+  related: 4,
+  new: 8,
+  untracked: 64,
+};
+
 export function parseVerdict(text: string): Verdict | null {
   const [w, arg, ...rest] = text.split(' ');
   if (rest.length) return null;
@@ -266,12 +281,16 @@ export function lowerVmap(
   _ts: TokenStream,
 ): Statement | null {
   const key = mapKeyOf(lhs);
+  const ctState = key.kind === 'opaque' && key.text === 'ct state';
   if (data.kind === 'ref')
-    return key.kind === 'opaque' ? null : { kind: 'vmap', key, map: { kind: 'mapRef', name: data.name } };
-  if (data.kind !== 'set' || key.kind === 'opaque' || key.kind === 'addr') return null;
+    return key.kind === 'opaque' && !ctState
+      ? null
+      : { kind: 'vmap', key, map: { kind: 'mapRef', name: data.name } };
+  if (data.kind !== 'set' || (key.kind === 'opaque' && !ctState) || key.kind === 'addr') return null;
   const entries: VmapEntry[] = [];
   for (const el of data.elements) {
-    const k = keyRange(key, el.key);
+    const bit = CT_STATE_BITS[el.key];
+    const k: Range | null = ctState ? (bit === undefined ? null : [bit, bit]) : keyRange(key, el.key);
     const v = el.value === undefined ? null : parseVerdict(el.value);
     if (!k || !v) return null;
     entries.push({ key: k, verdict: v });

@@ -150,9 +150,13 @@ export function parseRuleTokens(ts: TokenStream): ParsedRule {
     } else if (w === 'counter') {
       ts.index++;
       if (ts.accept('name')) {
-        parseExpr(ts);
-        if (ts.accept('map')) parseRhs(ts, true);
-        const text = ts.slice(start);
+        const keyAt = ts.index;
+        const key = parseExpr(ts);
+        const lin = markLinear(key, ts, keyAt);
+        const keyText = lin ? printLinear(lin, true) : exprText(key);
+        const text = ts.accept('map')
+          ? `counter name ${keyText} map ${parseRhs(ts, true).text}`
+          : `counter name ${keyText}`;
         push(opaque(text, 'statement', /\bmark\b/.test(text), false));
         continue;
       }
@@ -169,7 +173,7 @@ export function parseRuleTokens(ts: TokenStream): ParsedRule {
       if (ts.accept('with')) {
         const from = ts.index;
         skipOpaque(ts, from);
-        push({ kind: 'verdict', verdict: { kind: 'reject', with: ts.slice(from) } });
+        push({ kind: 'verdict', verdict: canonicalReject(ts.slice(from)) });
       } else push({ kind: 'verdict', verdict: { kind: 'reject' } });
     } else if (w === 'queue') push(parseQueue(ts, start));
     else if (NAT.has(w)) {
@@ -221,7 +225,7 @@ function anonymousChain(ts: TokenStream, start: number): string {
     .split(/[\n;]/)
     .map((l) => l.trim())
     .filter(Boolean);
-  return `${ts.tokens[start]!.text} { ${inner.join('; ')} }`;
+  return anonymousChainText(ts.tokens[start]!.text, inner);
 }
 
 const NAT_FLAGS = new Set(['random', 'fully-random', 'persistent', 'netmap', 'prefix']);
@@ -249,6 +253,19 @@ function parseTargetStatement(ts: TokenStream, start: number, flags: ReadonlySet
     while (ts.accept(',')) ts.word('a flag');
   }
   return { text: ts.slice(start), target, plain };
+}
+
+/** `jump { a; b; }`: nft needs the separator before the closing brace. */
+export const anonymousChainText = (verb: string, rules: readonly string[]): string =>
+  `${verb} { ${rules.map((r) => `${r}; `).join('')}}`;
+
+/**
+ * `reject with icmp type host-unreachable` lists as `reject with icmp host-unreachable`; `icmpx
+ * port-unreachable` is the default and lists as plain `reject`.
+ */
+export function canonicalReject(withText: string): Verdict {
+  const w = withText.replace(/^(icmpx|icmpv6|icmp) type /, '$1 ');
+  return w === 'icmpx port-unreachable' ? { kind: 'reject' } : { kind: 'reject', with: w };
 }
 
 function parseLog(ts: TokenStream, start: number): RuleExpr {
