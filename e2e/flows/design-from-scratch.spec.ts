@@ -106,6 +106,15 @@ describeFlow('design a layout from scratch and find it again after a restart', {
     expect(diff).toMatch(/- +"offset": 26/);
     expect(diff).toMatch(/\+ +"offset": 27/);
     await screenshot(page, ctx.launcher, 'layouts');
+
+    // The dark theme, one toggle press at a time (system, light, dark).
+    const toggle = page.getByTestId('theme-toggle');
+    for (const theme of ['light', 'dark']) {
+      await toggle.click();
+      await waitForText(toggle, `Theme: ${theme}`);
+    }
+    await showView(page, 'designer');
+    await screenshot(page, ctx.launcher, 'designer-dark');
     expect(ctx.session.pageErrors).toEqual([]);
   });
 });
