@@ -93,6 +93,7 @@ describeFlow('simulate a two-packet flow through a persisted field', {}, (ctx) =
       (s) => /ct state established,related ct mark & 0x00000200 (== )?0x00000200 meta mark set/.test(s.text),
       'restoring uplink=two from the ct mark',
     );
+    expect(restore.matched).toBe(false);
     expect(restore.marks[1]).toBe('0x00000200');
     const last = second.filter((s) => s.kind === 'rule').at(-1)!;
     expect(last.marks).toEqual(['0x00000200', '0x00000200']);
