@@ -16,6 +16,12 @@ export const OP_DPORT = 4;
 export const OP_SPORT = 5;
 /** `mark = (mark & a) ^ b` */
 export const OP_META_WRITE = 6;
+/** `(iif == s) != inv`, `(oif == s) != inv` */
+export const OP_IIF = 7;
+export const OP_OIF = 8;
+/** IPv4 `((saddr & a) == b) != inv`, false on IPv6 */
+export const OP_SADDR4 = 9;
+export const OP_DADDR4 = 10;
 
 export interface Op {
   readonly code: number;
@@ -23,17 +29,30 @@ export interface Op {
   readonly b: number;
   readonly c: number;
   readonly inv: boolean;
+  /** The interface name of OP_IIF / OP_OIF, '' otherwise. */
+  readonly s: string;
   readonly fn: CompiledExpr | null;
 }
 
-const op = (code: number, a: number, b: number, c: number, inv: boolean, fn: CompiledExpr | null): Op => ({
+const op = (
+  code: number,
+  a: number,
+  b: number,
+  c: number,
+  inv: boolean,
+  fn: CompiledExpr | null,
+  s = '',
+): Op => ({
   code,
   a,
   b,
   c,
   inv,
+  s,
   fn,
 });
+
+const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 /** The data form of an expression when it has one, else a call of its closure. */
 export function fastOp(e: RuleExpr, fn: CompiledExpr): Op {
@@ -61,6 +80,23 @@ export function fastOp(e: RuleExpr, fn: CompiledExpr): Op {
         return op(e.dir === 'dst' ? OP_DPORT : OP_SPORT, e.proto ?? -1, lo, hi, e.invert, null);
       }
       break;
+    case 'iface': {
+      const name = e.names[0];
+      if (e.names.length === 1 && name !== undefined && !name.endsWith('*') && !name.endsWith('+')) {
+        return op(e.dir === 'in' ? OP_IIF : OP_OIF, 0, 0, 0, e.invert, null, name);
+      }
+      break;
+    }
+    case 'addr': {
+      const cidr = e.set.kind === 'cidrs' && e.set.cidrs.length === 1 ? e.set.cidrs[0]! : null;
+      const m = cidr && cidr.family === 4 ? V4.exec(cidr.address) : null;
+      if (cidr && m) {
+        const mask = cidr.prefix === 0 ? 0 : (0xffffffff << (32 - Math.min(32, cidr.prefix))) >>> 0;
+        const base = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
+        return op(e.dir === 'src' ? OP_SADDR4 : OP_DADDR4, mask, (base & mask) >>> 0, 0, e.invert, null);
+      }
+      break;
+    }
     case 'markWrite':
       if (e.write.dst === 'meta' && e.write.src === null)
         return op(OP_META_WRITE, e.write.keep, e.write.xor, 0, false, null);
@@ -107,6 +143,16 @@ export function runOp(o: Op, p: PacketState): number {
     case OP_META_WRITE:
       p.mark = ((p.mark & o.a) ^ o.b) >>> 0;
       return R_CONT;
+    case OP_IIF:
+      return (p.iif === o.s) !== o.inv ? R_CONT : R_BREAK;
+    case OP_OIF:
+      return (p.oif === o.s) !== o.inv ? R_CONT : R_BREAK;
+    case OP_SADDR4:
+    case OP_DADDR4: {
+      const a = o.code === OP_SADDR4 ? p.saddr : p.daddr;
+      if (a.family !== 4) return R_BREAK;
+      return ((a.v & o.a) >>> 0 === o.b) !== o.inv ? R_CONT : R_BREAK;
+    }
     default:
       return o.fn!(p);
   }

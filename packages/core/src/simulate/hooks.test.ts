@@ -4,6 +4,7 @@ import {
   accept,
   baseChain,
   box,
+  cidr,
   drop,
   gotoChain,
   jump,
@@ -223,5 +224,38 @@ describe('hook order and verdicts', () => {
       table('t200', [baseChain('pre', 'prerouting', -200, [isNew, isInvalid])]),
     ]);
     expect(simulate(older, [labPacket()]).packets[0]!.mark).toBe(0x10);
+  });
+
+  it('matches interfaces (exact, nft * and iptables + wildcards, inverted) and IPv4/IPv6 prefixes', () => {
+    const iface = (names: string[], invert = false, dir: 'in' | 'out' = 'in') =>
+      ({ kind: 'iface', dir, names, invert }) as const;
+    const addr = (dir: 'src' | 'dst', text: string, invert = false) =>
+      ({ kind: 'addr', dir, set: { kind: 'cidrs', cidrs: [cidr(text)] }, invert }) as const;
+    const b = box([
+      table(
+        't',
+        [
+          baseChain('fwd', 'forward', 0, [
+            rule(iface(['r0']), setXmark('meta', 0x1, 0x1)),
+            rule(iface(['r*']), setXmark('meta', 0x2, 0x2)),
+            rule(iface(['eth+']), setXmark('meta', 0x4, 0x4)),
+            rule(iface(['r0'], true), setXmark('meta', 0x8, 0x8)),
+            rule(iface(['r1'], false, 'out'), setXmark('meta', 0x10, 0x10)),
+            rule(addr('src', '10.70.0.0/24'), setXmark('meta', 0x20, 0x20)),
+            rule(addr('dst', '203.0.113.7'), setXmark('meta', 0x40, 0x40)),
+            rule(addr('dst', '203.0.113.0/24', true), setXmark('meta', 0x80, 0x80)),
+            rule(addr('src', '2001:db8::/32'), setXmark('meta', 0x100, 0x100)),
+            rule(addr('src', '10.0.0.0/8', true), setXmark('meta', 0x200, 0x200)),
+          ]),
+        ],
+        { family: 'inet' },
+      ),
+    ]);
+    expect(simulate(b, [labPacket()]).packets[0]!.mark).toBe(0x1 | 0x2 | 0x10 | 0x20 | 0x40);
+    const v6 = box(b.ruleset.tables, { routes: [] });
+    const r6 = simulate(v6, [labPacket({ saddr: '2001:db8::2', daddr: '2001:db8:1::7', oif: 'r1' })])
+      .packets[0]!;
+    // IPv4 prefixes never match an IPv6 packet, inverted or not.
+    expect(r6.mark).toBe(0x1 | 0x2 | 0x10 | 0x100);
   });
 });

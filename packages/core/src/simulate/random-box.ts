@@ -64,7 +64,34 @@ function markMatch(g: Gen, space: 'meta' | 'ct'): Both {
   return { nft: `${lhs} ${invert ? '!=' : '=='} ${hex(value)}`, ipt, ir: [m] };
 }
 
+/** Interface and address tests: the lab's client is 10.70.0.2 on r0, replies come from 203.0.113.7 on r1/r2. */
+function pathMatch(g: Gen): Both {
+  const invert = g.chance(0.25);
+  if (g.chance(0.5)) {
+    const dev = g.pick(['r0', 'r1', 'r2'] as const);
+    return {
+      nft: `iifname ${invert ? '!= ' : ''}"${dev}"`,
+      ipt: `${invert ? '! ' : ''}-i ${dev}`,
+      ir: [{ kind: 'iface', dir: 'in', names: [dev], invert }],
+    };
+  }
+  const [dir, text] = g.pick([
+    ['src', '10.70.0.0/24'],
+    ['src', '203.0.113.7'],
+    ['dst', '203.0.113.0/24'],
+    ['dst', '10.70.0.2'],
+  ] as const);
+  const [address, prefix] = text.split('/');
+  const cidr = { family: 4 as const, address: address!, prefix: prefix === undefined ? 32 : Number(prefix) };
+  return {
+    nft: `ip ${dir === 'src' ? 'saddr' : 'daddr'} ${invert ? '!= ' : ''}${text}`,
+    ipt: `${invert ? '! ' : ''}-${dir === 'src' ? 's' : 'd'} ${prefix === undefined ? `${text}/32` : text}`,
+    ir: [{ kind: 'addr', dir, set: { kind: 'cidrs', cidrs: [cidr] }, invert }],
+  };
+}
+
 function match(g: Gen, setName: string | null): Both {
+  if (g.chance(0.2)) return pathMatch(g);
   const k = g.int(setName ? 6 : 5);
   if (k === 0 || k === 1) return markMatch(g, 'meta');
   if (k === 2) return markMatch(g, 'ct');
@@ -204,8 +231,9 @@ function rules(
     parts.push(action(g, sub));
     const words = parts.map((p) => (forIptables ? p.ipt : p.nft));
     if (words.some((w) => w === null || w === '')) continue;
-    // iptables takes one -p per rule.
-    if (forIptables && words.filter((w) => w!.startsWith('-p ')).length > 1) continue;
+    // iptables takes one -p, -i, -s and -d per rule.
+    const once = (flag: string) => words.filter((w) => w!.replace(/^! /, '').startsWith(flag)).length > 1;
+    if (forIptables && (once('-p ') || once('-i ') || once('-s ') || once('-d '))) continue;
     text.push(words.join(' '));
     ir.push({ exprs: parts.flatMap((p) => p.ir) });
   }
