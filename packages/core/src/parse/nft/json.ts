@@ -19,8 +19,8 @@ import { mentionsMark } from './expr';
 import { jsonExpr, jsonExprText, jsonRhs, soleKey } from './json-expr';
 import { TokenStream } from './lexer';
 import { lowerMap, lowerMatch, lowerVmap, parseVerdict } from './lower';
-import { anonymousChainText, canonicalReject } from './rule';
 import { RulesetBuilder } from './ruleset-builder';
+import { anonymousChainText, canonicalReject } from './statements';
 import { cidrValue, rangeValue, u32Value } from './values';
 
 // `nft -j list ruleset` output (and `nft -j -f` command lists) -> IR. Field paths in errors follow the JSON.
