@@ -252,7 +252,7 @@ describe('hook order and verdicts', () => {
       ),
     ]);
     expect(simulate(b, [labPacket()]).packets[0]!.mark).toBe(0x1 | 0x2 | 0x10 | 0x20 | 0x40);
-    const v6 = box(b.ruleset.tables, { routes: [] });
+    const v6 = box([...b.ruleset.tables], { routes: [] });
     const r6 = simulate(v6, [labPacket({ saddr: '2001:db8::2', daddr: '2001:db8:1::7', oif: 'r1' })])
       .packets[0]!;
     // IPv4 prefixes never match an IPv6 packet, inverted or not.
