@@ -200,6 +200,18 @@ describe('deploy operations against a fake kernel', () => {
     expect(() => other.lock()()).not.toThrow();
   });
 
+  it('confirm waits for a short command holding the lock instead of failing the Keep', async () => {
+    await apply(ctx, input(state(1)));
+    const { spawn } = await import('node:child_process');
+    const { writeFileSync } = await import('node:fs');
+    // A live process that is not us holds the lock for about half a second, as a status read would.
+    const holder = spawn('sleep', ['0.5']);
+    writeFileSync(join(ctx.store.dir, 'lock'), String(holder.pid));
+    const confirmed = await confirm(ctx);
+    expect(confirmed.outcome).toBe('confirmed');
+    expect(holder.exitCode ?? (await new Promise((r) => holder.once('exit', r)))).toBe(0);
+  });
+
   it('rejects a bad confirm timeout as input', async () => {
     await expect(apply(ctx, input(EMPTY_STATE, -1))).rejects.toThrow(/--confirm-timeout/);
   });

@@ -21,14 +21,34 @@ export interface ApplyInput {
   readonly confirmTimeout: number;
 }
 
-/** Run `fn` holding the target's lock, after finishing whatever an interrupted process left behind. */
-export async function locked<T>(ctx: DeployContext, fn: () => Promise<T>): Promise<T> {
-  const release = ctx.store.lock();
+/** How long confirm and rollback wait for a short command (status, the watchdog's tick) to release the lock. */
+const CONFIRM_LOCK_WAIT_MS = 10_000;
+
+/**
+ * Run `fn` holding the target's lock, after finishing whatever an interrupted process left behind. With
+ * `waitMs`, a lock held by another live process is retried until then instead of refused at once: an admin's
+ * Keep must not fail because the app's countdown was reading the status at that moment.
+ */
+export async function locked<T>(ctx: DeployContext, fn: () => Promise<T>, waitMs = 0): Promise<T> {
+  const release = await takeLock(ctx, waitMs);
   try {
     await recover(ctx);
     return await fn();
   } finally {
     release();
+  }
+}
+
+async function takeLock(ctx: DeployContext, waitMs: number): Promise<() => void> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return ctx.store.lock();
+    } catch (error) {
+      const held = error instanceof EnvironmentError && /another markwright operation/.test(error.message);
+      if (!held || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 }
 
@@ -161,107 +181,116 @@ function persist(ctx: DeployContext, state: OwnedState): void {
 }
 
 export async function confirm(ctx: DeployContext): Promise<DeploymentRecord> {
-  return locked(ctx, async () => {
-    const pending = ctx.store.pending();
-    const record = pending ? ctx.store.deployment(pending.id) : null;
-    if (!pending || !record || record.outcome !== 'pending') {
-      throw new InputError('confirm', null, 'no deployment awaits confirmation (see markwright status)');
-    }
-    const confirmed: DeploymentRecord = {
-      ...record,
-      outcome: 'confirmed',
-      confirmedAt: ctx.now().toISOString(),
-    };
-    ctx.store.saveDeployment(confirmed);
-    ctx.store.clearPending();
-    persist(ctx, record.state);
-    return confirmed;
-  });
+  return locked(
+    ctx,
+    async () => {
+      const pending = ctx.store.pending();
+      const record = pending ? ctx.store.deployment(pending.id) : null;
+      if (!pending || !record || record.outcome !== 'pending') {
+        throw new InputError('confirm', null, 'no deployment awaits confirmation (see markwright status)');
+      }
+      const confirmed: DeploymentRecord = {
+        ...record,
+        outcome: 'confirmed',
+        confirmedAt: ctx.now().toISOString(),
+      };
+      ctx.store.saveDeployment(confirmed);
+      ctx.store.clearPending();
+      persist(ctx, record.state);
+      return confirmed;
+    },
+    CONFIRM_LOCK_WAIT_MS,
+  );
 }
 
 /** Go back to an earlier deployment's state (`to`), or to the state before the current one. */
 export async function rollback(ctx: DeployContext, to?: string): Promise<DeploymentRecord> {
-  return locked(ctx, async () => {
-    const all = ctx.store.deployments() as StoredDeployment[];
-    const current = ctx.store.current() as StoredDeployment | null;
-    let target: { state: OwnedState; document: string; documentName: string; from: string | null };
-    if (to !== undefined) {
-      const record = ctx.store.deployment(to);
-      if (!record)
-        throw new InputError(
-          '--to',
-          to,
-          `no such deployment (known: ${all.map((d) => d.id).join(', ') || 'none'})`,
-        );
-      target = {
-        state: record.state,
-        document: record.document,
-        documentName: record.documentName,
-        from: record.id,
+  return locked(
+    ctx,
+    async () => {
+      const all = ctx.store.deployments() as StoredDeployment[];
+      const current = ctx.store.current() as StoredDeployment | null;
+      let target: { state: OwnedState; document: string; documentName: string; from: string | null };
+      if (to !== undefined) {
+        const record = ctx.store.deployment(to);
+        if (!record)
+          throw new InputError(
+            '--to',
+            to,
+            `no such deployment (known: ${all.map((d) => d.id).join(', ') || 'none'})`,
+          );
+        target = {
+          state: record.state,
+          document: record.document,
+          documentName: record.documentName,
+          from: record.id,
+        };
+      } else {
+        if (!current) throw new InputError('rollback', null, 'there is no deployment to roll back');
+        const earlier = all.filter((d) => d.id < current.id && d.outcome === 'confirmed').pop();
+        target = earlier
+          ? {
+              state: earlier.state,
+              document: earlier.document,
+              documentName: earlier.documentName,
+              from: earlier.id,
+            }
+          : {
+              state: current.snapshot ?? EMPTY_STATE,
+              document: '',
+              documentName: '(state before the first deployment)',
+              from: null,
+            };
+      }
+      const live = await readOwnedState(
+        ctx.runner,
+        ctx.ownership,
+        current?.state ?? null,
+        target.state.tcFilters,
+      );
+      const now = ctx.now();
+      const draft: StoredDeployment = {
+        id: newDeploymentId(now),
+        target: targetLabel(ctx.runner.target),
+        document: target.document,
+        documentName: target.documentName,
+        appliedAt: now.toISOString(),
+        outcome: 'confirmed',
+        confirmedAt: now.toISOString(),
+        endedAt: null,
+        previousId: current?.id ?? null,
+        state: target.state,
+        message: target.from
+          ? `rollback to ${target.from}`
+          : 'rollback to the state before the first deployment',
+        snapshot: live,
       };
-    } else {
-      if (!current) throw new InputError('rollback', null, 'there is no deployment to roll back');
-      const earlier = all.filter((d) => d.id < current.id && d.outcome === 'confirmed').pop();
-      target = earlier
-        ? {
-            state: earlier.state,
-            document: earlier.document,
-            documentName: earlier.documentName,
-            from: earlier.id,
-          }
-        : {
-            state: current.snapshot ?? EMPTY_STATE,
-            document: '',
-            documentName: '(state before the first deployment)',
-            from: null,
-          };
-    }
-    const live = await readOwnedState(
-      ctx.runner,
-      ctx.ownership,
-      current?.state ?? null,
-      target.state.tcFilters,
-    );
-    const now = ctx.now();
-    const draft: StoredDeployment = {
-      id: newDeploymentId(now),
-      target: targetLabel(ctx.runner.target),
-      document: target.document,
-      documentName: target.documentName,
-      appliedAt: now.toISOString(),
-      outcome: 'confirmed',
-      confirmedAt: now.toISOString(),
-      endedAt: null,
-      previousId: current?.id ?? null,
-      state: target.state,
-      message: target.from
-        ? `rollback to ${target.from}`
-        : 'rollback to the state before the first deployment',
-      snapshot: live,
-    };
-    ctx.store.writeJournal({
-      op: 'rollback',
-      deploymentId: draft.id,
-      pid: process.pid,
-      startedAt: now.toISOString(),
-      restoreTo: live,
-      tcLines: [...live.tcFilters, ...target.state.tcFilters],
-      draft,
-    });
-    try {
-      await installOrRestore(ctx.runner, ctx.ownership, target.state, live);
-    } catch (error) {
-      // Nothing changed, or compensation put the previous state back; otherwise recovery needs the journal.
-      if (!(error instanceof CompensationFailed)) ctx.store.clearJournal();
-      throw error;
-    }
-    if (current) ctx.store.saveDeployment({ ...current, outcome: 'rolled-back', endedAt: now.toISOString() });
-    ctx.store.clearPending();
-    ctx.store.saveDeployment(draft);
-    persist(ctx, target.state);
-    ctx.store.clearJournal();
-    return draft;
-  });
+      ctx.store.writeJournal({
+        op: 'rollback',
+        deploymentId: draft.id,
+        pid: process.pid,
+        startedAt: now.toISOString(),
+        restoreTo: live,
+        tcLines: [...live.tcFilters, ...target.state.tcFilters],
+        draft,
+      });
+      try {
+        await installOrRestore(ctx.runner, ctx.ownership, target.state, live);
+      } catch (error) {
+        // Nothing changed, or compensation put the previous state back; otherwise recovery needs the journal.
+        if (!(error instanceof CompensationFailed)) ctx.store.clearJournal();
+        throw error;
+      }
+      if (current)
+        ctx.store.saveDeployment({ ...current, outcome: 'rolled-back', endedAt: now.toISOString() });
+      ctx.store.clearPending();
+      ctx.store.saveDeployment(draft);
+      persist(ctx, target.state);
+      ctx.store.clearJournal();
+      return draft;
+    },
+    CONFIRM_LOCK_WAIT_MS,
+  );
 }
 
 /** Live vs last deployment. While another command holds the lock, it reads without recovering anything. */
