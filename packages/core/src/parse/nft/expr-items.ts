@@ -129,12 +129,10 @@ export function parseExprItem(
   const lhsText = lhsLin ? printLinear(lhsLin, true) : exprText(lhs);
   // `==` is printed after a binary operation, except before ranges (nft lists those with an implicit op).
   const hasRange = rhsKeys(rhs).some((k) => /^0x[0-9a-f]+-0x/.test(k));
-  const explicit =
-    op !== '' && op !== '=='
-      ? op
-      : lhsLin && lhsLin.kind === 'chain' && lhsLin.ops.length > 0 && !hasRange
-        ? '=='
-        : '';
+  const lhsIsBinop = lhsLin
+    ? lhsLin.kind === 'chain' && lhsLin.ops.length > 0
+    : lhs.kind === 'other' && / (&|\||\^|<<|>>) /.test(lhs.text);
+  const explicit = op !== '' && op !== '==' ? op : lhsIsBinop && !hasRange ? '==' : '';
   const text = explicit ? `${lhsText} ${explicit} ${rhs.text}` : `${lhsText} ${rhs.text}`;
   const ir = lowerMatch(lhsExpr, op || '==', rhsForIr, ts, start);
   push(ir ?? opaque(text, 'match', mentionsMark(lhs), false), text);

@@ -112,6 +112,14 @@ export function parseRhs(ts: TokenStream, isMap: boolean, mark = false, format: 
     if (t.kind === 'punct') ts.fail('a value', at);
     items.push(t.kind === 'string' ? `"${t.text}"` : keyFmt(t.text, at));
   } while (ts.accept(','));
+  // Flag matches with a mask: `tcp flags syn / fin,syn,rst,ack`.
+  if (ts.accept('/')) {
+    const mask: string[] = [];
+    do mask.push(ts.word('a flag'));
+    while (ts.accept(','));
+    const text = `${items.join(',')} / ${mask.join(',')}`;
+    return { kind: 'value', items: [text], text };
+  }
   return { kind: 'value', items, text: items.join(',') };
 }
 

@@ -246,7 +246,24 @@ const ruleText = (text: string, offset: number): string => {
   const e = text.indexOf('\n', offset);
   return text.slice(offset, e < 0 ? undefined : e).trim();
 };
-const lineOf = (text: string, offset: number): number => text.slice(0, offset).split('\n').length;
+/** 1-based line of an offset; line starts are computed once per text (rulesets have thousands of rules). */
+let lastLines: { text: string; starts: number[] } | null = null;
+function lineOf(text: string, offset: number): number {
+  if (!lastLines || lastLines.text !== text) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    lastLines = { text, starts };
+  }
+  const { starts } = lastLines;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
 const lineText = (text: string, offset: number): string => {
   const s = text.lastIndexOf('\n', offset - 1) + 1;
   const e = text.indexOf('\n', offset);
