@@ -89,6 +89,24 @@ export const SHORT_META = new Set([
   'oifkind',
 ]);
 
+/** Statement and verdict keywords: never an expression value (`meta mark set drop` is a syntax error). */
+const KEYWORDS = new Set([
+  'accept',
+  'drop',
+  'continue',
+  'return',
+  'jump',
+  'goto',
+  'queue',
+  'counter',
+  'log',
+  'reject',
+  'comment',
+  'set',
+  'map',
+  'vmap',
+]);
+
 /** Meta keys nft prints without the `meta` keyword. */
 export const UNQUALIFIED_META = new Set(['iif', 'oif', 'iifname', 'oifname', 'iifgroup', 'oifgroup']);
 
@@ -192,6 +210,7 @@ export function parsePrimary(ts: TokenStream): Expr {
   // `12abc`, `0x`, `-1`: nft's scanner splits these and the grammar refuses them.
   if (/^[-0-9]/.test(w) && !/^[0-9]+(\.[0-9]+){3}(\/\d+)?$/.test(w) && !w.includes(':'))
     ts.fail('a number (decimal or 0x-hex)', start);
+  if (KEYWORDS.has(w)) ts.fail('an expression', start);
   if (w === 'mark') return markPrimary('meta');
   if ((w === 'meta' || w === 'ct') && ts.is('mark')) {
     ts.index++;
