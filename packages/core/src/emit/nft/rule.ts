@@ -13,7 +13,7 @@ import type {
   ValueSet,
   Verdict,
 } from '../../ir/types';
-import { formatCidr, L4_NAMES } from '../../parse/nft/values';
+import { formatCidr, L4_NAMES, markIntervalText } from '../../parse/nft/values';
 
 // IR -> nft rule text, in the form `nft list ruleset` prints.
 
@@ -32,9 +32,15 @@ const keyHasOps = (key: MarkKey): boolean => key.shift !== 0 || key.mask !== U32
 const rangeText = (r: Range, fmt: (n: number) => string): string =>
   r[0] === r[1] ? fmt(r[0]) : `${fmt(r[0])}-${fmt(r[1])}`;
 
-function valueSetText(values: ValueSet, fmt: (n: number) => string): { text: string; single: boolean } {
+function valueSetText(
+  values: ValueSet,
+  fmt: (n: number) => string,
+  mark = false,
+): { text: string; single: boolean } {
   if (values.kind === 'setRef') return { text: `@${values.name}`, single: false };
-  const items = values.ranges.map((r) => rangeText(r, fmt));
+  // Mark sets list aligned intervals as prefixes (a lone range stays `lo-hi`).
+  const inSet = values.ranges.length > 1;
+  const items = values.ranges.map((r) => (mark && inSet ? markIntervalText(r[0], r[1]) : rangeText(r, fmt)));
   if (items.length === 1) return { text: items[0]!, single: true };
   return { text: `{ ${items.join(', ')} }`, single: false };
 }
@@ -108,11 +114,14 @@ const keyFormat = (key: MapKey) =>
       ? (n: number) => CT_STATE_NAMES[n] ?? String(n)
       : (n: number) => String(n);
 
+const entryKeyText = (key: MapKey, r: Range, fmt: (n: number) => string): string =>
+  key.kind === 'mark' ? markIntervalText(r[0], r[1]) : rangeText(r, fmt);
+
 /** One match or statement as nft prints it. */
 export function emitNftExpr(e: RuleExpr): string {
   switch (e.kind) {
     case 'mark': {
-      const { text, single } = valueSetText(e.values, hex8);
+      const { text, single } = valueSetText(e.values, hex8, true);
       const hasRange = e.values.kind === 'ranges' && e.values.ranges.some((r) => r[0] !== r[1]);
       return relation(
         markKeyText(e.key),
@@ -156,7 +165,7 @@ export function emitNftExpr(e: RuleExpr): string {
       const data =
         e.map.kind === 'mapRef'
           ? `@${e.map.name}`
-          : `{ ${e.map.entries.map((en) => `${rangeText(en.key, fmt)} : ${hex8(en.value)}`).join(', ')} }`;
+          : `{ ${e.map.entries.map((en) => `${entryKeyText(e.key, en.key, fmt)} : ${hex8(en.value)}`).join(', ')} }`;
       return `${markName(e.dst)} set ${mapKeyText(e.key)} map ${data}`;
     }
     case 'secmarkSet':
@@ -187,7 +196,7 @@ export function emitNftExpr(e: RuleExpr): string {
       const data =
         e.map.kind === 'mapRef'
           ? `@${e.map.name}`
-          : `{ ${e.map.entries.map((en) => `${rangeText(en.key, fmt)} : ${verdictText(en.verdict)}`).join(', ')} }`;
+          : `{ ${e.map.entries.map((en) => `${entryKeyText(e.key, en.key, fmt)} : ${verdictText(en.verdict)}`).join(', ')} }`;
       return `${mapKeyText(e.key)} vmap ${data}`;
     }
   }

@@ -1,7 +1,7 @@
 import { hex8 } from '../../bits/u32';
 import type { Chain, NamedSet, Ruleset, SetElement, Table } from '../../ir/types';
 import { priorityText } from '../../parse/nft/priority';
-import { formatCidr } from '../../parse/nft/values';
+import { formatCidr, markIntervalText } from '../../parse/nft/values';
 import { emitNftRule, verdictText } from './rule';
 
 // IR -> an `nft -f` script laid out as `nft list ruleset` prints it.
@@ -12,9 +12,11 @@ function elementText(e: SetElement, markKeys: boolean): string {
   const key =
     e.kind === 'cidr'
       ? formatCidr(e.cidr)
-      : e.range[0] === e.range[1]
-        ? fmt(e.range[0])
-        : `${fmt(e.range[0])}-${fmt(e.range[1])}`;
+      : markKeys
+        ? markIntervalText(e.range[0], e.range[1])
+        : e.range[0] === e.range[1]
+          ? fmt(e.range[0])
+          : `${fmt(e.range[0])}-${fmt(e.range[1])}`;
   if (e.value === undefined) return key;
   return `${key} : ${typeof e.value === 'number' ? hex8(e.value) : verdictText(e.value)}`;
 }

@@ -15,9 +15,15 @@ import { lowerMap, lowerMatch, lowerVmap } from './lower';
 import { markDatatypeMismatch, refuse } from './refusals';
 import { mapRhsKeys, markValueText, parseRhs, rhsKeys, sortRhs } from './rhs';
 import { markLinear, opaque } from './rule-common';
-import { canonicalPrefix, u32Value } from './values';
+import { canonicalPrefix, markIntervalText, u32Value } from './values';
 
 // Items that start with an expression: matches (`lhs [op] rhs`), `lhs set value [map ...]`, `lhs vmap {...}`.
+
+/** `0x00000008-0x0000000f` -> `0x00000008/29` inside mark sets, as nft lists aligned intervals. */
+function intervalAsPrefix(key: string): string {
+  const m = /^(0x[0-9a-f]{8})-(0x[0-9a-f]{8})$/.exec(key);
+  return m ? markIntervalText(Number(m[1]), Number(m[2])) : key;
+}
 
 /** The prefix length when a match is `mark & <leading-ones mask> OP value` or `mark value/32`, else null. */
 function prefixOfMatch(
@@ -69,7 +75,8 @@ export function parseExprItem(
     return;
   }
   if (ts.accept('vmap')) {
-    const data = sortRhs(parseRhs(ts, true, lin !== null));
+    const parsed = sortRhs(parseRhs(ts, true, lin !== null));
+    const data = lin ? mapRhsKeys(parsed, intervalAsPrefix) : parsed;
     if (hasShift(lin))
       refuse('datatype mismatch, map expects integer, mapping expression has type packet mark');
     const key = lin ? printLinear(lin, true) : exprText(lhs);
@@ -107,6 +114,7 @@ export function parseExprItem(
       rhs = mapRhsKeys(rhs, (w) => String(u32((u32Value(w) ?? 0) ^ last.xor)));
     }
     rhs = mapRhsKeys(rhs, (w) => markValueText(w, ts, rhsAt));
+    if (rhs.kind === 'set') rhs = mapRhsKeys(rhs, intervalAsPrefix);
   } else if (lhs.kind === 'other' && /^ip6? (saddr|daddr)$/.test(lhs.text)) {
     rhs = mapRhsKeys(rhs, canonicalPrefix);
   }
@@ -154,9 +162,10 @@ function parseSet(
   const value = parseExpr(ts);
   if (ts.accept('map')) {
     const keyLin = markLinear(value, ts, valueStart);
-    const data = sortRhs(
+    const parsed = sortRhs(
       parseRhs(ts, true, keyLin !== null, dst ? { value: (w, at) => markValueText(w, ts, at) } : {}),
     );
+    const data = keyLin ? mapRhsKeys(parsed, intervalAsPrefix) : parsed;
     if (hasShift(keyLin))
       refuse('datatype mismatch, map expects integer, mapping expression has type packet mark');
     const text = `${lhsText} set ${keyLin ? printLinear(keyLin, true) : exprText(value)} map ${data.text}`;

@@ -19,7 +19,17 @@ import type { Expr } from './expr';
 import type { TokenStream } from './lexer';
 import { markKeyOf } from './mark-key';
 import type { Rhs } from './rhs';
-import { CT_STATES, cidrValue, isIpv4, isIpv6, L4_PROTOCOLS, rangeValue, SERVICES, u32Value } from './values';
+import {
+  CT_STATES,
+  cidrValue,
+  isIpv4,
+  isIpv6,
+  L4_PROTOCOLS,
+  prefixInterval,
+  rangeValue,
+  SERVICES,
+  u32Value,
+} from './values';
 
 // Parsed expressions -> typed IR. Each function returns null when the construct is not modelled; the caller
 // then keeps it as an OpaqueExpr with its text.
@@ -68,6 +78,12 @@ function markMatch(key: MarkKey, op: string, rhs: Rhs): Match | null {
   let mask = key.mask;
   const ranges: Range[] = [];
   for (const w of words) {
+    // In a set, `v/len` is the interval of marks it covers.
+    const interval = rhs.kind === 'set' ? prefixInterval(w) : null;
+    if (interval) {
+      ranges.push(interval);
+      continue;
+    }
     const m = markRange(w);
     if (!m) return null;
     if (m.prefixMask !== U32_MAX) {
@@ -225,9 +241,7 @@ export function mapKeyOf(e: Expr): MapKey {
 
 const keyRange = (key: MapKey, w: string): Range | null =>
   key.kind === 'mark'
-    ? markRange(w)?.prefixMask === U32_MAX
-      ? markRange(w)!.range
-      : null
+    ? (prefixInterval(w) ?? (markRange(w)?.prefixMask === U32_MAX ? markRange(w)!.range : null))
     : key.kind === 'port'
       ? rangeValue(w, SERVICES)
       : null;

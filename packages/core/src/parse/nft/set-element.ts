@@ -2,7 +2,7 @@ import { hex8 } from '../../bits/u32';
 import type { SetElement } from '../../ir/types';
 import type { Token } from './lexer';
 import { parseVerdict } from './lower';
-import { cidrValue, rangeValue, u32Value } from './values';
+import { cidrValue, prefixInterval, rangeValue, u32Value } from './values';
 
 const text = (ts: readonly Token[], markKeys = false): string =>
   ts
@@ -28,6 +28,8 @@ export function parseNftSetElement(tokens: readonly Token[], isMap: boolean, mar
   }
   const key = keyToks[0]!.text;
   const extra = value !== undefined ? { value } : {};
+  const interval = markKeys ? prefixInterval(key) : null;
+  if (interval) return { kind: 'range', range: interval, ...extra };
   const range = rangeValue(key);
   if (range) return { kind: 'range', range, ...extra };
   const cidr = cidrValue(key);

@@ -102,3 +102,29 @@ export function canonicalPrefix(word: string): string {
   const n = (ipv4ToInt(c.address) & mask) >>> 0;
   return `${[24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.')}/${c.prefix}`;
 }
+
+/** The prefix length when [lo, hi] is an aligned block of 2^(32-len) marks and not a single value, else null. */
+export function rangePrefixLength(lo: number, hi: number): number | null {
+  const size = hi - lo + 1;
+  if (size < 2 || (size & (size - 1)) !== 0 || lo % size !== 0) return null;
+  return 32 - Math.log2(size);
+}
+
+/** nft lists aligned mark intervals in sets as prefixes: 8-15 -> `0x00000008/29`. */
+export function markIntervalText(lo: number, hi: number): string {
+  const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
+  if (lo === hi) return hex(lo);
+  const len = rangePrefixLength(lo, hi);
+  return len === null ? `${hex(lo)}-${hex(hi)}` : `${hex(lo)}/${len}`;
+}
+
+/** A set element `v/len` as the interval it stands for. */
+export function prefixInterval(word: string): [number, number] | null {
+  const [v, l, ...rest] = word.split('/');
+  const value = v === undefined ? null : u32Value(v);
+  if (rest.length || value === null || l === undefined || !/^\d+$/.test(l) || Number(l) > 32) return null;
+  const len = Number(l);
+  const pm = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
+  const lo = (value & pm) >>> 0;
+  return [lo, (lo | ~pm) >>> 0];
+}
