@@ -106,7 +106,12 @@ export class TokenStream {
   }
   fail(expected: string, at = this.pos): never {
     const t = this.tokens[at];
-    const offset = t ? t.offset : this.text.length;
+    // Past the last token: point just after it (a rule inside a ruleset ends at its line, not the file's end).
+    const last = this.tokens[this.tokens.length - 1];
+    const end = last
+      ? last.offset + (last.kind === 'string' ? last.text.length + 2 : last.text.length)
+      : this.text.length;
+    const offset = t ? t.offset : end;
     const found = t ? (t.kind === 'newline' ? 'end of line' : t.text) : 'end of input';
     throw new ParseError(positionAt(this.text, offset), expected, found, this.source);
   }
