@@ -88,7 +88,7 @@ describe('nft parser robustness', () => {
         const r = normalizeNftRule(words.join(' '));
         expect(typeof (r.ok ? r.text : r.message)).toBe('string');
       }),
-      { numRuns: 3000 },
+      { numRuns: 2000 },
     );
   });
   it('parseNftText throws only InputError on token soup inside a chain', () => {
@@ -103,6 +103,33 @@ describe('nft parser robustness', () => {
           }
         },
       ),
+      { numRuns: 2000 },
+    );
+  });
+  it('parseNftText throws only InputError on whole-file token soup', () => {
+    const top = [
+      ...WORDS,
+      '\n',
+      'table',
+      'chain',
+      'add',
+      'rule',
+      'define',
+      '=',
+      '$v',
+      'flush',
+      'ruleset',
+      'inet',
+      'elements',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...top), { maxLength: 24 }), (words) => {
+        try {
+          parseNftText(words.join(' '));
+        } catch (err) {
+          expect(err).toBeInstanceOf(InputError);
+        }
+      }),
       { numRuns: 2000 },
     );
   });

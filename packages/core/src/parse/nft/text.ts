@@ -231,6 +231,7 @@ function chainBody(ts: TokenStream, _b: RulesetBuilder, t: TableB, c: ChainB): v
       ts.index += 2;
       continue;
     }
+    if (ts.atEnd()) ts.fail('`}` closing the chain');
     const end = lineEnd(ts, true);
     const line = ts.tokens[ts.index]!;
     const rule = parseRuleTokens(sub(ts, end)).rule;
