@@ -34,6 +34,7 @@ function markKeyText(v: Json): string {
 
 /** nft-like text of a JSON expression, for display and for opaque expressions. */
 export function jsonExprText(v: Json): string {
+  if (v === undefined) return '';
   if (typeof v === 'number') return String(v);
   if (typeof v === 'string') return v.startsWith('@') || /^[\w.:/-]+$/.test(v) ? v : `"${v}"`;
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(',');
