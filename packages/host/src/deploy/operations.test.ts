@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ToolError } from '../exec/errors';
 import { FakeKernel } from '../testing/fake-kernel';
 import type { OwnedState } from '../types';
@@ -210,6 +210,16 @@ describe('deploy operations against a fake kernel', () => {
     const confirmed = await confirm(ctx);
     expect(confirmed.outcome).toBe('confirmed');
     expect(holder.exitCode ?? (await new Promise((r) => holder.once('exit', r)))).toBe(0);
+  });
+
+  it('status takes the lock only when something needs recovery, so a poll never blocks an apply', async () => {
+    const result = await apply(ctx, input(state(1), 60));
+    const lock = vi.spyOn(ctx.store, 'lock');
+    expect((await status(ctx)).state).toBe('pending');
+    expect(lock).not.toHaveBeenCalled();
+    clock = Date.parse(result.confirmDeadline!) + 1;
+    expect((await status(ctx)).state).not.toBe('pending');
+    expect(lock).toHaveBeenCalledTimes(1);
   });
 
   it('rejects a bad confirm timeout as input', async () => {

@@ -82,6 +82,12 @@ export async function recover(ctx: DeployContext): Promise<void> {
   if (pending && Date.parse(pending.deadline) <= ctx.now().getTime()) await revertPending(ctx, pending.id);
 }
 
+function needsRecovery(ctx: DeployContext): boolean {
+  if (ctx.store.journal()) return true;
+  const pending = ctx.store.pending();
+  return pending !== null && Date.parse(pending.deadline) <= ctx.now().getTime();
+}
+
 function finishRevert(ctx: DeployContext, id: string, outcome: 'reverted' | 'rolled-back'): void {
   const record = ctx.store.deployment(id);
   if (record && record.outcome === 'pending') {
@@ -293,8 +299,13 @@ export async function rollback(ctx: DeployContext, to?: string): Promise<Deploym
   );
 }
 
-/** Live vs last deployment. While another command holds the lock, it reads without recovering anything. */
+/**
+ * Live vs last deployment. It takes the lock only when there is something to recover (a journal, or a deadline
+ * that has passed): the app polls status every second, and a poll must never make an admin's apply fail on a
+ * held lock. While another command holds the lock, it reads without recovering anything.
+ */
 export async function status(ctx: DeployContext): Promise<DeployStatus> {
+  if (!needsRecovery(ctx)) return readStatus(ctx);
   try {
     return await locked(ctx, () => readStatus(ctx));
   } catch (error) {
