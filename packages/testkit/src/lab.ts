@@ -68,10 +68,10 @@ export function createRouterLab(prefix: string): RouterLab {
       const listing = JSON.parse(
         uplink.exec(['nft', '-j', 'list', 'chain', 'inet', 'mwlab', 'input']).stdout,
       );
-      for (const item of listing.nftables as Record<string, any>[]) {
+      type Listed = { rule?: { comment?: string; expr: { counter?: { packets: number } }[] } };
+      for (const item of listing.nftables as Listed[]) {
         if (item.rule?.comment === `port-${port}`) {
-          const counter = item.rule.expr.find((e: Record<string, unknown>) => 'counter' in e);
-          return counter?.counter.packets ?? 0;
+          return item.rule.expr.find((e) => e.counter)?.counter?.packets ?? 0;
         }
       }
       return 0;

@@ -215,7 +215,7 @@ describe('layout check --host-rules', () => {
       (c) => c.source === 'host',
     );
     // The rule text comes from the analysis' own printer; only its place is pinned here.
-    expect(host.map((c) => `${c.field} ${c.bits} ${c.severity} ${c.consumer.split(':')[0]}`)).toEqual([
+    expect(host.map((c) => `${c.field} ${c.bits} ${c.severity} ${c.consumer?.split(':')[0]}`)).toEqual([
       'uplink 0x1000000 shares-bits ip mangle PREROUTING #1',
       'bulk 0x4000000 shares-bits ip mangle PREROUTING #2',
       'interactive 0x8000000 shares-bits inet t c #1',

@@ -23,7 +23,6 @@ import { bitUsage } from '@markwright/core/analyze';
 import { compileDocument } from '@markwright/core/compile';
 import { parseIpRoutesJson, parseIpRulesJson, parseRulesetAuto } from '@markwright/core/parse';
 import { simulate } from '@markwright/core/simulate';
-import { ApiError } from '../api/types';
 
 /** What the service asks of core. */
 export interface DocumentTools {
