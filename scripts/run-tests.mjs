@@ -14,11 +14,20 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 for (const suite of suites.filter((s) => only.length === 0 || only.includes(s))) {
   const out = join(resultsDir, `${suite.replaceAll('/', '-')}.json`);
   console.log(`\n=== ${suite} ===`);
-  const run = spawnSync(
+  const vitest = [
     'pnpm',
-    ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
-    { cwd: join(root, suite), stdio: 'inherit' },
-  );
+    'exec',
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+  ];
+  // Electron needs a display: without one, the e2e suite runs under a virtual X server when xvfb-run exists.
+  const headless = !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+  const xvfb = suite === 'e2e' && headless && spawnSync('sh', ['-c', 'command -v xvfb-run']).status === 0;
+  const argv = xvfb ? ['xvfb-run', '-a', ...vitest] : vitest;
+  const run = spawnSync(argv[0], argv.slice(1), { cwd: join(root, suite), stdio: 'inherit' });
   if (!existsSync(out)) {
     console.log(`${suite}: no report (vitest exited ${run.status}); counted as one failure`);
     totals.failed += 1;

@@ -50,6 +50,13 @@ if [ ! -f "$electron_dir/path.txt" ]; then
   fi
 fi
 
+if [ -f "$electron_dir/path.txt" ] && [ ! -f apps/desktop/native/electron/better_sqlite3.node ]; then
+  say "building better-sqlite3 for Electron (optional)"
+  if ! timeout 600 bash scripts/build-electron-sqlite.sh; then
+    say "better-sqlite3 could not be built for Electron: the app will run in serve mode"
+  fi
+fi
+
 say "building"
 pnpm --silent build
 say "ready"

@@ -38,8 +38,13 @@ function skipReason(): string | null {
     return 'Electron flows skipped: no display (run the e2e suite under xvfb-run)';
   if (!existsSync(join(desktopDir, 'dist/main.cjs')))
     return 'Electron flows skipped: apps/desktop/dist/main.cjs is not built';
-  // The main process opens the database with better-sqlite3; its native module must match Electron's ABI.
-  const probe = spawnSync(binary.path, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], {
+  // The main process opens the database with better-sqlite3, through the binding set-up builds for Electron's
+  // ABI (apps/desktop/native/electron); the probe loads the same one.
+  const binding = join(desktopDir, 'native', 'electron', 'better_sqlite3.node');
+  if (!existsSync(binding))
+    return 'Electron flows skipped: better-sqlite3 is not built for Electron (scripts/build-electron-sqlite.sh)';
+  const load = `new (require('better-sqlite3'))(':memory:', { nativeBinding: ${JSON.stringify(binding)} }).close()`;
+  const probe = spawnSync(binary.path, ['-e', load], {
     cwd: desktopDir,
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     encoding: 'utf8',

@@ -1,28 +1,17 @@
-// `pnpm start`: the Electron window where Electron can run (its binary is installed and there is a display, or
-// xvfb-run to provide one); otherwise serve mode, printing the address to open in a browser on this machine.
+// `pnpm start`: the Electron window where Electron can run (its binary and its better-sqlite3 build are installed
+// and there is a display); otherwise serve mode, printing the address to open in a browser on this machine.
 // Arguments after `--` go to the app (`--db PATH`; `--port N` in serve mode).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const desktopDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cliDir = resolve(desktopDir, '..', 'cli');
 const cliBundle = join(cliDir, 'dist', 'markwright.mjs');
 const args = process.argv.slice(2).filter((arg) => arg !== '--');
-
-function onPath(name) {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch {}
-  }
-  return null;
-}
 
 /**
  * The Electron binary, or why there is none. Found the way electron's own index.js does (path.txt, dist/,
@@ -57,17 +46,20 @@ function run(file, argv) {
 
 const electron = electronBinary();
 const hasDisplay = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
-const xvfb = hasDisplay ? null : onPath('xvfb-run');
+// The main process needs better-sqlite3 built for Electron's ABI (scripts/build-electron-sqlite.sh, run by set-up).
+const hasElectronSqlite = existsSync(join(desktopDir, 'native', 'electron', 'better_sqlite3.node'));
 
-if (electron.path && (hasDisplay || xvfb)) {
+if (electron.path && hasDisplay && hasElectronSqlite) {
   buildIfMissing(desktopDir, ['dist/main.cjs', 'dist/preload.cjs', 'dist/renderer/index.html']);
   buildIfMissing(cliDir, ['dist/markwright.mjs']);
-  if (hasDisplay) run(electron.path, [desktopDir, ...args]);
-  else run(xvfb, ['-a', electron.path, desktopDir, ...args]);
+  run(electron.path, [desktopDir, ...args]);
 } else {
-  const why = electron.path
-    ? 'there is no display (DISPLAY/WAYLAND_DISPLAY) and no xvfb-run'
-    : electron.reason;
+  // A window under a virtual display would be invisible, so without a display the app is served instead.
+  const why = !electron.path
+    ? electron.reason
+    : !hasDisplay
+      ? 'there is no display (DISPLAY/WAYLAND_DISPLAY)'
+      : 'better-sqlite3 is not built for Electron (run bash scripts/build-electron-sqlite.sh)';
   process.stderr.write(
     `markwright: ${why}; starting serve mode instead (open the address below in a browser)\n`,
   );

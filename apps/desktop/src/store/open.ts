@@ -9,11 +9,20 @@ import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 
 type Db = Database.Database;
 
+/**
+ * Electron runs a different ABI than Node, so the app's main process loads a better-sqlite3 binding built for
+ * Electron (set-up builds it where Electron is installed) while the CLI and serve mode use the Node one.
+ */
+function bindingOptions(): Database.Options {
+  const binding = process.env.MARKWRIGHT_SQLITE_BINDING;
+  return binding ? { nativeBinding: binding } : {};
+}
+
 /** Reads the existing file without write access and refuses it if it cannot be ours. */
 function inspectExisting(path: string): void {
   let db: Db | undefined;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = new Database(path, { ...bindingOptions(), readonly: true, fileMustExist: true });
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
       throw new StoreError(
@@ -70,7 +79,7 @@ export function openDatabase(path: string): Db {
   }
   let db: Db;
   try {
-    db = new Database(path);
+    db = new Database(path, bindingOptions());
   } catch (error) {
     throw new StoreError('unwritable', `${path} cannot be opened: ${(error as Error).message}`);
   }
