@@ -4,7 +4,7 @@ import { parseDocument } from '@markwright/core';
 import { compileDocument, nftReplaceScript } from '@markwright/core/compile';
 import { kernelSkipReason, Netns } from '@markwright/testkit';
 import { describe, expect, it } from 'vitest';
-import type { CommandIo } from '../io';
+import { runCommand } from '../testing/run-command';
 import compile from './compile';
 
 const repoRoot = resolve(import.meta.dirname, '../../../..');
@@ -13,22 +13,7 @@ const examples = ['edge-router', 'k8s-node', 'wireguard-box'].map((n) =>
 );
 const edge = examples[0]!;
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CommandIo = {
-    args,
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    readStdin: async () => '',
-  };
-  const code = await compile(io);
-  return { code, out, err };
-}
+const run = (args: string[]) => runCommand(compile, args);
 
 describe('markwright compile', () => {
   it('--to nft prints the replace script of the compiled table', async () => {

@@ -1,23 +1,12 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CommandIo } from '../io';
+import { runCommand } from '../testing/run-command';
 import explain from './explain';
 
 const repoRoot = resolve(import.meta.dirname, '../../../..');
 const edge = join(repoRoot, 'examples', 'edge-router.json');
 
-async function run(args: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const io: CommandIo = {
-    args,
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: () => {},
-    readStdin: async () => '',
-  };
-  return { code: await explain(io), out };
-}
+const run = (args: string[]) => runCommand(explain, args);
 
 describe('explain', () => {
   it('decodes a mark against a document bit by bit, in a readable table', async () => {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { InputError } from '@markwright/core';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandIo } from '../io';
+import { runCommand } from '../testing/run-command';
 import layout from './layout';
 
 const cliRoot = resolve(import.meta.dirname, '../..');
@@ -24,22 +24,7 @@ function file(name: string, content: unknown): string {
   return path;
 }
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CommandIo = {
-    args,
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    readStdin: async () => '',
-  };
-  const code = await layout(io);
-  return { code, out, err };
-}
+const run = (args: string[]) => runCommand(layout, args);
 
 const bad = {
   format: 'markwright/1',

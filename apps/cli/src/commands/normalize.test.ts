@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandIo } from '../io';
+import { runCommand } from '../testing/run-command';
 import normalize from './normalize';
 
-async function run(args: string[], stdin: string): Promise<{ code: number; out: string }> {
-  let out = '';
-  const io: CommandIo = {
-    args,
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: () => {},
-    readStdin: async () => stdin,
-  };
-  return { code: await normalize(io), out };
-}
+const run = (args: string[], stdin = '') => runCommand(normalize, args, stdin);
 
 describe('normalize --syntax iptables', () => {
   it('prints one ok/error line per input line, as iptables-save would', async () => {

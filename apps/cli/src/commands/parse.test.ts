@@ -2,24 +2,13 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CommandIo } from '../io';
+import { runCommand } from '../testing/run-command';
 import parse from './parse';
 
 const repoRoot = resolve(import.meta.dirname, '../../../..');
 const tum = resolve(repoRoot, '../shared/corpus/real/diekmann__tum_net_2015-09-03.iptables-save');
 
-async function run(args: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const io: CommandIo = {
-    args,
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: () => {},
-    readStdin: async () => '',
-  };
-  return { code: await parse(io), out };
-}
+const run = (args: string[]) => runCommand(parse, args);
 
 const sample = `*mangle
 :PREROUTING ACCEPT [0:0]

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError, type SimulationReport } from '@markwright/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CommandIo } from '../io';
+import { runCommand } from '../testing/run-command';
 import simulate from './simulate';
 
 let dir: string;
@@ -70,22 +70,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CommandIo = {
-    args,
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    readStdin: async () => '',
-  };
-  const code = await simulate(io);
-  return { code, out, err };
-}
+const run = (args: string[]) => runCommand(simulate, args);
 
 describe('markwright simulate', () => {
   it('prints the pinned JSON shape: verdict, mark, ctmark, oif, table, steps per packet', async () => {
