@@ -1,6 +1,10 @@
 // Bundles the CLI for Node: no TypeScript at run time, and each verb in its own chunk so a command loads only
 // the code it runs (start-up time is most of a short command's cost).
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names carry content hashes: start from an empty folder so old chunks never pile up.
+rmSync('dist', { recursive: true, force: true });
 
 await build({
   // The revert watchdog ships beside the CLI so an installed CLI can start it detached.
