@@ -1,10 +1,8 @@
 import { bitsRead, bitsWritten, overwritesWholeMark } from '../bits/algebra';
 import type { MarkSpace } from '../bits/algebra-types';
 import { hex, U32_MAX, u32 } from '../bits/u32';
-import { emitIptablesRule } from '../emit/iptables/rule';
-import { emitNftRule } from '../emit/nft/rule';
+import { ruleText } from '../emit/rule-text';
 import type { IpRule, MapKey, Rule, RuleExpr, Ruleset, Table, TcFilter } from '../ir/types';
-import { describeRule } from './describe-rule';
 import type { BitsInUse, RuleBitUsage } from './types';
 
 interface Accumulator {
@@ -69,22 +67,6 @@ function finish(where: string, rule: string, acc: Accumulator): RuleBitUsage {
     wholeMarkWrite: { ...acc.wholeMarkWrite },
     uncertain: acc.uncertain,
   };
-}
-
-/**
- * The rule in its own syntax: the text a parser kept, else what `nft list` or iptables-save would print, else
- * (for IR neither emitter can print, e.g. nft-only constructs in an xtables table) a plain description.
- */
-function ruleText(rule: Rule, table?: Table): string {
-  if (rule.source?.text) return rule.source.text;
-  try {
-    if (table?.origin === 'iptables' && (table.family === 'ip' || table.family === 'ip6')) {
-      return emitIptablesRule(rule, { family: table.family === 'ip' ? 4 : 6 });
-    }
-    return emitNftRule(rule);
-  } catch {
-    return describeRule(rule);
-  }
 }
 
 /** Mark bits one netfilter rule reads and writes; `table` picks the syntax the rule is shown in. */

@@ -1,3 +1,2 @@
 export * from './bit-usage';
-export * from './describe-rule';
 export * from './types';

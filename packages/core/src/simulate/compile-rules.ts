@@ -1,4 +1,6 @@
 import { InputError } from '../bits/errors';
+import { describeVerdict as verdictText } from '../emit/describe-rule';
+import { ruleText } from '../emit/rule-text';
 import type {
   AddrSet,
   Chain,
@@ -14,7 +16,6 @@ import type {
 import { type AddrTest, cidrTest, rangeTest } from './address';
 import { ifaceTest, mapKeyReader, markReader, markWriter, natStatement } from './expr-helpers';
 import { fastOp, fuseOps } from './fast-ops';
-import { ruleText, verdictText } from './rule-text';
 import {
   type CompiledChain,
   type CompiledExpr,
@@ -97,7 +98,7 @@ export class TableCompiler {
     const exprs = rule.exprs.map((e) =>
       isMatch(e) ? this.match(e, at) : this.statement(e as Statement, at),
     );
-    return { ops: fuseOps(rule.exprs.map((e, i) => fastOp(e, exprs[i]!))), text: ruleText(rule) };
+    return { ops: fuseOps(rule.exprs.map((e, i) => fastOp(e, exprs[i]!))), text: ruleText(rule, this.table) };
   }
 
   private match(m: Match, at: string): CompiledExpr {

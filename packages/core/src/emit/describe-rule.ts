@@ -25,7 +25,7 @@ function describeValues(values: ValueSet, hexValues: boolean): string {
   return items.length === 1 ? items[0]! : `{ ${items.join(', ')} }`;
 }
 
-function describeVerdict(verdict: Verdict): string {
+export function describeVerdict(verdict: Verdict): string {
   switch (verdict.kind) {
     case 'jump':
     case 'goto':
