@@ -2,34 +2,21 @@
 // in mwan3), a typed mark decoded into field values, and the v/m a set of values makes, printed as the match
 // and set text of iptables, nft and ip rule.
 
-import { hex, hex8, InputError, parseU32, U32_MAX, u32 } from '@markwright/core';
+import {
+  constantWrite,
+  formatMaskedValue,
+  gatherBits,
+  InputError,
+  type MarkSpace,
+  parseU32,
+  popcount,
+  type Rule,
+  spreadBits,
+  U32_MAX,
+  u32,
+} from '@markwright/core';
+import { emitIptablesRule, emitNftRule } from '@markwright/core/emit';
 import type { DraftField } from './draft';
-
-/** Places the low bits of `value` into the set bits of `mask`, lowest first. */
-export function depositBits(value: number, mask: number): number {
-  let out = 0;
-  let v = value;
-  for (let bit = 0; bit < 32; bit++) {
-    if ((mask >>> bit) & 1) {
-      if (v & 1) out |= 1 << bit;
-      v = Math.floor(v / 2);
-    }
-  }
-  return u32(out);
-}
-
-/** Gathers the bits of `mark` under `mask` into a small number (inverse of depositBits). */
-export function extractBits(mark: number, mask: number): number {
-  let out = 0;
-  let weight = 1;
-  for (let bit = 0; bit < 32; bit++) {
-    if ((mask >>> bit) & 1) {
-      if ((mark >>> bit) & 1) out += weight;
-      weight *= 2;
-    }
-  }
-  return out;
-}
 
 export type ParseResult = { ok: true; value: number } | { ok: false; error: string };
 
@@ -60,7 +47,7 @@ export function decodeMark(fields: readonly DraftField[], mark: number): Decoded
   let owned = 0;
   const out: DecodedField[] = fields.map((f) => {
     owned |= f.mask;
-    const raw = extractBits(mark, f.mask);
+    const raw = gatherBits(mark, f.mask);
     const label = f.kind === 'enum' ? (f.values.find((v) => numberOf(v.value) === raw)?.name ?? null) : null;
     return { name: f.name, raw, label };
   });
@@ -87,7 +74,7 @@ export function encodeValues(
       errors[f.name] = n;
       continue;
     }
-    value |= depositBits(n, f.mask);
+    value |= spreadBits(n, f.mask);
     mask |= f.mask;
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
@@ -123,19 +110,25 @@ export interface RuleTexts {
 
 /** How each tool writes a match on, and a write of, `value/mask` in the packet mark or the conntrack mark. */
 export function ruleTexts(space: 'fwmark' | 'connmark', value: number, mask: number): RuleTexts {
-  const full = mask === U32_MAX;
-  const vm = full ? hex(value) : `${hex(value)}/${hex(mask)}`;
-  const key = space === 'fwmark' ? 'meta mark' : 'ct mark';
-  const nftMatch = full ? `${key} ${hex8(value)}` : `${key} & ${hex8(mask)} == ${hex8(value)}`;
-  const nftSet = full
-    ? `${key} set ${hex8(value)}`
-    : `${key} set ${key} & ${hex8(u32(~mask))} | ${hex8(value)}`;
+  const mark: MarkSpace = space === 'fwmark' ? 'meta' : 'ct';
+  const match: Rule = {
+    exprs: [
+      {
+        kind: 'mark',
+        key: { space: mark, mask, shift: 0 },
+        values: { kind: 'ranges', ranges: [[value, value]] },
+        invert: false,
+      },
+    ],
+  };
+  const set: Rule = { exprs: [{ kind: 'markWrite', write: constantWrite(mark, u32(~mask), value) }] };
   return {
-    iptablesMatch: space === 'fwmark' ? `-m mark --mark ${vm}` : `-m connmark --mark ${vm}`,
-    iptablesSet: `-j ${space === 'fwmark' ? 'MARK' : 'CONNMARK'} --set-xmark ${hex(value)}/${hex(mask)}`,
-    nftMatch,
-    nftSet,
-    ipRule: space === 'fwmark' ? `ip rule add fwmark ${vm} lookup TABLE` : null,
+    iptablesMatch: emitIptablesRule(match, { family: 4 }),
+    iptablesSet: emitIptablesRule(set, { family: 4 }),
+    nftMatch: emitNftRule(match),
+    nftSet: emitNftRule(set),
+    ipRule:
+      space === 'fwmark' ? `ip rule add fwmark ${formatMaskedValue({ value, mask })} lookup TABLE` : null,
   };
 }
 
@@ -143,10 +136,4 @@ const NUMBER = /^(0|[1-9][0-9]*|0[xX][0-9a-fA-F]+)$/;
 function numberOf(text: string): number | null {
   const t = text.trim();
   return NUMBER.test(t) ? Number(t) : null;
-}
-
-function popcount(n: number): number {
-  let c = 0;
-  for (let bit = 0; bit < 32; bit++) c += (n >>> bit) & 1;
-  return c;
 }
