@@ -11,6 +11,7 @@ import {
   EnvironmentError,
   formatChanges,
   history as listHistory,
+  type Ownership,
   openSession,
   ownedStateFromDocument,
   parseTarget,
@@ -47,6 +48,22 @@ function verb(
   };
 }
 
+/**
+ * `--rule-priorities LO-HI`: where this document's ip rules may sit (default 10000-10999). Our rules are known
+ * by their protocol tag, so the range only guards against taking priorities other software relies on.
+ */
+function ownershipFor(args: ParsedArgs): Ownership {
+  const text = flag(args, 'rule-priorities');
+  if (text === undefined) return DEFAULT_OWNERSHIP;
+  const m = /^(\d{1,5})-(\d{1,5})$/.exec(text);
+  const lo = Number(m?.[1]);
+  const hi = Number(m?.[2]);
+  if (!m || lo < 1 || hi > 32765 || lo > hi) {
+    throw new InputError('--rule-priorities', text, 'must be LO-HI with 1 <= LO <= HI <= 32765');
+  }
+  return { ...DEFAULT_OWNERSHIP, ipRulePriorities: [lo, hi] };
+}
+
 function readDoc(args: ParsedArgs) {
   const file = args.positionals[0];
   if (!file) throw new InputError('DOC', file, 'a document file is required');
@@ -61,7 +78,7 @@ function readDoc(args: ParsedArgs) {
     doc,
     path: resolve(file),
     name: doc.name || basename(file),
-    wanted: ownedStateFromDocument(doc, DEFAULT_OWNERSHIP),
+    wanted: ownedStateFromDocument(doc, ownershipFor(args)),
   };
 }
 
@@ -71,7 +88,7 @@ function describeRecord(d: DeploymentRecord): string {
   return `${d.id}  ${d.outcome.padEnd(11)} ${d.appliedAt}  ${d.documentName}${d.message ? `  (${d.message})` : ''}`;
 }
 
-export const plan = verb([], async (io, args, open) => {
+export const plan = verb(['rule-priorities'], async (io, args, open) => {
   const { path, wanted } = readDoc(args);
   const ctx = await open();
   const report = await planDeployment(ctx.runner, ctx.ownership, {
@@ -87,7 +104,7 @@ export const plan = verb([], async (io, args, open) => {
   return report.check.ok ? EXIT.ok : EXIT.badInput;
 });
 
-export const apply = verb(['confirm-timeout'], async (io, args, open) => {
+export const apply = verb(['confirm-timeout', 'rule-priorities'], async (io, args, open) => {
   const { path, name, wanted } = readDoc(args);
   const timeoutText = flag(args, 'confirm-timeout') ?? '60';
   if (!/^\d{1,5}$/.test(timeoutText))
