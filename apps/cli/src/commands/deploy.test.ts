@@ -1,9 +1,21 @@
-import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../testing/run-command';
 import { apply, plan } from './deploy';
 
-const wireguard = resolve(import.meta.dirname, '../../../../examples/wireguard-box.json');
+// The WireGuard example with its ip rules moved before 10000, where the default range does not reach.
+const dir = mkdtempSync(join(tmpdir(), 'mw-deploy-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const wireguard = join(dir, 'early-rules.json');
+const example = JSON.parse(
+  readFileSync(resolve(import.meta.dirname, '../../../../examples/wireguard-box.json'), 'utf8'),
+);
+example.policy.routes.forEach((route: { priority: number }, i: number) => {
+  route.priority = 5100 + i;
+});
+writeFileSync(wireguard, JSON.stringify(example));
 // A namespace that does not exist: the command must stop at the document or the target, never reach a kernel.
 const target = ['--target', 'netns:mw-absent-namespace'];
 
