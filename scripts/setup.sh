@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION=12.4.2
-APT_PACKAGES=(nftables iptables iproute2 conntrack iputils-ping chromium xvfb)
+# python3 sends locally generated packets with a socket mark for `simulate --verify`.
+APT_PACKAGES=(nftables iptables iproute2 conntrack iputils-ping python3 chromium xvfb)
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
