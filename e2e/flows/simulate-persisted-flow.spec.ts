@@ -77,6 +77,8 @@ describeFlow('simulate a two-packet flow through a persisted field', {}, (ctx) =
     );
     expect(save.marks).toEqual(['0x00000200', '0x00000200']);
     await waitForText(page.getByTestId('packet-0-verdict'), 'accept');
+    // Without box routes the simulator says what it assumed instead of inventing a route.
+    await waitForText(page.getByTestId('packet-0-notes'), 'routing not simulated');
   });
 
   it('finds the saved ct mark on the second packet of the flow', async () => {

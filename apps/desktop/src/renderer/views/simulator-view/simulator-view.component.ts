@@ -143,6 +143,13 @@ export class SimulatorView extends LitElement {
         <span>out <b data-testid="packet-${i}-oif">${p.oif ?? '—'}</b></span>
         ${p.classid ? html`<span>class <b data-testid="packet-${i}-classid">${p.classid}</b></span>` : nothing}
       </div>
+      ${
+        p.notes?.length
+          ? html`<ul class="notes" data-testid="packet-${i}-notes">
+              ${p.notes.map((note) => html`<li>${note}</li>`)}
+            </ul>`
+          : nothing
+      }
       <table>
         <tr><th>step</th><th>where</th><th>what</th><th>mark / ct mark after</th></tr>
         ${p.steps.map((s, j) => this.renderStep(s, i, j, fw, ct))}

@@ -101,4 +101,9 @@ export const simulatorViewStyles = css`
     font-size: 11px;
     color: var(--mw-field-label);
   }
+  .notes {
+    margin: 4px 0 8px;
+    padding-left: 18px;
+    color: var(--mw-muted);
+  }
 `;
