@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseNftRuleBody } from '../parse/nft/rule';
+import { parseNftRuleBody } from '../lang/nft/rule';
 import { evaluateWrite } from './algebra';
 import type { MarkWrite } from './algebra-types';
 import { binop, foldToWrite, linearize, markConst, markRef, printLinear, printWriteValue } from './nft-ops';

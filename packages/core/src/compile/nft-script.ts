@@ -1,5 +1,5 @@
-import { emitNftTable } from '../emit/nft/text';
 import type { Table } from '../ir/types';
+import { emitNftTable } from '../lang/nft/print-text';
 
 /**
  * An `nft -f` script that replaces exactly this table in one transaction: create it empty if missing (so the

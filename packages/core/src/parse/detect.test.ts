@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseNftRuleBody } from '../lang/nft/rule';
+import { parseNftText } from '../lang/nft/text';
 import { detectRulesetSyntax, parseRulesetAuto } from './detect';
 import { ParseError } from './errors';
-import { parseNftRuleBody } from './nft/rule';
-import { parseNftText } from './nft/text';
 
 const corpus = path.resolve(import.meta.dirname, '../../../../../shared/corpus/real');
 

@@ -1,8 +1,8 @@
 import { InputError } from '../bits/errors';
 import type { Ruleset } from '../ir/types';
-import { parseIptablesSave } from './iptables/save';
-import { parseNftJson } from './nft/json';
-import { parseNftText } from './nft/text';
+import { parseIptablesSave } from '../lang/iptables/save';
+import { parseNftJson } from '../lang/nft/json';
+import { parseNftText } from '../lang/nft/text';
 
 export type RulesetSyntax = 'nft-json' | 'nft' | 'iptables';
 

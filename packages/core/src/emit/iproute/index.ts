@@ -1,1 +1,0 @@
-export { emitIpRuleBatch, emitIpRuleBatches, formatIpRule, ipRuleAddWords } from './rule';

@@ -1,2 +1,0 @@
-export { emitIptablesRestore, type IptablesRestoreOptions } from './restore';
-export { emitIptablesRule, type IptablesEmitContext } from './rule';

@@ -1,1 +1,0 @@
-export { emitTcBatch, tcFilterAddWords } from './batch';

@@ -1,0 +1,1 @@
+export { emitIpRuleBatch, emitIpRuleBatches, formatIpRule, ipRuleAddWords } from './print-rule';

@@ -1,0 +1,2 @@
+export { emitIptablesRestore, type IptablesRestoreOptions } from './print-restore';
+export { emitIptablesRule, type IptablesEmitContext } from './print-rule';

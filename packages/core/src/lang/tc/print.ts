@@ -1,0 +1,1 @@
+export { emitTcBatch, tcFilterAddWords } from './print-batch';
