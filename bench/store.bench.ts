@@ -6,12 +6,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createBackend } from '@markwright/app-backend/backend';
+import { Store } from '@markwright/app-backend/store';
 import { checkDocument, serializeDocument } from '@markwright/core';
-import { createBackend } from '@markwright/desktop/backend';
-import { Store } from '@markwright/desktop/store';
 
 type Database = import('better-sqlite3').Database;
-const BetterSqlite = createRequire(resolve(import.meta.dirname, '../apps/desktop/package.json'))(
+const BetterSqlite = createRequire(resolve(import.meta.dirname, '../packages/app-backend/package.json'))(
   'better-sqlite3',
 ) as typeof import('better-sqlite3');
 

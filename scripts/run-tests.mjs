@@ -4,7 +4,16 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const suites = ['packages/testkit', 'packages/core', 'packages/host', 'apps/cli', 'apps/desktop', 'e2e'];
+const suites = [
+  'packages/testkit',
+  'packages/core',
+  'packages/host',
+  'packages/api',
+  'packages/app-backend',
+  'apps/cli',
+  'apps/desktop',
+  'e2e',
+];
 const only = process.argv.slice(2);
 const resultsDir = join(root, 'test-results');
 rmSync(resultsDir, { recursive: true, force: true });

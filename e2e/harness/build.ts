@@ -33,7 +33,7 @@ interface Bundle {
 }
 
 const src = (pkg: string) => resolve(repoRoot, pkg, 'src');
-const shared = [src('packages/core'), src('packages/host')];
+const shared = [src('packages/core'), src('packages/host'), src('packages/api'), src('packages/app-backend')];
 
 const BUNDLES: readonly Bundle[] = [
   { dir: hostDir, outputs: [join(hostDir, 'dist/watchdog.mjs')], sources: shared },
@@ -47,7 +47,7 @@ const BUNDLES: readonly Bundle[] = [
   {
     dir: cliDir,
     outputs: [join(cliDir, 'dist/markwright.mjs')],
-    sources: [...shared, src('apps/desktop'), src('apps/cli')],
+    sources: [...shared, src('apps/cli')],
   },
 ];
 

@@ -1,3 +1,4 @@
 export * from './lab';
 export * from './netns';
 export * from './run';
+export * from './wait';

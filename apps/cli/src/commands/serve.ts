@@ -4,10 +4,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Backend, createBackend } from '@markwright/app-backend/backend';
+import { type RunningServer, startServer } from '@markwright/app-backend/server';
+import { defaultDatabasePath, StoreError } from '@markwright/app-backend/store';
 import { InputError } from '@markwright/core';
-import { type Backend, createBackend } from '@markwright/desktop/backend';
-import { type RunningServer, startServer } from '@markwright/desktop/server';
-import { defaultDatabasePath, StoreError } from '@markwright/desktop/store';
 import { flag, parseArgs } from '../args';
 import { type Command, EXIT } from '../io';
 

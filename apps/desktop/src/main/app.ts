@@ -1,7 +1,7 @@
 // The Electron main process: one hardened window showing the renderer, the backend behind IPC.
 
+import { type Backend, createBackend } from '@markwright/app-backend/backend';
 import { app, BrowserWindow, dialog, session } from 'electron';
-import { type Backend, createBackend } from '../backend/index';
 import { registerApiHandlers } from './ipc';
 import { registerAppScheme, serveRenderer } from './protocol';
 import { APP_ENTRY, hardenContents, hardenSession, windowOptions } from './security';

@@ -1,9 +1,8 @@
+import type { PreloadBridge } from '@markwright/api/client';
+import { apiFromBridge } from '@markwright/api/client';
+import { describeApiContract, layoutRows, openTestBackend } from '@markwright/app-backend/testing';
 import { vi } from 'vitest';
-import { describeApiContract } from '../../test/api-contract';
-import { layoutRows, openTestBackend } from '../../test/backend-fixture';
 import { fake } from '../../test/fake-electron';
-import type { PreloadBridge } from '../api/client';
-import { apiFromBridge } from '../api/client';
 import { registerApiHandlers } from './ipc';
 
 vi.mock('electron', () => import('../../test/fake-electron'));

@@ -1,10 +1,10 @@
 // One IPC channel per API method. A message from anything but our own top frame is refused before the
 // dispatcher (and so the service) sees it.
 
+import type { ApiEnvelope } from '@markwright/api/envelope';
+import { API_METHODS, ipcChannel } from '@markwright/api/methods';
+import type { Dispatch } from '@markwright/app-backend/backend';
 import { ipcMain } from 'electron';
-import type { ApiEnvelope } from '../api/envelope';
-import { API_METHODS, ipcChannel } from '../api/methods';
-import type { Dispatch } from '../backend/dispatch';
 import { isTrustedFrame } from './security';
 
 const REFUSED: ApiEnvelope = {

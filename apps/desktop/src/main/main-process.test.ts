@@ -1,11 +1,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ApiEnvelope } from '@markwright/api/envelope';
+import { API_METHODS, ipcChannel } from '@markwright/api/methods';
+import { sampleDocument } from '@markwright/app-backend/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fake, ipcRenderer, preventable } from '../../test/fake-electron';
-import { sampleDocument } from '../../test/fake-tools';
-import type { ApiEnvelope } from '../api/envelope';
-import { API_METHODS, ipcChannel } from '../api/methods';
 import { type DesktopOptions, startDesktop } from './app';
 import { dbArgument } from './args';
 import { isTrustedFrame } from './security';

@@ -2,7 +2,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultDatabasePath } from '../store/paths';
+import { defaultDatabasePath } from '@markwright/app-backend/store';
 import { startDesktop } from './app';
 import { dbArgument } from './args';
 

@@ -1,9 +1,8 @@
 // The renderer is served from `app://markwright/` out of dist/renderer, with the same CSP and headers as serve
 // mode; nothing is loaded from file:// (whose origin would cover the whole disk) or the network.
 
+import { SECURITY_HEADERS, staticFile } from '@markwright/app-backend/server';
 import { protocol } from 'electron';
-import { SECURITY_HEADERS } from '../server/security';
-import { staticFile } from '../server/static';
 import { APP_HOST, APP_SCHEME } from './security';
 
 /** Must run before the app is ready. */

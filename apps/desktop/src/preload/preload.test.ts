@@ -1,6 +1,6 @@
+import { API_METHODS, ipcChannel } from '@markwright/api/methods';
 import { describe, expect, it, vi } from 'vitest';
 import { fake, ipcMain } from '../../test/fake-electron';
-import { API_METHODS, ipcChannel } from '../api/methods';
 
 vi.mock('electron', () => import('../../test/fake-electron'));
 

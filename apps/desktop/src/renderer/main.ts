@@ -1,6 +1,6 @@
 // The page's entry: design tokens, the backend for this shell (preload bridge or serve-mode HTTP), the app.
 
-import { getApi } from '../api/client';
+import { getApi } from '@markwright/api/client';
 import './app/app.component';
 import { AppStore } from './data/app-store';
 import { adoptTokens } from './styles/tokens';

@@ -1,11 +1,12 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRouterLab, kernelSkipReason, type RouterLab, sendUdp } from '@markwright/testkit';
+import { createRouterLab, kernelSkipReason, type RouterLab, sendUdp, waitFor } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTarget } from '../exec/target';
-import { bundleCli, waitFor } from '../testing/cli-bundle';
 import { addForeignState, foreignState, ownedKernelState } from '../testing/foreign';
 import { SAMPLE_DOC } from '../testing/sample-doc';
+import { bundleWatchdog } from '../testing/watchdog-bundle';
 import type { DeployContext } from './context';
 import { apply, confirm, rollback, status, uninstall } from './operations';
 import { ownedStateFromDocument, readDocument } from './owned-from-document';
@@ -56,9 +57,8 @@ describe.skipIf(skip)('deploy on a router namespace', () => {
   beforeAll(async () => {
     lab = createRouterLab('dep');
     addForeignState(lab.router, 'r2');
-    const bundle = bundleCli();
-    dir = bundle.dir;
-    process.env.MARKWRIGHT_WATCHDOG = join(dir, 'watchdog.mjs');
+    dir = mkdtempSync(join(tmpdir(), 'mw-deploy-'));
+    process.env.MARKWRIGHT_WATCHDOG = bundleWatchdog(dir);
     ctx = await openSession({
       target: parseTarget(`netns:${lab.router.name}`),
       stateDir: join(dir, 'state'),

@@ -1,4 +1,4 @@
-import type { DeployStatus } from '@markwright/host';
+import type { DeployStatus } from '@markwright/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CountdownController } from './countdown-controller';
 

@@ -1,7 +1,7 @@
 // Follows a pending deployment: asks the backend for the target's status once a second and keeps the seconds
 // left until the automatic revert, so the view can show the countdown and notice when the revert happened.
 
-import type { DeployStatus } from '@markwright/host';
+import type { DeployStatus } from '@markwright/core';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 export interface CountdownSource {

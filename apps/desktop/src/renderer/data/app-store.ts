@@ -2,9 +2,8 @@
 // report (conflicts with known consumers), the probed target, and the last status message. Views read it
 // through the store context and call its methods; every change fires `change`.
 
-import type { CheckReport } from '@markwright/core';
-import type { ProbeReport } from '@markwright/host';
-import type { LayoutSummary, MarkwrightApi } from '../../api/types';
+import type { LayoutSummary, MarkwrightApi } from '@markwright/api';
+import type { CheckReport, ProbeReport } from '@markwright/core';
 import { type DraftDocument, draftFromDocument, draftToDocument, emptyDraft } from '../logic/draft';
 import { validateDocument } from '../logic/validation';
 import { describeError } from './errors';

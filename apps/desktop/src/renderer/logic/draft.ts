@@ -1,9 +1,9 @@
 // The editable form of a document: text where the user types (so errors can be shown against the raw input),
 // numbers where the UI computes (masks). Converted to and from the `markwright/1` JSON the API carries.
 
+import type { DocumentJson } from '@markwright/api';
 import type { FieldKind, FieldSpace } from '@markwright/core';
 import { maskOf, u32 } from '@markwright/core';
-import type { DocumentJson } from '../../api/types';
 
 export interface DraftValue {
   name: string;

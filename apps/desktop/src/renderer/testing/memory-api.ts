@@ -1,14 +1,14 @@
 // An in-memory MarkwrightApi for component tests of the layout flows: layouts with immutable versions and
 // core's document check. Deploy and simulation calls are outside what these tests drive and say so.
 
-import { checkDocument } from '@markwright/core';
 import {
   ApiError,
   type DocumentJson,
   type LayoutSummary,
   type LayoutVersion,
   type MarkwrightApi,
-} from '../../api/types';
+} from '@markwright/api';
+import { checkDocument } from '@markwright/core';
 
 interface Stored {
   name: string;

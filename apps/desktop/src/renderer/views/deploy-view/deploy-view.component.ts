@@ -1,7 +1,7 @@
 // Deploy: choose a target (this box or a network namespace), probe it, plan the change (the diff and the nft
 // check), apply with a visible countdown and Keep / Revert now, and the target's history with rollback.
 
-import type { ApplyResult, DeploymentRecord, DeployStatus, PlanReport } from '@markwright/host';
+import type { ApplyResult, DeploymentRecord, DeployStatus, PlanReport } from '@markwright/core';
 import { html, LitElement, nothing } from 'lit';
 import { CountdownController } from '../../controllers/countdown-controller';
 import { StoreController } from '../../controllers/store-controller';

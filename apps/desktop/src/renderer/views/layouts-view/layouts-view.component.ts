@@ -1,8 +1,8 @@
 // Layouts: the list with open, rename, duplicate, delete (confirmed), a layout's versions with a diff between
 // any two, and import/export as text or file.
 
+import type { LayoutVersionSummary } from '@markwright/api';
 import { html, LitElement, nothing } from 'lit';
-import type { LayoutVersionSummary } from '../../../api/types';
 import { StoreController } from '../../controllers/store-controller';
 import { diffLines } from '../../logic/text-diff';
 import { baseStyles } from '../../styles/theme';

@@ -1,0 +1,230 @@
+// MarkwrightApi implemented over the store, core and a HostBridge. Arguments arrive validated in shape (see
+// dispatch.ts); documents are validated here by core, and nothing invalid reaches the store or a box.
+
+import {
+  ApiError,
+  type AuditEntry,
+  type DocumentJson,
+  type LayoutSummary,
+  type LayoutVersion,
+  type LayoutVersionSummary,
+  layoutName,
+  type MarkwrightApi,
+  type SimulateInput,
+} from '@markwright/api';
+import type {
+  ApplyResult,
+  BoxConfig,
+  CheckError,
+  CheckReport,
+  DeploymentRecord,
+  DeployStatus,
+  MarkwrightDocument,
+  PlanReport,
+  ProbeReport,
+  SimulationReport,
+} from '@markwright/core';
+import type { Store } from '../store/store';
+import type { DocumentTools } from './core-tools';
+import type { HostBridge } from './host-bridge';
+
+export interface ServiceDeps {
+  readonly store: Store;
+  readonly tools: DocumentTools;
+  readonly host: HostBridge;
+}
+
+function invalidDocument(errors: readonly CheckError[], prefix = 'document'): ApiError {
+  const first = errors[0];
+  const list = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+  return new ApiError(
+    'invalid-input',
+    `the document is not valid: ${list || 'unknown error'}`,
+    first ? `${prefix}.${first.field}` : prefix,
+  );
+}
+
+export class MarkwrightService implements MarkwrightApi {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  private get store(): Store {
+    return this.deps.store;
+  }
+
+  /** The document in its canonical form, or a typed error listing every problem. */
+  private validated(
+    json: unknown,
+    prefix = 'document',
+  ): { document: MarkwrightDocument; canonical: DocumentJson } {
+    const { document, errors } = this.deps.tools.checkDocument(json);
+    if (!document || errors.length > 0) throw invalidDocument(errors, prefix);
+    return { document, canonical: this.deps.tools.serializeDocument(document) };
+  }
+
+  private newVersion(json: unknown, note: string | undefined) {
+    const { document, canonical } = this.validated(json);
+    return { document: canonical, fieldCount: document.layout.fields.length, note };
+  }
+
+  async listLayouts(): Promise<LayoutSummary[]> {
+    return this.store.listLayouts();
+  }
+
+  async getLayout(input: { name: string }): Promise<LayoutVersion> {
+    return this.store.getVersion(input.name);
+  }
+
+  async createLayout(input: { name: string; document: DocumentJson; note?: string }): Promise<LayoutSummary> {
+    return this.store.createLayout(input.name, this.newVersion(input.document, input.note));
+  }
+
+  async saveLayout(input: { name: string; document: DocumentJson; note?: string }): Promise<LayoutSummary> {
+    return this.store.saveVersion(input.name, this.newVersion(input.document, input.note));
+  }
+
+  async renameLayout(input: { from: string; to: string }): Promise<LayoutSummary> {
+    return this.store.renameLayout(input.from, input.to);
+  }
+
+  async duplicateLayout(input: { from: string; to: string }): Promise<LayoutSummary> {
+    return this.store.duplicateLayout(input.from, input.to);
+  }
+
+  async deleteLayout(input: { name: string }): Promise<void> {
+    this.store.deleteLayout(input.name);
+  }
+
+  async listVersions(input: { name: string }): Promise<LayoutVersionSummary[]> {
+    return this.store.listVersions(input.name);
+  }
+
+  async getVersion(input: { name: string; version: number }): Promise<LayoutVersion> {
+    return this.store.getVersion(input.name, input.version);
+  }
+
+  async importDocument(input: { text: string; name?: string }): Promise<LayoutSummary> {
+    let json: unknown;
+    try {
+      json = JSON.parse(input.text);
+    } catch (error) {
+      throw new ApiError('invalid-input', `text: not JSON (${(error as Error).message})`, 'text');
+    }
+    const version = this.newVersion(json, 'imported');
+    const name = input.name ?? version.document.name;
+    const checked = layoutName.safeParse(name);
+    if (!checked.success) {
+      throw new ApiError(
+        'invalid-input',
+        `name: ${checked.error.issues[0]?.message} (got ${JSON.stringify(name)})`,
+        'name',
+      );
+    }
+    return this.store.hasLayout(checked.data)
+      ? this.store.saveVersion(checked.data, version)
+      : this.store.createLayout(checked.data, version);
+  }
+
+  async exportDocument(input: { name: string; version?: number }): Promise<{ text: string }> {
+    const found = this.store.getVersion(input.name, input.version);
+    this.store.recordAudit('layout.export', found.name, `version ${found.version}`);
+    return { text: `${JSON.stringify(found.document, null, 2)}\n` };
+  }
+
+  async checkDocument(input: { document: DocumentJson; hostRules?: string[] }): Promise<CheckReport> {
+    const { tools } = this.deps;
+    const { document, errors } = tools.checkDocument(input.document);
+    if (!document) return { valid: false, errors, conflicts: [] };
+    const conflicts = [
+      ...tools.knownConflicts(document),
+      ...(input.hostRules?.length ? tools.hostConflicts(document.layout, input.hostRules) : []),
+    ];
+    return { valid: errors.length === 0, errors, conflicts };
+  }
+
+  async simulate(input: SimulateInput): Promise<SimulationReport> {
+    const { tools } = this.deps;
+    const compiled: BoxConfig | null = input.document
+      ? tools.compileDocument(this.validated(input.document).document)
+      : null;
+    const live = input.ruleset === undefined ? null : tools.parseRuleset(input.ruleset);
+    const box: BoxConfig = {
+      ruleset: { tables: [...(live?.tables ?? []), ...(compiled?.ruleset.tables ?? [])] },
+      ipRules: [
+        ...(input.ipRules === undefined ? [] : tools.parseIpRules(input.ipRules)),
+        ...(compiled?.ipRules ?? []),
+      ],
+      routes: [
+        ...(input.routes === undefined ? [] : tools.parseRoutes(input.routes)),
+        ...(compiled?.routes ?? []),
+      ],
+      tcFilters: compiled?.tcFilters ?? [],
+    };
+    return tools.simulate(box, input.packets);
+  }
+
+  async listTargets(): Promise<string[]> {
+    const live = await this.deps.host.listTargets();
+    return [...new Set([...live, ...this.store.deploymentTargets()])];
+  }
+
+  async probe(input: { target: string }): Promise<ProbeReport> {
+    return this.deps.host.probe(input.target);
+  }
+
+  /** The stored version as the text the CLI reads, checked once more before it leaves for a box. */
+  private deployable(name: string, version?: number): { text: string; version: number; name: string } {
+    const found = this.store.getVersion(name, version);
+    const { canonical } = this.validated(found.document, `layout ${name} version ${found.version}`);
+    return { text: JSON.stringify(canonical), version: found.version, name: found.name };
+  }
+
+  private mirror(
+    record: DeploymentRecord,
+    origin?: { layoutName: string; layoutVersion: number },
+  ): DeploymentRecord {
+    this.store.recordDeployment(record, origin);
+    return record;
+  }
+
+  async plan(input: { name: string; version?: number; target: string }): Promise<PlanReport> {
+    const doc = this.deployable(input.name, input.version);
+    return this.deps.host.plan(input.target, doc.text);
+  }
+
+  async apply(input: {
+    name: string;
+    version?: number;
+    target: string;
+    confirmTimeout?: number;
+  }): Promise<ApplyResult> {
+    const doc = this.deployable(input.name, input.version);
+    const result = await this.deps.host.apply(input.target, doc.text, input.confirmTimeout);
+    this.mirror(result.deployment, { layoutName: doc.name, layoutVersion: doc.version });
+    return result;
+  }
+
+  async confirm(input: { target: string }): Promise<DeploymentRecord> {
+    return this.mirror(await this.deps.host.confirm(input.target));
+  }
+
+  async rollback(input: { target: string; to?: string }): Promise<DeploymentRecord> {
+    return this.mirror(await this.deps.host.rollback(input.target, input.to));
+  }
+
+  async status(input: { target: string }): Promise<DeployStatus> {
+    const status = await this.deps.host.status(input.target);
+    // The watchdog may have reverted a deployment since we last looked: keep the mirror current.
+    if (status.last) this.mirror(status.last);
+    return status;
+  }
+
+  async history(input: { target: string }): Promise<DeploymentRecord[]> {
+    const records = await this.deps.host.history(input.target);
+    for (const record of records) this.mirror(record);
+    return records;
+  }
+
+  async audit(input: { limit?: number }): Promise<AuditEntry[]> {
+    return this.store.auditLog(input.limit);
+  }
+}

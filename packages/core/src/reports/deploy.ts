@@ -1,0 +1,103 @@
+// JSON shapes of probe, plan, apply, status and history: what `markwright probe|plan|apply|confirm|rollback|
+// status|history --json` print and the app shows. Contracts used outside the test suite: extend them, never
+// rename or remove a key.
+
+import type { BoxConfig } from '../ir/types';
+
+export interface ToolVersions {
+  readonly nft: string | null;
+  readonly iptables: string | null;
+  /** iptables backend: `nf_tables` or `legacy`, null when iptables is missing. */
+  readonly iptablesBackend: 'nf_tables' | 'legacy' | null;
+  readonly ip: string | null;
+  readonly tc: string | null;
+  readonly conntrack: string | null;
+}
+
+/** A known consumer detected from live rules, with the bits its rules use. */
+export interface DetectedConsumer {
+  readonly consumer: string;
+  /** Why we think it is there (chain or table names, rule text). */
+  readonly evidence: readonly string[];
+  readonly fwmarkBits: string;
+  readonly ctmarkBits: string;
+}
+
+export interface ProbeReport {
+  readonly target: string;
+  readonly tools: ToolVersions;
+  readonly box: BoxConfig;
+  /** Bits any live rule (not ours) reads or writes. */
+  readonly bitsInUse: { readonly fwmark: string; readonly ctmark: string };
+  readonly consumers: readonly DetectedConsumer[];
+  /** Whether Markwright's own table / rules are present. */
+  readonly owned: { readonly table: boolean; readonly ipRules: number; readonly tcFilters: number };
+  /** Sources that could not be parsed (each with the parser's message); the rest of the report still holds. */
+  readonly warnings?: readonly string[];
+}
+
+/** What Markwright owns on a box, rendered to the exact text it loads. */
+export interface OwnedState {
+  /** The nft script that replaces `table inet markwright` in one transaction (empty table when nothing). */
+  readonly nftScript: string;
+  /** `ip rule` lines (without the leading `ip -4`/`ip -6` `rule add`) for each family. */
+  readonly ipRules: { readonly v4: readonly string[]; readonly v6: readonly string[] };
+  /** `tc filter` lines as given to `tc -batch`. */
+  readonly tcFilters: readonly string[];
+}
+
+export interface PlanChange {
+  readonly kind: 'nft' | 'ip-rule' | 'tc';
+  readonly action: 'add' | 'remove' | 'keep';
+  readonly text: string;
+}
+
+export interface PlanReport {
+  readonly target: string;
+  readonly document: string;
+  readonly wanted: OwnedState;
+  readonly live: OwnedState;
+  readonly changes: readonly PlanChange[];
+  /** `nft -c` result for the wanted script. */
+  readonly check: { readonly ok: boolean; readonly message: string | null };
+}
+
+export type DeploymentOutcome =
+  | 'pending'
+  | 'confirmed'
+  | 'reverted'
+  | 'rolled-back'
+  | 'failed'
+  | 'superseded';
+
+export interface DeploymentRecord {
+  readonly id: string;
+  readonly target: string;
+  readonly document: string;
+  readonly documentName: string;
+  readonly appliedAt: string;
+  readonly outcome: DeploymentOutcome;
+  readonly confirmedAt: string | null;
+  readonly endedAt: string | null;
+  /** The deployment whose state this one replaced (what a revert goes back to). */
+  readonly previousId: string | null;
+  readonly state: OwnedState;
+  readonly message: string | null;
+  /** The owned state this deployment replaced: what a revert puts back (absent in records of older versions). */
+  readonly snapshot?: OwnedState;
+}
+
+export interface ApplyResult {
+  readonly deployment: DeploymentRecord;
+  /** When an unconfirmed deployment is reverted (ISO 8601 UTC); null when no confirmation is needed. */
+  readonly confirmDeadline: string | null;
+}
+
+export interface DeployStatus {
+  readonly target: string;
+  /** `pending` while a confirmation is awaited; `confirmed` when live equals the last confirmed deployment; `drifted` when live differs; `none` before any deployment. */
+  readonly state: 'pending' | 'confirmed' | 'drifted' | 'none';
+  readonly pending: { readonly id: string; readonly secondsLeft: number; readonly deadline: string } | null;
+  readonly last: DeploymentRecord | null;
+  readonly liveMatchesLast: boolean;
+}
