@@ -1,7 +1,8 @@
 // Simulator throughput (packets/s) through 10, 100 and 1,000 mangle rules and the 5,000-rule TUM ruleset, on
 // the fast path (no trace) and with the trace; and, in the same run, the kernel's own per-packet cost forwarding
-// through the same rules in a router namespace (a tight sendto loop, timed). Target: >= 1,000,000 packets/s at
-// 100 rules. Prints the simulator/kernel ratio.
+// through the same rules in a router namespace (a tight sendto loop, timed). Targets: >= 3,000,000 packets/s at
+// 100 rules, >= 1,000,000 at 1,000 rules and on the TUM ruleset. Prints the simulator/kernel ratio, and the
+// classified chains against a plain scan of every rule (the simulator before its rule index).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -95,8 +96,8 @@ interface Rate {
 }
 
 /** Best of five timed rounds (the machine may be shared; the best round is the least disturbed one). */
-function simulatorRate(box: BoxConfig, trace: boolean): Rate {
-  const sim = new Simulator(box);
+function simulatorRate(box: BoxConfig, trace: boolean, scan = false): Rate {
+  const sim = new Simulator(box, scan ? { indexFromRules: Number.POSITIVE_INFINITY } : {});
   const ct = new Conntrack();
   for (let i = 0; i < 20_000; i++) sim.packet(packets[i % FLOWS]!, ct, trace);
   let wall = 0;
@@ -184,11 +185,12 @@ try {
     );
   }
   console.log(
-    'case          rules  simulator pkt/s  (per CPU-s)  with trace pkt/s  kernel pkt/s  kernel ns/pkt  simulator/kernel',
+    'case          rules  simulator pkt/s  (per CPU-s)  scan pkt/s  with trace pkt/s  kernel pkt/s  kernel ns/pkt  simulator/kernel',
   );
   for (const c of cases) {
     const box: BoxConfig = { ruleset: c.ruleset, ipRules: [], routes: labRoutes(), tcFilters: [] };
     const fast = simulatorRate(box, false);
+    const scanned = simulatorRate(box, false, true);
     const traced = simulatorRate(box, true);
     const k = lab ? kernelSeconds(lab, c.load) : null;
     const kernelRate = k === null ? null : KERNEL_PACKETS / k;
@@ -198,20 +200,18 @@ try {
         String(c.rules).padStart(6),
         fmt(fast.wall).padStart(16),
         fmt(fast.cpu).padStart(12),
+        fmt(scanned.wall).padStart(11),
         fmt(traced.wall).padStart(17),
         (kernelRate === null ? '-' : fmt(kernelRate)).padStart(13),
         (k === null ? '-' : ((k / KERNEL_PACKETS) * 1e9).toFixed(0)).padStart(14),
         (kernelRate === null ? '-' : `${(fast.wall / kernelRate).toFixed(2)}x`).padStart(17),
       ].join(' '),
     );
-    if (c.rules === 100) {
+    const target = c.rules === 100 ? 3_000_000 : c.rules >= 1000 ? 1_000_000 : null;
+    if (target !== null) {
       const met =
-        fast.wall >= 1_000_000
-          ? 'met'
-          : fast.cpu >= 1_000_000
-            ? 'met per CPU-second only (cores busy)'
-            : 'NOT met';
-      console.log(`  target at 100 rules, >= 1,000,000 packets/s: ${met}`);
+        fast.wall >= target ? 'met' : fast.cpu >= target ? 'met per CPU-second only (cores busy)' : 'NOT met';
+      console.log(`  target for ${c.name}, >= ${fmt(target)} packets/s: ${met}`);
     }
   }
 } finally {

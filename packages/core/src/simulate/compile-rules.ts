@@ -16,6 +16,7 @@ import type {
 import { type AddrTest, cidrTest, rangeTest } from './address';
 import { ifaceTest, mapKeyReader, markReader, markWriter, natStatement } from './expr-helpers';
 import { fastOp, fuseOps } from './fast-ops';
+import { buildChainIndex, INDEX_FROM_RULES, mayChangeKeys } from './rule-index';
 import {
   type CompiledChain,
   type CompiledExpr,
@@ -49,12 +50,17 @@ export class TableCompiler {
   private readonly sets = new Map<string, NamedSet>();
   readonly chains = new Map<string, CompiledChain>();
 
-  constructor(readonly table: Table) {
+  /** `indexFromRules`: chains at least this long are classified by a packet key instead of scanned. */
+  constructor(
+    readonly table: Table,
+    indexFromRules = INDEX_FROM_RULES,
+  ) {
     for (const s of table.sets) this.sets.set(s.name, s);
-    for (const c of table.chains) this.chains.set(c.name, { name: c.name, table, rules: [] });
+    for (const c of table.chains) this.chains.set(c.name, { name: c.name, table, rules: [], index: null });
     for (const c of table.chains) {
       const compiled = this.chains.get(c.name)!;
       compiled.rules = c.rules.map((r, i) => this.rule(c, r, i));
+      compiled.index = buildChainIndex(c.rules, indexFromRules);
     }
   }
 
@@ -98,7 +104,11 @@ export class TableCompiler {
     const exprs = rule.exprs.map((e) =>
       isMatch(e) ? this.match(e, at) : this.statement(e as Statement, at),
     );
-    return { ops: fuseOps(rule.exprs.map((e, i) => fastOp(e, exprs[i]!))), text: ruleText(rule, this.table) };
+    return {
+      ops: fuseOps(rule.exprs.map((e, i) => fastOp(e, exprs[i]!))),
+      text: ruleText(rule, this.table),
+      mutates: mayChangeKeys(rule),
+    };
   }
 
   private match(m: Match, at: string): CompiledExpr {

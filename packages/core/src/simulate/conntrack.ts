@@ -42,14 +42,15 @@ export const reverseKey = (t: FlowTuple): string =>
  * later packets only when the packet that created it is confirmed (leaves postrouting or input accepted).
  */
 export class Conntrack {
-  private readonly byKey = new Map<string, { entry: CtEntry; direction: CtDirection }>();
+  /** Both directions of each confirmed flow, as the lookups later packets get (built once, not per packet). */
+  private readonly byKey = new Map<string, CtLookup>();
 
   /** The conntrack hook (-200): find the flow or create an unconfirmed entry. */
   lookup(t: FlowTuple, key = tupleKey(t)): CtLookup {
     const hit = this.byKey.get(key);
     if (hit) {
       if (hit.direction === 'reply') hit.entry.seenReply = true;
-      return { entry: hit.entry, direction: hit.direction, fresh: false };
+      return hit;
     }
     const entry: CtEntry = {
       mark: 0,
@@ -66,8 +67,8 @@ export class Conntrack {
   confirm(lookup: CtLookup, replyKey: string): void {
     if (!lookup.fresh) return;
     lookup.entry.replyKey = replyKey;
-    this.byKey.set(lookup.entry.originalKey, { entry: lookup.entry, direction: 'original' });
-    this.byKey.set(replyKey, { entry: lookup.entry, direction: 'reply' });
+    this.byKey.set(lookup.entry.originalKey, { entry: lookup.entry, direction: 'original', fresh: false });
+    this.byKey.set(replyKey, { entry: lookup.entry, direction: 'reply', fresh: false });
   }
 
   get size(): number {

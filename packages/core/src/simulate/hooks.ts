@@ -2,6 +2,7 @@ import type { Chain, Family, Hook, RuleExpr, Ruleset, Table } from '../ir/types'
 import type { TraceStep } from '../reports/types';
 import { isNatChain, TableCompiler } from './compile-rules';
 import { runOp } from './fast-ops';
+import { firstAtOrAfter } from './rule-index';
 import {
   type CompiledChain,
   type CompiledRule,
@@ -84,9 +85,9 @@ function registrationOrder(tables: readonly Table[]): { chain: Map<Chain, number
   return { chain, conntrack: conntrack === -1 ? seq : conntrack };
 }
 
-export function buildHooks(ruleset: Ruleset): HookTable {
+export function buildHooks(ruleset: Ruleset, indexFromRules?: number): HookTable {
   const out: Record<4 | 6, Partial<Record<Hook, HookEntry[]>>> = { 4: {}, 6: {} };
-  const compiled = ruleset.tables.map((t) => new TableCompiler(t));
+  const compiled = ruleset.tables.map((t) => new TableCompiler(t, indexFromRules));
   const registered = registrationOrder(ruleset.tables);
   for (const ipv of [4, 6] as const) {
     for (const hook of IP_HOOKS) {
@@ -139,14 +140,20 @@ export function runBaseChain(
     const rules = chain.rules;
     let r = R_CONT;
     if (trace === null) {
-      // The hot loop: indexed, first op read directly (most rules stop there).
-      while (i < rules.length) {
-        const ops = rules[i++]!.ops;
-        let q = ops.length === 0 ? R_CONT : runOp(ops[0]!, p);
-        for (let k = 1; q === R_CONT && k < ops.length; k++) q = runOp(ops[k]!, p);
-        if (q !== R_CONT && q !== R_BREAK && q !== R_NEXT) {
-          r = q;
-          break;
+      if (chain.index !== null) {
+        const at = runIndexed(chain, i, p);
+        r = at < 0 ? p.lastVerdict : R_CONT;
+        i = at < 0 ? -at - 1 : rules.length;
+      } else {
+        // The hot loop: first op read directly (most rules stop there).
+        while (i < rules.length) {
+          const ops = rules[i++]!.ops;
+          let q = ops.length === 0 ? R_CONT : runOp(ops[0]!, p);
+          for (let k = 1; q === R_CONT && k < ops.length; k++) q = runOp(ops[k]!, p);
+          if (q !== R_CONT && q !== R_BREAK && q !== R_NEXT) {
+            r = q;
+            break;
+          }
         }
       }
     } else if (i < rules.length) {
@@ -176,6 +183,49 @@ export function runBaseChain(
         if (stackChains === null || stackChains.length === 0) return policy(entry, hook, p, trace);
         chain = stackChains.pop()!;
         i = stackIndex!.pop()!;
+    }
+  }
+}
+
+/**
+ * Run the rules of an indexed chain from position `from`: only those listed under the packet's key, merged in
+ * order with those the index cannot exclude. Returns -(next position + 1) with the verdict in `p.lastVerdict`
+ * when a rule issued one, or the chain's length when it ran to its end.
+ */
+function runIndexed(chain: CompiledChain, from: number, p: PacketState): number {
+  const rules = chain.rules;
+  const n = rules.length;
+  const ix = chain.index!;
+  const pos = ix.positions;
+  let lists = ix.gather(p);
+  const k = lists.length;
+  for (let j = 0; j < k; j++) pos[j] = firstAtOrAfter(lists[j]!, from);
+  for (;;) {
+    // The next rule in chain order among the lists' heads.
+    let i = n;
+    let at = -1;
+    for (let j = 0; j < k; j++) {
+      const l = lists[j]!;
+      const q = pos[j]!;
+      if (q < l.length && l[q]! < i) {
+        i = l[q]!;
+        at = j;
+      }
+    }
+    if (at < 0) return n;
+    pos[at]!++;
+    const rule = rules[i]!;
+    const ops = rule.ops;
+    let q = ops.length === 0 ? R_CONT : runOp(ops[0]!, p);
+    for (let o = 1; q === R_CONT && o < ops.length; o++) q = runOp(ops[o]!, p);
+    if (q !== R_CONT && q !== R_BREAK && q !== R_NEXT) {
+      p.lastVerdict = q;
+      return -(i + 2);
+    }
+    if (rule.mutates && !ix.stable) {
+      // A mark write or NAT may have moved the packet to other rules: look again from the next position.
+      lists = ix.gather(p);
+      for (let j = 0; j < k; j++) pos[j] = firstAtOrAfter(lists[j]!, i + 1);
     }
   }
 }

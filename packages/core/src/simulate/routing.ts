@@ -22,6 +22,14 @@ export type RouteResult =
   | 'prohibit'
   | 'no-route';
 
+const NO_ROUTE: RouteDecision = Object.freeze({
+  result: 'no-route',
+  rule: null,
+  table: null,
+  route: null,
+  oif: null,
+});
+
 export interface RouteDecision {
   readonly result: RouteResult;
   readonly rule: { readonly priority: number; readonly text: string } | null;
@@ -43,6 +51,9 @@ interface CompiledIpRule {
   readonly from: AddrTest | null;
   readonly to: AddrTest | null;
   readonly text: string;
+  readonly ref: { readonly priority: number; readonly text: string };
+  /** Decisions this rule gave, by route and by locally generated or not: made once, shared by packets. */
+  readonly decided: [Map<CompiledRoute, RouteDecision>, Map<CompiledRoute, RouteDecision>];
 }
 
 const TABLE_ALIASES: Readonly<Record<string, string>> = { '255': 'local', '254': 'main', '253': 'default' };
@@ -121,12 +132,17 @@ export class Router {
       const list = full ? given : [...given, ...defaultRules(family).filter((d) => !taken.has(d.priority))];
       return [...list]
         .sort((a, b) => a.priority - b.priority)
-        .map((rule) => ({
-          rule,
-          from: rule.from && rule.from.prefix > 0 ? cidrTest(rule.from) : null,
-          to: rule.to && rule.to.prefix > 0 ? cidrTest(rule.to) : null,
-          text: ipRuleText(rule),
-        }));
+        .map((rule) => {
+          const text = ipRuleText(rule);
+          return {
+            rule,
+            from: rule.from && rule.from.prefix > 0 ? cidrTest(rule.from) : null,
+            to: rule.to && rule.to.prefix > 0 ? cidrTest(rule.to) : null,
+            text,
+            ref: { priority: rule.priority, text },
+            decided: [new Map(), new Map()],
+          };
+        });
     };
     this.rules = { 4: compileRules(4), 6: compileRules(6) };
     const all = [...routes];
@@ -157,6 +173,8 @@ export class Router {
       });
       this.tables.set(name, list);
     }
+    // Longest prefix first, then lowest metric: the first route that contains the address is the one taken.
+    for (const list of this.tables.values()) list.sort((a, b) => b.prefix - a.prefix || a.metric - b.metric);
   }
 
   /** True when the address is one of the box's own (a local-table route of type local). */
@@ -166,12 +184,13 @@ export class Router {
   }
 
   private lookupTable(name: string, q: RouteQuery): CompiledRoute | null {
-    let best: CompiledRoute | null = null;
-    for (const r of this.tables.get(name) ?? []) {
-      if (r.route.family !== q.family || !r.test(q.daddr)) continue;
-      if (!best || r.prefix > best.prefix || (r.prefix === best.prefix && r.metric < best.metric)) best = r;
+    const list = this.tables.get(name);
+    if (list === undefined) return null;
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!;
+      if (r.route.family === q.family && r.test(q.daddr)) return r;
     }
-    return best;
+    return null;
   }
 
   private ruleMatches(c: CompiledIpRule, q: RouteQuery): boolean {
@@ -186,12 +205,47 @@ export class Router {
     return ok;
   }
 
+  /** Decisions already made for IPv4 destinations, like the kernel's route cache: flows repeat their lookups. */
+  private readonly cache = new Map<number, { q: RouteQuery; local: boolean; d: RouteDecision }[]>();
+  private cached = 0;
+
   decide(q: RouteQuery, local: boolean): RouteDecision {
+    if (q.daddr.family !== 4) return this.lookup(q, local);
+    const key = q.daddr.v;
+    let list = this.cache.get(key);
+    if (list !== undefined) {
+      for (let i = 0; i < list.length; i++) {
+        const e = list[i]!;
+        const c = e.q;
+        if (
+          e.local === local &&
+          c.mark === q.mark &&
+          c.iif === q.iif &&
+          c.oif === q.oif &&
+          c.saddr.v === q.saddr.v
+        )
+          return e.d;
+      }
+    } else {
+      if (this.cached >= 100_000) {
+        this.cache.clear();
+        this.cached = 0;
+      }
+      list = [];
+      this.cache.set(key, list);
+    }
+    const d = this.lookup(q, local);
+    list.push({ q: { ...q }, local, d });
+    this.cached++;
+    return d;
+  }
+
+  private lookup(q: RouteQuery, local: boolean): RouteDecision {
     const rules = this.rules[q.family];
     for (let i = 0; i < rules.length; i++) {
       const c = rules[i]!;
       if (!this.ruleMatches(c, q)) continue;
-      const ruleRef = { priority: c.rule.priority, text: c.text };
+      const ruleRef = c.ref;
       const a = c.rule.action;
       if (a.kind === 'nop') continue;
       if (a.kind === 'goto') {
@@ -205,21 +259,36 @@ export class Router {
       const hit = this.lookupTable(table, q);
       if (!hit || hit.route.type === 'throw') continue;
       if (c.rule.suppressPrefixlength !== undefined && hit.prefix <= c.rule.suppressPrefixlength) continue;
-      const t = hit.route.type;
-      if (t === 'blackhole' || t === 'unreachable' || t === 'prohibit') {
-        return { result: t, rule: ruleRef, table, route: hit.text, oif: null };
+      const cache = c.decided[local ? 1 : 0];
+      let d = cache.get(hit);
+      if (d === undefined) {
+        d = this.tableDecision(ruleRef, table, hit, local);
+        cache.set(hit, d);
       }
-      if (t === 'local' || t === 'broadcast' || t === 'multicast' || t === 'anycast') {
-        return { result: 'local', rule: ruleRef, table, route: hit.text, oif: local ? 'lo' : null };
-      }
-      return {
-        result: local ? 'output' : 'forward',
-        rule: ruleRef,
-        table,
-        route: hit.text,
-        oif: hit.route.dev ?? null,
-      };
+      return d;
     }
-    return { result: 'no-route', rule: null, table: null, route: null, oif: null };
+    return NO_ROUTE;
+  }
+
+  private tableDecision(
+    ruleRef: RouteDecision['rule'],
+    table: string,
+    hit: CompiledRoute,
+    local: boolean,
+  ): RouteDecision {
+    const t = hit.route.type;
+    if (t === 'blackhole' || t === 'unreachable' || t === 'prohibit') {
+      return { result: t, rule: ruleRef, table, route: hit.text, oif: null };
+    }
+    if (t === 'local' || t === 'broadcast' || t === 'multicast' || t === 'anycast') {
+      return { result: 'local', rule: ruleRef, table, route: hit.text, oif: local ? 'lo' : null };
+    }
+    return {
+      result: local ? 'output' : 'forward',
+      rule: ruleRef,
+      table,
+      route: hit.text,
+      oif: hit.route.dev ?? null,
+    };
   }
 }

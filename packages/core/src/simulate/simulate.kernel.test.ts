@@ -4,7 +4,7 @@ import type { IpRule } from '../ir/types';
 import type { PacketResult, PacketSpec } from '../reports/types';
 import { box, ipRule, labRoutes } from './fixtures';
 import { prng, randomBox } from './random-box';
-import { simulate } from './simulate';
+import { Simulator, simulate } from './simulate';
 
 // Differential proof: random mangle rulesets and fwmark ip rules are loaded into a real router namespace and into
 // the simulator; the same UDP flows (and replies to some of them) go through both; the router's final mark,
@@ -253,6 +253,8 @@ describe.skipIf(reason)('simulator agrees with the kernel (router namespace, ran
       const sim = simulate(simBox, packets).packets;
       // The untraced fast path must agree too.
       const fast = simulate(simBox, packets, { trace: false }).packets;
+      // And the fast path with every chain classified by the rule index, however short.
+      const indexed = new Simulator(simBox, { indexFromRules: 1 }).run(packets, { trace: false }).packets;
       for (let i = 0; i < sent.length; i++) {
         total++;
         const k = kernel[i]!;
@@ -260,7 +262,7 @@ describe.skipIf(reason)('simulator agrees with the kernel (router namespace, ran
         if (k.oif === 'r2') kinds.uplink2++;
         if (k.mark !== 0) kinds.marked++;
         if (k.ctmark !== 0) kinds.ctmarked++;
-        if (agree(k, sim[i]!) && agree(k, fast[i]!)) same++;
+        if (agree(k, sim[i]!) && agree(k, fast[i]!) && agree(k, indexed[i]!)) same++;
         else {
           const s = sim[i]!;
           differences.push(

@@ -12,17 +12,22 @@ export interface SimulateOptions {
   readonly trace?: boolean;
 }
 
+export interface SimulatorOptions {
+  /** Chains at least this long are classified by a packet key instead of scanned (tests lower it to 1). */
+  readonly indexFromRules?: number;
+}
+
 const NO_STEPS: readonly TraceStep[] = Object.freeze([]);
 const BLOCKED = new Set(['blackhole', 'unreachable', 'prohibit', 'no-route']);
 
 /** A box compiled once (rules into closures, routes into tables), ready to run many packets. */
 export class Simulator {
-  private readonly hooks: HookTable;
-  private readonly router: Router;
-  private readonly tc: TcEgress;
+  /** @internal */ readonly hooks: HookTable;
+  /** @internal */ readonly router: Router;
+  /** @internal */ readonly tc: TcEgress;
 
-  constructor(box: BoxConfig) {
-    this.hooks = buildHooks(box.ruleset);
+  constructor(box: BoxConfig, options: SimulatorOptions = {}) {
+    this.hooks = buildHooks(box.ruleset, options.indexFromRules);
     this.router = new Router(box.ipRules, box.routes);
     this.tc = new TcEgress(box.tcFilters);
   }
@@ -59,6 +64,7 @@ export class Simulator {
       ctState: 'invalid',
       ctFresh: false,
       target: null,
+      lastVerdict: 0,
       verdictText: null,
       note: null,
       unknown: 0,
@@ -66,10 +72,6 @@ export class Simulator {
     };
     const run = new PacketRun(this, sp, p, conntrack, trace);
     return sp.iif === null ? run.local() : run.incoming();
-  }
-
-  /** @internal */ get parts() {
-    return { hooks: this.hooks, router: this.router, tc: this.tc };
   }
 }
 
@@ -118,7 +120,7 @@ class PacketRun {
   /** Run every entry registered at the hook; on output, a mark change in a route chain re-routes. */
   private hook(hook: Hook, rerouting: boolean): 'accept' | 'drop' {
     const p = this.p;
-    const entries = this.sim.parts.hooks[p.family][hook] ?? [];
+    const entries = this.sim.hooks[p.family][hook] ?? [];
     for (const entry of entries) {
       if (entry.kind === 'conntrack') {
         this.conntrackHook();
@@ -174,7 +176,7 @@ class PacketRun {
 
   private route(reason: 'input' | 'output' | 'reroute', local: boolean): RouteDecision {
     const p = this.p;
-    const router = this.sim.parts.router;
+    const router = this.sim.router;
     let d: RouteDecision;
     if (router.unknown) {
       d = { result: local ? 'output' : 'forward', rule: null, table: null, route: null, oif: this.sp.oif };
@@ -212,14 +214,14 @@ class PacketRun {
   ): PacketResult {
     const p = this.p;
     let classid: string | null = null;
-    const tc = this.sim.parts.tc;
+    const tc = this.sim.tc;
     if (verdict === 'accept' && p.oif !== '' && tc.hasDevice(p.oif)) {
       const t = tc.classify(p.oif, p.mark);
       classid = t.classid;
       this.trace?.push({ kind: 'tc', dev: p.oif, filter: t.filter, classid: t.classid, mark: p.mark });
     }
     const d = this.decision;
-    return {
+    const out: { -readonly [K in keyof PacketResult]: PacketResult[K] } = {
       verdict,
       mark: p.mark,
       ctmark: p.ct ? p.ct.mark : 0,
@@ -230,9 +232,11 @@ class PacketRun {
       secmark: p.secmark,
       ctsecmark: p.ct ? p.ct.secmark : null,
       steps: this.trace ?? NO_STEPS,
-      ...(p.unknown > 0 ? { unknownExprs: p.unknown } : {}),
-      ...(p.notes.length > 0 ? { notes: [...new Set(p.notes)] } : {}),
     };
+    // Assigned, not spread: this runs for every packet.
+    if (p.unknown > 0) out.unknownExprs = p.unknown;
+    if (p.notes.length > 0) out.notes = [...new Set(p.notes)];
+    return out;
   }
 }
 

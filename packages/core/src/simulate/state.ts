@@ -2,6 +2,7 @@ import type { CtState, Table } from '../ir/types';
 import type { Addr } from './address';
 import type { CtDirection, CtEntry } from './conntrack';
 import type { Op } from './fast-ops';
+import type { ChainIndex } from './rule-index';
 
 /** The packet as it moves through the hooks: mutable, one object per packet, so the hot path allocates little. */
 export interface PacketState {
@@ -25,6 +26,8 @@ export interface PacketState {
   ctFresh: boolean;
   /** Set by a rule that jumps or goes to a chain. */
   target: CompiledChain | null;
+  /** The verdict code (R_*) an indexed chain run stopped on. */
+  lastVerdict: number;
   /** Text of the verdict the last rule issued, for the trace. */
   verdictText: string | null;
   /** Why the last rule could not be evaluated exactly. */
@@ -50,10 +53,14 @@ export type CompiledExpr = (p: PacketState) => ExprResult;
 export interface CompiledRule {
   readonly ops: readonly Op[];
   readonly text: string;
+  /** Running it may change a key the chain's index reads: the index is consulted again after it. */
+  readonly mutates: boolean;
 }
 
 export interface CompiledChain {
   readonly name: string;
   readonly table: Table;
   rules: CompiledRule[];
+  /** The chain's rules classified by one packet key, or null when the chain is scanned. */
+  index: ChainIndex | null;
 }
