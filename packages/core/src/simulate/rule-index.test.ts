@@ -12,7 +12,13 @@ import { Simulator } from './simulate';
 const udpTo = (dport: number): Rule => ({
   exprs: [
     { kind: 'l4proto', protos: [17], invert: false },
-    { kind: 'port', dir: 'dst', proto: 17, values: { kind: 'ranges', ranges: [[dport, dport]] }, invert: false },
+    {
+      kind: 'port',
+      dir: 'dst',
+      proto: 17,
+      values: { kind: 'ranges', ranges: [[dport, dport]] },
+      invert: false,
+    },
     write(constantWrite('meta', 0, dport)),
   ],
 });
@@ -56,7 +62,14 @@ describe('rule index', () => {
     }));
     const b = box([table('t', [baseChain('pre', 'prerouting', -150, steps)])], { routes: labRoutes() });
     const indexed = new Simulator(b);
-    const packet: PacketSpec = { saddr: '10.70.0.2', daddr: '203.0.113.7', proto: 'udp', sport: 1, dport: 2, mark: 1 };
+    const packet: PacketSpec = {
+      saddr: '10.70.0.2',
+      daddr: '203.0.113.7',
+      proto: 'udp',
+      sport: 1,
+      dport: 2,
+      mark: 1,
+    };
     const r = outcome(indexed, [{ ...packet, iif: 'r0' }], false);
     expect(r[0]!.mark).toBe(13);
     expect(outcome(indexed, [{ ...packet, iif: 'r0' }], true)).toEqual(r);
@@ -64,15 +77,44 @@ describe('rule index', () => {
 
   it('keeps address, port and interface tests exact at segment edges', () => {
     const rules: Rule[] = [
-      { exprs: [{ kind: 'addr', dir: 'dst', set: { kind: 'cidrs', cidrs: [cidr('203.0.113.0/25')] }, invert: false }, write(constantWrite('meta', 0, 1))] },
-      { exprs: [{ kind: 'addr', dir: 'dst', set: { kind: 'cidrs', cidrs: [cidr('203.0.113.7')] }, invert: false }, write(constantWrite('meta', 0xffff, 0x10000))] },
-      { exprs: [{ kind: 'iface', dir: 'in', names: ['r0'], invert: false }, write(constantWrite('meta', 0xffffffff, 0x100))] },
-      { exprs: [{ kind: 'iface', dir: 'in', names: ['r+'], invert: false }, write(constantWrite('meta', 0xffffffff, 0x200))] },
+      {
+        exprs: [
+          {
+            kind: 'addr',
+            dir: 'dst',
+            set: { kind: 'cidrs', cidrs: [cidr('203.0.113.0/25')] },
+            invert: false,
+          },
+          write(constantWrite('meta', 0, 1)),
+        ],
+      },
+      {
+        exprs: [
+          { kind: 'addr', dir: 'dst', set: { kind: 'cidrs', cidrs: [cidr('203.0.113.7')] }, invert: false },
+          write(constantWrite('meta', 0xffff, 0x10000)),
+        ],
+      },
+      {
+        exprs: [
+          { kind: 'iface', dir: 'in', names: ['r0'], invert: false },
+          write(constantWrite('meta', 0xffffffff, 0x100)),
+        ],
+      },
+      {
+        exprs: [
+          { kind: 'iface', dir: 'in', names: ['r+'], invert: false },
+          write(constantWrite('meta', 0xffffffff, 0x200)),
+        ],
+      },
     ];
     const b = box([table('t', [baseChain('pre', 'prerouting', -150, rules)])], { routes: labRoutes() });
-    const flows: PacketSpec[] = ['203.0.113.6', '203.0.113.7', '203.0.113.8', '203.0.113.127', '203.0.113.128'].map(
-      (daddr) => ({ iif: 'r0', saddr: '10.70.0.2', daddr, proto: 'udp', sport: 1, dport: 2 }),
-    );
+    const flows: PacketSpec[] = [
+      '203.0.113.6',
+      '203.0.113.7',
+      '203.0.113.8',
+      '203.0.113.127',
+      '203.0.113.128',
+    ].map((daddr) => ({ iif: 'r0', saddr: '10.70.0.2', daddr, proto: 'udp', sport: 1, dport: 2 }));
     expect(outcome(new Simulator(b, { indexFromRules: 1 }), flows, false)).toEqual(
       outcome(new Simulator(b), flows, true),
     );
@@ -92,8 +134,24 @@ describe('rule index', () => {
         const dport = rb.ports[Math.floor(r() * rb.ports.length)]!;
         const mark = Math.floor(r() * 0x1000);
         return r() < 0.25
-          ? { iif: 'r2', saddr: '203.0.113.7', daddr: '10.70.0.2', proto: 'udp', sport: dport, dport: sport, mark }
-          : { iif: 'r0', saddr: '10.70.0.2', daddr: '203.0.113.7', proto: r() < 0.2 ? 'tcp' : 'udp', sport, dport, mark };
+          ? {
+              iif: 'r2',
+              saddr: '203.0.113.7',
+              daddr: '10.70.0.2',
+              proto: 'udp',
+              sport: dport,
+              dport: sport,
+              mark,
+            }
+          : {
+              iif: 'r0',
+              saddr: '10.70.0.2',
+              daddr: '203.0.113.7',
+              proto: r() < 0.2 ? 'tcp' : 'udp',
+              sport,
+              dport,
+              mark,
+            };
       });
       const fast = outcome(new Simulator(b, { indexFromRules: 1 }), flow, false);
       expect(fast, `seed ${seed}`).toEqual(outcome(new Simulator(b), flow, true));

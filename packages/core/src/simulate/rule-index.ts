@@ -54,7 +54,7 @@ function v4Ranges(m: Extract<Match, { kind: 'addr' }>): Range[] | null {
   if (s.kind === 'cidrs') {
     for (const c of s.cidrs) {
       const a = tryParseAddr(c.address);
-      if (!a || a.family !== 4 || c.family !== 4) return null;
+      if (a?.family !== 4 || c.family !== 4) return null;
       const bits = Math.min(32, c.prefix);
       const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
       const lo = (a.v & mask) >>> 0;
@@ -142,7 +142,16 @@ const DIMENSIONS: readonly Dimension[] = [
   },
 ];
 
-const PURE_MATCHES = new Set(['mark', 'iface', 'l3proto', 'addr', 'l4proto', 'port', 'ctstate', 'ctdirection']);
+const PURE_MATCHES = new Set([
+  'mark',
+  'iface',
+  'l3proto',
+  'addr',
+  'l4proto',
+  'port',
+  'ctstate',
+  'ctdirection',
+]);
 
 /** The matches a rule evaluates before anything with an effect (a statement, a verdict, an unmodelled test). */
 function leadingMatches(rule: Rule): Match[] {
@@ -258,7 +267,8 @@ function buildNamed(d: Dimension, reqs: (readonly string[] | null)[], always: In
 function markMasks(leading: readonly Match[][]): number[] {
   const masks = new Set<number>();
   for (const ms of leading) {
-    for (const m of ms) if (m.kind === 'mark' && m.key.space === 'meta' && m.key.shift === 0) masks.add(m.key.mask);
+    for (const m of ms)
+      if (m.kind === 'mark' && m.key.space === 'meta' && m.key.shift === 0) masks.add(m.key.mask);
   }
   return [...masks].slice(0, 8);
 }
