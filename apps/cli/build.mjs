@@ -7,8 +7,12 @@ import { build } from 'esbuild';
 rmSync('dist', { recursive: true, force: true });
 
 await build({
-  // The revert watchdog ships beside the CLI so an installed CLI can start it detached.
-  entryPoints: { markwright: 'src/main.ts', watchdog: '../../packages/host/src/deploy/watchdog-main.ts' },
+  // So do the privileged helper (installed behind /usr/lib/markwright/markwright-helper) and the revert watchdog.
+  entryPoints: {
+    markwright: 'src/main.ts',
+    watchdog: '../../packages/host/src/deploy/watchdog-main.ts',
+    helper: '../../packages/host/src/helper/helper-main.ts',
+  },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   bundle: true,

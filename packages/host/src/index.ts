@@ -1,4 +1,5 @@
 export * from './deploy/index';
 export * from './exec/index';
+export * from './helper/index';
 export * from './probe/index';
 export * from './types';

@@ -1,43 +1,72 @@
 import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { InputError } from '@markwright/core';
 import {
-  apply as applyDeployment,
-  confirm as confirmDeployment,
-  DEFAULT_OWNERSHIP,
-  type DeployContext,
+  type ApplyResult,
   type DeploymentRecord,
-  status as deployStatus,
+  type DeployStatus,
   EnvironmentError,
   formatChanges,
-  history as listHistory,
-  type Ownership,
+  type HelperCall,
+  HelperClient,
+  HelperRefusedError,
   openSession,
-  ownedStateFromDocument,
+  ownershipFor,
+  type PlanReport,
+  parseRequest,
   parseTarget,
-  plan as planDeployment,
-  readDocument,
-  rollback as rollbackDeployment,
+  runningAsRoot,
+  runVerb,
   ToolError,
-  uninstall as uninstallAll,
 } from '@markwright/host';
 import { flag, type ParsedArgs, parseArgs } from '../args';
 import { type Command, type CommandIo, EXIT, type ExitCode } from '../io';
 
 const COMMON = ['target', 'state-dir', 'root-dir'];
 
-/** Run a deploy verb: environment problems (missing tool, no root, lock held, tool refusal) exit 2. */
+/** Runs one deploy verb where the privilege is: in this process as root, else in the helper through pkexec. */
+type VerbRunner = <T>(call: Omit<HelperCall, 'target'>) => Promise<T>;
+
+function verbRunner(args: ParsedArgs): VerbRunner {
+  const target = flag(args, 'target');
+  parseTarget(target);
+  const stateDir = flag(args, 'state-dir');
+  const rootDir = flag(args, 'root-dir');
+  return async <T>(call: Omit<HelperCall, 'target'>): Promise<T> => {
+    const request = parseRequest({ ...call, target, id: 0 });
+    if (runningAsRoot()) {
+      return (await runVerb(request, (t) => openSession({ target: t, stateDir, rootDir }))) as T;
+    }
+    // The helper's folders are fixed: a user elevating through polkit cannot choose where root writes.
+    if (stateDir !== undefined || rootDir !== undefined) {
+      const [name, value] = stateDir !== undefined ? ['--state-dir', stateDir] : ['--root-dir', rootDir];
+      throw new InputError(
+        name,
+        value,
+        'can only be chosen when running as root (the helper uses its fixed folders)',
+      );
+    }
+    const client = new HelperClient();
+    try {
+      return await client.request<T>({ ...call, target: target! } as HelperCall);
+    } catch (error) {
+      throw error instanceof HelperRefusedError ? error.toTyped() : error;
+    } finally {
+      await client.close();
+    }
+  };
+}
+
+/** Run a deploy verb: environment problems (missing tool, no root, not authorised, lock held) exit 2. */
 function verb(
   valued: readonly string[],
-  body: (io: CommandIo, args: ParsedArgs, open: () => Promise<DeployContext>) => Promise<ExitCode>,
+  body: (io: CommandIo, args: ParsedArgs, run: VerbRunner) => Promise<ExitCode>,
 ): Command {
   return async (io) => {
     const args = parseArgs(io.args, [...COMMON, ...valued], ['json']);
-    const target = parseTarget(flag(args, 'target'));
-    const open = () =>
-      openSession({ target, stateDir: flag(args, 'state-dir'), rootDir: flag(args, 'root-dir') });
+    const run = verbRunner(args);
     try {
-      return await body(io, args, open);
+      return await body(io, args, run);
     } catch (error) {
       if (error instanceof EnvironmentError || error instanceof ToolError) {
         io.stderr(`markwright: ${error.message}\n`);
@@ -48,37 +77,22 @@ function verb(
   };
 }
 
-/**
- * `--rule-priorities LO-HI`: where this document's ip rules may sit (default 10000-10999). Our rules are known
- * by their protocol tag, so the range only guards against taking priorities other software relies on.
- */
-function ownershipFor(args: ParsedArgs): Ownership {
-  const text = flag(args, 'rule-priorities');
-  if (text === undefined) return DEFAULT_OWNERSHIP;
-  const m = /^(\d{1,5})-(\d{1,5})$/.exec(text);
-  const lo = Number(m?.[1]);
-  const hi = Number(m?.[2]);
-  if (!m || lo < 1 || hi > 32765 || lo > hi) {
-    throw new InputError('--rule-priorities', text, 'must be LO-HI with 1 <= LO <= HI <= 32765');
-  }
-  return { ...DEFAULT_OWNERSHIP, ipRulePriorities: [lo, hi] };
-}
-
-function readDoc(args: ParsedArgs) {
+/** The document as data for the verb: read here, parsed and compiled again where the verb runs. */
+function documentCall(args: ParsedArgs) {
   const file = args.positionals[0];
   if (!file) throw new InputError('DOC', file, 'a document file is required');
+  const rulePriorities = flag(args, 'rule-priorities');
+  ownershipFor(rulePriorities, '--rule-priorities');
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new InputError('DOC', file, `cannot be read: ${(error as Error).message}`);
   }
-  const doc = readDocument(text, file);
   return {
-    doc,
-    path: resolve(file),
-    name: doc.name || basename(file),
-    wanted: ownedStateFromDocument(doc, ownershipFor(args)),
+    document: text,
+    documentPath: resolve(file),
+    ...(rulePriorities === undefined ? {} : { rulePriorities }),
   };
 }
 
@@ -88,14 +102,8 @@ function describeRecord(d: DeploymentRecord): string {
   return `${d.id}  ${d.outcome.padEnd(11)} ${d.appliedAt}  ${d.documentName}${d.message ? `  (${d.message})` : ''}`;
 }
 
-export const plan = verb(['rule-priorities'], async (io, args, open) => {
-  const { path, wanted } = readDoc(args);
-  const ctx = await open();
-  const report = await planDeployment(ctx.runner, ctx.ownership, {
-    wanted,
-    document: path,
-    known: ctx.store.current()?.state ?? null,
-  });
+export const plan = verb(['rule-priorities'], async (io, args, run) => {
+  const report = await run<PlanReport>({ verb: 'plan', ...documentCall(args) });
   if (args.switches.has('json')) json(io, report);
   else {
     io.stdout(formatChanges(report.changes));
@@ -104,16 +112,13 @@ export const plan = verb(['rule-priorities'], async (io, args, open) => {
   return report.check.ok ? EXIT.ok : EXIT.badInput;
 });
 
-export const apply = verb(['confirm-timeout', 'rule-priorities'], async (io, args, open) => {
-  const { path, name, wanted } = readDoc(args);
+export const apply = verb(['confirm-timeout', 'rule-priorities'], async (io, args, run) => {
   const timeoutText = flag(args, 'confirm-timeout') ?? '60';
-  if (!/^\d{1,5}$/.test(timeoutText))
-    throw new InputError('--confirm-timeout', timeoutText, 'must be whole seconds');
-  const ctx = await open();
-  const result = await applyDeployment(ctx, {
-    wanted,
-    document: path,
-    documentName: name,
+  if (!/^\d{1,5}$/.test(timeoutText) || Number(timeoutText) > 86_400)
+    throw new InputError('--confirm-timeout', timeoutText, 'must be whole seconds 0..86400');
+  const result = await run<ApplyResult>({
+    verb: 'apply',
+    ...documentCall(args),
     confirmTimeout: Number(timeoutText),
   });
   if (args.switches.has('json')) json(io, result);
@@ -128,22 +133,23 @@ export const apply = verb(['confirm-timeout', 'rule-priorities'], async (io, arg
   return EXIT.ok;
 });
 
-export const confirm = verb([], async (io, args, open) => {
-  const record = await confirmDeployment(await open());
+export const confirm = verb([], async (io, args, run) => {
+  const record = await run<DeploymentRecord>({ verb: 'confirm' });
   if (args.switches.has('json')) json(io, record);
   else io.stdout(`confirmed ${record.id}; persisted for reboot\n`);
   return EXIT.ok;
 });
 
-export const rollback = verb(['to'], async (io, args, open) => {
-  const record = await rollbackDeployment(await open(), flag(args, 'to'));
+export const rollback = verb(['to'], async (io, args, run) => {
+  const to = flag(args, 'to');
+  const record = await run<DeploymentRecord>({ verb: 'rollback', ...(to === undefined ? {} : { to }) });
   if (args.switches.has('json')) json(io, record);
   else io.stdout(`${record.message}: now ${record.id}\n`);
   return EXIT.ok;
 });
 
-export const status = verb([], async (io, args, open) => {
-  const report = await deployStatus(await open());
+export const status = verb([], async (io, args, run) => {
+  const report = await run<DeployStatus>({ verb: 'status' });
   if (args.switches.has('json')) json(io, report);
   else {
     io.stdout(`${report.target}: ${report.state}\n`);
@@ -154,15 +160,15 @@ export const status = verb([], async (io, args, open) => {
   return EXIT.ok;
 });
 
-export const history = verb([], async (io, args, open) => {
-  const records = listHistory(await open());
+export const history = verb([], async (io, args, run) => {
+  const records = await run<DeploymentRecord[]>({ verb: 'history' });
   if (args.switches.has('json')) json(io, records);
   else io.stdout(records.length ? `${records.map(describeRecord).join('\n')}\n` : 'no deployments\n');
   return EXIT.ok;
 });
 
-export const uninstall = verb([], async (io, args, open) => {
-  await uninstallAll(await open());
+export const uninstall = verb([], async (io, args, run) => {
+  await run({ verb: 'uninstall' });
   if (args.switches.has('json')) json(io, { removed: true });
   else io.stdout('removed table inet markwright, our ip rules and tc filters, and the restore files\n');
   return EXIT.ok;

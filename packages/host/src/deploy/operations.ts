@@ -161,7 +161,14 @@ export async function apply(ctx: DeployContext, input: ApplyInput): Promise<Appl
       tcLines: [...live.tcFilters, ...input.wanted.tcFilters],
       draft,
     });
-    const watchdogPid = ctx.launchWatchdog({ id, deadline });
+    let watchdogPid: number | null;
+    try {
+      watchdogPid = ctx.launchWatchdog({ id, deadline });
+    } catch (error) {
+      // Refused before the kernel was touched: nothing to recover.
+      ctx.store.clearJournal();
+      throw error;
+    }
     crashPoint('after-snapshot');
     try {
       await installOrRestore(ctx.runner, ctx.ownership, input.wanted, live);

@@ -1,5 +1,3 @@
-import type { ElevationProbe } from '../exec/elevation';
-import { chooseElevation } from '../exec/elevation';
 import { openRunner } from '../exec/open';
 import type { Target } from '../types';
 import type { DeployContext } from './context';
@@ -13,13 +11,11 @@ export interface SessionOptions {
   /** Root for persistence files; `/` on a real box. */
   readonly rootDir?: string;
   readonly ownership?: Ownership;
-  readonly elevationProbe?: ElevationProbe;
 }
 
-/** A ready DeployContext for the real box: elevated runner, state store, watchdog launcher. */
+/** A ready DeployContext for the real box (run as root): runner, state store, watchdog launcher. */
 export async function openSession(options: SessionOptions): Promise<DeployContext> {
-  const elevation = await chooseElevation(options.elevationProbe);
-  const runner = await openRunner(options.target, options.elevationProbe);
+  const runner = await openRunner(options.target);
   const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
   const rootDir = options.rootDir ?? '/';
   const ownership = options.ownership ?? DEFAULT_OWNERSHIP;
@@ -31,6 +27,6 @@ export async function openSession(options: SessionOptions): Promise<DeployContex
     ownership,
     rootDir,
     now: () => new Date(),
-    launchWatchdog: watchdogLauncher({ stateDir, rootDir, target: options.target, ownership, elevation }),
+    launchWatchdog: watchdogLauncher({ stateDir, rootDir, target: options.target, ownership }),
   };
 }

@@ -17,7 +17,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}') as WatchdogArgs;
   const ctx: DeployContext = {
-    runner: createSystemRunner(args.target, { elevation: args.elevation }),
+    runner: createSystemRunner(args.target),
     store: new StateStore(args.stateDir, args.target),
     ownership: args.ownership,
     rootDir: args.rootDir,

@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { chooseElevation, type ElevationProbe } from './elevation';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EnvironmentError, ToolError } from './errors';
 import { FakeRunner } from './fake-runner';
 import { createSystemRunner, fullArgv } from './runner';
 import { parseTarget, targetKey, targetLabel } from './target';
+import { toolPath } from './tool-path';
 
 describe('targets', () => {
   it('parses local and netns:NAME', () => {
@@ -27,39 +30,48 @@ describe('targets', () => {
     expect(() => parseTarget(text)).toThrow(/--target/);
   });
 
-  it('runs inside the namespace and behind the elevation prefix, as argv', () => {
+  it('runs inside the namespace, every tool by its absolute path, as argv', () => {
     const t = parseTarget('netns:n1');
-    expect(fullArgv(t, 'none', ['nft', '-f', '-'])).toEqual(['ip', 'netns', 'exec', 'n1', 'nft', '-f', '-']);
-    expect(fullArgv(t, 'sudo', ['tc', '-V'])).toEqual([
-      'sudo',
-      '-n',
-      '--',
-      'ip',
-      'netns',
-      'exec',
-      'n1',
-      'tc',
-      '-V',
-    ]);
-    expect(fullArgv({ kind: 'local' }, 'pkexec', ['ip', '-V'])).toEqual(['pkexec', 'ip', '-V']);
+    const ip = toolPath('ip');
+    expect(ip).toMatch(/^\/(usr\/)?s?bin\/ip$/);
+    expect(fullArgv(t, ['nft', '-f', '-'])).toEqual([ip, 'netns', 'exec', 'n1', '/usr/sbin/nft', '-f', '-']);
+    expect(fullArgv({ kind: 'local' }, ['tc', '-V'])).toEqual(['/usr/sbin/tc', '-V']);
   });
 });
 
-describe('elevation', () => {
-  const probe = (uid: number, sudo: boolean, pkexec: boolean): ElevationProbe => ({
-    uid,
-    sudoWorks: async () => sudo,
-    pkexecAvailable: async () => pkexec,
+describe('tool paths', () => {
+  let savedPath: string | undefined;
+  beforeEach(() => {
+    savedPath = process.env.PATH;
   });
-  it('needs nothing as root, prefers passwordless sudo, then pkexec', async () => {
-    expect(await chooseElevation(probe(0, false, false))).toBe('none');
-    expect(await chooseElevation(probe(1000, true, true))).toBe('sudo');
-    expect(await chooseElevation(probe(1000, false, true))).toBe('pkexec');
+  afterEach(() => {
+    process.env.PATH = savedPath;
   });
-  it('says what to do when neither works', async () => {
-    const err = await chooseElevation(probe(1000, false, false)).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(EnvironmentError);
-    expect(String(err)).toMatch(/run it as root.*sudo.*polkit/);
+
+  it("finds nft, ip and tc with a desktop user's PATH, which has no /usr/sbin", async () => {
+    process.env.PATH = '/usr/local/bin:/usr/bin:/bin';
+    const r = await createSystemRunner({ kind: 'local' }).run(['nft', '--version']);
+    expect(r.stdout).toMatch(/nftables/);
+    expect(toolPath('tc')).toBe('/usr/sbin/tc');
+  });
+
+  it('never runs a tool a PATH entry the caller controls offers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mw-path-'));
+    try {
+      writeFileSync(join(dir, 'nft'), '#!/bin/sh\necho planted\n', { mode: 0o755 });
+      process.env.PATH = `${dir}:${savedPath}`;
+      const r = await createSystemRunner({ kind: 'local' }).run(['nft', '--version']);
+      expect(r.stdout).not.toMatch(/planted/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the folders it looked in when a tool is missing, and refuses paths in names', () => {
+    expect(() => toolPath('markwright-no-such-tool')).toThrow(
+      /not installed \(looked in \/usr\/sbin, \/usr\/bin/,
+    );
+    expect(() => toolPath('../nft')).toThrow(EnvironmentError);
   });
 });
 

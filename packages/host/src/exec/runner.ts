@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Target } from '../types';
 import { EnvironmentError, ToolError } from './errors';
+import { toolPath } from './tool-path';
 
 export interface RunResult {
   readonly code: number;
@@ -20,13 +21,6 @@ export interface Runner {
   run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
 }
 
-/** How to gain root when not root: `sudo -n` (no password prompt) or `pkexec` (polkit action). */
-export type Elevation = 'none' | 'sudo' | 'pkexec';
-
-export interface SystemRunnerOptions {
-  readonly elevation?: Elevation;
-}
-
 /** Spawn without a shell; resolves with the exit code and both streams. */
 export function spawnCollect(argv: readonly string[], input?: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
@@ -36,8 +30,7 @@ export function spawnCollect(argv: readonly string[], input?: string): Promise<R
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT')
-        reject(new EnvironmentError(`${argv[0]} is not installed (not found in PATH)`));
+      if (error.code === 'ENOENT') reject(new EnvironmentError(`${argv[0]} is not installed`));
       else reject(error);
     });
     child.on('close', (code, signal) => {
@@ -52,20 +45,21 @@ export function spawnCollect(argv: readonly string[], input?: string): Promise<R
   });
 }
 
-/** The argv actually executed for a target: `ip netns exec NAME` in front, and the elevation prefix. */
-export function fullArgv(target: Target, elevation: Elevation, argv: readonly string[]): string[] {
-  const inTarget = target.kind === 'netns' ? ['ip', 'netns', 'exec', target.name, ...argv] : [...argv];
-  if (elevation === 'sudo') return ['sudo', '-n', '--', ...inTarget];
-  if (elevation === 'pkexec') return ['pkexec', ...inTarget];
-  return inTarget;
+/**
+ * The argv actually executed for a target: the tool by its absolute path, with `ip netns exec NAME` in front
+ * for a namespace. Privilege is never gained here: deploy verbs run as root (directly or in the helper).
+ */
+export function fullArgv(target: Target, argv: readonly string[]): string[] {
+  const [tool, ...rest] = argv;
+  const command = [toolPath(tool ?? ''), ...rest];
+  return target.kind === 'netns' ? [toolPath('ip'), 'netns', 'exec', target.name, ...command] : command;
 }
 
-export function createSystemRunner(target: Target, options: SystemRunnerOptions = {}): Runner {
-  const elevation = options.elevation ?? 'none';
+export function createSystemRunner(target: Target): Runner {
   return {
     target,
     async run(argv, runOptions = {}) {
-      const full = fullArgv(target, elevation, argv);
+      const full = fullArgv(target, argv);
       const result = await spawnCollect(full, runOptions.input);
       if (result.code !== 0 && !runOptions.allowFail) throw new ToolError(argv, result.code, result.stderr);
       return result;

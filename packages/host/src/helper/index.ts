@@ -1,0 +1,5 @@
+export * from './client';
+export * from './dirs';
+export * from './protocol';
+export * from './server';
+export * from './verbs';

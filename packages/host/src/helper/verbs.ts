@@ -1,0 +1,85 @@
+// The deploy verbs as data in, JSON out: what the helper runs for a request, and what the command line runs
+// in-process when it is root already. One implementation, so both print the same reports.
+
+import { basename } from 'node:path';
+import { InputError } from '@markwright/core';
+import type { DeployContext } from '../deploy/context';
+import {
+  apply as applyDeployment,
+  confirm as confirmDeployment,
+  status as deployStatus,
+  history as listHistory,
+  rollback as rollbackDeployment,
+  uninstall as uninstallAll,
+} from '../deploy/operations';
+import { ownedStateFromDocument, readDocument } from '../deploy/owned-from-document';
+import { DEFAULT_OWNERSHIP, type Ownership } from '../deploy/ownership';
+import { plan as planDeployment } from '../deploy/plan';
+import { openRunner } from '../exec/open';
+import { parseTarget } from '../exec/target';
+import { probe } from '../probe/probe';
+import type { Target } from '../types';
+import type { HelperRequest } from './protocol';
+
+/** Opens the deploy context of a target (state store, runner, watchdog) with the caller's fixed folders. */
+export type SessionOpener = (target: Target) => Promise<DeployContext>;
+
+/** `LO-HI`: where a document's ip rules may sit (default 10000-10999). */
+export function ownershipFor(text: string | undefined, field = 'rulePriorities'): Ownership {
+  if (text === undefined) return DEFAULT_OWNERSHIP;
+  const m = /^(\d{1,5})-(\d{1,5})$/.exec(text);
+  const lo = Number(m?.[1]);
+  const hi = Number(m?.[2]);
+  if (!m || lo < 1 || hi > 32765 || lo > hi) {
+    throw new InputError(field, text, 'must be LO-HI with 1 <= LO <= HI <= 32765');
+  }
+  return { ...DEFAULT_OWNERSHIP, ipRulePriorities: [lo, hi] };
+}
+
+function wantedOf(request: HelperRequest) {
+  const source = request.documentPath ?? 'document';
+  const doc = readDocument(request.document ?? '', source);
+  return {
+    name: doc.name || basename(source),
+    wanted: ownedStateFromDocument(doc, ownershipFor(request.rulePriorities)),
+  };
+}
+
+/** Run one validated request; the result is the JSON the command line prints with --json. */
+export async function runVerb(request: HelperRequest, open: SessionOpener): Promise<unknown> {
+  const target = parseTarget(request.target);
+  const document = request.documentPath ?? 'document';
+  switch (request.verb) {
+    case 'probe':
+      return probe(await openRunner(target), DEFAULT_OWNERSHIP);
+    case 'plan': {
+      const { wanted } = wantedOf(request);
+      const ctx = await open(target);
+      return planDeployment(ctx.runner, ctx.ownership, {
+        wanted,
+        document,
+        known: ctx.store.current()?.state ?? null,
+      });
+    }
+    case 'apply': {
+      const { wanted, name } = wantedOf(request);
+      return applyDeployment(await open(target), {
+        wanted,
+        document,
+        documentName: name,
+        confirmTimeout: request.confirmTimeout ?? 60,
+      });
+    }
+    case 'confirm':
+      return confirmDeployment(await open(target));
+    case 'rollback':
+      return rollbackDeployment(await open(target), request.to);
+    case 'status':
+      return deployStatus(await open(target));
+    case 'history':
+      return listHistory(await open(target));
+    case 'uninstall':
+      await uninstallAll(await open(target));
+      return { removed: true };
+  }
+}
