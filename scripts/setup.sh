@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION=12.4.2
-# python3 sends locally generated packets with a socket mark for `simulate --verify`.
-APT_PACKAGES=(nftables iptables iproute2 conntrack iputils-ping python3 chromium xvfb)
+# python3 sends locally generated packets with a socket mark for `simulate --verify`; dbus, polkitd and pkexec
+# run the normal-user flows (started by hand by the tests); dpkg-dev builds the Debian package.
+APT_PACKAGES=(nftables iptables iproute2 conntrack iputils-ping python3 chromium xvfb dbus polkitd pkexec dpkg-dev)
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 

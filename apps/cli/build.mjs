@@ -1,6 +1,6 @@
 // Bundles the CLI for Node: no TypeScript at run time, and each verb in its own chunk so a command loads only
 // the code it runs (start-up time is most of a short command's cost).
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // Chunk names carry content hashes: start from an empty folder so old chunks never pile up.
@@ -23,6 +23,11 @@ await build({
   format: 'esm',
   sourcemap: 'linked',
   external: ['better-sqlite3', 'electron'],
+  define: {
+    'process.env.MARKWRIGHT_BUILD_VERSION': JSON.stringify(
+      JSON.parse(readFileSync('package.json', 'utf8')).version,
+    ),
+  },
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __mwCreateRequire } from 'node:module'; const require = __mwCreateRequire(import.meta.url);",
   },

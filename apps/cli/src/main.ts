@@ -2,20 +2,18 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '@markwright/core';
 import { COMMANDS } from './commands/index';
 import './commands/registry';
+import { usage, VERSION } from './help';
 import { EXIT, type ExitCode } from './io';
-
-function usage(): string {
-  const verbs = Object.entries(COMMANDS)
-    .map(([verb, { summary }]) => `  ${verb.padEnd(10)} ${summary}`)
-    .join('\n');
-  return `usage: markwright <command> [options]\n\ncommands:\n${verbs}\n\nexit codes: 0 ok, 1 bad input, 2 environment problem\n`;
-}
 
 async function main(argv: string[]): Promise<ExitCode> {
   const [verb, ...args] = argv;
   if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
     process.stdout.write(usage());
     return verb ? EXIT.ok : EXIT.badInput;
+  }
+  if (verb === '--version' || verb === '-V' || verb === 'version') {
+    process.stdout.write(`markwright ${VERSION}\n`);
+    return EXIT.ok;
   }
   const entry = COMMANDS[verb];
   if (!entry) {

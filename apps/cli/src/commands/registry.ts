@@ -60,6 +60,6 @@ register(
 );
 register(
   'serve',
-  'serve [--port N] [--db PATH]: the app in a browser on 127.0.0.1',
+  'serve [--port N] [--db PATH] [--open]: the app in a browser on 127.0.0.1',
   async () => (await import('./serve')).default,
 );

@@ -1,6 +1,7 @@
-// `markwright serve [--port N] [--db PATH] [--state-dir DIR] [--root-dir DIR]`: the app's pages and API on 127.0.0.1 for a browser
+// `markwright serve [--port N] [--db PATH] [--state-dir DIR] [--root-dir DIR] [--open]`: the app's pages and API on 127.0.0.1 for a browser
 // on this machine, until interrupted. Prints exactly one line, the address with its session token.
 
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,7 @@ import { type RunningServer, startServer } from '@markwright/app-backend/server'
 import { defaultDatabasePath, StoreError } from '@markwright/app-backend/store';
 import { InputError } from '@markwright/core';
 import { flag, parseArgs } from '../args';
-import { type Command, EXIT } from '../io';
+import { type Command, type CommandIo, EXIT } from '../io';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -26,6 +27,19 @@ function parsePort(text: string | undefined): number {
   return port;
 }
 
+const XDG_OPEN = '/usr/bin/xdg-open';
+
+/** `--open` (the desktop entry's fallback without Electron): the address in the user's default browser. */
+function openInBrowser(url: string, io: CommandIo): void {
+  if (!existsSync(XDG_OPEN)) {
+    io.stderr(`markwright: ${XDG_OPEN} is not installed; open the address above in a browser\n`);
+    return;
+  }
+  const child = spawn(XDG_OPEN, [url], { detached: true, stdio: 'ignore' });
+  child.on('error', () => {});
+  child.unref();
+}
+
 /** Resolves on SIGINT or SIGTERM. */
 function interrupted(): Promise<void> {
   return new Promise((done) => {
@@ -35,7 +49,7 @@ function interrupted(): Promise<void> {
 }
 
 const serve: Command = async (io) => {
-  const parsed = parseArgs(io.args, ['port', 'db', 'state-dir', 'root-dir'], []);
+  const parsed = parseArgs(io.args, ['port', 'db', 'state-dir', 'root-dir'], ['open']);
   if (parsed.positionals.length > 0)
     throw new InputError('serve', parsed.positionals[0], 'takes no positional argument');
   const port = parsePort(flag(parsed, 'port'));
@@ -80,6 +94,7 @@ const serve: Command = async (io) => {
     return EXIT.environment;
   }
   io.stdout(`Markwright is serving at ${server.url}\n`);
+  if (parsed.switches.has('open')) openInBrowser(server.url, io);
   await interrupted();
   await server.close();
   backend.close();

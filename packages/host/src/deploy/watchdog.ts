@@ -95,9 +95,10 @@ function refuse(why: string): never {
 export function watchdogLauncher(
   base: Omit<WatchdogArgs, 'id' | 'deadline'>,
   starters: WatchdogStarters = systemStarters,
+  locate: () => string | null = locateWatchdog,
 ): WatchdogLauncher {
   return ({ id, deadline }) => {
-    const script = locateWatchdog();
+    const script = locate();
     if (!script) {
       if (deadline) refuse('watchdog.mjs is not installed beside markwright');
       return null;

@@ -40,6 +40,8 @@ export interface HelperClientOptions {
   /** How to start the helper; default `pkexec /usr/lib/markwright/markwright-helper`. */
   readonly argv?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
+  /** Read exits 126 and 127 before the helper's first line as pkexec's refusals (default: argv[0] is pkexec). */
+  readonly viaPkexec?: boolean;
   /** How long to wait for the helper's first line (an authentication dialog may be open meanwhile). */
   readonly startTimeoutMs?: number;
 }
@@ -150,9 +152,10 @@ export class HelperClient {
 
   private exitReason(argv: readonly string[], code: number | null, signal: NodeJS.Signals | null): Error {
     const said = this.stderr.trim().split('\n').pop() ?? '';
-    if (argv[0] === PKEXEC_PATH && code === 126)
+    const viaPkexec = this.options.viaPkexec ?? argv[0] === PKEXEC_PATH;
+    if (viaPkexec && code === 126)
       return new NotAuthorisedError(`not authorised: the authentication for ${POLKIT_ACTION} was cancelled`);
-    if (argv[0] === PKEXEC_PATH && code === 127)
+    if (viaPkexec && code === 127)
       return new NotAuthorisedError(
         `not authorised: polkit refused ${POLKIT_ACTION}${said ? ` (${said})` : ''}`,
       );

@@ -1,0 +1,62 @@
+// `markwright --help`: the manual, kept next to the code it describes (the package ships no separate man page).
+
+import { COMMANDS } from './commands/index';
+
+/** Set by the bundler from apps/cli/package.json; `dev` when running from sources. */
+export const VERSION = process.env.MARKWRIGHT_BUILD_VERSION ?? 'dev';
+
+const MANUAL = `
+DEPLOY OPTIONS (plan, apply, confirm, rollback, status, history, uninstall)
+  --target local|netns:NAME  the box itself, or a network namespace on it (required)
+  --confirm-timeout S        apply: seconds until an unconfirmed deployment reverts by itself
+                             (default 60; 0 keeps it at once and writes the restore files)
+  --rule-priorities LO-HI    plan, apply: where the document's ip rules may sit (default 10000-10999)
+  --to ID                    rollback: the deployment to go back to (default: the one before)
+  --state-dir DIR            history and journal folder (root only; default /var/lib/markwright)
+  --root-dir DIR             root of the restore files (root only; default /)
+  --json                     print the report as JSON
+
+WHAT MARKWRIGHT CHANGES
+  Only what it owns: table inet markwright, ip rules tagged proto 77 inside the rule priority range,
+  and tc filters at priorities 49000..49999. apply is one atomic step, read back and compared; with a
+  confirm timeout a watchdog (a systemd transient timer where systemd runs, else a detached root
+  process) reverts it unless confirmed. When no watchdog can be started, apply refuses (exit 2).
+
+PRIVILEGE
+  Deploy commands need root. Run as a normal user, markwright starts one helper per command,
+  /usr/lib/markwright/markwright-helper, through pkexec; polkit asks for an administrator
+  (action org.markwright.manage, auth_admin_keep). The helper takes no arguments, runs only the deploy
+  verbs with the document and target as data, and keeps its state in /var/lib/markwright (root, 0700).
+  A refused or cancelled authorisation ends the command with "not authorised" and exit 2.
+  Everything else (layout, explain, parse, compile, simulate, serve) runs as the user.
+
+EXIT STATUS
+  0  ok
+  1  the input is wrong (the message names the field and the value)
+  2  the environment is wrong (missing tool, not authorised, lock held, a tool refused)
+
+FILES
+  /usr/lib/markwright/               the program (CLI, app pages, helper, watchdog)
+  /usr/share/polkit-1/actions/org.markwright.policy   the polkit action
+  /var/lib/markwright/               deployment history, journal and lock per target
+  /etc/markwright/                   confirmed state restored at boot by markwright-restore units
+
+ENVIRONMENT
+  MARKWRIGHT_STATE_DIR, MARKWRIGHT_ROOT_DIR   serve: defaults for --state-dir and --root-dir (root only)
+
+See README.md and docs/document-format.md (in /usr/share/doc/markwright when installed).
+`;
+
+export function usage(): string {
+  const verbs = Object.entries(COMMANDS)
+    .map(([verb, { summary }]) => `  ${verb.padEnd(10)} ${summary}`)
+    .join('\n');
+  return `markwright ${VERSION}: design, simulate and safely deploy netfilter mark-bit layouts
+
+usage: markwright <command> [options]
+       markwright --help | --version
+
+COMMANDS
+${verbs}
+${MANUAL}`;
+}
