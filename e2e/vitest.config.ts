@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // The global set-up rebuilds any shipped bundle older than its sources, so the flows never drive a stale app.
 export default defineConfig({
   test: {
-    include: ['flows/**/*.spec.ts'],
+    include: ['flows/**/*.spec.ts', 'harness/**/*.test.ts'],
     globalSetup: ['harness/build.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kernelSkipReason, Netns } from '@markwright/testkit';
+import { kernelSkip, Netns } from '@markwright/testkit';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { collidingDocument } from '../fixtures/documents';
@@ -22,7 +22,7 @@ import {
   waitIdle,
 } from '../harness/ui';
 
-const skip = kernelSkipReason(['ip', 'nft', 'iptables-restore']);
+const skip = kernelSkip('conflicts and live bits flow', ['ip', 'nft', 'iptables-restore']);
 
 /** The bits a strip marks as claimed by known consumers, lowest first. */
 async function markedBits(page: Page, space: 'fwmark' | 'connmark'): Promise<number[]> {

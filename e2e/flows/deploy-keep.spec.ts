@@ -4,7 +4,7 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRouterLab, kernelSkipReason, type RouterLab } from '@markwright/testkit';
+import { createRouterLab, kernelSkip, type RouterLab } from '@markwright/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { steerDocument } from '../fixtures/documents';
 import { queryRows } from '../harness/database';
@@ -21,7 +21,7 @@ import { conntrackMarks, countConntrackStates, ownedKernelState, uplinkFor } fro
 import { importDocument, screenshot, textOf, waitForText } from '../harness/ui';
 
 const PORT = 6201;
-const skip = kernelSkipReason(['ip', 'nft', 'conntrack', 'sqlite3']);
+const skip = kernelSkip('deploy-and-keep flow', ['ip', 'nft', 'conntrack', 'sqlite3']);
 
 describeFlow('deploy to the router namespace and keep it', { skip }, (ctx) => {
   let lab: RouterLab;

@@ -2,7 +2,7 @@
 // the same database and state. The Deploy view finds the deployment still waiting, follows its countdown, and
 // Keep confirms it; the router kept routing by the layout all along.
 
-import { createRouterLab, kernelSkipReason, type RouterLab } from '@markwright/testkit';
+import { createRouterLab, kernelSkip, type RouterLab } from '@markwright/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { steerDocument } from '../fixtures/documents';
 import {
@@ -18,7 +18,7 @@ import { uplinkFor } from '../harness/kernel';
 import { importDocument, showView, textOf } from '../harness/ui';
 
 const PORT = 6401;
-const skip = kernelSkipReason(['ip', 'nft']);
+const skip = kernelSkip('pending-across-restart flow', ['ip', 'nft']);
 
 describeFlow('a pending deployment is picked up again after a restart', { skip }, (ctx) => {
   let lab: RouterLab;

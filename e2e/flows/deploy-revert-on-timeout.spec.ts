@@ -2,7 +2,7 @@
 // router to what it was before (checked in the namespace: Markwright's table and ip rules gone, every other
 // table as it was, UDP back on uplink1) and the UI says the countdown ran out. Revert now does the same at once.
 
-import { createRouterLab, kernelSkipReason, type RouterLab } from '@markwright/testkit';
+import { createRouterLab, kernelSkip, type RouterLab } from '@markwright/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { steerDocument } from '../fixtures/documents';
 import { applyWithCountdown, historyRows, openDeployTarget, waitForOutcome } from '../harness/deploy-ui';
@@ -12,7 +12,7 @@ import { importDocument, screenshot } from '../harness/ui';
 
 const PORT = 6251;
 const CONFIRM_SECONDS = 3;
-const skip = kernelSkipReason(['ip', 'nft']);
+const skip = kernelSkip('revert-on-timeout flow', ['ip', 'nft']);
 
 describeFlow('deploy and let the countdown run out', { skip }, (ctx) => {
   let lab: RouterLab;

@@ -2,7 +2,7 @@
 // the history. The router's owned state is then exactly what the first deployment left (nft table and ip rules
 // as the tools print them) and traffic routes as it did: port A by uplink2, port B by uplink1 again.
 
-import { createRouterLab, kernelSkipReason, type RouterLab } from '@markwright/testkit';
+import { createRouterLab, kernelSkip, type RouterLab } from '@markwright/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { steerDocument } from '../fixtures/documents';
 import {
@@ -19,7 +19,7 @@ import { importDocument, screenshot, waitForText, waitIdle } from '../harness/ui
 
 const PORT_A = 6301;
 const PORT_B = 6302;
-const skip = kernelSkipReason(['ip', 'nft']);
+const skip = kernelSkip('rollback-from-history flow', ['ip', 'nft']);
 
 describeFlow('roll back from history to an earlier deployment', { skip }, (ctx) => {
   let lab: RouterLab;

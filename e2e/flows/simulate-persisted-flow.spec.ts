@@ -4,7 +4,7 @@
 // the reply and on the next packet. With the routes probed on the lab's router, the mark selects table 100
 // through the layout's ip rule and the packets leave by r2.
 
-import { createRouterLab, kernelSkipReason, type RouterLab } from '@markwright/testkit';
+import { createRouterLab, kernelSkip, type RouterLab } from '@markwright/testkit';
 import type { Page } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
 import { steerDocument } from '../fixtures/documents';
@@ -41,8 +41,7 @@ const one = (rows: StepRow[], test: (row: StepRow) => boolean, what: string): St
   return found[0]!;
 };
 
-const kernelSkip = kernelSkipReason(['ip', 'nft']);
-if (kernelSkip) console.log(`simulate flow: routing with a probed router skipped: ${kernelSkip}`);
+const routingSkip = kernelSkip('simulate flow: routing with a probed router', ['ip', 'nft']);
 
 describeFlow('simulate a two-packet flow through a persisted field', {}, (ctx) => {
   let lab: RouterLab | undefined;
@@ -141,7 +140,7 @@ describeFlow('simulate a two-packet flow through a persisted field', {}, (ctx) =
     expect(ctx.session.pageErrors).toEqual([]);
   });
 
-  it.skipIf(kernelSkip)(
+  it.skipIf(routingSkip)(
     'routes by the mark with the routes probed on a router: table 100, out of r2',
     async () => {
       const { page } = ctx;

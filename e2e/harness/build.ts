@@ -1,6 +1,6 @@
 // Vitest global set-up: the flows drive the shipped bundles (the CLI, the renderer, the Electron main and
 // preload, the host's revert watchdog). Each is rebuilt with its own build script when it is missing or older
-// than the sources it comes from, so `pnpm test:e2e` never runs a stale app.
+// than the sources it comes from, so `pnpm test:e2e` never runs a stale app; a failed rebuild fails the run.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -26,14 +26,15 @@ function newestSource(dirs: readonly string[]): number {
 const oldestOutput = (outputs: readonly string[]): number =>
   Math.min(...outputs.map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0)));
 
-interface Bundle {
+export interface Bundle {
   readonly dir: string;
   readonly outputs: readonly string[];
   readonly sources: readonly string[];
 }
 
 const src = (pkg: string) => resolve(repoRoot, pkg, 'src');
-const shared = [src('packages/core'), src('packages/host'), src('packages/api'), src('packages/app-backend')];
+// Every workspace package's sources: a bundle may pull in any of them, and a new package must count too.
+const shared = readdirSync(resolve(repoRoot, 'packages')).map((pkg) => src(`packages/${pkg}`));
 
 const BUNDLES: readonly Bundle[] = [
   { dir: hostDir, outputs: [join(hostDir, 'dist/watchdog.mjs')], sources: shared },
@@ -52,14 +53,16 @@ const BUNDLES: readonly Bundle[] = [
 ];
 
 export default function setup(): void {
-  for (const bundle of BUNDLES) {
+  rebuildStale(BUNDLES);
+}
+
+/** Runs `node build.mjs` in each bundle's folder whose outputs are missing or older than its sources. */
+export function rebuildStale(bundles: readonly Bundle[]): void {
+  for (const bundle of bundles) {
     if (oldestOutput(bundle.outputs) >= newestSource(bundle.sources)) continue;
     const result = spawnSync(process.execPath, ['build.mjs'], { cwd: bundle.dir, encoding: 'utf8' });
     if (result.status === 0) continue;
-    const message = `building ${bundle.dir} failed (${result.status}): ${result.stderr.trim()}`;
-    // Sources caught mid-edit must not stop the flows when a working bundle exists: say so and use it.
-    if (bundle.outputs.every((file) => existsSync(file)))
-      console.warn(`${message}\nusing the existing bundle`);
-    else throw new Error(message);
+    // Never fall back to an older bundle: the flows would test code that is not the sources.
+    throw new Error(`building ${bundle.dir} failed (${result.status}): ${result.stderr.trim()}`);
   }
 }

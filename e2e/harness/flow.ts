@@ -16,12 +16,11 @@ export interface FlowContext {
 }
 
 export interface FlowOptions {
-  /** A reason the whole flow cannot run here (e.g. no root for kernel namespaces), or null. */
+  /** Why the whole flow cannot run here (from testkit's `kernelSkip`, which prints it), or null. */
   readonly skip?: string | null;
 }
 
 export function describeFlow(title: string, options: FlowOptions, body: (ctx: FlowContext) => void): void {
-  if (options.skip) console.log(`${title}: skipped: ${options.skip}`);
   for (const launcher of LAUNCHERS) {
     describe.skipIf(Boolean(options.skip || launcher.skipReason))(`${title} [${launcher.name}]`, () => {
       let workspace: Workspace | undefined;

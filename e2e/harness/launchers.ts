@@ -1,11 +1,7 @@
-// Both launchers; every flow runs once per launcher that can run here and prints why any other is skipped.
+// Both launchers; every flow runs once per launcher that can run here (each launcher prints why it skips).
 
 import { electronLauncher } from './electron-launcher';
 import type { Launcher } from './launcher';
 import { serveLauncher } from './serve-launcher';
 
 export const LAUNCHERS: readonly Launcher[] = [serveLauncher, electronLauncher];
-
-for (const launcher of LAUNCHERS) {
-  if (launcher.skipReason) console.log(`[${launcher.name}] ${launcher.skipReason}`);
-}

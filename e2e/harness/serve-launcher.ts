@@ -3,6 +3,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { environmentSkip } from '@markwright/testkit';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type AppSession, type Launcher, VIEWPORT, waitForApp } from './launcher';
 import { CHROMIUM, cliBundle } from './paths';
@@ -138,6 +139,9 @@ class ServeSession implements AppSession {
 
 export const serveLauncher: Launcher = {
   name: 'chromium-serve',
-  skipReason: existsSync(CHROMIUM) ? null : `serve-mode flows need Debian Chromium at ${CHROMIUM}`,
+  skipReason: environmentSkip(
+    'serve-mode flows',
+    existsSync(CHROMIUM) ? null : `serve-mode flows need Debian Chromium at ${CHROMIUM}`,
+  ),
   start: (workspace) => ServeSession.start(workspace),
 };

@@ -1,4 +1,7 @@
+export * from './environment';
 export * from './lab';
 export * from './netns';
+export * from './paths';
 export * from './run';
 export * from './wait';
+export * from './temp';

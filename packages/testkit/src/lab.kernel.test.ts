@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kernelSkip } from './environment';
 import { createRouterLab, type RouterLab, sendUdp } from './lab';
-import { kernelSkipReason, run } from './run';
+import { run } from './run';
 
-const skip = kernelSkipReason(['ip', 'nft']);
-if (skip) console.log(`skipping router lab tests: ${skip}`);
+const skip = kernelSkip('router lab tests', ['ip', 'nft']);
 
 describe.skipIf(skip)('router lab', () => {
   let lab: RouterLab;

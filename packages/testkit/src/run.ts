@@ -38,14 +38,3 @@ export function run(argv: readonly string[], options: RunOptions = {}): RunResul
 export function hasCommand(name: string): boolean {
   return run(['sh', '-c', 'command -v "$1"', 'sh', name], { allowFail: true }).code === 0;
 }
-
-/**
- * Why kernel tests cannot run here (not root, a tool missing), or null when they can. Tests call
- * `describe.skipIf(reason)` and print the reason so a skip is never silent.
- */
-export function kernelSkipReason(tools: readonly string[] = ['ip', 'nft']): string | null {
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'kernel tests need root';
-  const missing = tools.filter((tool) => !hasCommand(tool));
-  if (missing.length > 0) return `kernel tests need ${missing.join(', ')}`;
-  return null;
-}

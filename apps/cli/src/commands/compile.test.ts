@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseDocument } from '@markwright/core';
 import { compileDocument, nftReplaceScript } from '@markwright/core/compile';
-import { kernelSkipReason, Netns } from '@markwright/testkit';
+import { kernelSkip, Netns } from '@markwright/testkit';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../testing/run-command';
 import compile from './compile';
@@ -93,8 +93,7 @@ describe('markwright compile', () => {
   });
 });
 
-const skip = kernelSkipReason(['ip', 'nft', 'iptables-restore']);
-if (skip) console.log(`skipping compile output load checks: ${skip}`);
+const skip = kernelSkip('compile output load checks', ['ip', 'nft', 'iptables-restore']);
 
 describe.skipIf(skip)('compiled output is accepted by the real tools', () => {
   it.each(examples)('%s: nft -f, iptables-restore and ip -batch load it', async (file) => {

@@ -11,12 +11,11 @@ import {
   wrapTableBody,
 } from '@markwright/host';
 import { addForeignState, foreignState, ownedKernelState, SAMPLE_DOC } from '@markwright/host/testing';
-import { kernelSkipReason, Netns, waitFor } from '@markwright/testkit';
+import { kernelSkip, Netns, waitFor } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleCli, type CliRun, type CliSpawn } from '../testing/cli-bundle';
 
-const skip = kernelSkipReason(['ip', 'nft', 'iptables', 'tc']);
-if (skip) console.log(`skipping deploy fault tests: ${skip}`);
+const skip = kernelSkip('deploy fault tests', ['ip', 'nft', 'iptables', 'tc']);
 
 type Doc = Omit<typeof SAMPLE_DOC, 'policy'> & {
   policy: Omit<(typeof SAMPLE_DOC)['policy'], 'classes'> & { classes: unknown[] };

@@ -1,12 +1,13 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { corpusDir, corpusSkip } from '@markwright/testkit';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../testing/run-command';
 import parse from './parse';
 
-const repoRoot = resolve(import.meta.dirname, '../../../..');
-const tum = resolve(repoRoot, '../shared/corpus/real/diekmann__tum_net_2015-09-03.iptables-save');
+const tum = join(corpusDir('real'), 'diekmann__tum_net_2015-09-03.iptables-save');
+const tumReason = corpusSkip('the 5,000-rule TUM ruleset', 'real');
 
 const run = (args: string[]) => runCommand(parse, args);
 
@@ -59,7 +60,7 @@ describe('parse', () => {
     await expect(run([join(dir, 'none')])).rejects.toThrow(/cannot be read: no such file/);
     await expect(run([file, '--syntax', 'pf'])).rejects.toThrow(/--syntax: must be one of/);
   });
-  it.skipIf(!existsSync(tum))('reads the 5,000-rule TUM ruleset', async () => {
+  it.skipIf(tumReason)('reads the 5,000-rule TUM ruleset', async () => {
     const { out } = await run([tum]);
     expect(out).toMatch(/\nrules: 4973\n/);
   });

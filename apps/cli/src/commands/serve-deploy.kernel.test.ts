@@ -12,12 +12,11 @@ import {
   startServer,
 } from '@markwright/app-backend';
 import { bundleWatchdog } from '@markwright/host/testing';
-import { createRouterLab, kernelSkipReason, type RouterLab, sendUdp } from '@markwright/testkit';
+import { createRouterLab, kernelSkip, type RouterLab, sendUdp } from '@markwright/testkit';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const skip = kernelSkipReason(['ip', 'nft', 'conntrack']);
-if (skip) console.log(`skipping the deploy kernel test: ${skip}`);
+const skip = kernelSkip('deploy through the app backend', ['ip', 'nft', 'conntrack']);
 
 const cliDir = resolve(import.meta.dirname, '../..');
 

@@ -1,14 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kernelSkipReason, run as runTool } from '@markwright/testkit';
+import { kernelSkip, run as runTool } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import simulate from '../commands/simulate';
 import type { CommandIo } from '../io';
 import type { VerifyRow } from './verify';
 
-const reason = kernelSkipReason(['ip', 'nft', 'iptables-restore', 'python3']);
-if (reason) console.log(`verify.kernel.test: skipped: ${reason}`);
+const reason = kernelSkip('simulate --verify kernel tests', ['ip', 'nft', 'iptables-restore', 'python3']);
 
 let dir: string;
 const file = (name: string, content: string): string => {

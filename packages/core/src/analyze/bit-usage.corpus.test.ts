@@ -1,14 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { corpusDir, corpusSkip } from '@markwright/testkit';
 import { describe, expect, it } from 'vitest';
 import type { Ruleset } from '../ir/types';
 import { parseRulesetAuto } from '../parse/detect';
 import { bitsInUse, bitUsage } from './bit-usage';
 
-const repoRoot = resolve(__dirname, '../../../..');
-const realDir = resolve(repoRoot, '../shared/corpus/real');
-const skip = existsSync(realDir) ? null : `corpus not found at ${realDir}`;
-if (skip) console.log(`skipping bit usage on real rulesets: ${skip}`);
+const realDir = corpusDir('real');
+const skip = corpusSkip('bit usage on real rulesets', 'real');
 
 /** Files in a ruleset syntax the parsers read (iptables-save, nft text or nft commands). */
 const RULESETS = /\.(iptables-save|ip6tables-save|iptables-restore|nft|nft-commands-golden)$/;

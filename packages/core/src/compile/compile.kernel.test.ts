@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createRouterLab, kernelSkipReason, type RouterLab, sendUdp } from '@markwright/testkit';
+import { createRouterLab, kernelSkip, type RouterLab, sendUdp } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MarkwrightDocument } from '../document/types';
 import type { Table } from '../ir/types';
@@ -10,8 +10,7 @@ import { compileDocument, compileIptablesRuleset } from './compile-document';
 import { nftReplaceScript } from './nft-script';
 import { field } from './test-documents';
 
-const skip = kernelSkipReason(['ip', 'nft', 'conntrack', 'iptables-restore']);
-if (skip) console.log(`skipping compile kernel tests: ${skip}`);
+const skip = kernelSkip('compile kernel tests', ['ip', 'nft', 'conntrack', 'iptables-restore']);
 
 const UPLINK = 0x03000000;
 const ISP2 = 0x02000000;

@@ -1,4 +1,4 @@
-import { kernelSkipReason, Netns, sendUdp } from '@markwright/testkit';
+import { kernelSkip, Netns, sendUdp } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMaskedValue } from '../bits/masked-value';
 import { hex } from '../bits/u32';
@@ -6,8 +6,7 @@ import { decodeMark, encodeFields } from './encode';
 import type { Layout } from './types';
 
 // Field values encoded by Markwright, written by the kernel and read back by the tools, decode to what was set.
-const reason = kernelSkipReason(['ip', 'nft', 'iptables', 'iptables-save', 'conntrack']);
-if (reason) console.log(`skipping layout kernel tests: ${reason}`);
+const reason = kernelSkip('layout kernel tests', ['ip', 'nft', 'iptables', 'iptables-save', 'conntrack']);
 
 const base = { persist: false, newOnly: false } as const;
 const layout: Layout = {

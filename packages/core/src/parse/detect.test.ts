@@ -1,12 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { corpusDir, corpusSkip } from '@markwright/testkit';
 import { describe, expect, it } from 'vitest';
 import { parseNftRuleBody } from '../lang/nft/rule';
 import { parseNftText } from '../lang/nft/text';
 import { detectRulesetSyntax, parseRulesetAuto } from './detect';
 import { ParseError } from './errors';
 
-const corpus = path.resolve(import.meta.dirname, '../../../../../shared/corpus/real');
+const corpus = corpusDir('real');
+const corpusReason = corpusSkip('the real OpenWrt ruleset', 'real');
 
 describe('parseRulesetAuto', () => {
   it('tells nft JSON, nft text and iptables-save apart', () => {
@@ -52,7 +54,7 @@ describe('parseRulesetAuto', () => {
     expect(ipt.syntax).toBe('iptables');
     expect(ipt.ruleset.tables[0]!.origin).toBe('iptables');
   });
-  it.skipIf(!existsSync(corpus))('reads the real OpenWrt ruleset as nft', () => {
+  it.skipIf(corpusReason)('reads the real OpenWrt ruleset as nft', () => {
     const r = parseRulesetAuto(readFileSync(path.join(corpus, 'openwrt-fw4__default_ruleset.nft'), 'utf8'));
     expect(r.syntax).toBe('nft');
     expect(r.ruleset.tables[0]!.name).toBe('fw4');

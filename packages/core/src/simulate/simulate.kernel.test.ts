@@ -1,4 +1,4 @@
-import { createRouterLab, kernelSkipReason, type Netns, type RouterLab, run } from '@markwright/testkit';
+import { createRouterLab, kernelSkip, type Netns, type RouterLab, run } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IpRule } from '../ir/types';
 import type { PacketResult, PacketSpec } from '../reports/types';
@@ -10,8 +10,7 @@ import { Simulator, simulate } from './simulate';
 // the simulator; the same UDP flows (and replies to some of them) go through both; the router's final mark,
 // ct mark and egress device must agree.
 
-const reason = kernelSkipReason(['ip', 'nft', 'iptables-restore', 'conntrack']);
-if (reason) console.log(`simulate.kernel.test: skipped: ${reason}`);
+const reason = kernelSkip('simulator kernel differential', ['ip', 'nft', 'iptables-restore', 'conntrack']);
 
 const SEED = Number(process.env.MW_SIM_SEED ?? 20261127);
 const TRIALS = Number(process.env.MW_SIM_TRIALS ?? 35);
@@ -134,6 +133,24 @@ function clientFlows(r: () => number, ports: readonly number[], base: number): S
   return out;
 }
 
+/** One packet on which the kernel and the simulator differ. */
+interface Divergence {
+  readonly seed: number;
+  readonly sent: Sent;
+  readonly kernel: KernelOutcome;
+  readonly simulated: PacketResult;
+}
+
+/**
+ * Differences the simulator is known and allowed to have, each named and explained. Empty: every packet must
+ * agree. Adding an entry needs a reason a reader can check (kernel behaviour the model leaves out on purpose).
+ */
+const ALLOWED_DIVERGENCES: readonly {
+  readonly name: string;
+  readonly why: string;
+  readonly matches: (d: Divergence) => boolean;
+}[] = [];
+
 const agree = (k: KernelOutcome, s: PacketResult): boolean =>
   k.verdict === s.verdict &&
   (k.verdict === 'drop' || (k.mark === s.mark && k.ctmark === s.ctmark && k.oif === s.oif));
@@ -148,11 +165,11 @@ describe.skipIf(reason)('simulator agrees with the kernel (router namespace, ran
   });
   afterAll(() => lab?.destroy());
 
-  it(`agrees on ≥ 99% of packets (seed ${SEED}, ${TRIALS} rulesets)`, () => {
+  it(`agrees on every packet, apart from allowed divergences (seed ${SEED}, ${TRIALS} rulesets)`, () => {
     let total = 0;
     let same = 0;
     const kinds = { drop: 0, uplink2: 0, marked: 0, ctmarked: 0, replies: 0, iptables: 0 };
-    const differences: string[] = [];
+    const differences: { divergence: Divergence; detail: string }[] = [];
     let installed: IpRule[] = [];
     const router = lab.router;
     for (let t = 0; t < TRIALS; t++) {
@@ -264,10 +281,11 @@ describe.skipIf(reason)('simulator agrees with the kernel (router namespace, ran
         if (k.ctmark !== 0) kinds.ctmarked++;
         if (agree(k, sim[i]!) && agree(k, fast[i]!) && agree(k, indexed[i]!)) same++;
         else {
-          const s = sim[i]!;
-          differences.push(
-            `seed ${seed} packet ${i} ${JSON.stringify(sent[i])}: kernel ${JSON.stringify(k)} simulator ${JSON.stringify({ verdict: s.verdict, mark: s.mark, ctmark: s.ctmark, oif: s.oif })}\n${rb.nftScript}${rb.iptablesRestore}ip rules: ${JSON.stringify(rb.ipRuleArgs)}`,
-          );
+          const s = agree(k, sim[i]!) ? fast[i]! : sim[i]!;
+          differences.push({
+            divergence: { seed, sent: sent[i]!, kernel: k, simulated: s },
+            detail: `seed ${seed} packet ${i} ${JSON.stringify(sent[i])}: kernel ${JSON.stringify(k)} simulator ${JSON.stringify({ verdict: s.verdict, mark: s.mark, ctmark: s.ctmark, oif: s.oif })}\n${rb.nftScript}${rb.iptablesRestore}ip rules: ${JSON.stringify(rb.ipRuleArgs)}`,
+          });
         }
       }
     }
@@ -276,8 +294,12 @@ describe.skipIf(reason)('simulator agrees with the kernel (router namespace, ran
       `simulator/kernel agreement: ${same}/${total} packets = ${(agreement * 100).toFixed(2)}% (seed ${SEED}, ${TRIALS} rulesets; MW_SIM_SEED / MW_SIM_TRIALS reproduce)`,
     );
     console.log(`kernel outcomes: ${JSON.stringify(kinds)}`);
-    for (const d of differences.slice(0, 5)) console.log(`difference: ${d}`);
+    const unexplained = differences.filter((d) => !ALLOWED_DIVERGENCES.some((a) => a.matches(d.divergence)));
+    for (const allowed of ALLOWED_DIVERGENCES) {
+      const count = differences.filter((d) => allowed.matches(d.divergence)).length;
+      console.log(`allowed divergence "${allowed.name}": ${count} packets (${allowed.why})`);
+    }
     expect(total).toBeGreaterThanOrEqual(200);
-    expect(agreement).toBeGreaterThanOrEqual(0.99);
+    expect(unexplained.map((d) => `difference: ${d.detail}`).slice(0, 5)).toEqual([]);
   }, 300_000);
 });

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRouterLab, kernelSkipReason, type RouterLab, sendUdp, waitFor } from '@markwright/testkit';
+import { createRouterLab, kernelSkip, type RouterLab, sendUdp, waitFor } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTarget } from '../exec/target';
 import { addForeignState, foreignState, ownedKernelState } from '../testing/foreign';
@@ -14,8 +14,7 @@ import { DEFAULT_OWNERSHIP } from './ownership';
 import { persistencePaths } from './persistence';
 import { openSession } from './session';
 
-const skip = kernelSkipReason(['ip', 'nft', 'iptables', 'tc', 'ping']);
-if (skip) console.log(`skipping deploy kernel tests: ${skip}`);
+const skip = kernelSkip('deploy kernel tests', ['ip', 'nft', 'iptables', 'tc', 'ping']);
 
 /** The sample document, steering `port` (or ICMP when port is null) to uplink2, optionally persisting. */
 function docFor(port: number | null, persist = true) {
@@ -105,7 +104,15 @@ describe.skipIf(skip)('deploy on a router namespace', () => {
     await apply(ctx, input(docFor(6004), 30));
     await confirm(ctx);
     expect(foreign()).toBe(before);
-    expect(persistencePaths(ctx.rootDir).ruleset).toBeTruthy();
+    // What survives a reboot is exactly the confirmed owned state.
+    const persisted = persistencePaths(ctx.rootDir);
+    const confirmed = wanted(docFor(6004));
+    expect(readFileSync(persisted.ruleset, 'utf8')).toBe(confirmed.nftScript);
+    expect(confirmed.nftScript).toMatch(/table inet markwright[\s\S]*udp dport 6004/);
+    expect(readFileSync(persisted.ipRulesV4, 'utf8')).toBe(
+      confirmed.ipRules.v4.map((rule) => `rule add ${rule}\n`).join(''),
+    );
+    expect(confirmed.ipRules.v4.length).toBeGreaterThan(0);
     expect(udpTo(6004)).toEqual({ uplink1: 0, uplink2: 2 });
     await rollback(ctx);
     expect(ownedKernelState(lab.router)).toBe(ownedBefore);

@@ -1,12 +1,11 @@
-import { kernelSkipReason, Netns } from '@markwright/testkit';
+import { kernelSkip, Netns } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OWNERSHIP } from '../deploy/ownership';
 import { createSystemRunner } from '../exec/runner';
 import { addForeignState } from '../testing/foreign';
 import { probe } from './probe';
 
-const skip = kernelSkipReason(['ip', 'nft', 'iptables', 'tc']);
-if (skip) console.log(`skipping probe kernel tests: ${skip}`);
+const skip = kernelSkip('probe kernel tests', ['ip', 'nft', 'iptables', 'tc']);
 
 describe.skipIf(skip)('probe a namespace', () => {
   let ns: Netns;

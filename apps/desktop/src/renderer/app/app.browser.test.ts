@@ -1,10 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserPage, browserSkipReason, closeBrowser, openPage } from '../testing/browser-harness';
+import { type BrowserPage, browserSkip, closeBrowser, openPage } from '../testing/browser-harness';
 
-const skip = browserSkipReason();
-if (skip) console.log(`skipped: ${skip}`);
+const skip = browserSkip('app flows on an in-memory backend in Chromium');
 
 const entry = fileURLToPath(new URL('../testing/entries/app.entry.ts', import.meta.url));
 const inDb = (page: Page) =>

@@ -2,13 +2,18 @@
 // headless Debian Chromium driven by playwright-core. Skips (with the reason) when Chromium is not installed.
 
 import { existsSync } from 'node:fs';
+import { environmentSkip } from '@markwright/testkit';
 import { build } from 'esbuild';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-export const browserSkipReason = (): string | false =>
-  existsSync(CHROMIUM) ? false : `browser component tests need Debian Chromium at ${CHROMIUM}`;
+/** Skip `what` unless Debian Chromium is installed (a failure under MARKWRIGHT_STRICT=1). */
+export const browserSkip = (what: string): string | null =>
+  environmentSkip(
+    what,
+    existsSync(CHROMIUM) ? null : `browser component tests need Debian Chromium at ${CHROMIUM}`,
+  );
 
 export async function bundle(entry: string): Promise<string> {
   const out = await build({

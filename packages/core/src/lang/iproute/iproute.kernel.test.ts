@@ -1,12 +1,11 @@
-import { kernelSkipReason, Netns } from '@markwright/testkit';
+import { kernelSkip, Netns } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IpRule } from '../../ir/types';
 import { emitIpRuleBatches, formatIpRule } from './print-rule';
 import { parseIpRoutesJson } from './routes';
 import { ipRuleWarnings, parseIpRulesJson } from './rules';
 
-const skip = kernelSkipReason(['ip']);
-if (skip) console.log(`skipping ip rule/route kernel tests: ${skip}`);
+const skip = kernelSkip('ip rule/route kernel tests', ['ip']);
 
 // `ip rule add` argument lists, each a separate case; read back with `ip -j rule show`.
 const RULES_V4: readonly string[][] = [

@@ -1,16 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { corpusDir, corpusSkip } from '@markwright/testkit';
 import { describe, expect, it } from 'vitest';
-
-const repoRoot = path.resolve(import.meta.dirname, '../../../../..');
-const corpusDir = (sub: string): string => path.resolve(repoRoot, '../shared/corpus', sub);
 
 import { normalizeIptablesRule } from './rule';
 
 // Upstream iptables extension tests (corpus/iptables-t, see its FORMAT.md): every line through normalize.
 const corpus = corpusDir('iptables-t');
-const skipReason = existsSync(corpus) ? null : `corpus not found at ${corpus}`;
-if (skipReason) console.log(`iptables-t conformance skipped: ${skipReason}`);
+const skipReason = corpusSkip('iptables-t conformance', 'iptables-t');
 
 /** Files for other tools: arptables and ebtables have their own rule syntax, which the IR does not read. */
 const OTHER_TOOLS: Readonly<Record<string, string>> = {

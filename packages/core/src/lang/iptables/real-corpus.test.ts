@@ -1,10 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { corpusDir, corpusSkip } from '@markwright/testkit';
 import { describe, expect, it } from 'vitest';
-
-const repoRoot = path.resolve(import.meta.dirname, '../../../../..');
-const corpusDir = (sub: string): string => path.resolve(repoRoot, '../shared/corpus', sub);
-
 import type { Rule, Ruleset } from '../../ir/types';
 import { emitIptablesRestore } from './print-restore';
 import { parseIptablesSave } from './save';
@@ -12,8 +9,7 @@ import { parseIptablesSave } from './save';
 // Every iptables-save / iptables-restore file of corpus/real parses, nothing is dropped, and what we emit
 // from it reads back as the same IR.
 const real = corpusDir('real');
-const skipReason = existsSync(real) ? null : `corpus not found at ${real}`;
-if (skipReason) console.log(`real iptables corpus skipped: ${skipReason}`);
+const skipReason = corpusSkip('real iptables corpus', 'real');
 
 const files = skipReason
   ? []

@@ -1,6 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { kernelSkipReason, Netns, sendUdp } from '@markwright/testkit';
+import {
+  corpusDir,
+  corpusSkip,
+  environmentSkip,
+  kernelSkipReason,
+  Netns,
+  sendUdp,
+} from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateWrite, matches } from '../../bits/algebra';
 import type { MarkMatch, MarkWrite } from '../../bits/algebra-types';
@@ -11,10 +18,8 @@ import { parseIptablesRule } from './rule';
 // iptables-translate pairs (corpus/iptables-txlate) compared by meaning: the iptables side through our parser
 // and the xt algebra, the nft side through the nft parser (which reads precedence as nft does), both evaluated
 // on the same marks.
-const repoRoot = path.resolve(import.meta.dirname, '../../../../..');
-const corpus = path.resolve(repoRoot, '../shared/corpus/iptables-txlate');
-const skipReason = existsSync(corpus) ? null : `corpus not found at ${corpus}`;
-if (skipReason) console.log(`iptables-txlate conformance skipped: ${skipReason}`);
+const corpus = corpusDir('iptables-txlate');
+const skipReason = corpusSkip('iptables-txlate conformance', 'iptables-txlate');
 
 /**
  * Upstream translations that mean something else than the iptables rule. nft gives `and` precedence over
@@ -188,8 +193,8 @@ describe('masked CONNMARK save/restore: iptables-translate is lossy', () => {
 });
 
 // For the wrong translations: the kernel's CONNMARK result, read from conntrack, equals our algebra.
-const kernelSkip = skipReason ?? kernelSkipReason(['ip', 'iptables', 'conntrack']);
-if (kernelSkip) console.log(`skipping CONNMARK kernel check: ${kernelSkip}`);
+const kernelSkip =
+  skipReason ?? environmentSkip('CONNMARK kernel check', kernelSkipReason(['ip', 'iptables', 'conntrack']));
 
 describe.skipIf(kernelSkip)('CONNMARK set with masks and shifts, checked in the kernel', () => {
   let ns: Netns;

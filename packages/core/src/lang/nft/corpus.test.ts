@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { corpusDir, corpusSkip } from '@markwright/testkit';
 import { describe, expect, it } from 'vitest';
 import type { Ruleset } from '../../ir/types';
 import { parseNftJson } from './json';
@@ -10,10 +11,8 @@ import { parseNftText } from './text';
 
 // Every nft file of corpus/real and corpus/nft-shell parses, and what we emit reads back as the same IR;
 // nft-shell input -> dump pairs agree rule by rule.
-const repoRoot = path.resolve(import.meta.dirname, '../../../../..');
-const corpus = path.resolve(repoRoot, '../shared/corpus');
-const skipReason = existsSync(corpus) ? null : `corpus not found at ${corpus}`;
-if (skipReason) console.log(`nft corpus tests skipped: ${skipReason}`);
+const corpus = corpusDir();
+const skipReason = corpusSkip('nft corpus tests');
 
 /** IR without positions, for comparisons. */
 export const comparable = (r: Ruleset): unknown =>

@@ -1,15 +1,14 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { corpusDir, corpusSkip } from '@markwright/testkit';
 import { describe, expect, it } from 'vitest';
 import { normalizeNftRule } from './normalize';
 
 // Every mark-related rule line of upstream tests/py (*.t): `ok` lines must normalize to the expected listing
 // (or to the rule itself), `fail` lines must be refused. Upstream's expectations are those of nft 1.1.6;
 // where nft 1.0.6 (the version we match, checked live) behaves differently the line says why.
-const repoRoot = path.resolve(import.meta.dirname, '../../../../..');
-const root = path.resolve(repoRoot, '../shared/corpus/nft-py');
-const skipReason = existsSync(root) ? null : `corpus not found at ${root}`;
-if (skipReason) console.log(`nft-py conformance skipped: ${skipReason}`);
+const root = corpusDir('nft-py');
+const skipReason = corpusSkip('nft-py conformance', 'nft-py');
 
 interface Line {
   readonly file: string;

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { kernelSkipReason, Netns } from '@markwright/testkit';
+import { corpusDir, corpusSkip, kernelSkip, Netns } from '@markwright/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ruleset } from '../../ir/types';
@@ -15,8 +15,7 @@ import { parseNftText } from './text';
 
 // Differential tests against the real nft in a private namespace: nft judges and prints random mark rules,
 // normalizeNftRule must agree line by line; our emitted text and JSON load and read back as the same IR.
-const reason = kernelSkipReason(['ip', 'nft']);
-if (reason) console.log(`nft kernel tests skipped: ${reason}`);
+const reason = kernelSkip('nft kernel tests', ['ip', 'nft']);
 
 const comparable = (r: Ruleset): unknown =>
   JSON.parse(
@@ -126,8 +125,10 @@ const UNLOADABLE: Readonly<Record<string, string>> = {
 };
 const newerNft = (name: string): boolean => /^0040mark_binop_([2-9]|1[0-3])\.nft$/.test(name);
 
-describe.skipIf(reason)('corpus rulesets through the kernel', () => {
-  const corpus = path.resolve(import.meta.dirname, '../../../../../../shared/corpus');
+const corpusReason = reason ?? corpusSkip('corpus rulesets through the kernel');
+
+describe.skipIf(corpusReason)('corpus rulesets through the kernel', () => {
+  const corpus = corpusDir();
   const files = [
     'real/openwrt-fw4__default_ruleset.nft',
     'real/openwrt-fw4__mark_rules.nft',
@@ -135,8 +136,7 @@ describe.skipIf(reason)('corpus rulesets through the kernel', () => {
     'real/istio__cni_ambient_default.nft-commands-golden',
   ]
     .concat(readdirIfExists(path.join(corpus, 'nft-shell')).map((f) => `nft-shell/${f}`))
-    .map((f) => path.join(corpus, f))
-    .filter(existsSync);
+    .map((f) => path.join(corpus, f));
   let ns: Netns;
   beforeAll(() => {
     ns = Netns.create('nftcorpus');

@@ -1,11 +1,10 @@
-import { kernelSkipReason, Netns } from '@markwright/testkit';
+import { kernelSkip, Netns } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TcFilter } from '../../ir/types';
 import { parseTcFiltersJson } from './filters';
 import { emitTcBatch } from './print-batch';
 
-const skip = kernelSkipReason(['ip', 'tc']);
-if (skip) console.log(`skipping tc kernel tests: ${skip}`);
+const skip = kernelSkip('tc kernel tests', ['ip', 'tc']);
 
 describe.skipIf(skip)('tc -batch and tc -j filter show against the kernel', () => {
   let ns: Netns;

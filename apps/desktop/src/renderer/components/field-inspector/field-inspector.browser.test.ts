@@ -1,9 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserPage, browserSkipReason, closeBrowser, openPage } from '../../testing/browser-harness';
+import { type BrowserPage, browserSkip, closeBrowser, openPage } from '../../testing/browser-harness';
 
-const skip = browserSkipReason();
-if (skip) console.log(`skipped: ${skip}`);
+const skip = browserSkip('field inspector in Chromium');
 
 const entry = fileURLToPath(new URL('../../testing/entries/inspector.entry.ts', import.meta.url));
 
