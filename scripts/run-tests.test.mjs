@@ -17,7 +17,11 @@ function summarizeWith(env, ...projects) {
   const run = spawnSync(
     process.execPath,
     [join(import.meta.dirname, 'run-tests.mjs'), ...projects.map((p) => join(fixtures, p))],
-    { encoding: 'utf8', env: { ...process.env, MARKWRIGHT_STRICT: '', ...env, MARKWRIGHT_TEST_RESULTS: results }, timeout: 120_000 },
+    {
+      encoding: 'utf8',
+      env: { ...process.env, MARKWRIGHT_STRICT: '', ...env, MARKWRIGHT_TEST_RESULTS: results },
+      timeout: 120_000,
+    },
   );
   const lines = run.stdout.trimEnd().split('\n');
   return { code: run.status, last: lines.at(-1), stdout: run.stdout, output: run.stdout + run.stderr };
