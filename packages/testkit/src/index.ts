@@ -3,5 +3,5 @@ export * from './lab';
 export * from './netns';
 export * from './paths';
 export * from './run';
-export * from './wait';
 export * from './temp';
+export * from './wait';
