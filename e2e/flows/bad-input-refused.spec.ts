@@ -29,7 +29,7 @@ describeFlow('bad input is refused and never reaches the database', { skip }, (c
     await page.getByTestId('add-fwmark').click();
     await page.getByTestId('field-name').fill('probe');
     await page.getByTestId('field-offset').fill('9');
-    await waitForText(page.getByTestId('field-mask-error'), /overlaps "uplink" on bits 0x200/);
+    await waitForText(page.getByTestId('field-mask-error'), /"uplink" and "probe" overlap in fwmark bits 0x200/);
     expect(await page.getByTestId('field-offset').getAttribute('aria-invalid')).toBe('false');
     await waitForText(page.getByTestId('save-state'), /problem.*not saved/);
     expect(await page.getByTestId('save').isDisabled()).toBe(true);
@@ -43,12 +43,12 @@ describeFlow('bad input is refused and never reaches the database', { skip }, (c
     await page.getByTestId('value-number-1').fill('7');
     await waitForText(
       page.getByTestId('value-number-1-error'),
-      /7 is too large for uplink \(2 bits: at most 3\)/,
+      /value 7 does not fit in the 2 bit\(s\) of "uplink" \(0\.\.3\)/,
     );
     expect(await page.getByTestId('value-number-1').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByTestId('save').isDisabled()).toBe(true);
     // The problems list names where the error is.
-    await waitForText(page.getByTestId('problems'), /too large/);
+    await waitForText(page.getByTestId('problems'), /does not fit/);
   });
 
   it('shows an invalid mark text next to the decode input and the simulator socket mark', async () => {

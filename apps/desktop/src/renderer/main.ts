@@ -2,10 +2,10 @@
 
 import { getApi } from '@markwright/api/client';
 import './app/app.component';
-import { AppStore } from './data/app-store';
+import { AppData } from './data/app-data';
 import { adoptTokens } from './styles/tokens';
 
 adoptTokens(document);
 const app = document.createElement('mw-app');
-app.store = new AppStore(getApi());
+app.data = new AppData(getApi());
 document.body.append(app);

@@ -55,7 +55,7 @@ describe.skipIf(skip)('app flows on an in-memory backend in Chromium', () => {
     await page.getByTestId('field-offset').fill('24');
     await expect
       .poll(() => page.getByTestId('field-mask-error').textContent())
-      .toContain('overlaps "uplink" on bits 0x1000000');
+      .toContain('"uplink" and "field2" overlap in fwmark bits 0x1000000');
     expect(await page.getByTestId('save').isDisabled()).toBe(true);
     await expect.poll(() => page.getByTestId('save-state').textContent()).toContain('not saved');
     await page.getByTestId('field-offset').fill('26');
@@ -63,7 +63,7 @@ describe.skipIf(skip)('app flows on an in-memory backend in Chromium', () => {
     await page.getByTestId('value-number-1').fill('7');
     await expect
       .poll(() => page.getByTestId('value-number-1-error').textContent())
-      .toBe('7 is too large for uplink (2 bits: at most 3)');
+      .toBe('value 7 does not fit in the 2 bit(s) of "uplink" (0..3)');
     expect(await page.getByTestId('save').isDisabled()).toBe(true);
     await expect.poll(() => page.getByTestId('problems').textContent()).toContain('uplink: values 1 value');
     expect(await inDb(page)).toEqual(['edge@2']);
@@ -111,5 +111,44 @@ describe.skipIf(skip)('app flows on an in-memory backend in Chromium', () => {
     expect(bp.errors).toEqual([]);
     // On the in-memory backend the page has nobody to talk to: no fonts, images or anything else fetched.
     expect(bp.requests).toEqual([]);
+  });
+
+  it("keeps each view's inputs and results while switching views", async () => {
+    const { page } = bp;
+    const show = async (view: string) => {
+      await page.getByTestId(`tab-${view}`).click();
+      await expect.poll(() => page.getByTestId(`tab-${view}`).getAttribute('aria-selected')).toBe('true');
+    };
+    await show('simulator');
+    await page.getByTestId('sim-preset').selectOption('forward-tcp');
+    await page.getByTestId('sim-dport').fill('8443');
+    await page.getByTestId('simulate').click();
+    await page.getByTestId('packet-0').waitFor();
+    await show('deploy');
+    await page.getByTestId('target').selectOption('netns:lab');
+    await page.getByTestId('probe').click();
+    await page.getByTestId('probe-summary').waitFor();
+    await page.getByTestId('plan').click();
+    await page.getByTestId('plan-report').waitFor();
+    await page.getByTestId('confirm-timeout').fill('45');
+
+    await show('layouts');
+    await show('simulator');
+    expect(await page.getByTestId('sim-dport').inputValue()).toBe('8443');
+    expect(await page.getByTestId('sim-proto').inputValue()).toBe('tcp');
+    await page.getByTestId('packet-0').waitFor();
+    await page.getByText('Box routing (optional)').click();
+    await page.getByTestId('sim-use-probe').click();
+    expect(await page.getByTestId('sim-routes').inputValue()).toContain('"dev":"wan2"');
+
+    await show('designer');
+    await show('deploy');
+    expect(await page.getByTestId('target').inputValue()).toBe('netns:lab');
+    expect(await page.getByTestId('confirm-timeout').inputValue()).toBe('45');
+    await expect.poll(() => page.getByTestId('plan-report').textContent()).toContain('Plan for netns:lab');
+    await page.getByTestId('probe-summary').waitFor();
+    await show('simulator');
+    expect(await page.getByTestId('sim-routes').inputValue()).toContain('"dev":"wan2"');
+    expect(bp.errors).toEqual([]);
   });
 });

@@ -1,10 +1,17 @@
-// <mw-app>: the window. Provides the store to every view through context, switches between the five views,
-// shows the status line and the theme toggle.
+// <mw-app>: the window. Provides the app's data modules to every view through their contexts, switches between
+// the five views (which only render; their state lives in the data modules), shows the status line and the theme
+// toggle.
 
 import { ContextProvider } from '@lit/context';
 import { html, LitElement, nothing } from 'lit';
-import type { AppStore } from '../data/app-store';
-import { storeContext } from '../data/store-context';
+import type { AppData } from '../data/app-data';
+import {
+  activityContext,
+  deployContext,
+  draftContext,
+  layoutsContext,
+  simulationContext,
+} from '../data/contexts';
 import { baseStyles } from '../styles/theme';
 import { applyTheme, readTheme, type ThemeChoice } from '../styles/tokens';
 import '../views/designer-view/designer-view.component';
@@ -38,23 +45,32 @@ export class MarkwrightApp extends LitElement {
   /** The first view: `?view=designer` (and the like) opens straight into it. */
   view: ViewName = initialView();
   theme: ThemeChoice = readTheme();
-  private provider = new ContextProvider(this, { context: storeContext });
-  private storeValue: AppStore | undefined;
+  private readonly providers = {
+    activity: new ContextProvider(this, { context: activityContext }),
+    layouts: new ContextProvider(this, { context: layoutsContext }),
+    draft: new ContextProvider(this, { context: draftContext }),
+    deploy: new ContextProvider(this, { context: deployContext }),
+    simulation: new ContextProvider(this, { context: simulationContext }),
+  };
+  private dataValue: AppData | undefined;
   private readonly onChange = () => this.requestUpdate();
 
-  set store(store: AppStore) {
-    this.storeValue?.removeEventListener('change', this.onChange);
-    this.storeValue = store;
-    store.addEventListener('change', this.onChange);
-    this.provider.setValue(store);
-    void store.refreshLayouts().then(() => {
-      const first = store.layouts[0];
-      if (first && !store.draft) void store.open(first.name);
-    });
+  set data(data: AppData) {
+    this.dataValue?.activity.removeEventListener('change', this.onChange);
+    this.dataValue?.draft.removeEventListener('change', this.onChange);
+    this.dataValue = data;
+    data.activity.addEventListener('change', this.onChange);
+    data.draft.addEventListener('change', this.onChange);
+    this.providers.activity.setValue(data.activity);
+    this.providers.layouts.setValue(data.layouts);
+    this.providers.draft.setValue(data.draft);
+    this.providers.deploy.setValue(data.deploy);
+    this.providers.simulation.setValue(data.simulation);
+    void data.start();
   }
 
-  get store(): AppStore | undefined {
-    return this.storeValue;
+  get data(): AppData | undefined {
+    return this.dataValue;
   }
 
   override connectedCallback(): void {
@@ -78,7 +94,8 @@ export class MarkwrightApp extends LitElement {
   }
 
   override render() {
-    const store = this.storeValue;
+    const activity = this.dataValue?.activity;
+    const draft = this.dataValue?.draft;
     return html`
       <header>
         <span class="brand">Markwright</span>
@@ -90,7 +107,7 @@ export class MarkwrightApp extends LitElement {
           )}
         </nav>
         <span class="spacer"></span>
-        ${store?.openLayout ? html`<span class="open" data-testid="open-layout">${store.openLayout.name} v${store.openLayout.version}${store.dirty ? ' •' : ''}</span>` : nothing}
+        ${draft?.openLayout ? html`<span class="open" data-testid="open-layout">${draft.openLayout.name} v${draft.openLayout.version}${draft.dirty ? ' •' : ''}</span>` : nothing}
         <button data-testid="theme-toggle" aria-label="theme: ${this.theme} (change)"
           @click=${() => {
             this.theme = NEXT_THEME[this.theme];
@@ -101,8 +118,8 @@ export class MarkwrightApp extends LitElement {
         ${this.renderView()}
       </main>
       <footer role="status" aria-live="polite" data-testid="status">
-        ${store?.status ? html`<span class=${store.status.tone}>${store.status.text}</span>` : nothing}
-        ${store?.busy ? html`<span class="muted"> working…</span>` : nothing}
+        ${activity?.status ? html`<span class=${activity.status.tone}>${activity.status.text}</span>` : nothing}
+        ${activity?.busy ? html`<span class="muted"> working…</span>` : nothing}
       </footer>
     `;
   }

@@ -1,33 +1,34 @@
-// Gives a component the app store from context and re-renders it whenever the store changes.
+// Gives a component one data module from its context and renders the component again whenever it changes.
 
-import { ContextConsumer } from '@lit/context';
+import { type Context, ContextConsumer } from '@lit/context';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { AppStore } from '../data/app-store';
-import { storeContext } from '../data/store-context';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
-export class StoreController implements ReactiveController {
-  private current: AppStore | undefined;
+export class StoreController<T extends EventTarget> implements ReactiveController {
+  private current: T | undefined;
   private readonly onChange = () => this.host.requestUpdate();
 
-  constructor(private readonly host: Host) {
+  constructor(
+    private readonly host: Host,
+    context: Context<unknown, T>,
+    /** Called once the module is known (and again if the provider replaces it). */
+    private readonly onAttach?: (store: T) => void,
+  ) {
     host.addController(this);
-    new ContextConsumer(host, {
-      context: storeContext,
-      subscribe: true,
-      callback: (store) => this.attach(store),
-    });
+    new ContextConsumer(host, { context, subscribe: true, callback: (store) => this.attach(store) });
   }
 
-  get store(): AppStore | undefined {
+  get value(): T | undefined {
     return this.current;
   }
 
-  private attach(store: AppStore): void {
+  private attach(store: T): void {
+    if (store === this.current) return;
     this.current?.removeEventListener('change', this.onChange);
     this.current = store;
     store.addEventListener('change', this.onChange);
+    this.onAttach?.(store);
     this.host.requestUpdate();
   }
 

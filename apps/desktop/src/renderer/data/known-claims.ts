@@ -1,7 +1,8 @@
 // Outside claims on mark bits drawn under the strips: every known consumer's bits (from core's catalogue), only
-// those the server's check found in conflict with the layout, one chosen consumer, or none.
+// those the server's check found in conflict with the layout, one chosen consumer, or none; and the bits the
+// last probe found in use on a box.
 
-import type { CheckReport } from '@markwright/core';
+import type { CheckReport, ProbeReport } from '@markwright/core';
 import { KNOWN_CONSUMERS, parseU32 } from '@markwright/core';
 import type { DraftField } from '../logic/draft';
 import type { StripClaim } from '../logic/strip-cells';
@@ -44,4 +45,11 @@ function maskOf(text: string): number | null {
   } catch {
     return null;
   }
+}
+
+/** The bits a probed box's rules use, drawn as one claim per mark. */
+export function probedClaims(probe: ProbeReport | null, space: 'fwmark' | 'connmark'): StripClaim[] {
+  if (!probe) return [];
+  const mask = maskOf(space === 'fwmark' ? probe.bitsInUse.fwmark : probe.bitsInUse.ctmark);
+  return mask ? [{ label: `live on ${probe.target}`, mask }] : [];
 }

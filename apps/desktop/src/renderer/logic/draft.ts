@@ -94,6 +94,38 @@ export function newField(space: FieldSpace, mask: number, name: string): DraftFi
   };
 }
 
+/** A new policy rule (number n in the list): it matches everything until the user narrows it. */
+export const newRule = (n: number): DraftRule => ({
+  name: `rule${n}`,
+  hook: 'prerouting',
+  proto: '',
+  iif: '',
+  oif: '',
+  saddr: '',
+  daddr: '',
+  sport: '',
+  dport: '',
+  matchFields: {},
+  set: {},
+});
+
+/** A new route binding after `count` others, on its own ip rule priority. */
+export const newRoute = (count: number): DraftRoute => ({
+  when: {},
+  table: '100',
+  priority: String(10000 + count),
+  family: 'both',
+});
+
+/** A new class binding after `count` others, on its own tc filter priority. */
+export const newClass = (count: number): DraftClass => ({
+  when: {},
+  dev: 'eth0',
+  classid: '1:10',
+  parent: '',
+  priority: String(49000 + count),
+});
+
 /** Lowest set bit and run length when the mask is one contiguous run of ones, else null. */
 export function contiguousSpan(mask: number): { offset: number; width: number } | null {
   const m = u32(mask);
@@ -194,7 +226,7 @@ export function valueFromText(text: string): string | number {
 }
 
 /** A field value as documents carry it: numbers, enum names, and flags' true/false. */
-function fieldValueFromText(text: string): string | number | boolean {
+export function fieldValueFromText(text: string): string | number | boolean {
   const t = text.trim();
   if (t === 'true' || t === 'false') return t === 'true';
   return valueFromText(t);

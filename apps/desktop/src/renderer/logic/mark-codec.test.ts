@@ -59,9 +59,17 @@ describe('encode', () => {
   it('refuses values that do not fit, per field', () => {
     expect(encodeValues([uplink(), bulk()], { uplink: '4', bulk: 'x' })).toEqual({
       ok: false,
-      errors: { uplink: '4 is too large for uplink (2 bits: at most 3)', bulk: '"x" is not a number' },
+      errors: {
+        uplink: 'enum field "uplink" takes one of its value names (got 4)',
+        bulk: 'flag field "bulk" takes 0, 1, true or false (got "x")',
+      },
     });
-    expect(fieldNumber(uplink(), 'isp9')).toBe('"isp9" is neither a value name of uplink nor a number');
+    expect(fieldNumber(uplink(), 'isp9')).toBe(
+      'is not a value of enum field "uplink" (known: isp1, isp2) (got "isp9")',
+    );
+    const zone = newField('fwmark', 0xf0, 'zone');
+    expect(fieldNumber(zone, '16')).toBe('is outside the range of int field "zone" (0..15) (got 16)');
+    expect(fieldNumber(zone, '0x0f')).toBe(15);
   });
 });
 

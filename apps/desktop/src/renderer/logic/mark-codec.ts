@@ -4,19 +4,19 @@
 
 import {
   constantWrite,
+  type Field,
   formatMaskedValue,
   gatherBits,
   InputError,
   type MarkSpace,
   parseU32,
-  popcount,
   type Rule,
+  rawOfValue,
   spreadBits,
-  U32_MAX,
   u32,
 } from '@markwright/core';
 import { emitIptablesRule, emitNftRule } from '@markwright/core/emit';
-import type { DraftField } from './draft';
+import { type DraftField, fieldValueFromText, valueFromText } from './draft';
 
 export type ParseResult = { ok: true; value: number } | { ok: false; error: string };
 
@@ -48,7 +48,8 @@ export function decodeMark(fields: readonly DraftField[], mark: number): Decoded
   const out: DecodedField[] = fields.map((f) => {
     owned |= f.mask;
     const raw = gatherBits(mark, f.mask);
-    const label = f.kind === 'enum' ? (f.values.find((v) => numberOf(v.value) === raw)?.name ?? null) : null;
+    const label =
+      f.kind === 'enum' ? (f.values.find((v) => valueFromText(v.value) === raw)?.name ?? null) : null;
     return { name: f.name, raw, label };
   });
   return { fields: out, unowned: u32(mark & ~owned) };
@@ -81,22 +82,41 @@ export function encodeValues(
   return { ok: true, value: u32(value), mask: u32(mask) };
 }
 
-/** The number a typed value stands for in a field, or an error message. */
+/** The number a typed value stands for in a field (core's rule for field values), or an error message. */
 export function fieldNumber(f: DraftField, text: string): number | string {
-  const named = f.values.find((v) => v.name === text);
-  // Flags also take true/false, as documents write them.
-  const flagWord =
-    f.kind === 'flag' && (text === 'true' || text === 'false') ? Number(text === 'true') : null;
-  const n = flagWord ?? (named ? numberOf(named.value) : numberOf(text));
-  if (n === null) {
-    return f.kind === 'enum'
-      ? `"${text}" is neither a value name of ${f.name} nor a number`
-      : `"${text}" is not a number`;
+  try {
+    return rawOfValue(coreField(f), fieldValueFromText(text), f.name);
+  } catch (e) {
+    if (e instanceof InputError) return e.message.slice(f.name.length + 2);
+    throw e;
   }
-  const bits = popcount(f.mask);
-  const max = bits >= 32 ? U32_MAX : 2 ** bits - 1;
-  if (n > max) return `${n} is too large for ${f.name} (${bits} bit${bits === 1 ? '' : 's'}: at most ${max})`;
-  return n;
+}
+
+/** A draft field as core sees it; values, min and max that are not numbers yet are left out. */
+function coreField(f: DraftField): Field {
+  const numeric = (text: string): number | undefined => {
+    const n = valueFromText(text);
+    return typeof n === 'number' ? n : undefined;
+  };
+  const values = Object.fromEntries(
+    f.values.flatMap((v) => {
+      const n = numeric(v.value);
+      return n === undefined ? [] : [[v.name, n] as const];
+    }),
+  );
+  const min = numeric(f.min);
+  const max = numeric(f.max);
+  return {
+    name: f.name,
+    space: f.space,
+    kind: f.kind,
+    mask: f.mask,
+    values,
+    ...(min !== undefined && { min }),
+    ...(max !== undefined && { max }),
+    persist: f.persist,
+    newOnly: f.newOnly,
+  };
 }
 
 export interface RuleTexts {
@@ -130,10 +150,4 @@ export function ruleTexts(space: 'fwmark' | 'connmark', value: number, mask: num
     ipRule:
       space === 'fwmark' ? `ip rule add fwmark ${formatMaskedValue({ value, mask })} lookup TABLE` : null,
   };
-}
-
-const NUMBER = /^(0|[1-9][0-9]*|0[xX][0-9a-fA-F]+)$/;
-function numberOf(text: string): number | null {
-  const t = text.trim();
-  return NUMBER.test(t) ? Number(t) : null;
 }

@@ -25,7 +25,7 @@ describe('packet form', () => {
         ...emptyForm(),
         saddr: '10.0.0.300',
         daddr: 'far',
-        proto: 'sctp',
+        proto: 'gre',
         dport: '70000',
         mark: '0xg',
         count: '0',
@@ -34,14 +34,31 @@ describe('packet form', () => {
     ).toEqual({
       ok: false,
       errors: {
-        saddr: '"10.0.0.300" is not an IPv4 address',
-        daddr: '"far" is not an IP address',
-        iif: '"bad name!" is not an interface name',
-        proto: '"sctp" is not tcp, udp, icmp, icmpv6 or a protocol number',
-        dport: '"70000" is not a port (0-65535)',
+        saddr: 'is not an IPv4 or IPv6 address (got "10.0.0.300")',
+        daddr: 'is not an IPv4 or IPv6 address (got "far")',
+        iif: 'must be an interface name (1-15 characters, no spaces or /) or null (got "bad name!")',
+        proto: 'must be tcp, udp, icmp, icmpv6, sctp or a number 0..255 (got "gre")',
+        dport: 'must be an integer port 0..65535 (got 70000)',
         mark: 'mark: is not a number (expected decimal or 0x-hex) (got "0xg")',
         count: 'a flow has 1 to 16 packets (got 0)',
       },
+    });
+  });
+});
+
+describe('protocols', () => {
+  it('sends the protocols the API names by name and sctp as the number core resolves', () => {
+    const tcp = packetsFromForm({ ...emptyForm(), proto: 'tcp' });
+    expect(tcp.ok && tcp.packets[0]?.proto).toBe('tcp');
+    const sctp = packetsFromForm({ ...emptyForm(), proto: 'sctp', dport: '70000' });
+    expect(sctp).toEqual({ ok: false, errors: { dport: 'must be an integer port 0..65535 (got 70000)' } });
+    const ok = packetsFromForm({ ...emptyForm(), proto: 'sctp' });
+    expect(ok.ok && ok.packets[0]?.proto).toBe(132);
+  });
+  it('refuses a reply interface core would refuse', () => {
+    expect(packetsFromForm({ ...emptyForm(), replyIif: 'a/b' })).toEqual({
+      ok: false,
+      errors: { replyIif: 'must be an interface name (1-15 characters, no spaces or /) or null (got "a/b")' },
     });
   });
 });

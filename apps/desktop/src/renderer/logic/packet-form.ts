@@ -1,8 +1,8 @@
 // The simulator's packet form: texts as typed, presets, and the conversion to PacketSpecs with an error per
 // input. A flow repeats the same packet `count` times, so later packets see the conntrack entry the first made.
 
-import type { PacketSpec } from '@markwright/core';
-import { parseU32 } from '@markwright/core';
+import { InputError, type PacketSpec, parseU32 } from '@markwright/core';
+import { type SimPacket, toSimPacket } from '@markwright/core/simulate';
 import { parseMarkText } from './mark-codec';
 
 export interface PacketForm {
@@ -113,66 +113,46 @@ export const PRESETS: readonly Preset[] = [
 
 export const emptyForm = (): PacketForm => ({ ...PRESETS[0]!.form });
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-const IFNAME = /^[A-Za-z0-9_.@-]{1,15}$/;
-
-function addressProblem(text: string): string | null {
-  const t = text.trim();
-  const m = IPV4.exec(t);
-  if (m) return m.slice(1).every((o) => Number(o) <= 255) ? null : `"${text}" is not an IPv4 address`;
-  if (t.includes(':') && /^[0-9a-fA-F:.]+$/.test(t)) return null;
-  return `"${text}" is not an IP address`;
-}
-
 export type FormResult = { ok: true; packets: PacketSpec[] } | { ok: false; errors: Record<string, string> };
 
+/** Protocols the API takes by name; others (sctp) go as the number core resolves them to. */
+const NAMED_PROTOS = new Set(['tcp', 'udp', 'icmp', 'icmpv6']);
+/** How many packets a flow in the form may have (a screenful of traces). */
+const MAX_COUNT = 16;
+
+/**
+ * The form's packets, or an error per input. The texts become packet JSON (numbers where they are numbers) and
+ * core's packet check (the one `simulate` applies) judges them; only the flow length is the form's own rule.
+ */
 export function packetsFromForm(f: PacketForm): FormResult {
   const errors: Record<string, string> = {};
-  for (const key of ['saddr', 'daddr'] as const) {
-    const p = addressProblem(f[key]);
-    if (p) errors[key] = p;
-  }
-  for (const key of ['iif', 'oif', 'replyIif'] as const) {
-    if (f[key].trim() !== '' && !IFNAME.test(f[key].trim()))
-      errors[key] = `"${f[key]}" is not an interface name`;
-  }
-  const proto = f.proto.trim();
-  const protoValue: PacketSpec['proto'] | null = ['tcp', 'udp', 'icmp', 'icmpv6'].includes(proto)
-    ? (proto as 'tcp' | 'udp' | 'icmp' | 'icmpv6')
-    : /^[0-9]{1,3}$/.test(proto) && Number(proto) <= 255
-      ? Number(proto)
-      : null;
-  if (protoValue === null) errors.proto = `"${f.proto}" is not tcp, udp, icmp, icmpv6 or a protocol number`;
-  const ports: Partial<Record<'sport' | 'dport', number>> = {};
-  for (const key of ['sport', 'dport'] as const) {
-    const t = f[key].trim();
-    if (t === '') continue;
-    if (!/^[0-9]{1,5}$/.test(t) || Number(t) > 65535) errors[key] = `"${f[key]}" is not a port (0-65535)`;
-    else ports[key] = Number(t);
-  }
-  let mark: number | undefined;
+  const spec: Record<string, unknown> = {
+    iif: f.iif.trim() === '' ? null : f.iif.trim(),
+    saddr: f.saddr.trim(),
+    daddr: f.daddr.trim(),
+    proto: numberOrText(f.proto),
+  };
+  if (f.oif.trim() !== '') spec.oif = f.oif.trim();
+  for (const key of ['sport', 'dport'] as const) if (f[key].trim() !== '') spec[key] = numberOrText(f[key]);
   if (f.mark.trim() !== '') {
     const parsed = parseMarkText(f.mark, 'mark');
-    if (parsed.ok) mark = parsed.value;
+    if (parsed.ok) spec.mark = parsed.value;
     else errors.mark = parsed.error;
   }
   let count = 1;
   try {
     count = parseU32(f.count, 'count');
-    if (count < 1 || count > 16) errors.count = `a flow has 1 to 16 packets (got ${f.count})`;
+    if (count < 1 || count > MAX_COUNT)
+      errors.count = `a flow has 1 to ${MAX_COUNT} packets (got ${f.count})`;
   } catch {
     errors.count = `"${f.count}" is not a number of packets`;
   }
-  if (Object.keys(errors).length > 0 || protoValue === null) return { ok: false, errors };
-  const packet: PacketSpec = {
-    iif: f.iif.trim() === '' ? null : f.iif.trim(),
-    ...(f.oif.trim() !== '' && { oif: f.oif.trim() }),
-    saddr: f.saddr.trim(),
-    daddr: f.daddr.trim(),
-    proto: protoValue,
-    ...ports,
-    ...(mark !== undefined && { mark }),
-  };
+  const checked = checkPacket(spec, errors);
+  if (!checked || Object.keys(errors).length > 0) return { ok: false, errors };
+  const packet = {
+    ...spec,
+    proto: NAMED_PROTOS.has(String(spec.proto)) ? spec.proto : checked.proto,
+  } as PacketSpec;
   const replyIif = f.replyIif.trim();
   if (replyIif === '') return { ok: true, packets: Array.from({ length: count }, () => packet) };
   // The reply swaps addresses and ports and arrives from the far side.
@@ -184,5 +164,52 @@ export function packetsFromForm(f: PacketForm): FormResult {
     ...(packet.dport !== undefined && { sport: packet.dport }),
     ...(packet.sport !== undefined && { dport: packet.sport }),
   };
+  const replyError = coreError(() => toSimPacket(reply, 'reply'));
+  if (replyError) return { ok: false, errors: { replyIif: replyError.message } };
   return { ok: true, packets: Array.from({ length: count }, (_, i) => (i % 2 === 0 ? packet : reply)) };
+}
+
+function numberOrText(text: string): string | number {
+  const t = text.trim();
+  return /^[0-9]+$/.test(t) ? Number(t) : t;
+}
+
+/** Values core accepts, put in place of a refused one so that the check goes on to the next input. */
+function standIn(spec: Record<string, unknown>, key: string): unknown {
+  const v6 = (other: unknown) => typeof other === 'string' && other.includes(':');
+  if (key === 'saddr') return v6(spec.daddr) ? '::' : '0.0.0.0';
+  if (key === 'daddr') return v6(spec.saddr) ? '::' : '0.0.0.0';
+  if (key === 'proto') return 'udp';
+  return undefined;
+}
+
+/**
+ * Core's packet check stops at the first problem; to show one per input, each refused value is replaced by a
+ * stand-in and the packet checked again. Returns the packet when it passed as typed.
+ */
+function checkPacket(spec: Record<string, unknown>, errors: Record<string, string>): SimPacket | null {
+  let candidate = { ...spec };
+  for (let round = 0; round <= Object.keys(spec).length; round++) {
+    let packet: SimPacket | undefined;
+    const error = coreError(() => {
+      packet = toSimPacket(candidate, 'packet');
+    });
+    if (!error) return round === 0 ? packet! : null;
+    const key = error.key;
+    if (key in errors) return null;
+    errors[key] = error.message;
+    candidate = { ...candidate, [key]: standIn(candidate, key) };
+  }
+  return null;
+}
+
+function coreError(check: () => void): { key: string; message: string } | null {
+  try {
+    check();
+    return null;
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    const key = e.field.replace(/^(packet|reply)\./, '');
+    return { key, message: e.message.slice(e.field.length + 2) };
+  }
 }

@@ -28,6 +28,8 @@ export function problemList(draft: DraftDocument, problems: Readonly<Record<stri
       };
     }
     if (parts[0] === 'name') return { key, where: 'layout name', message, view: 'designer', fieldId: null };
+    if (!['rules', 'routes', 'classes'].includes(parts[0]!))
+      return { key, where: key, message, view: 'designer', fieldId: null };
     const index = Number(parts[1]);
     const kind = parts[0] === 'rules' ? 'rule' : parts[0] === 'routes' ? 'route' : 'class';
     const label = parts[0] === 'rules' ? (draft.rules[index]?.name ?? `${index + 1}`) : `${index + 1}`;

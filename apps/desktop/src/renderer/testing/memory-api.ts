@@ -1,5 +1,6 @@
 // An in-memory MarkwrightApi for component tests of the layout flows: layouts with immutable versions and
-// core's document check. Deploy and simulation calls are outside what these tests drive and say so.
+// core's document check; targets, probe, plan and simulate from memory-box. Applying and its follow-ups are
+// outside what these tests drive and say so.
 
 import {
   ApiError,
@@ -9,6 +10,7 @@ import {
   type MarkwrightApi,
 } from '@markwright/api';
 import { checkDocument } from '@markwright/core';
+import { memoryBox } from './memory-box';
 
 interface Stored {
   name: string;
@@ -152,17 +154,15 @@ export function createMemoryApi(): MemoryApi {
       const { errors } = checkDocument(document);
       return { valid: errors.length === 0, errors, conflicts: [] };
     },
-    simulate: outside('simulate'),
-    listTargets: async () => {
-      calls.push('listTargets');
-      return ['local'];
-    },
-    probe: outside('probe'),
-    plan: outside('plan'),
+    ...memoryBox(calls, (name, version) => {
+      const s = find(name);
+      const v = version === undefined ? s.versions[s.versions.length - 1] : s.versions[version - 1];
+      if (!v) throw new ApiError('not-found', `${name} has no version ${version}`, 'version');
+      return v.document;
+    }),
     apply: outside('apply'),
     confirm: outside('confirm'),
     rollback: outside('rollback'),
-    status: outside('status'),
     history: async () => {
       calls.push('history');
       return [];

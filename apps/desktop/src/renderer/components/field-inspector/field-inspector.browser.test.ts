@@ -23,7 +23,7 @@ describe.skipIf(skip)('field inspector in Chromium', () => {
     await page.getByTestId('value-number-1').fill('9');
     await expect
       .poll(() => page.getByTestId('value-number-1-error').textContent())
-      .toBe('9 is too large for uplink (2 bits: at most 3)');
+      .toBe('value 9 does not fit in the 2 bit(s) of "uplink" (0..3)');
     expect(await page.getByTestId('value-number-1').getAttribute('aria-invalid')).toBe('true');
     await page.getByTestId('value-number-1').fill('3');
     await expect.poll(() => page.getByTestId('value-number-1-error').count()).toBe(0);
@@ -38,7 +38,7 @@ describe.skipIf(skip)('field inspector in Chromium', () => {
     await page.getByTestId('field-name').fill('bulk');
     await expect
       .poll(() => page.getByTestId('field-name-error').textContent())
-      .toBe('"bulk" is already the name of another field');
+      .toBe('field name "bulk" is already used by layout.fields[0]');
     await page.getByTestId('field-name').fill('uplink');
     await expect.poll(() => page.getByTestId('field-name-error').count()).toBe(0);
   });
@@ -48,7 +48,7 @@ describe.skipIf(skip)('field inspector in Chromium', () => {
     await page.getByTestId('field-offset').fill('25');
     await expect
       .poll(() => page.getByTestId('field-mask-error').textContent())
-      .toBe('overlaps "bulk" on bits 0x4000000 of the packet mark');
+      .toBe('fields "bulk" and "uplink" overlap in fwmark bits 0x4000000');
     expect((await field()).mask).toBe(0x0600_0000);
     await page.getByTestId('field-offset').fill('24');
     await expect.poll(() => page.getByTestId('field-mask-error').count()).toBe(0);

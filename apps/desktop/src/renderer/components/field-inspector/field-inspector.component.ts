@@ -5,7 +5,7 @@
 import { hex, maskOf } from '@markwright/core';
 import { html, LitElement, nothing } from 'lit';
 import { contiguousSpan, type DraftField, type DraftValue } from '../../logic/draft';
-import { fieldKey } from '../../logic/validation';
+import { fieldKey } from '../../logic/draft-problems';
 import { baseStyles } from '../../styles/theme';
 import { fieldInspectorStyles } from './field-inspector.styles';
 

@@ -5,13 +5,14 @@ import { hex } from '@markwright/core';
 import { html, LitElement, nothing } from 'lit';
 import type { DraftField } from '../../logic/draft';
 import { decodeMark, encodeValues, parseMarkText, ruleTexts } from '../../logic/mark-codec';
+import { tableStyles } from '../../styles/layout';
 import { baseStyles } from '../../styles/theme';
 import '../bit-strip/bit-strip.component';
 import { toStripFields } from '../../logic/strip-fields';
 import { markBenchStyles } from './mark-bench.styles';
 
 export class MarkBench extends LitElement {
-  static override styles = [baseStyles, markBenchStyles];
+  static override styles = [baseStyles, tableStyles, markBenchStyles];
   static override properties = {
     fields: { attribute: false },
     space: { state: true },

@@ -16,19 +16,11 @@ export const markBenchStyles = css`
     margin-bottom: 6px;
   }
   table {
-    border-collapse: collapse;
-    width: 100%;
     margin-top: 6px;
   }
   td,
   th {
-    text-align: left;
     padding: 2px 6px;
-    border-bottom: 1px solid var(--mw-border);
-  }
-  th {
-    color: var(--mw-muted);
-    font-weight: 500;
   }
   .pick {
     display: grid;

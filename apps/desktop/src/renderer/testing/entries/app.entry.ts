@@ -1,14 +1,14 @@
 // The whole app on the in-memory backend, for flows through several views.
 
 import '../../app/app.component';
-import { AppStore } from '../../data/app-store';
+import { AppData } from '../../data/app-data';
 import { adoptTokens } from '../../styles/tokens';
 import { createMemoryApi } from '../memory-api';
 
 adoptTokens(document);
 const api = createMemoryApi();
 const app = document.createElement('mw-app');
-app.store = new AppStore(api);
+app.data = new AppData(api);
 document.body.append(app);
 Object.assign(globalThis, {
   apiCalls: () => [...api.calls],

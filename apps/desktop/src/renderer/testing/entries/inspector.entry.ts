@@ -1,8 +1,8 @@
 // A designer stand-in for the inspector test: one field edited through the inspector, validated on every edit.
 
 import '../../components/field-inspector/field-inspector.component';
-import { newField } from '../../logic/draft';
-import { validateFields } from '../../logic/validation';
+import { emptyDraft, newField } from '../../logic/draft';
+import { draftProblems } from '../../logic/draft-problems';
 import { adoptTokens } from '../../styles/tokens';
 
 adoptTokens(document);
@@ -16,7 +16,7 @@ field.values = [
 const inspector = document.createElement('mw-field-inspector');
 const refresh = () => {
   inspector.field = { ...field };
-  inspector.problems = validateFields([other, field]);
+  inspector.problems = draftProblems({ ...emptyDraft('edge'), fields: [other, field] });
 };
 inspector.addEventListener('field-update', (e) => {
   Object.assign(field, (e as CustomEvent<{ patch: object }>).detail.patch);

@@ -2,22 +2,9 @@ import { css } from 'lit';
 
 export const deployViewStyles = css`
   :host {
-    display: grid;
-    grid-template-columns: 380px minmax(0, 1fr);
-    gap: 12px;
-    align-items: start;
-  }
-  .col {
-    display: flex;
-    flex-direction: column;
-    gap: 10px;
-    min-width: 0;
+    --mw-columns: 380px minmax(0, 1fr);
   }
   .row {
-    display: flex;
-    gap: 6px;
-    align-items: center;
-    flex-wrap: wrap;
     margin-bottom: 6px;
   }
   dl {
@@ -35,35 +22,12 @@ export const deployViewStyles = css`
   .changes {
     max-height: 260px;
   }
-  .add {
-    color: var(--mw-ok);
-  }
-  .remove {
-    color: var(--mw-error);
-  }
-  .keep {
-    color: var(--mw-muted);
-  }
   .countdown {
     font-size: 20px;
     font-weight: 700;
   }
   .pending {
     border-color: var(--mw-known);
-  }
-  table {
-    border-collapse: collapse;
-    width: 100%;
-  }
-  td,
-  th {
-    text-align: left;
-    padding: 3px 6px;
-    border-bottom: 1px solid var(--mw-border);
-  }
-  th {
-    color: var(--mw-muted);
-    font-weight: 500;
   }
   input.num {
     width: 60px;

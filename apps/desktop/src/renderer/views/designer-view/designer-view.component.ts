@@ -1,86 +1,35 @@
 // The designer: both marks as strips, the selected field's inspector, conflicts with known consumers and the
 // probed box, and the encode/decode bench. Saving is refused while any input has an error.
 
-import { hex, parseU32 } from '@markwright/core';
+import { hex } from '@markwright/core';
 import { html, LitElement, nothing } from 'lit';
 import '../../components/bit-strip/bit-strip.component';
 import '../../components/field-inspector/field-inspector.component';
 import '../../components/mark-bench/mark-bench.component';
 import { StoreController } from '../../controllers/store-controller';
-import { type ClaimFilter, CONSUMER_CHOICES, knownClaims } from '../../data/known-claims';
-import { type DraftField, newField } from '../../logic/draft';
+import { deployContext, draftContext } from '../../data/contexts';
+import { type ClaimFilter, CONSUMER_CHOICES, knownClaims, probedClaims } from '../../data/known-claims';
+import type { DraftField } from '../../logic/draft';
 import { problemList } from '../../logic/problem-list';
-import { colorClassOf, type StripClaim } from '../../logic/strip-cells';
+import { colorClassOf } from '../../logic/strip-cells';
 import { toStripFields } from '../../logic/strip-fields';
+import { viewStyles } from '../../styles/layout';
 import { baseStyles, fieldColors } from '../../styles/theme';
 import { designerViewStyles } from './designer-view.styles';
 
 export class DesignerView extends LitElement {
-  static override styles = [baseStyles, designerViewStyles, fieldColors];
+  static override styles = [baseStyles, ...viewStyles, designerViewStyles, fieldColors];
   static override properties = { note: { state: true }, claimFilter: { state: true } };
 
+  /** The version note being typed (it goes with the next save). */
   note = '';
   /** Which known consumers' bits the strips show. */
   claimFilter: ClaimFilter = 'all';
-  private readonly ctl = new StoreController(this);
-
-  private nextName(fields: readonly DraftField[]): string {
-    let n = fields.length + 1;
-    while (fields.some((f) => f.name === `field${n}`)) n++;
-    return `field${n}`;
-  }
-
-  private create(space: 'fwmark' | 'connmark', mask: number): void {
-    const store = this.ctl.store;
-    if (!store?.draft) return;
-    const field = newField(space, mask, this.nextName(store.draft.fields));
-    store.edit((d) => d.fields.push(field));
-    store.select(field.id);
-  }
-
-  /** Keyboard path to a new field: the lowest free bit of the mark. */
-  private addFree(space: 'fwmark' | 'connmark'): void {
-    const draft = this.ctl.store?.draft;
-    if (!draft) return;
-    const used = draft.fields.filter((f) => f.space === space).reduce((m, f) => m | f.mask, 0);
-    for (let bit = 0; bit < 32; bit++) {
-      if (((used >>> bit) & 1) === 0) {
-        this.create(space, (1 << bit) >>> 0);
-        return;
-      }
-    }
-    this.ctl.store?.setStatus('error', `No free bit left in the ${space}`);
-  }
-
-  private patch(id: number, patch: Partial<DraftField>): void {
-    this.ctl.store?.edit((d) => {
-      const f = d.fields.find((x) => x.id === id);
-      if (f) Object.assign(f, patch);
-    });
-  }
-
-  private removeField(id: number): void {
-    const store = this.ctl.store;
-    store?.edit((d) => {
-      d.fields = d.fields.filter((f) => f.id !== id);
-    });
-    store?.select(store.draft?.fields[0]?.id ?? null);
-  }
-
-  private liveClaims(space: 'fwmark' | 'connmark'): StripClaim[] {
-    const probe = this.ctl.store?.probe;
-    if (!probe) return [];
-    const text = space === 'fwmark' ? probe.bitsInUse.fwmark : probe.bitsInUse.ctmark;
-    try {
-      const mask = parseU32(text, 'bitsInUse');
-      return mask ? [{ label: `live on ${probe.target}`, mask }] : [];
-    } catch {
-      return [];
-    }
-  }
+  private readonly layout = new StoreController(this, draftContext);
+  private readonly deploy = new StoreController(this, deployContext);
 
   override render() {
-    const store = this.ctl.store;
+    const store = this.layout.value;
     const draft = store?.draft;
     if (!store || !draft) {
       return html`<div class="empty panel" data-testid="designer-empty">
@@ -89,25 +38,15 @@ export class DesignerView extends LitElement {
     }
     const selected = draft.fields.find((f) => f.id === store.selectedFieldId) ?? null;
     const problems = store.problems;
-    const problemCount =
-      Object.keys(problems).length + (store.check?.valid === false ? store.check.errors.length : 0);
     const known = knownClaims(draft.fields, store.check, this.claimFilter);
-    const state =
-      problemCount > 0
-        ? { cls: 'invalid', text: `${problemCount} problem${problemCount === 1 ? '' : 's'}: not saved` }
-        : store.dirty || !store.openLayout
-          ? { cls: '', text: 'Unsaved changes' }
-          : { cls: 'saved', text: 'Saved' };
+    const state = store.saveState;
     return html`
-      <div class="main">
+      <div class="col">
         <div class="head panel">
           <label for="layout-name">Layout</label>
           <input id="layout-name" type="text" data-testid="layout-name" .value=${draft.name}
             aria-invalid=${problems.name ? 'true' : 'false'}
-            @input=${(e: Event) =>
-              store.edit((d) => {
-                d.name = (e.target as HTMLInputElement).value;
-              })} />
+            @input=${(e: Event) => store.rename((e.target as HTMLInputElement).value)} />
           <input type="text" data-testid="save-note" aria-label="version note" placeholder="version note (optional)"
             .value=${this.note} @input=${(e: Event) => {
               this.note = (e.target as HTMLInputElement).value;
@@ -116,7 +55,7 @@ export class DesignerView extends LitElement {
             @click=${async () => {
               if (await store.save(this.note.trim() || undefined)) this.note = '';
             }}>Save</button>
-          <span class="state ${state.cls}" data-testid="save-state" role="status">${state.text}</span>
+          <span class="state ${state.tone}" data-testid="save-state" role="status">${state.text}</span>
           ${store.openLayout ? html`<span class="muted" data-testid="open-version">v${store.openLayout.version}</span>` : nothing}
           ${problems.name ? html`<span class="error" data-testid="layout-name-error">${problems.name}</span>` : nothing}
         </div>
@@ -138,12 +77,12 @@ export class DesignerView extends LitElement {
           <mw-mark-bench .fields=${draft.fields}></mw-mark-bench>
         </div>
       </div>
-      <div class="side">
+      <div class="col">
         <div class="panel">
           <h2>Field</h2>
           <mw-field-inspector .field=${selected} .problems=${problems}
-            @field-update=${(e: CustomEvent<{ id: number; patch: Partial<DraftField> }>) => this.patch(e.detail.id, e.detail.patch)}
-            @field-delete=${(e: CustomEvent<{ id: number }>) => this.removeField(e.detail.id)}></mw-field-inspector>
+            @field-update=${(e: CustomEvent<{ id: number; patch: Partial<DraftField> }>) => store.patchField(e.detail.id, e.detail.patch)}
+            @field-delete=${(e: CustomEvent<{ id: number }>) => store.removeField(e.detail.id)}></mw-field-inspector>
         </div>
         ${this.renderProblems()} ${this.renderServerErrors()}
       </div>
@@ -156,23 +95,24 @@ export class DesignerView extends LitElement {
     fields: readonly DraftField[],
     known: ReturnType<typeof knownClaims>,
   ) {
-    const store = this.ctl.store!;
+    const store = this.layout.value!;
+    const probe = this.deploy.value?.probe ?? null;
     return html`<div class="panel">
       <div class="strip-head">
         <h2>${title}</h2>
-        <button data-testid="add-${space}" @click=${() => this.addFree(space)}>Add field</button>
+        <button data-testid="add-${space}" @click=${() => store.addFieldOnFreeBit(space)}>Add field</button>
       </div>
       <mw-bit-strip mode="edit" .space=${space} .label=${title} .fields=${toStripFields(fields, space)}
-        .selectedId=${store.selectedFieldId} .knownClaims=${known[space]} .liveClaims=${this.liveClaims(space)}
+        .selectedId=${store.selectedFieldId} .knownClaims=${known[space]} .liveClaims=${probedClaims(probe, space)}
         @field-select=${(e: CustomEvent<{ id: number }>) => store.select(e.detail.id)}
-        @field-create=${(e: CustomEvent<{ mask: number }>) => this.create(space, e.detail.mask)}
-        @field-change=${(e: CustomEvent<{ id: number; mask: number }>) => this.patch(e.detail.id, { mask: e.detail.mask })}
+        @field-create=${(e: CustomEvent<{ mask: number }>) => store.addField(space, e.detail.mask)}
+        @field-change=${(e: CustomEvent<{ id: number; mask: number }>) => store.patchField(e.detail.id, { mask: e.detail.mask })}
       ></mw-bit-strip>
     </div>`;
   }
 
   private renderConflicts() {
-    const check = this.ctl.store?.check;
+    const check = this.layout.value?.check;
     const conflicts = check?.conflicts ?? [];
     return html`<div class="panel" data-testid="conflicts">
       <div class="strip-head">
@@ -208,7 +148,7 @@ export class DesignerView extends LitElement {
   }
 
   private renderProblems() {
-    const store = this.ctl.store!;
+    const store = this.layout.value!;
     const items = store.draft ? problemList(store.draft, store.problems) : [];
     if (items.length === 0) return nothing;
     return html`<div class="panel" data-testid="problems">
@@ -225,13 +165,13 @@ export class DesignerView extends LitElement {
   }
 
   private goTo(view: 'designer' | 'policy', fieldId: number | null): void {
-    if (fieldId !== null) this.ctl.store?.select(fieldId);
+    if (fieldId !== null) this.layout.value?.select(fieldId);
     if (view !== 'designer')
       this.dispatchEvent(new CustomEvent('navigate', { detail: view, bubbles: true, composed: true }));
   }
 
   private renderServerErrors() {
-    const check = this.ctl.store?.check;
+    const check = this.layout.value?.check;
     if (!check || check.valid || check.errors.length === 0) return nothing;
     return html`<div class="panel" data-testid="check-errors">
       <h2>Check</h2>

@@ -2,20 +2,10 @@ import { css } from 'lit';
 
 export const designerViewStyles = css`
   :host {
-    display: grid;
-    grid-template-columns: minmax(0, 1fr) 340px;
-    gap: 12px;
-    align-items: start;
-  }
-  .main {
-    display: flex;
-    flex-direction: column;
-    gap: 10px;
-    min-width: 0;
+    --mw-columns: minmax(0, 1fr) 340px;
   }
   .head {
-    display: flex;
-    gap: 8px;
+    justify-content: flex-start;
     align-items: center;
     flex-wrap: wrap;
   }
@@ -77,11 +67,6 @@ export const designerViewStyles = css`
     padding: 0 5px;
     border-radius: 8px;
     background: var(--mw-cell);
-  }
-  .side {
-    display: flex;
-    flex-direction: column;
-    gap: 10px;
   }
   ul.problems {
     margin: 0;

@@ -2,16 +2,7 @@ import { css } from 'lit';
 
 export const policyViewStyles = css`
   :host {
-    display: grid;
-    grid-template-columns: minmax(0, 1fr) 440px;
-    gap: 12px;
-    align-items: start;
-  }
-  .col {
-    display: flex;
-    flex-direction: column;
-    gap: 10px;
-    min-width: 0;
+    --mw-columns: minmax(0, 1fr) 440px;
   }
   .card {
     border: 1px solid var(--mw-border);
@@ -30,8 +21,7 @@ export const policyViewStyles = css`
     display: flex;
     flex-direction: column;
   }
-  .cell label,
-  .tag {
+  .cell label {
     font-size: 11px;
     color: var(--mw-muted);
   }
@@ -53,11 +43,6 @@ export const policyViewStyles = css`
   }
   .cell .error {
     max-width: 180px;
-  }
-  .head {
-    display: flex;
-    justify-content: space-between;
-    align-items: baseline;
   }
   [role='tablist'] {
     display: flex;

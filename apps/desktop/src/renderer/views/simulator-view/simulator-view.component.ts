@@ -2,17 +2,17 @@
 // path is drawn, every step lists the mark and ct mark with bits coloured by field, matched rules stand out,
 // and the routing decision is shown.
 
-import type { PacketResult, SimulationReport, TraceStep } from '@markwright/core';
+import type { PacketResult, TraceStep } from '@markwright/core';
 import { html, LitElement, nothing } from 'lit';
 import '../../components/hook-diagram/hook-diagram.component';
 import '../../components/mark-bits/mark-bits.component';
 import { StoreController } from '../../controllers/store-controller';
-import { draftToDocument } from '../../logic/draft';
+import { deployContext, draftContext, simulationContext } from '../../data/contexts';
 import { hookPath } from '../../logic/hook-path';
-import { emptyForm, type PacketForm, PRESETS, packetsFromForm } from '../../logic/packet-form';
-import { routesToIpJson } from '../../logic/probe-routing';
+import { type PacketForm, PRESETS } from '../../logic/packet-form';
 import { colorClassOf, type StripField } from '../../logic/strip-cells';
 import { ctmarkStripFields, toStripFields } from '../../logic/strip-fields';
+import { viewStyles } from '../../styles/layout';
 import { baseStyles, fieldColors } from '../../styles/theme';
 import { simulatorViewStyles } from './simulator-view.styles';
 
@@ -30,47 +30,20 @@ const LABELS: Record<keyof PacketForm, string> = {
 };
 
 export class SimulatorView extends LitElement {
-  static override styles = [baseStyles, simulatorViewStyles, fieldColors];
-  static override properties = {
-    form: { state: true },
-    report: { state: true },
-    running: { state: true },
-    routesText: { state: true },
-    ipRulesText: { state: true },
-  };
+  static override styles = [baseStyles, ...viewStyles, simulatorViewStyles, fieldColors];
 
-  form: PacketForm = emptyForm();
-  report: SimulationReport | null = null;
-  running = false;
-  /** The box's routing as `ip -j route show table all` / `ip -j rule` print it (optional). */
-  routesText = '';
-  ipRulesText = '';
-  private readonly ctl = new StoreController(this);
-
-  private async run(): Promise<void> {
-    const store = this.ctl.store;
-    const parsed = packetsFromForm(this.form);
-    if (!store?.draft || !parsed.ok) return;
-    this.running = true;
-    const report = await store.run('Simulating', () =>
-      store.api.simulate({
-        document: draftToDocument(store.draft!),
-        packets: parsed.packets,
-        ...(this.routesText.trim() !== '' && { routes: this.routesText }),
-        ...(this.ipRulesText.trim() !== '' && { ipRules: this.ipRulesText }),
-      }),
-    );
-    this.running = false;
-    if (report) this.report = report;
-  }
+  private readonly simulation = new StoreController(this, simulationContext);
+  private readonly layout = new StoreController(this, draftContext);
+  private readonly deploy = new StoreController(this, deployContext);
 
   override render() {
-    const store = this.ctl.store;
-    const draft = store?.draft;
-    if (!store || !draft) return html`<div class="panel">No layout is open. Open one from Layouts.</div>`;
-    const parsed = packetsFromForm(this.form);
+    const sim = this.simulation.value;
+    const draft = this.layout.value?.draft;
+    if (!sim || !draft) return html`<div class="panel">No layout is open. Open one from Layouts.</div>`;
+    const form = sim.form;
+    const parsed = sim.packets;
     const errors = parsed.ok ? {} : parsed.errors;
-    const blocked = Object.keys(store.problems).length > 0;
+    const probe = this.deploy.value?.probe;
     const fw = toStripFields(draft.fields, 'fwmark');
     const ct = ctmarkStripFields(draft.fields);
     return html`
@@ -78,55 +51,44 @@ export class SimulatorView extends LitElement {
         <h2>Packet</h2>
         <form @submit=${(e: Event) => {
           e.preventDefault();
-          void this.run();
+          void sim.run();
         }}>
           <label for="preset">preset</label>
-          <select id="preset" data-testid="sim-preset" @change=${(e: Event) => {
-            const p = PRESETS.find((x) => x.id === (e.target as HTMLSelectElement).value);
-            if (p) this.form = { ...p.form };
-          }}>
+          <select id="preset" data-testid="sim-preset" @change=${(e: Event) => sim.choosePreset((e.target as HTMLSelectElement).value)}>
             <option value="">choose…</option>
             ${PRESETS.map((p) => html`<option value=${p.id}>${p.title}</option>`)}
           </select>
           ${(Object.keys(LABELS) as (keyof PacketForm)[]).map(
             (key) => html`<label for="sim-${key}">${LABELS[key]}</label>
-              <input id="sim-${key}" type="text" data-testid="sim-${key}" .value=${this.form[key]}
+              <input id="sim-${key}" type="text" data-testid="sim-${key}" .value=${form[key]}
                 placeholder=${key === 'iif' ? 'empty: locally generated' : key === 'replyIif' ? 'empty: no replies' : ''}
                 aria-invalid=${errors[key] ? 'true' : 'false'}
-                @input=${(e: Event) => {
-                  this.form = { ...this.form, [key]: (e.target as HTMLInputElement).value };
-                }} />
+                @input=${(e: Event) => sim.setInput(key, (e.target as HTMLInputElement).value)} />
               ${errors[key] ? html`<span class="error" data-testid="sim-${key}-error">${errors[key]}</span>` : nothing}`,
           )}
           <details class="full">
             <summary>Box routing (optional)</summary>
             ${
-              store.probe
-                ? html`<button type="button" data-testid="sim-use-probe" @click=${() => {
-                    this.routesText = routesToIpJson(store.probe!.box.routes);
-                  }}>Use the routes probed on ${store.probe.target}</button>`
+              probe
+                ? html`<button type="button" data-testid="sim-use-probe" @click=${() => sim.useProbedRoutes()}>Use the routes probed on ${probe.target}</button>`
                 : html`<p class="muted">Probe a target on Deploy to use its routes here.</p>`
             }
             <label for="sim-routes">routes: <span class="mono">ip -j route show table all</span></label>
-            <textarea id="sim-routes" data-testid="sim-routes" .value=${this.routesText}
-              @input=${(e: Event) => {
-                this.routesText = (e.target as HTMLTextAreaElement).value;
-              }}></textarea>
+            <textarea id="sim-routes" data-testid="sim-routes" .value=${sim.routesText}
+              @input=${(e: Event) => sim.setRouting('routes', (e.target as HTMLTextAreaElement).value)}></textarea>
             <label for="sim-iprules">ip rules: <span class="mono">ip -j rule</span></label>
-            <textarea id="sim-iprules" data-testid="sim-iprules" .value=${this.ipRulesText}
-              @input=${(e: Event) => {
-                this.ipRulesText = (e.target as HTMLTextAreaElement).value;
-              }}></textarea>
+            <textarea id="sim-iprules" data-testid="sim-iprules" .value=${sim.ipRulesText}
+              @input=${(e: Event) => sim.setRouting('ipRules', (e.target as HTMLTextAreaElement).value)}></textarea>
           </details>
           <span></span>
-          <button class="primary" type="submit" data-testid="simulate" ?disabled=${!parsed.ok || blocked || this.running}>Simulate</button>
-          ${blocked ? html`<span class="error full" data-testid="sim-blocked">Fix the layout's errors first.</span>` : nothing}
+          <button class="primary" type="submit" data-testid="simulate" ?disabled=${!sim.canRun}>Simulate</button>
+          ${sim.blocked ? html`<span class="error full" data-testid="sim-blocked">Fix the layout's errors first.</span>` : nothing}
         </form>
         <h3 class="legend-title">Fields</h3>
         <div class="legend">${draft.fields.map((f, i) => html`<span class=${colorClassOf(i)}>${f.name} (${f.space})</span>`)}</div>
       </div>
-      <div class="packets" data-testid="sim-result">
-        ${this.report ? this.report.packets.map((p, i) => this.renderPacket(p, i, fw, ct)) : html`<div class="panel muted">Choose a packet and press Simulate.</div>`}
+      <div class="col" data-testid="sim-result">
+        ${sim.report ? sim.report.packets.map((p, i) => this.renderPacket(p, i, fw, ct)) : html`<div class="panel muted">Choose a packet and press Simulate.</div>`}
       </div>
     `;
   }

@@ -2,10 +2,7 @@ import { css } from 'lit';
 
 export const simulatorViewStyles = css`
   :host {
-    display: grid;
-    grid-template-columns: 300px minmax(0, 1fr);
-    gap: 12px;
-    align-items: start;
+    --mw-columns: 300px minmax(0, 1fr);
   }
   form {
     display: grid;
@@ -34,12 +31,6 @@ export const simulatorViewStyles = css`
     color: var(--mw-muted);
     margin-top: 4px;
   }
-  .packets {
-    display: flex;
-    flex-direction: column;
-    gap: 10px;
-    min-width: 0;
-  }
   .summary {
     display: flex;
     gap: 14px;
@@ -47,20 +38,11 @@ export const simulatorViewStyles = css`
     margin: 6px 0;
   }
   table {
-    border-collapse: collapse;
-    width: 100%;
     margin-top: 6px;
   }
   td,
   th {
-    text-align: left;
-    padding: 3px 6px;
-    border-bottom: 1px solid var(--mw-border);
     vertical-align: top;
-  }
-  th {
-    color: var(--mw-muted);
-    font-weight: 500;
   }
   tr.matched td {
     background: var(--mw-hit);
@@ -75,8 +57,6 @@ export const simulatorViewStyles = css`
   td.marks .tag {
     display: inline-block;
     width: 34px;
-    font-size: 11px;
-    color: var(--mw-muted);
   }
   .kind {
     font-size: 11px;

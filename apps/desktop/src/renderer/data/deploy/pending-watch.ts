@@ -1,14 +1,12 @@
 // Follows a pending deployment: asks the backend for the target's status once a second and keeps the seconds
-// left until the automatic revert, so the view can show the countdown and notice when the revert happened.
+// left until the automatic revert, so the countdown can be shown and the revert noticed. It lives in the deploy
+// data module, so it keeps following while another view is shown.
 
 import type { DeployStatus } from '@markwright/core';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
-export interface CountdownSource {
-  status(target: string): Promise<DeployStatus>;
-}
+export type StatusSource = (target: string) => Promise<DeployStatus>;
 
-export class CountdownController implements ReactiveController {
+export class PendingWatch {
   /** The last status read, while following a target. */
   status: DeployStatus | null = null;
   secondsLeft: number | null = null;
@@ -17,14 +15,13 @@ export class CountdownController implements ReactiveController {
   private polling = false;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly source: () => CountdownSource | undefined,
+    private readonly source: StatusSource,
+    /** Called after every change of the count (and when following stops). */
+    private readonly onChange: () => void,
     /** Called once when a followed pending deployment is no longer pending. */
     private readonly onSettled: (status: DeployStatus) => void,
     private readonly intervalMs = 1000,
-  ) {
-    host.addController(this);
-  }
+  ) {}
 
   follow(target: string): void {
     this.stop();
@@ -38,7 +35,7 @@ export class CountdownController implements ReactiveController {
     this.timer = undefined;
     this.target = null;
     this.secondsLeft = null;
-    this.host.requestUpdate();
+    this.onChange();
   }
 
   get active(): boolean {
@@ -46,32 +43,24 @@ export class CountdownController implements ReactiveController {
   }
 
   private async poll(): Promise<void> {
-    const src = this.source();
     const target = this.target;
-    if (!src || !target || this.polling) return;
+    if (!target || this.polling) return;
     this.polling = true;
     try {
-      const status = await src.status(target);
+      const status = await this.source(target);
       if (this.target !== target) return;
       this.status = status;
       if (status.pending) {
         this.secondsLeft = Math.max(0, Math.ceil(status.pending.secondsLeft));
-        this.host.requestUpdate();
+        this.onChange();
       } else {
         this.stop();
         this.onSettled(status);
       }
     } catch {
-      // A failed poll is retried on the next tick; the view keeps the last count.
+      // A failed poll is retried on the next tick; the last count stays on screen.
     } finally {
       this.polling = false;
     }
-  }
-
-  hostConnected(): void {}
-
-  hostDisconnected(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
   }
 }

@@ -1,6 +1,6 @@
 import type { DeployStatus } from '@markwright/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CountdownController } from './countdown-controller';
+import { PendingWatch } from './pending-watch';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -14,7 +14,7 @@ const pending = (secondsLeft: number): DeployStatus => ({
   liveMatchesLast: true,
 });
 
-describe('countdown controller', () => {
+describe('pending watch', () => {
   it('polls the status each second, shows the seconds left and reports once when it settles', async () => {
     vi.useFakeTimers();
     const answers = [
@@ -25,10 +25,9 @@ describe('countdown controller', () => {
     ];
     const updates: number[] = [];
     const settled: DeployStatus[] = [];
-    const host = { addController: () => {}, requestUpdate: () => updates.push(1) } as never;
-    const ctl = new CountdownController(
-      host,
-      () => ({ status: async () => answers.shift() ?? answers[answers.length - 1]! }),
+    const ctl = new PendingWatch(
+      async () => answers.shift() ?? answers[answers.length - 1]!,
+      () => updates.push(1),
       (s) => settled.push(s),
       1000,
     );

@@ -1,0 +1,81 @@
+// The problems of a draft, each keyed by the input it belongs to (`fields.3.name`, keyed by field id so it
+// follows the field while the list changes; `rules.0.dport`), so each view can show it next to that input.
+// The rules are core's: the draft becomes `markwright/1` JSON and core's checkDocument (the check behind
+// `layout check` and every save) reports on it; each error's JSON path is mapped back to its input. Checked here
+// are only what that JSON cannot say: an enum value name listed twice (a JSON object keeps one) and the layout
+// name the API accepts (the API schema's rule).
+
+import { layoutName } from '@markwright/api';
+import { checkDocument } from '@markwright/core';
+import { type DraftDocument, type DraftField, draftToDocument } from './draft';
+
+export type Problems = Readonly<Record<string, string>>;
+
+export const fieldKey = (f: DraftField, part: string): string => `fields.${f.id}.${part}`;
+
+/** The key every problem no input shows is filed under (the problem list still names it). */
+export const DOCUMENT_KEY = 'document';
+
+export function draftProblems(draft: DraftDocument): Record<string, string> {
+  const out: Record<string, string> = {};
+  const name = layoutNameProblem(draft.name);
+  if (name) out.name = name;
+  for (const field of draft.fields) repeatedValueNames(field, out);
+  for (const error of checkDocument(draftToDocument(draft)).errors) {
+    // One message per input: the first core reports (its own problems come before clashes with others).
+    out[inputKey(draft, error.field, error.message)] ??= error.message;
+  }
+  return out;
+}
+
+/** Why the API would refuse this layout name, or null. */
+export function layoutNameProblem(name: string): string | null {
+  const parsed = layoutName.safeParse(name);
+  return parsed.success ? null : `layout name ${JSON.stringify(name)} ${parsed.error.issues[0]?.message}`;
+}
+
+function repeatedValueNames(field: DraftField, out: Record<string, string>): void {
+  const seen = new Set<string>();
+  field.values.forEach((v, j) => {
+    if (seen.has(v.name)) out[fieldKey(field, `values.${j}.name`)] = `"${v.name}" is listed twice`;
+    seen.add(v.name);
+  });
+}
+
+const FIELD_PATH = /^layout\.fields\[(\d+)\](?:\.([A-Za-z]+)(?:\.(.*))?)?$/;
+const POLICY_PATH = /^policy\.(rules|routes|classes)\[(\d+)\](?:\.(.*))?$/;
+
+/** The input a document path (`layout.fields[2].values.isp1`, `policy.rules[0].match.dport[1]`) came from. */
+export function inputKey(draft: DraftDocument, path: string, message = ''): string {
+  if (path === 'name') return 'name';
+  const field = FIELD_PATH.exec(path);
+  if (field) {
+    const f = draft.fields[Number(field[1])];
+    if (!f) return DOCUMENT_KEY;
+    const part = field[2];
+    // Placement errors (offset, width, mask, none given) belong to the field's bits.
+    if (part === undefined || part === 'offset' || part === 'width' || part === 'mask')
+      return fieldKey(f, 'mask');
+    if (part === 'values' && field[3] !== undefined) {
+      const j = f.values.findIndex((v) => v.name === field[3]);
+      if (j < 0) return fieldKey(f, 'values');
+      return fieldKey(f, `values.${j}.${message.startsWith('value name') ? 'name' : 'value'}`);
+    }
+    return fieldKey(f, part);
+  }
+  const item = POLICY_PATH.exec(path);
+  if (item) {
+    const [, list, index, rest = ''] = item;
+    const part = policyPart(rest.replace(/\[\d+\]$/, ''));
+    return part === '' ? `${list}.${index}` : `${list}.${index}.${part}`;
+  }
+  return DOCUMENT_KEY;
+}
+
+/** The draft keeps match fields as `match.<field>` and every other match key (proto, ports, addresses) flat. */
+function policyPart(rest: string): string {
+  if (rest === 'match.fields' || rest === 'match') return 'match';
+  if (rest.startsWith('match.fields.')) return `match.${rest.slice('match.fields.'.length)}`;
+  if (rest.startsWith('match.')) return rest.slice('match.'.length);
+  return rest;
+}

@@ -1,0 +1,87 @@
+// The deploy and simulate side of the in-memory backend, for tests that switch between views: two targets, a
+// probe of a box that has one routing table, no deployment yet, a plan computed by core (every owned line is an addition to an
+// empty box) and the simulator run on the compiled document. Applying is outside what these tests drive.
+
+import type { DocumentJson, MarkwrightApi, SimulateInput } from '@markwright/api';
+import type { PlanReport, ProbeReport } from '@markwright/core';
+import { parseDocument, type SimulationReport } from '@markwright/core';
+import { compileDocument } from '@markwright/core/compile';
+import { emitNftText } from '@markwright/core/emit';
+import { simulate } from '@markwright/core/simulate';
+
+export const MEMORY_TARGETS = ['local', 'netns:lab'];
+
+const NO_STATE = { nftScript: '', ipRules: { v4: [], v6: [] }, tcFilters: [] };
+
+export function probeReport(target: string): ProbeReport {
+  return {
+    target,
+    tools: { nft: '1.0.6', iptables: null, iptablesBackend: null, ip: '6.1.0', tc: '6.1.0', conntrack: null },
+    box: {
+      ruleset: { tables: [] },
+      ipRules: [],
+      routes: [
+        {
+          family: 4,
+          table: '100',
+          type: 'unicast',
+          dst: { family: 4, address: '0.0.0.0', prefix: 0 },
+          dev: 'wan2',
+        },
+      ],
+      tcFilters: [],
+    },
+    bitsInUse: { fwmark: '0x0', ctmark: '0x0' },
+    consumers: [],
+    owned: { table: false, ipRules: 0, tcFilters: 0 },
+  };
+}
+
+export function planReport(target: string, name: string, json: DocumentJson): PlanReport {
+  const nftScript = emitNftText(compileDocument(parseDocument(json)).ruleset);
+  const lines = nftScript.split('\n').filter((l) => l.trim() !== '');
+  return {
+    target,
+    document: name,
+    wanted: { ...NO_STATE, nftScript },
+    live: NO_STATE,
+    changes: lines.map((text) => ({ kind: 'nft', action: 'add', text })),
+    check: { ok: true, message: null },
+  };
+}
+
+export function simulateDocument(input: SimulateInput): SimulationReport {
+  if (!input.document || input.routes || input.ipRules || input.ruleset) {
+    throw new Error('the in-memory backend simulates a document alone');
+  }
+  return simulate(compileDocument(parseDocument(input.document)), input.packets);
+}
+
+/** The deploy-side methods, reading stored documents through `documentOf`. */
+export function memoryBox(
+  calls: string[],
+  documentOf: (name: string, version?: number) => DocumentJson,
+): Pick<MarkwrightApi, 'listTargets' | 'probe' | 'plan' | 'simulate' | 'status'> {
+  return {
+    async listTargets() {
+      calls.push('listTargets');
+      return [...MEMORY_TARGETS];
+    },
+    async probe({ target }) {
+      calls.push('probe');
+      return probeReport(target);
+    },
+    async plan({ name, version, target }) {
+      calls.push('plan');
+      return planReport(target, name, documentOf(name, version));
+    },
+    async status({ target }) {
+      calls.push('status');
+      return { target, state: 'none', pending: null, last: null, liveMatchesLast: true };
+    },
+    async simulate(input) {
+      calls.push('simulate');
+      return simulateDocument(input);
+    },
+  };
+}
