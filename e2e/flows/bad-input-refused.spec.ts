@@ -29,7 +29,10 @@ describeFlow('bad input is refused and never reaches the database', { skip }, (c
     await page.getByTestId('add-fwmark').click();
     await page.getByTestId('field-name').fill('probe');
     await page.getByTestId('field-offset').fill('9');
-    await waitForText(page.getByTestId('field-mask-error'), /"uplink" and "probe" overlap in fwmark bits 0x200/);
+    await waitForText(
+      page.getByTestId('field-mask-error'),
+      /"uplink" and "probe" overlap in fwmark bits 0x200/,
+    );
     expect(await page.getByTestId('field-offset').getAttribute('aria-invalid')).toBe('false');
     await waitForText(page.getByTestId('save-state'), /problem.*not saved/);
     expect(await page.getByTestId('save').isDisabled()).toBe(true);
