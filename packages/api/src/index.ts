@@ -1,5 +1,6 @@
 export * from './envelope';
 export * from './http-client';
 export * from './methods';
+export * from './names';
 export * from './schema';
 export * from './types';

@@ -2,6 +2,7 @@
 // so the backend never sees an argument the TypeScript interface would not allow.
 
 import { z } from 'zod';
+import { LAYOUT_NAME_MAX, LAYOUT_NAME_MESSAGES, LAYOUT_NAME_PATTERN } from './names';
 import type { MarkwrightApi } from './types';
 
 const MAX_TEXT = 4 * 1024 * 1024;
@@ -9,9 +10,9 @@ const MAX_TEXT = 4 * 1024 * 1024;
 /** A layout name: what people type, shown in lists and used in file names on export. */
 export const layoutName = z
   .string()
-  .min(1, 'must not be empty')
-  .max(128, 'must be at most 128 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, 'may hold letters, digits, space, dot, dash and underscore');
+  .min(1, LAYOUT_NAME_MESSAGES.empty)
+  .max(LAYOUT_NAME_MAX, LAYOUT_NAME_MESSAGES.long)
+  .regex(LAYOUT_NAME_PATTERN, LAYOUT_NAME_MESSAGES.pattern);
 
 /** `local` or `netns:NAME` (a network namespace name as `ip netns` accepts it). */
 export const targetSpec = z

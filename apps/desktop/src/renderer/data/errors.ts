@@ -1,4 +1,4 @@
-import { ApiError } from '@markwright/api';
+import { ApiError } from '@markwright/api/types';
 
 /** A failure as one line for the status bar: the API's message, with the field it names. */
 export function describeError(error: unknown): string {

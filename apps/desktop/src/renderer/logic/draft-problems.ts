@@ -3,9 +3,9 @@
 // The rules are core's: the draft becomes `markwright/1` JSON and core's checkDocument (the check behind
 // `layout check` and every save) reports on it; each error's JSON path is mapped back to its input. Checked here
 // are only what that JSON cannot say: an enum value name listed twice (a JSON object keeps one) and the layout
-// name the API accepts (the API schema's rule).
+// name the API accepts (the rule its schema applies).
 
-import { layoutName } from '@markwright/api';
+import { layoutNameProblem as apiNameProblem } from '@markwright/api/names';
 import { checkDocument } from '@markwright/core';
 import { type DraftDocument, type DraftField, draftToDocument } from './draft';
 
@@ -30,8 +30,8 @@ export function draftProblems(draft: DraftDocument): Record<string, string> {
 
 /** Why the API would refuse this layout name, or null. */
 export function layoutNameProblem(name: string): string | null {
-  const parsed = layoutName.safeParse(name);
-  return parsed.success ? null : `layout name ${JSON.stringify(name)} ${parsed.error.issues[0]?.message}`;
+  const problem = apiNameProblem(name);
+  return problem === null ? null : `layout name ${JSON.stringify(name)} ${problem}`;
 }
 
 function repeatedValueNames(field: DraftField, out: Record<string, string>): void {
