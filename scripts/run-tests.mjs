@@ -1,4 +1,4 @@
-// Runs the checks (typecheck, lint) and every test suite with vitest's JSON reporter, then prints
+// Runs the checks (typecheck, lint, import rules) and every test suite with vitest's JSON reporter, then prints
 // one summed line, always the last: `N passed, N failed, N skipped`. Exits non-zero when anything failed.
 //
 //   node scripts/run-tests.mjs              the checks and every suite
@@ -26,6 +26,7 @@ const SUITES = [
 const CHECKS = [
   { name: 'typecheck', argv: ['pnpm', '--silent', 'typecheck'] },
   { name: 'lint', argv: ['pnpm', 'exec', 'biome', 'check', '.'] },
+  { name: 'imports', argv: [process.execPath, 'scripts/check-imports.mjs'] },
 ];
 
 const requested = process.argv.slice(2).map((dir) => resolve(dir));

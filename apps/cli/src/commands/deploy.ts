@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '@markwright/core';
 import {
@@ -20,6 +19,7 @@ import {
   ToolError,
 } from '@markwright/host';
 import { flag, type ParsedArgs, parseArgs } from '../args';
+import { readTextFile } from '../input-file';
 import { type Command, type CommandIo, EXIT, type ExitCode } from '../io';
 
 const COMMON = ['target', 'state-dir', 'root-dir'];
@@ -83,12 +83,7 @@ function documentCall(args: ParsedArgs) {
   if (!file) throw new InputError('DOC', file, 'a document file is required');
   const rulePriorities = flag(args, 'rule-priorities');
   ownershipFor(rulePriorities, '--rule-priorities');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError('DOC', file, `cannot be read: ${(error as Error).message}`);
-  }
+  const text = readTextFile(file);
   return {
     document: text,
     documentPath: resolve(file),

@@ -10,7 +10,7 @@ import {
 } from '@markwright/core';
 import { flag, parseArgs } from '../args';
 import { type Command, EXIT } from '../io';
-import { readJsonFile } from './layout';
+import { readJsonFile } from '../input-file';
 
 const USAGE = 'usage: markwright explain MARK [--doc FILE] [--space fwmark|connmark] [--json]';
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   type CheckReport,
   checkReport,
@@ -6,29 +5,14 @@ import {
   hex8,
   InputError,
   type MarkwrightDocument,
-  parseJsonText,
 } from '@markwright/core';
 import { bitUsage, type RuleBitUsage } from '@markwright/core/analyze';
 import { parseRulesetAuto } from '@markwright/core/parse';
 import { parseArgs } from '../args';
+import { readJsonFile, readTextFile } from '../input-file';
 import { type Command, EXIT } from '../io';
 
 const USAGE = 'usage: markwright layout check FILE [--host-rules FILE ...] [--json]';
-
-/** Read a file as text; a missing or unreadable file is an input error naming it. */
-export function readTextFile(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? 'unreadable');
-    throw new InputError(file, file, `cannot be read: ${why}`);
-  }
-}
-
-/** Read a file as JSON; invalid JSON is an input error naming the file, line and column. */
-export const readJsonFile = (file: string): unknown => parseJsonText(readTextFile(file), file);
 
 /** Bit usage of every rule in an iptables-save, nft text or `nft -j list ruleset` file; errors name the file. */
 function rulesetUsage(file: string): RuleBitUsage[] {

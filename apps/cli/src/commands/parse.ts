@@ -4,7 +4,7 @@ import { InputError } from '@markwright/core';
 import * as parsers from '@markwright/core/parse';
 import { flag, parseArgs } from '../args';
 import { type Command, EXIT } from '../io';
-import { readTextFile } from './layout';
+import { readTextFile } from '../input-file';
 
 const USAGE = 'usage: markwright parse FILE [--syntax auto|iptables|nft|nft-json] [--family 4|6] [--json]';
 const SYNTAXES = ['auto', 'iptables', 'nft', 'nft-json'] as const;

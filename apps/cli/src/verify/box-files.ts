@@ -12,7 +12,7 @@ import {
   parseRulesetAuto,
   parseTcFiltersJson,
 } from '@markwright/core/parse';
-import { readTextFile } from '../commands/layout';
+import { readTextFile } from '../input-file';
 
 /** The files a box is described by, as `simulate` and `--verify` take them. */
 export interface BoxFiles {
