@@ -8,8 +8,8 @@ import {
 } from '@markwright/core/compile';
 import { emitIpRuleBatch, emitIptablesRestore, emitTcBatch } from '@markwright/core/emit';
 import { flag, parseArgs } from '../args';
-import { type Command, EXIT } from '../io';
 import { readJsonFile } from '../input-file';
+import { type Command, EXIT } from '../io';
 
 const USAGE =
   'usage: markwright compile FILE --to nft|iptables|ip6tables|ip-rule|tc [--family 4|6|both] [--table NAME] [--protocol N]' +

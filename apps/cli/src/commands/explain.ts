@@ -9,8 +9,8 @@ import {
   parseU32,
 } from '@markwright/core';
 import { flag, parseArgs } from '../args';
-import { type Command, EXIT } from '../io';
 import { readJsonFile } from '../input-file';
+import { type Command, EXIT } from '../io';
 
 const USAGE = 'usage: markwright explain MARK [--doc FILE] [--space fwmark|connmark] [--json]';
 

@@ -3,8 +3,8 @@ import type { RuleExpr, Ruleset } from '@markwright/core';
 import { InputError } from '@markwright/core';
 import * as parsers from '@markwright/core/parse';
 import { flag, parseArgs } from '../args';
-import { type Command, EXIT } from '../io';
 import { readTextFile } from '../input-file';
+import { type Command, EXIT } from '../io';
 
 const USAGE = 'usage: markwright parse FILE [--syntax auto|iptables|nft|nft-json] [--family 4|6] [--json]';
 const SYNTAXES = ['auto', 'iptables', 'nft', 'nft-json'] as const;
