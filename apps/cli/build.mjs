@@ -7,11 +7,13 @@ import { build } from 'esbuild';
 rmSync('dist', { recursive: true, force: true });
 
 await build({
-  // So do the privileged helper (installed behind /usr/lib/markwright/markwright-helper) and the revert watchdog.
+  // So do the privileged helper (installed behind /usr/lib/markwright/markwright-helper), the revert watchdog
+  // and the trace guard.
   entryPoints: {
     markwright: 'src/main.ts',
     watchdog: '../../packages/host/src/deploy/watchdog-main.ts',
     helper: '../../packages/host/src/helper/helper-main.ts',
+    'trace-guard': '../../packages/host/src/observe/trace-guard-main.ts',
   },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },

@@ -2,7 +2,10 @@
 import { existsSync } from 'node:fs';
 import { build } from 'esbuild';
 
-const entries = { watchdog: 'src/deploy/watchdog-main.ts' };
+const entries = {
+  watchdog: 'src/deploy/watchdog-main.ts',
+  'trace-guard': 'src/observe/trace-guard-main.ts',
+};
 const present = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
 if (Object.keys(present).length > 0) {
   await build({

@@ -1,5 +1,6 @@
 export * from './deploy/index';
 export * from './exec/index';
 export * from './helper/index';
+export * from './observe/index';
 export * from './probe/index';
 export * from './types';

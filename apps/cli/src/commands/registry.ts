@@ -59,6 +59,16 @@ register(
   async () => (await import('./deploy')).uninstall,
 );
 register(
+  'trace',
+  'trace --target T --match EXPR: live path of matching packets, rule owners and decoded marks',
+  async () => (await import('./trace')).default,
+);
+register(
+  'impact',
+  'impact DOC --target T: which live connections the document would change',
+  async () => (await import('./impact')).default,
+);
+register(
   'serve',
   'serve [--port N] [--db PATH] [--open]: the app in a browser on 127.0.0.1',
   async () => (await import('./serve')).default,

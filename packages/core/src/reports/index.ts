@@ -1,2 +1,3 @@
 export * from './deploy';
+export * from './observe';
 export * from './types';

@@ -71,6 +71,20 @@ export class Conntrack {
     this.byKey.set(replyKey, { entry: lookup.entry, direction: 'reply', fresh: false });
   }
 
+  /**
+   * An existing connection, as a live box lists it: its ct mark, whether a reply was seen, and where DNAT sends
+   * it. Later packets of the flow find it as established (or new, until the reply), as they would on the box.
+   */
+  seed(t: FlowTuple, mark: number, replied: boolean, dnat: CtEntry['dnat'] = null): void {
+    const originalKey = tupleKey(t);
+    const replyKey = dnat
+      ? reverseKey({ ...t, daddr: dnat.daddr, dport: dnat.dport ?? t.dport })
+      : reverseKey(t);
+    const entry: CtEntry = { mark, secmark: null, seenReply: replied, dnat, originalKey, replyKey };
+    this.byKey.set(originalKey, { entry, direction: 'original', fresh: false });
+    this.byKey.set(replyKey, { entry, direction: 'reply', fresh: false });
+  }
+
   get size(): number {
     return this.byKey.size / 2;
   }

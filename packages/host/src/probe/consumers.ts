@@ -22,6 +22,12 @@ const SIGNATURES: readonly { consumer: string; pattern: RegExp }[] = [
   { consumer: 'shorewall', pattern: /\bshorewall\b/i },
 ];
 
+/** The known consumer a table, chain or rule text gives away, or null. */
+export function consumerSignature(text: string): string | null {
+  for (const { consumer, pattern } of SIGNATURES) if (pattern.test(text)) return consumer;
+  return null;
+}
+
 export interface RuleEvidence {
   /** Where the rule lives (`table inet foo chain bar`), matched against the signatures too. */
   readonly where: string;
