@@ -44,6 +44,11 @@ const impactCommand: Command = async (io) => {
   const connections =
     saved === undefined ? undefined : parseConntrackListing(readText(saved, '--conntrack')).connections;
   try {
+    if (process.getuid?.() !== 0) {
+      throw new EnvironmentError(
+        `markwright ${'impact'} reads the kernel's trace and connection tables: run it as root`,
+      );
+    }
     const runner = await openRunner(target);
     const report = await liveImpact(runner, doc, DEFAULT_OWNERSHIP, { connections });
     if (args.switches.has('json')) {

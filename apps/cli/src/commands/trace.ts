@@ -90,6 +90,11 @@ const traceCommand: Command = async (io) => {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    if (process.getuid?.() !== 0) {
+      throw new EnvironmentError(
+        `markwright ${'trace'} reads the kernel's trace and connection tables: run it as root`,
+      );
+    }
     const runner = await openRunner(target);
     const report = await liveTrace(runner, {
       match,

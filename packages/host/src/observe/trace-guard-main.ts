@@ -12,7 +12,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}') as TraceGuardArgs;
-  const runner = createSystemRunner(args.target, { elevation: args.elevation });
+  const runner = createSystemRunner(args.target);
   for (let tick = 1; ; tick++) {
     await sleep(POLL_MS);
     if (!isAlive(args.owner) || Date.now() / 1000 > args.until) {

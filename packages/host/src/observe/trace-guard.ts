@@ -2,13 +2,11 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Elevation } from '../exec/runner';
 import type { Target } from '../types';
 
 /** What the guard needs, passed as one JSON argument. */
 export interface TraceGuardArgs {
   readonly target: Target;
-  readonly elevation: Elevation;
   readonly table: string;
   /** The trace's process: when it is gone, the table goes. */
   readonly owner: number;

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import type { Layout, LivePacket, TracedPacket, TraceReport } from '@markwright/core';
 import { DEFAULT_OWNERSHIP } from '../deploy/ownership';
 import { EnvironmentError } from '../exec/errors';
-import { type Elevation, fullArgv, type Runner } from '../exec/runner';
+import { fullArgv, type Runner } from '../exec/runner';
 import { targetLabel } from '../exec/target';
 import { probe } from '../probe/probe';
 import { flowKey, readConntrack } from './conntrack-list';
@@ -20,7 +20,6 @@ export interface TraceOptions {
   /** Stop after this many seconds (default 30). */
   readonly seconds?: number;
   readonly layout?: Layout;
-  readonly elevation?: Elevation;
   /** Ends the trace early (SIGINT): what was seen is returned and the trace table removed. */
   readonly signal?: AbortSignal;
   readonly onPacket?: (p: TracedPacket) => void;
@@ -55,13 +54,12 @@ export async function liveTrace(runner: Runner, options: TraceOptions): Promise<
   const match = canonicalMatch(options.match);
   const seconds = options.seconds ?? 30;
   const count = options.count ?? Number.POSITIVE_INFINITY;
-  const elevation = options.elevation ?? 'none';
   await sweepStaleTraces(runner);
   const { box, ctmarks } = await readBox(runner);
   const table = traceTableName(process.pid);
   const until = Math.ceil(Date.now() / 1000 + seconds + 60);
 
-  const argv = fullArgv(runner.target, elevation, ['nft', '-a', 'monitor', 'trace']);
+  const argv = fullArgv(runner.target, ['nft', '-a', 'monitor', 'trace']);
   const monitor = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   const spawnError = new Promise<never>((_, reject) =>
     monitor.on('error', (e) => reject(new EnvironmentError(`cannot run nft monitor trace: ${e.message}`))),
@@ -105,7 +103,7 @@ export async function liveTrace(runner: Runner, options: TraceOptions): Promise<
     await Promise.race([sleep(MONITOR_START_MS), spawnError]);
     if (monitor.exitCode !== null)
       throw new EnvironmentError('nft monitor trace ended at once (is nft installed, are we root?)');
-    guard = startTraceGuard({ target: runner.target, elevation, table, owner: process.pid, until });
+    guard = startTraceGuard({ target: runner.target, table, owner: process.pid, until });
     await runner.run(['nft', '-f', '-'], { input: traceScript({ table, match, pid: process.pid, until }) });
     options.onArmed?.(table);
     const endAt = Date.now() + seconds * 1000;
