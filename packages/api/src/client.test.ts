@@ -1,13 +1,13 @@
 // The renderer-side client: token from the URL fragment (once, then only from the tab's storage), the preload
 // bridge unwrapped, and typed errors rebuilt from envelopes.
 
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { apiFromBridge, type PreloadBridge, readToken } from './client';
 import { errorFromShape, unwrapEnvelope } from './envelope';
 import { createHttpApi } from './http-client';
 import { API_METHODS } from './methods';
 import { methodSchemas } from './schema';
-import { ApiError } from './types';
+import { ApiError, type MarkwrightApi } from './types';
 
 class MemoryStorage {
   readonly items = new Map<string, string>();
@@ -105,5 +105,18 @@ describe('transport envelopes', () => {
 
   it('has a schema for exactly the methods of the API', () => {
     expect(Object.keys(methodSchemas).sort()).toEqual([...API_METHODS].sort());
+    expectTypeOf<keyof typeof methodSchemas>().toEqualTypeOf<keyof MarkwrightApi>();
+  });
+  it('types each method argument as its schema accepts it', () => {
+    expectTypeOf<Parameters<MarkwrightApi['apply']>[0]>().toEqualTypeOf<{
+      name: string;
+      version?: number | undefined;
+      target: string;
+      confirmTimeout?: number | undefined;
+    }>();
+    expect(methodSchemas.apply.safeParse({ name: 'x', target: 'local', confirmTimeout: 5 }).success).toBe(
+      true,
+    );
+    expect(methodSchemas.audit.parse(null)).toEqual({});
   });
 });

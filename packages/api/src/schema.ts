@@ -1,9 +1,9 @@
-// Runtime schemas for every MarkwrightApi argument. Both transports validate through these (see validateArgument),
-// so the backend never sees an argument the TypeScript interface would not allow.
+// Runtime schemas for every MarkwrightApi argument. Both transports validate through these (the backend's
+// dispatcher), and MarkwrightApi's argument types are derived from them, so the two cannot disagree.
 
+import type { PacketSpec } from '@markwright/core';
 import { z } from 'zod';
 import { LAYOUT_NAME_MAX, LAYOUT_NAME_MESSAGES, LAYOUT_NAME_PATTERN } from './names';
-import type { MarkwrightApi } from './types';
 
 const MAX_TEXT = 4 * 1024 * 1024;
 
@@ -35,7 +35,7 @@ export const packetSpec = z.strictObject({
   sport: port.optional(),
   dport: port.optional(),
   mark: u32.optional(),
-});
+}) satisfies z.ZodType<PacketSpec>;
 
 const none = z.undefined().or(z.null()).or(z.strictObject({}));
 const byName = z.strictObject({ name: layoutName });
@@ -95,6 +95,10 @@ export const methodSchemas = {
     .strictObject({ limit: z.number().int().min(1).max(10_000).optional() })
     .nullish()
     .transform((v) => v ?? {}),
-} satisfies Record<keyof MarkwrightApi, z.ZodType>;
+};
 
-export { API_METHODS, type ApiMethod, ipcChannel, isApiMethod } from './methods';
+type MethodSchemas = typeof methodSchemas;
+/** What a caller passes to a method (before the schema's defaults and transforms). */
+export type ApiInput<M extends keyof MethodSchemas> = z.input<MethodSchemas[M]>;
+/** What the service receives once the argument passed its schema. */
+export type ApiArgument<M extends keyof MethodSchemas> = z.output<MethodSchemas[M]>;

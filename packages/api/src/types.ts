@@ -1,91 +1,65 @@
 // MarkwrightApi: the only way the renderer reaches the backend. Two transports implement it with one contract:
-// Electron IPC through the preload, and loopback HTTP in serve mode. Every argument is validated at the boundary.
+// Electron IPC through the preload, and loopback HTTP in serve mode. Every argument is validated at the boundary
+// against its schema, and the argument types below are those schemas' types, so the two cannot drift apart.
+// What the methods return are the report shapes in core (one place for every JSON contract).
 
 import type {
   ApplyResult,
+  AuditEntry,
   CheckReport,
   DeploymentRecord,
   DeployStatus,
-  PacketSpec,
+  ExportedDocument,
+  LayoutSummary,
+  LayoutVersion,
+  LayoutVersionSummary,
   PlanReport,
   ProbeReport,
   SimulationReport,
 } from '@markwright/core';
+import type { ApiInput } from './schema';
 
-/** A `markwright/1` document as JSON (what import/export and the store hold). */
-export type DocumentJson = Record<string, unknown>;
-
-export interface LayoutSummary {
-  readonly id: number;
-  readonly name: string;
-  readonly currentVersion: number;
-  readonly updatedAt: string;
-  readonly fieldCount: number;
-}
-
-export interface LayoutVersionSummary {
-  readonly version: number;
-  readonly note: string | null;
-  readonly createdAt: string;
-}
-
-export interface LayoutVersion extends LayoutVersionSummary {
-  readonly name: string;
-  readonly document: DocumentJson;
-}
-
-export interface AuditEntry {
-  readonly id: number;
-  readonly at: string;
-  readonly action: string;
-  readonly subject: string;
-  readonly detail: string | null;
-}
+export type {
+  AuditEntry,
+  DocumentJson,
+  ExportedDocument,
+  LayoutSummary,
+  LayoutVersion,
+  LayoutVersionSummary,
+} from '@markwright/core';
 
 /** Where a deploy goes: `local` or `netns:NAME`. */
 export type TargetSpec = string;
 
-export interface SimulateInput {
-  /** Simulate a stored layout's compiled rules (optionally on top of a live box's rules) ... */
-  readonly document?: DocumentJson;
-  /** ... or a ruleset text (nft JSON, nft text or iptables-save) with optional ip rules / routes JSON. */
-  readonly ruleset?: string;
-  readonly ipRules?: string;
-  readonly routes?: string;
-  readonly packets: readonly PacketSpec[];
-}
+/** A stored layout's compiled rules (optionally on top of a live box's rules), or a ruleset text, and packets. */
+export type SimulateInput = ApiInput<'simulate'>;
 
 export interface MarkwrightApi {
   listLayouts(): Promise<LayoutSummary[]>;
   /** The current version of a layout. */
-  getLayout(input: { name: string }): Promise<LayoutVersion>;
-  createLayout(input: { name: string; document: DocumentJson; note?: string }): Promise<LayoutSummary>;
+  getLayout(input: ApiInput<'getLayout'>): Promise<LayoutVersion>;
+  createLayout(input: ApiInput<'createLayout'>): Promise<LayoutSummary>;
   /** Saves a new immutable version; refused (typed error) when the document is invalid. */
-  saveLayout(input: { name: string; document: DocumentJson; note?: string }): Promise<LayoutSummary>;
-  renameLayout(input: { from: string; to: string }): Promise<LayoutSummary>;
-  duplicateLayout(input: { from: string; to: string }): Promise<LayoutSummary>;
-  deleteLayout(input: { name: string }): Promise<void>;
-  listVersions(input: { name: string }): Promise<LayoutVersionSummary[]>;
-  getVersion(input: { name: string; version: number }): Promise<LayoutVersion>;
+  saveLayout(input: ApiInput<'saveLayout'>): Promise<LayoutSummary>;
+  renameLayout(input: ApiInput<'renameLayout'>): Promise<LayoutSummary>;
+  duplicateLayout(input: ApiInput<'duplicateLayout'>): Promise<LayoutSummary>;
+  deleteLayout(input: ApiInput<'deleteLayout'>): Promise<void>;
+  listVersions(input: ApiInput<'listVersions'>): Promise<LayoutVersionSummary[]>;
+  getVersion(input: ApiInput<'getVersion'>): Promise<LayoutVersion>;
   /** Parses and validates a document text; creates (or versions) the layout it names. */
-  importDocument(input: { text: string; name?: string }): Promise<LayoutSummary>;
-  exportDocument(input: { name: string; version?: number }): Promise<{ text: string }>;
-  checkDocument(input: { document: DocumentJson; hostRules?: string[] }): Promise<CheckReport>;
+  importDocument(input: ApiInput<'importDocument'>): Promise<LayoutSummary>;
+  exportDocument(input: ApiInput<'exportDocument'>): Promise<ExportedDocument>;
+  checkDocument(input: ApiInput<'checkDocument'>): Promise<CheckReport>;
   simulate(input: SimulateInput): Promise<SimulationReport>;
   listTargets(): Promise<TargetSpec[]>;
-  probe(input: { target: TargetSpec }): Promise<ProbeReport>;
-  plan(input: { name: string; version?: number; target: TargetSpec }): Promise<PlanReport>;
-  apply(input: {
-    name: string;
-    version?: number;
-    target: TargetSpec;
-    confirmTimeout?: number;
-  }): Promise<ApplyResult>;
-  confirm(input: { target: TargetSpec }): Promise<DeploymentRecord>;
-  rollback(input: { target: TargetSpec; to?: string }): Promise<DeploymentRecord>;
-  status(input: { target: TargetSpec }): Promise<DeployStatus>;
-  history(input: { target: TargetSpec }): Promise<DeploymentRecord[]>;
-  audit(input: { limit?: number }): Promise<AuditEntry[]>;
+  probe(input: ApiInput<'probe'>): Promise<ProbeReport>;
+  plan(input: ApiInput<'plan'>): Promise<PlanReport>;
+  apply(input: ApiInput<'apply'>): Promise<ApplyResult>;
+  confirm(input: ApiInput<'confirm'>): Promise<DeploymentRecord>;
+  rollback(input: ApiInput<'rollback'>): Promise<DeploymentRecord>;
+  status(input: ApiInput<'status'>): Promise<DeployStatus>;
+  history(input: ApiInput<'history'>): Promise<DeploymentRecord[]>;
+  audit(input?: ApiInput<'audit'>): Promise<AuditEntry[]>;
 }
 
 /** Error kinds every transport carries unchanged to the caller. */

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { InputError } from '@markwright/core';
+import { InputError, type UninstallResult } from '@markwright/core';
 import {
   type ApplyResult,
   type DeploymentRecord,
@@ -164,7 +164,8 @@ export const history = verb([], async (io, args, run) => {
 
 export const uninstall = verb([], async (io, args, run) => {
   await run({ verb: 'uninstall' });
-  if (args.switches.has('json')) json(io, { removed: true });
+  const result: UninstallResult = { removed: true };
+  if (args.switches.has('json')) json(io, result);
   else io.stdout('removed table inet markwright, our ip rules and tc filters, and the restore files\n');
   return EXIT.ok;
 });

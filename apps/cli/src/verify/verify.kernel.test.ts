@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { VerifyReport } from '@markwright/core';
 import { kernelSkip, run as runTool } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import simulate from '../commands/simulate';
 import type { CommandIo } from '../io';
-import type { VerifyRow } from './verify';
 
 const reason = kernelSkip('simulate --verify kernel tests', ['ip', 'nft', 'iptables-restore', 'python3']);
 
@@ -128,7 +128,7 @@ describe.skipIf(reason)('markwright simulate --verify', () => {
     ];
     const code = await simulate({ ...io, args });
     expect(code).toBe(0);
-    const { verify } = JSON.parse(out) as { verify: { agreed: number; compared: number; rows: VerifyRow[] } };
+    const { verify } = JSON.parse(out) as VerifyReport;
     console.log(`verify: kernel and simulator agree on ${verify.agreed} of ${verify.compared} packets`);
     expect(verify.compared).toBe(6);
     expect(verify.agreed).toBe(6);
@@ -192,7 +192,7 @@ describe.skipIf(reason)('markwright simulate --verify', () => {
       '--json',
     ];
     expect(await simulate({ ...io, args })).toBe(0);
-    const { verify } = JSON.parse(out) as { verify: { agreed: number; compared: number; rows: VerifyRow[] } };
+    const { verify } = JSON.parse(out) as VerifyReport;
     expect(verify.rows.map((r) => r.kernel.oif)).toEqual(['r2', 'r1']);
     expect(verify.rows.map((r) => r.kernel.mark)).toEqual([8, 8]);
     expect(verify.agreed).toBe(2);

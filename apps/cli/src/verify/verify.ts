@@ -1,27 +1,16 @@
-import { hex8, type PacketResult, type PacketSpec, type SimulationReport } from '@markwright/core';
+import {
+  hex8,
+  type KernelObservation,
+  type PacketResult,
+  type PacketSpec,
+  type SimulationReport,
+  type VerifyReport,
+  type VerifyRow,
+} from '@markwright/core';
 import { type CommandIo, EXIT, type ExitCode } from '../io';
 import type { LoadedBox } from './box-files';
 import { exec, hasTool, VerifyError } from './exec';
 import { buildScratch, type Scratch } from './scratch';
-
-/** What the kernel did with one replayed packet, or why it was not replayed. */
-export interface KernelObservation {
-  readonly replayed: boolean;
-  readonly reason?: string;
-  readonly verdict?: 'accept' | 'drop';
-  readonly mark?: number;
-  readonly ctmark?: number;
-  readonly oif?: string | null;
-}
-
-export interface VerifyRow {
-  readonly packet: number;
-  readonly kernel: KernelObservation;
-  readonly simulator: { verdict: 'accept' | 'drop'; mark: number; ctmark: number; oif: string | null };
-  /** null when the packet could not be replayed. */
-  readonly agree: boolean | null;
-  readonly differences: readonly string[];
-}
 
 const UDP_PAYLOAD = 16;
 
@@ -176,9 +165,11 @@ export async function verifyOnKernel(
   const compared = rows.filter((r) => r.agree !== null);
   const agreed = compared.filter((r) => r.agree).length;
   if (json) {
-    io.stdout(
-      `${JSON.stringify({ packets: report.packets, verify: { agreed, compared: compared.length, rows } }, null, 2)}\n`,
-    );
+    const out: VerifyReport = {
+      packets: report.packets,
+      verify: { agreed, compared: compared.length, rows },
+    };
+    io.stdout(`${JSON.stringify(out, null, 2)}\n`);
     return EXIT.ok;
   }
   const lines = rows.map((r) => {

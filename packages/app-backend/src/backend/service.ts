@@ -1,24 +1,20 @@
 // MarkwrightApi implemented over the store, core and a HostBridge. Arguments arrive validated in shape (see
 // dispatch.ts); documents are validated here by core, and nothing invalid reaches the store or a box.
 
-import {
-  ApiError,
-  type AuditEntry,
-  type DocumentJson,
-  type LayoutSummary,
-  type LayoutVersion,
-  type LayoutVersionSummary,
-  layoutName,
-  type MarkwrightApi,
-  type SimulateInput,
-} from '@markwright/api';
+import { type ApiArgument, ApiError, type ApiInput, layoutName, type MarkwrightApi } from '@markwright/api';
 import type {
   ApplyResult,
+  AuditEntry,
   BoxConfig,
   CheckError,
   CheckReport,
   DeploymentRecord,
   DeployStatus,
+  DocumentJson,
+  ExportedDocument,
+  LayoutSummary,
+  LayoutVersion,
+  LayoutVersionSummary,
   MarkwrightDocument,
   PlanReport,
   ProbeReport,
@@ -70,39 +66,39 @@ export class MarkwrightService implements MarkwrightApi {
     return this.store.listLayouts();
   }
 
-  async getLayout(input: { name: string }): Promise<LayoutVersion> {
+  async getLayout(input: ApiArgument<'getLayout'>): Promise<LayoutVersion> {
     return this.store.getVersion(input.name);
   }
 
-  async createLayout(input: { name: string; document: DocumentJson; note?: string }): Promise<LayoutSummary> {
+  async createLayout(input: ApiArgument<'createLayout'>): Promise<LayoutSummary> {
     return this.store.createLayout(input.name, this.newVersion(input.document, input.note));
   }
 
-  async saveLayout(input: { name: string; document: DocumentJson; note?: string }): Promise<LayoutSummary> {
+  async saveLayout(input: ApiArgument<'saveLayout'>): Promise<LayoutSummary> {
     return this.store.saveVersion(input.name, this.newVersion(input.document, input.note));
   }
 
-  async renameLayout(input: { from: string; to: string }): Promise<LayoutSummary> {
+  async renameLayout(input: ApiArgument<'renameLayout'>): Promise<LayoutSummary> {
     return this.store.renameLayout(input.from, input.to);
   }
 
-  async duplicateLayout(input: { from: string; to: string }): Promise<LayoutSummary> {
+  async duplicateLayout(input: ApiArgument<'duplicateLayout'>): Promise<LayoutSummary> {
     return this.store.duplicateLayout(input.from, input.to);
   }
 
-  async deleteLayout(input: { name: string }): Promise<void> {
+  async deleteLayout(input: ApiArgument<'deleteLayout'>): Promise<void> {
     this.store.deleteLayout(input.name);
   }
 
-  async listVersions(input: { name: string }): Promise<LayoutVersionSummary[]> {
+  async listVersions(input: ApiArgument<'listVersions'>): Promise<LayoutVersionSummary[]> {
     return this.store.listVersions(input.name);
   }
 
-  async getVersion(input: { name: string; version: number }): Promise<LayoutVersion> {
+  async getVersion(input: ApiArgument<'getVersion'>): Promise<LayoutVersion> {
     return this.store.getVersion(input.name, input.version);
   }
 
-  async importDocument(input: { text: string; name?: string }): Promise<LayoutSummary> {
+  async importDocument(input: ApiArgument<'importDocument'>): Promise<LayoutSummary> {
     let json: unknown;
     try {
       json = JSON.parse(input.text);
@@ -124,13 +120,13 @@ export class MarkwrightService implements MarkwrightApi {
       : this.store.createLayout(checked.data, version);
   }
 
-  async exportDocument(input: { name: string; version?: number }): Promise<{ text: string }> {
+  async exportDocument(input: ApiArgument<'exportDocument'>): Promise<ExportedDocument> {
     const found = this.store.getVersion(input.name, input.version);
     this.store.recordAudit('layout.export', found.name, `version ${found.version}`);
     return { text: `${JSON.stringify(found.document, null, 2)}\n` };
   }
 
-  async checkDocument(input: { document: DocumentJson; hostRules?: string[] }): Promise<CheckReport> {
+  async checkDocument(input: ApiArgument<'checkDocument'>): Promise<CheckReport> {
     const { tools } = this.deps;
     const { document, errors } = tools.checkDocument(input.document);
     if (!document) return { valid: false, errors, conflicts: [] };
@@ -141,7 +137,7 @@ export class MarkwrightService implements MarkwrightApi {
     return { valid: errors.length === 0, errors, conflicts };
   }
 
-  async simulate(input: SimulateInput): Promise<SimulationReport> {
+  async simulate(input: ApiArgument<'simulate'>): Promise<SimulationReport> {
     const { tools } = this.deps;
     const compiled: BoxConfig | null = input.document
       ? tools.compileDocument(this.validated(input.document).document)
@@ -167,7 +163,7 @@ export class MarkwrightService implements MarkwrightApi {
     return [...new Set([...live, ...this.store.deploymentTargets()])];
   }
 
-  async probe(input: { target: string }): Promise<ProbeReport> {
+  async probe(input: ApiArgument<'probe'>): Promise<ProbeReport> {
     return this.deps.host.probe(input.target);
   }
 
@@ -186,45 +182,41 @@ export class MarkwrightService implements MarkwrightApi {
     return record;
   }
 
-  async plan(input: { name: string; version?: number; target: string }): Promise<PlanReport> {
+  async plan(input: ApiArgument<'plan'>): Promise<PlanReport> {
     const doc = this.deployable(input.name, input.version);
     return this.deps.host.plan(input.target, doc.text);
   }
 
-  async apply(input: {
-    name: string;
-    version?: number;
-    target: string;
-    confirmTimeout?: number;
-  }): Promise<ApplyResult> {
+  async apply(input: ApiArgument<'apply'>): Promise<ApplyResult> {
     const doc = this.deployable(input.name, input.version);
     const result = await this.deps.host.apply(input.target, doc.text, input.confirmTimeout);
     this.mirror(result.deployment, { layoutName: doc.name, layoutVersion: doc.version });
     return result;
   }
 
-  async confirm(input: { target: string }): Promise<DeploymentRecord> {
+  async confirm(input: ApiArgument<'confirm'>): Promise<DeploymentRecord> {
     return this.mirror(await this.deps.host.confirm(input.target));
   }
 
-  async rollback(input: { target: string; to?: string }): Promise<DeploymentRecord> {
+  async rollback(input: ApiArgument<'rollback'>): Promise<DeploymentRecord> {
     return this.mirror(await this.deps.host.rollback(input.target, input.to));
   }
 
-  async status(input: { target: string }): Promise<DeployStatus> {
+  async status(input: ApiArgument<'status'>): Promise<DeployStatus> {
     const status = await this.deps.host.status(input.target);
     // The watchdog may have reverted a deployment since we last looked: keep the mirror current.
     if (status.last) this.mirror(status.last);
     return status;
   }
 
-  async history(input: { target: string }): Promise<DeploymentRecord[]> {
+  async history(input: ApiArgument<'history'>): Promise<DeploymentRecord[]> {
     const records = await this.deps.host.history(input.target);
     for (const record of records) this.mirror(record);
     return records;
   }
 
-  async audit(input: { limit?: number }): Promise<AuditEntry[]> {
-    return this.store.auditLog(input.limit);
+  /** Also called directly (not only through the dispatcher), so a missing argument means "no limit". */
+  async audit(input?: ApiInput<'audit'>): Promise<AuditEntry[]> {
+    return this.store.auditLog(input?.limit);
   }
 }

@@ -3,12 +3,12 @@
 
 import type {
   AuditEntry,
+  DeploymentRecord,
   DocumentJson,
   LayoutSummary,
   LayoutVersion,
   LayoutVersionSummary,
-} from '@markwright/api';
-import type { DeploymentRecord } from '@markwright/core';
+} from '@markwright/core';
 import type Database from 'better-sqlite3';
 import { StoreError } from './errors';
 import { openDatabase } from './open';

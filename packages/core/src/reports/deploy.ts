@@ -101,3 +101,8 @@ export interface DeployStatus {
   readonly last: DeploymentRecord | null;
   readonly liveMatchesLast: boolean;
 }
+
+/** `markwright uninstall --json`: everything Markwright owned on the target is gone. */
+export interface UninstallResult {
+  readonly removed: true;
+}
