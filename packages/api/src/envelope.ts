@@ -8,7 +8,14 @@ export type ApiEnvelope =
   | { readonly ok: true; readonly value: unknown }
   | { readonly ok: false; readonly error: ApiErrorShape };
 
-const KINDS: readonly ApiErrorKind[] = ['invalid-input', 'not-found', 'conflict', 'environment', 'internal'];
+const KINDS: readonly ApiErrorKind[] = [
+  'invalid-input',
+  'not-found',
+  'conflict',
+  'environment',
+  'not-authorised',
+  'internal',
+];
 
 /** The error an envelope carries, rebuilt as ApiError; anything malformed becomes an `internal` error. */
 export function errorFromShape(shape: unknown): ApiError {

@@ -62,8 +62,17 @@ export interface MarkwrightApi {
   audit(input?: ApiInput<'audit'>): Promise<AuditEntry[]>;
 }
 
-/** Error kinds every transport carries unchanged to the caller. */
-export type ApiErrorKind = 'invalid-input' | 'not-found' | 'conflict' | 'environment' | 'internal';
+/**
+ * Error kinds every transport carries unchanged to the caller. `not-authorised`: polkit refused, or the user
+ * cancelled, the authorisation the privileged helper needs (nothing was read or changed).
+ */
+export type ApiErrorKind =
+  | 'invalid-input'
+  | 'not-found'
+  | 'conflict'
+  | 'environment'
+  | 'not-authorised'
+  | 'internal';
 
 export interface ApiErrorShape {
   readonly kind: ApiErrorKind;

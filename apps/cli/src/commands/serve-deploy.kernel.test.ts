@@ -1,13 +1,13 @@
-// The deploy path as the app uses it: HTTP client → serve-mode server → service → CLI host bridge → the real
-// `markwright` deploy verbs in a router namespace, with real UDP traffic showing where packets leave.
+// The deploy path as the app uses it: HTTP client → serve-mode server → service → helper host bridge → the
+// privileged helper's deploy verbs in a router namespace, with real UDP traffic showing where packets leave.
 
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createHttpApi, type MarkwrightApi } from '@markwright/api';
 import {
   type Backend,
-  CliHostBridge,
   createBackend,
+  HelperHostBridge,
   type RunningServer,
   startServer,
 } from '@markwright/app-backend';
@@ -59,19 +59,23 @@ describe.skipIf(skip)('deploying through the app backend to a router namespace',
     const common = { bundle: true, platform: 'node', format: 'esm', logLevel: 'error' } as const;
     await build({
       ...common,
-      entryPoints: [join(cliDir, 'src/main.ts')],
-      outfile: join(dir, 'markwright.mjs'),
+      entryPoints: {
+        markwright: join(cliDir, 'src/main.ts'),
+        helper: join(cliDir, '../../packages/host/src/helper/helper-main.ts'),
+      },
+      outdir: dir,
+      outExtension: { '.js': '.mjs' },
       external: ['better-sqlite3', 'electron'],
       banner: {
         js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
       },
     });
     process.env.MARKWRIGHT_WATCHDOG = bundleWatchdog(dir);
-    const host = new CliHostBridge({
+    mkdirSync(join(dir, 'root'));
+    const host = new HelperHostBridge({
       cliPath: join(dir, 'markwright.mjs'),
       stateDir: join(dir, 'state'),
       rootDir: join(dir, 'root'),
-      elevate: [],
     });
     backend = createBackend({ dbPath: join(dir, 'app.db'), host });
     server = await startServer({ dispatch: backend.dispatch, rendererDir: dir, port: 0 });

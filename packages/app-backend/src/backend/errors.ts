@@ -3,7 +3,7 @@
 
 import { ApiError } from '@markwright/api';
 import { InputError } from '@markwright/core';
-import { EnvironmentError, ToolError } from '@markwright/host';
+import { EnvironmentError, NotAuthorisedError, ToolError } from '@markwright/host';
 import type { z } from 'zod';
 import { StoreError } from '../store/errors';
 
@@ -28,6 +28,7 @@ export function fromZodError(error: z.ZodError): ApiError {
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof InputError) return new ApiError('invalid-input', error.message, error.field);
+  if (error instanceof NotAuthorisedError) return new ApiError('not-authorised', error.message);
   if (error instanceof EnvironmentError || error instanceof ToolError)
     return new ApiError('environment', error.message);
   if (error instanceof StoreError) {

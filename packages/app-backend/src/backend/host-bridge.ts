@@ -1,6 +1,6 @@
-// The service's way to the kernel. Deploy work runs the `markwright` CLI as a separate process (elevated with
-// pkexec when the app is not root), so the window never runs privileged code; probing, which only reads, uses the
-// host package in-process (its runner elevates the individual read commands when needed).
+// The service's way to the kernel. Everything that needs privilege (probe, plan, the deploy verbs) goes to the
+// privileged helper, a separate process started through pkexec when the app is not root, so the window never
+// runs privileged code; listing the targets needs none.
 
 import type { ApplyResult, DeploymentRecord, DeployStatus, PlanReport, ProbeReport } from '@markwright/core';
 
@@ -15,4 +15,6 @@ export interface HostBridge {
   rollback(target: string, to?: string): Promise<DeploymentRecord>;
   status(target: string): Promise<DeployStatus>;
   history(target: string): Promise<DeploymentRecord[]>;
+  /** End whatever session the bridge holds (the helper process). */
+  close?(): Promise<void>;
 }

@@ -1,22 +1,22 @@
 // The backend as the shells use it: a store on disk, the service over it, and the validating dispatcher.
 
 import { Store } from '../store/store';
-import { CliHostBridge } from './cli-host-bridge';
 import { coreTools, type DocumentTools } from './core-tools';
 import { createDispatcher, type Dispatch } from './dispatch';
+import { HelperHostBridge } from './helper-host-bridge';
 import type { HostBridge } from './host-bridge';
 import { MarkwrightService } from './service';
 
-export * from './cli-host-bridge';
 export * from './core-tools';
 export * from './dispatch';
 export * from './errors';
+export * from './helper-host-bridge';
 export * from './host-bridge';
 export * from './service';
 
 export interface BackendOptions {
   readonly dbPath: string;
-  /** Defaults to the `markwright` CLI at `cliPath`. */
+  /** Defaults to the privileged helper (beside the CLI bundle at `cliPath` when the app runs as root). */
   readonly host?: HostBridge;
   readonly cliPath?: string;
   readonly stateDir?: string;
@@ -34,12 +34,20 @@ export interface Backend {
 export function createBackend(options: BackendOptions): Backend {
   const host =
     options.host ??
-    new CliHostBridge({
-      cliPath: options.cliPath ?? 'markwright',
+    new HelperHostBridge({
+      ...(options.cliPath === undefined ? {} : { cliPath: options.cliPath }),
       ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
       ...(options.rootDir === undefined ? {} : { rootDir: options.rootDir }),
     });
   const store = Store.open(options.dbPath);
   const service = new MarkwrightService({ store, tools: options.tools ?? coreTools, host });
-  return { store, service, dispatch: createDispatcher(service), close: () => store.close() };
+  return {
+    store,
+    service,
+    dispatch: createDispatcher(service),
+    close: () => {
+      void host.close?.();
+      store.close();
+    },
+  };
 }

@@ -38,6 +38,7 @@ const STATUS: Readonly<Record<ApiErrorKind, number>> = {
   'not-found': 404,
   conflict: 409,
   environment: 503,
+  'not-authorised': 403,
   internal: 500,
 };
 
