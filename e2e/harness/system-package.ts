@@ -22,6 +22,7 @@ function run(argv: readonly string[], allowFail = false) {
 }
 
 function installed(): boolean {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own field syntax, not a template
   return /install ok installed/.test(run(['dpkg-query', '-W', '-f=${Status}', 'markwright'], true).stdout);
 }
 
