@@ -6,7 +6,7 @@ import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kernelSkipReason, Netns } from '@markwright/testkit';
+import { environmentSkip, kernelSkipReason, Netns } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { steerDocument } from '../fixtures/documents';
 import { ownedKernelState } from '../harness/kernel';
@@ -20,8 +20,10 @@ import {
   packageSkipReason,
 } from '../harness/system-package';
 
-const skip = kernelSkipReason(['ip', 'nft']) ?? packageSkipReason() ?? polkitSkipReason();
-if (skip) console.log(`installed package: skipped: ${skip}`);
+const skip = environmentSkip(
+  'the installed package flow',
+  kernelSkipReason(['ip', 'nft']) ?? packageSkipReason() ?? polkitSkipReason(),
+);
 
 /** A desktop user's environment: no /usr/sbin on PATH, nothing of the test's. */
 const userEnv = (user: TestUser) => ({
