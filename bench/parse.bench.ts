@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseIptablesSave, parseNftJson } from '@markwright/core/parse';
+import { parseIptablesSave, parseNftJson } from '@markwright/core/lang';
 import { kernelSkipReason, Netns } from '@markwright/testkit';
 import { build } from 'esbuild';
 

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BoxConfig, Rule, Ruleset } from '@markwright/core';
 import { constantWrite } from '@markwright/core';
-import { parseRulesetAuto } from '@markwright/core/parse';
+import { parseRulesetAuto } from '@markwright/core/lang';
 import { Conntrack, type SimPacket, Simulator, toSimPacket } from '@markwright/core/simulate';
 import { createRouterLab, hasCommand, kernelSkipReason, type RouterLab, run } from '@markwright/testkit';
 import { baseChain, labRoutes, table } from '../packages/core/src/simulate/fixtures';

@@ -131,7 +131,7 @@ describeFlow('simulate a two-packet flow through a persisted field', {}, (ctx) =
   it('shows the ip rule the mark selects and decodes the mark as uplink two', async () => {
     const { page } = ctx;
     await showView(page, 'policy');
-    await page.getByTestId('preview-ip-rule').click();
+    await page.getByTestId('preview-iproute').click();
     await waitForText(page.getByTestId('preview-text'), /fwmark 0x200\/0x300 (table|lookup) 100/);
     await screenshot(page, ctx.launcher, 'policy');
     await showView(page, 'designer');

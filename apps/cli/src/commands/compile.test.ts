@@ -56,7 +56,7 @@ describe('markwright compile', () => {
     );
     expect((await run([edge, '--to', 'ip-rule', '--family', '6'])).out).toContain('protocol 77');
     await expect(run([edge, '--to', 'ip-rule', '--family', 'both'])).rejects.toThrow(
-      'ip -4 -batch and ip -6 -batch',
+      'ip -4 -batch - and ip -6 -batch -',
     );
   });
 

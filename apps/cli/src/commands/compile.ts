@@ -2,20 +2,17 @@ import { InputError, parseDocument } from '@markwright/core';
 import {
   type CompileFamilies,
   type CompileOptions,
-  compileDocument,
-  compileIptablesRuleset,
+  compileForLanguage,
   nftReplaceScript,
 } from '@markwright/core/compile';
-import { emitIpRuleBatch, emitIptablesRestore, emitTcBatch } from '@markwright/core/emit';
+import { COMPILE_TARGETS, compileTarget, type RuleLanguage } from '@markwright/core/lang';
 import { flag, parseArgs } from '../args';
 import { readJsonFile } from '../input-file';
 import { type Command, EXIT } from '../io';
 
 const USAGE =
-  'usage: markwright compile FILE --to nft|iptables|ip6tables|ip-rule|tc [--family 4|6|both] [--table NAME] [--protocol N]' +
+  `usage: markwright compile FILE --to ${COMPILE_TARGETS.join('|')} [--family 4|6|both] [--table NAME] [--protocol N]` +
   ' (iptables and ip-rule write IPv4 unless --family 6; load ip-rule output with ip -4 -batch - or ip -6 -batch -)';
-const TARGETS = ['nft', 'iptables', 'ip6tables', 'ip-rule', 'tc'] as const;
-type Target = (typeof TARGETS)[number];
 
 function parseFamily(text: string | undefined): CompileFamilies | undefined {
   if (text === undefined) return undefined;
@@ -30,23 +27,30 @@ function parseProtocol(text: string | undefined): number | undefined {
   return Number(text);
 }
 
-/** iptables-restore and `ip -batch` load one family at a time: these targets take 4 or 6, never both. */
-function singleFamily(target: Target, family: CompileFamilies | undefined): 4 | 6 {
-  if (target === 'ip6tables') {
-    if (family === 4)
-      throw new InputError('--family', '4', '--to ip6tables writes IPv6 rules; use --to iptables for IPv4');
-    return 6;
+/** Languages loaded once per family (iptables-restore, `ip -batch`) take 4 or 6, never both. */
+function singleFamily(
+  target: string,
+  language: RuleLanguage,
+  fixed: 4 | 6 | undefined,
+  family: CompileFamilies | undefined,
+): 4 | 6 {
+  if (fixed !== undefined && family !== undefined && family !== fixed) {
+    const other = language.targets.find((t) => t.family === undefined);
+    throw new InputError(
+      '--family',
+      String(family),
+      `--to ${target} writes IPv${fixed} rules${other ? `; use --to ${other.name} for IPv${family}` : ''}`,
+    );
   }
   if (family === 'both') {
-    const loaders =
-      target === 'ip-rule' ? 'ip -4 -batch and ip -6 -batch' : 'iptables-restore and ip6tables-restore';
+    const loaders = `${language.loader(4).join(' ')} and ${language.loader(6).join(' ')}`;
     throw new InputError(
       '--family',
       'both',
       `--to ${target} writes one family at a time (${loaders}): choose 4 or 6`,
     );
   }
-  return family ?? 4;
+  return fixed ?? family ?? 4;
 }
 
 const compile: Command = async (io) => {
@@ -59,41 +63,28 @@ const compile: Command = async (io) => {
     );
   }
   const to = flag(args, 'to');
-  if (to === undefined || !(TARGETS as readonly string[]).includes(to)) {
-    throw new InputError('--to', to ?? null, `must be one of ${TARGETS.join(', ')}; ${USAGE}`);
-  }
-  const target = to as Target;
-  const family = parseFamily(flag(args, 'family'));
+  const target = to === undefined ? null : compileTarget(to);
+  if (!target)
+    throw new InputError('--to', to ?? null, `must be one of ${COMPILE_TARGETS.join(', ')}; ${USAGE}`);
+  const { language } = target;
+  const requested = parseFamily(flag(args, 'family'));
+  const family =
+    language.families === 'per-family' ? singleFamily(to!, language, target.family, requested) : requested;
   const table = flag(args, 'table');
   const ruleProtocol = parseProtocol(flag(args, 'protocol'));
   const doc = parseDocument(readJsonFile(args.positionals[0]!));
   const options: CompileOptions = {
     ...(table !== undefined && { table }),
     ...(ruleProtocol !== undefined && { ruleProtocol }),
+    ...(family !== undefined && language.name !== 'tc' && { families: family }),
   };
-
-  switch (target) {
-    case 'nft': {
-      const box = compileDocument(doc, { ...options, ...(family !== undefined && { families: family }) });
-      io.stdout(nftReplaceScript(box.ruleset.tables[0]!));
-      return EXIT.ok;
-    }
-    case 'iptables':
-    case 'ip6tables': {
-      const only = singleFamily(target, family);
-      const ruleset = compileIptablesRuleset(doc, { ...options, families: only });
-      io.stdout(emitIptablesRestore(ruleset, { family: only }));
-      return EXIT.ok;
-    }
-    case 'ip-rule': {
-      const only = singleFamily(target, family);
-      io.stdout(emitIpRuleBatch(compileDocument(doc, { ...options, families: only }).ipRules));
-      return EXIT.ok;
-    }
-    case 'tc': {
-      io.stdout(emitTcBatch(compileDocument(doc, options).tcFilters));
-      return EXIT.ok;
-    }
+  const box = compileForLanguage(language, doc, options);
+  if (language.name === 'nft') {
+    io.stdout(nftReplaceScript(box.ruleset.tables[0]!));
+    return EXIT.ok;
   }
+  const units = language.print(box, family === 'both' || family === undefined ? {} : { family });
+  io.stdout(units.map((u) => u.text).join(''));
+  return EXIT.ok;
 };
 export default compile;

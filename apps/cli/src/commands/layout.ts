@@ -7,7 +7,7 @@ import {
   type MarkwrightDocument,
 } from '@markwright/core';
 import { bitUsage, type RuleBitUsage } from '@markwright/core/analyze';
-import { parseRulesetAuto } from '@markwright/core/parse';
+import { parseRulesetAuto } from '@markwright/core/lang';
 import { parseArgs } from '../args';
 import { readJsonFile, readTextFile } from '../input-file';
 import { type Command, EXIT } from '../io';

@@ -1,11 +1,11 @@
 import { InputError } from '@markwright/core';
-import * as parsers from '@markwright/core/parse';
+import { LANGUAGES } from '@markwright/core/lang';
 import { flag, parseArgs } from '../args';
 import { type Command, EXIT } from '../io';
 
-const USAGE = 'usage: markwright normalize --syntax iptables|nft [--table TABLE] [--family 4|6] < rules';
-
-type Result = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly message: string };
+/** The languages with rule lines to normalize, as `--syntax` names them. */
+const NORMALIZERS = LANGUAGES.filter((l) => l.normalize).sort((a, b) => a.name.localeCompare(b.name));
+const USAGE = `usage: markwright normalize --syntax ${NORMALIZERS.map((l) => l.name).join('|')} [--table TABLE] [--family 4|6] < rules`;
 
 /**
  * One rule per stdin line (iptables: the words after `-A CHAIN`; nft: a rule body), one output line per input:
@@ -21,17 +21,19 @@ const normalize: Command = async (io) => {
   if (familyText !== '4' && familyText !== '6')
     throw new InputError('--family', familyText, 'must be 4 or 6');
   const family = Number(familyText) as 4 | 6;
-  let one: (line: string) => Result;
-  if (syntax === 'iptables') {
-    if (!parsers.isXtTable(table)) {
-      throw new InputError('--table', table, 'must be one of filter, nat, mangle, raw, security');
-    }
-    one = (line) => parsers.normalizeIptablesRule(line, { table, family });
-  } else if (syntax === 'nft') {
-    one = parsers.normalizeNftRule;
-  } else {
-    throw new InputError('--syntax', syntax ?? null, `must be iptables or nft (${USAGE})`);
+  const language = NORMALIZERS.find((l) => l.name === syntax);
+  if (!language) {
+    const names = NORMALIZERS.map((l) => l.name);
+    throw new InputError(
+      '--syntax',
+      syntax ?? null,
+      `must be ${names.slice(0, -1).join(', ')} or ${names.at(-1)} (${USAGE})`,
+    );
   }
+  const options = { table, family };
+  // An empty line checks the options (an unknown iptables table throws) before stdin is read.
+  language.normalize!('', options);
+  const one = (line: string) => language.normalize!(line, options);
   const input = await io.readStdin();
   const lines = input.split('\n');
   if (lines.at(-1) === '') lines.pop();

@@ -1,34 +1,14 @@
 import { setFlagsFromString } from 'node:v8';
 import type { RuleExpr, Ruleset } from '@markwright/core';
 import { InputError } from '@markwright/core';
-import * as parsers from '@markwright/core/parse';
+import { FILE_KINDS, parseRulesetFile } from '@markwright/core/lang';
 import { flag, parseArgs } from '../args';
 import { readTextFile } from '../input-file';
 import { type Command, EXIT } from '../io';
 
-const USAGE = 'usage: markwright parse FILE [--syntax auto|iptables|nft|nft-json] [--family 4|6] [--json]';
-const SYNTAXES = ['auto', 'iptables', 'nft', 'nft-json'] as const;
-type Syntax = (typeof SYNTAXES)[number];
-
-/** iptables-save / iptables-restore text: a `*table` line (istio writes `* mangle`) and no nft `table` line. */
-const looksLikeIptables = (text: string): boolean =>
-  /^\s*\*\s*(filter|nat|mangle|raw|security)\s*$/m.test(text) && !/^\s*table\s/m.test(text);
-
-function parseAs(syntax: Syntax, text: string, file: string, family: 4 | 6 | undefined): Ruleset {
-  switch (syntax) {
-    case 'auto':
-      // The iptables reader gets the file name and family for its messages; the rest goes to shared detection.
-      return looksLikeIptables(text)
-        ? parseAs('iptables', text, file, family)
-        : parsers.parseRulesetAuto(text).ruleset;
-    case 'iptables':
-      return parsers.parseIptablesSave(text, { source: file, ...(family ? { family } : {}) });
-    case 'nft':
-      return parsers.parseNftText(text);
-    case 'nft-json':
-      return parsers.parseNftJson(text);
-  }
-}
+const RULESET_KINDS = FILE_KINDS.filter((k) => k.kind.part === 'ruleset').map((k) => k.kind.name);
+const SYNTAXES = ['auto', ...RULESET_KINDS];
+const USAGE = `usage: markwright parse FILE [--syntax ${SYNTAXES.join('|')}] [--family 4|6] [--json]`;
 
 /** Input size (characters) above which the optimizing compiler is left on. */
 const OPTIMIZER_THRESHOLD = 4_000_000;
@@ -84,7 +64,7 @@ const parse: Command = async (io) => {
   const [file, ...extra] = args.positionals;
   if (!file || extra.length)
     throw new InputError('parse', args.positionals.join(' '), `needs exactly one FILE (${USAGE})`);
-  const syntax = (flag(args, 'syntax') ?? 'auto') as Syntax;
+  const syntax = flag(args, 'syntax') ?? 'auto';
   if (!SYNTAXES.includes(syntax))
     throw new InputError('--syntax', syntax, `must be one of ${SYNTAXES.join(', ')}`);
   const familyText = flag(args, 'family');
@@ -96,7 +76,11 @@ const parse: Command = async (io) => {
   // A one-shot parse of a ruleset file finishes before V8's optimizing compiler pays for itself: measured on
   // the 5,000-rule TUM file, TurboFan's compile work doubled the process CPU time. Very large inputs keep it.
   if (text.length < OPTIMIZER_THRESHOLD) setFlagsFromString('--no-opt');
-  const ruleset = parseAs(syntax, text, file, family);
+  const { ruleset } = parseRulesetFile(text, {
+    source: file,
+    ...(family && { family }),
+    ...(syntax !== 'auto' && { kind: syntax }),
+  });
   io.stdout(args.switches.has('json') ? `${JSON.stringify(ruleset, null, 2)}\n` : summarize(ruleset));
   return EXIT.ok;
 };

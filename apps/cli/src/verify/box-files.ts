@@ -6,12 +6,7 @@ import {
   type Ruleset,
   type TcFilter,
 } from '@markwright/core';
-import {
-  parseIpRoutesJson,
-  parseIpRulesJson,
-  parseRulesetAuto,
-  parseTcFiltersJson,
-} from '@markwright/core/parse';
+import { type BoxPart, type FileKind, parseBoxFile } from '@markwright/core/lang';
 import { readTextFile } from '../input-file';
 
 /** The files a box is described by, as `simulate` and `--verify` take them. */
@@ -26,7 +21,8 @@ export interface BoxFiles {
 export interface LoadedBox {
   readonly box: BoxConfig;
   readonly rulesetText: string;
-  readonly syntax: 'nft-json' | 'nft' | 'iptables';
+  /** The kind the ruleset file was detected as; its `load` argv puts it into a kernel as it is. */
+  readonly kind: FileKind;
 }
 
 /** Re-raise a core input error with the file it came from in front of the field. */
@@ -45,36 +41,30 @@ function inFile<T>(file: string, fn: () => T): T {
   }
 }
 
+/** One file read into its part of the box, its kind detected; errors name the file. */
+function readPart(file: string, part: BoxPart, dev?: string): { kind: FileKind; box: Partial<BoxConfig> } {
+  const text = readTextFile(file);
+  return inFile(file, () => parseBoxFile(text, part, { source: file, ...(dev !== undefined && { dev }) }));
+}
+
 /** Read every file of a box; each error names the file and the field in it. */
 export function loadBox(files: BoxFiles): LoadedBox {
   const rulesetText = readTextFile(files.ruleset);
-  const { syntax, ruleset } = inFile(files.ruleset, () => parseRulesetAuto(rulesetText)) as {
-    syntax: LoadedBox['syntax'];
-    ruleset: Ruleset;
-  };
-  let ipRules: IpRule[] = [];
-  if (files.ipRules) {
-    const file = files.ipRules;
-    const text = readTextFile(file);
-    ipRules = inFile(file, () => parseIpRulesJson(text));
-  }
-  let routes: Route[] = [];
-  if (files.routes) {
-    const file = files.routes;
-    const text = readTextFile(file);
-    routes = inFile(file, () => parseIpRoutesJson(text));
-  }
-  let tcFilters: TcFilter[] = [];
+  const { kind, box } = inFile(files.ruleset, () =>
+    parseBoxFile(rulesetText, 'ruleset', { source: files.ruleset }),
+  );
+  const ruleset: Ruleset = box.ruleset!;
+  const ipRules: readonly IpRule[] = files.ipRules ? readPart(files.ipRules, 'ipRules').box.ipRules! : [];
+  const routes: readonly Route[] = files.routes ? readPart(files.routes, 'routes').box.routes! : [];
+  let tcFilters: readonly TcFilter[] = [];
   if (files.tc) {
-    const file = files.tc;
     if (!files.tcDev)
       throw new InputError(
         '--tc-dev',
         null,
         'is needed with --tc (tc -j filter show does not name the device)',
       );
-    const text = readTextFile(file);
-    tcFilters = inFile(file, () => parseTcFiltersJson(text, files.tcDev!));
+    tcFilters = readPart(files.tc, 'tcFilters', files.tcDev).box.tcFilters!;
   }
-  return { box: { ruleset, ipRules, routes, tcFilters }, rulesetText, syntax };
+  return { box: { ruleset, ipRules, routes, tcFilters }, rulesetText, kind };
 }

@@ -113,13 +113,7 @@ function compare(index: number, k: KernelObservation, s: PacketResult): VerifyRo
 }
 
 function loadRuleset(scratch: Scratch, loaded: LoadedBox): void {
-  const argv =
-    loaded.syntax === 'iptables'
-      ? ['iptables-restore']
-      : loaded.syntax === 'nft-json'
-        ? ['nft', '-j', '-f', '-']
-        : ['nft', '-f', '-'];
-  exec(argv, { netns: scratch.router, input: loaded.rulesetText });
+  exec([...loaded.kind.load!], { netns: scratch.router, input: loaded.rulesetText });
 }
 
 const outcomeText = (o: { verdict?: string; mark?: number; ctmark?: number; oif?: string | null }): string =>
@@ -139,7 +133,7 @@ export async function verifyOnKernel(
     io.stderr('markwright: simulate --verify needs root (it builds network namespaces)\n');
     return EXIT.environment;
   }
-  const tools = ['ip', 'nft', ...(loaded.syntax === 'iptables' ? ['iptables-restore'] : [])];
+  const tools = [...new Set(['ip', 'nft', loaded.kind.load![0]!])];
   const missing = tools.filter((t) => !hasTool(t));
   if (missing.length > 0) {
     io.stderr(`markwright: simulate --verify needs ${missing.join(', ')}\n`);

@@ -21,7 +21,7 @@ import {
 } from '@markwright/core';
 import { bitUsage } from '@markwright/core/analyze';
 import { compileDocument } from '@markwright/core/compile';
-import { parseIpRoutesJson, parseIpRulesJson, parseRulesetAuto } from '@markwright/core/parse';
+import { parseIpRoutesJson, parseIpRulesJson, parseRulesetAuto } from '@markwright/core/lang';
 import { simulate } from '@markwright/core/simulate';
 
 /** What the service asks of core. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { corpusDir, corpusSkip } from '@markwright/testkit';
 import { describe, expect, it } from 'vitest';
 import type { Ruleset } from '../ir/types';
-import { parseRulesetAuto } from '../parse/detect';
+import { parseRulesetAuto } from '../lang/detect';
 import { bitsInUse, bitUsage } from './bit-usage';
 
 const realDir = corpusDir('real');

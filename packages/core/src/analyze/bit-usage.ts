@@ -1,8 +1,8 @@
 import { bitsRead, bitsWritten, overwritesWholeMark } from '../bits/algebra';
 import type { MarkSpace } from '../bits/algebra-types';
 import { hex, U32_MAX, u32 } from '../bits/u32';
-import { ruleText } from '../emit/rule-text';
 import type { IpRule, MapKey, Rule, RuleExpr, Ruleset, Table, TcFilter } from '../ir/types';
+import { ruleText } from '../lang/rule-text';
 import type { BitsInUse, RuleBitUsage } from './types';
 
 interface Accumulator {

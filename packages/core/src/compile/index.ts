@@ -2,6 +2,7 @@ export { parseCidr } from './address';
 export { MANGLE_PRIORITY } from './chains';
 export { compileDocument, compileIptablesRuleset } from './compile-document';
 export { persistMask } from './field-bits';
+export { compileForLanguage } from './for-language';
 export { nftReplaceScript } from './nft-script';
 export {
   type CompileFamilies,

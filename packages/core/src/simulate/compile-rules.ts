@@ -1,6 +1,4 @@
 import { InputError } from '../bits/errors';
-import { describeVerdict as verdictText } from '../emit/describe-rule';
-import { ruleText } from '../emit/rule-text';
 import type {
   AddrSet,
   Chain,
@@ -13,6 +11,8 @@ import type {
   ValueSet,
   Verdict,
 } from '../ir/types';
+import { describeVerdict as verdictText } from '../lang/describe-rule';
+import { ruleText } from '../lang/rule-text';
 import { type AddrTest, cidrTest, rangeTest } from './address';
 import { ifaceTest, mapKeyReader, markReader, markWriter, natStatement } from './expr-helpers';
 import { fastOp, fuseOps } from './fast-ops';

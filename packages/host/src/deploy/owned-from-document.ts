@@ -8,7 +8,7 @@ import {
   type TcFilter,
 } from '@markwright/core';
 import { compileDocument } from '@markwright/core/compile';
-import { emitNftTable, formatIpRule } from '@markwright/core/emit';
+import { emitNftTable, formatIpRule } from '@markwright/core/lang';
 import type { OwnedState } from '../types';
 import { OWNED_TABLE, type Ownership, wrapTableBody } from './ownership';
 

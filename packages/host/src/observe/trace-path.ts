@@ -13,7 +13,7 @@ import {
   type Table,
   type TracedPacket,
 } from '@markwright/core';
-import { ruleText } from '@markwright/core/emit';
+import { ruleText } from '@markwright/core/lang';
 import { OWNED_TABLE } from '../deploy/ownership';
 import { consumerSignature } from '../probe/consumers';
 import type { MonitorEvent } from './monitor-lines';

@@ -1,6 +1,5 @@
 import { InputError, type Match } from '@markwright/core';
-import { emitNftRule } from '@markwright/core/emit';
-import { parseNftRuleBody } from '@markwright/core/parse';
+import { emitNftRule, parseNftRuleBody } from '@markwright/core/lang';
 import { isAlive } from '../deploy/state-store';
 import type { Runner } from '../exec/runner';
 

@@ -7,7 +7,7 @@ import {
   parseIptablesSave,
   parseNftJson,
   parseTcFiltersJson,
-} from '@markwright/core/parse';
+} from '@markwright/core/lang';
 import { OWNED_TABLE, type Ownership } from '../deploy/ownership';
 import type { Runner } from '../exec/runner';
 import { targetLabel } from '../exec/target';

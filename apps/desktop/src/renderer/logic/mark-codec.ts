@@ -15,7 +15,7 @@ import {
   spreadBits,
   u32,
 } from '@markwright/core';
-import { emitIptablesRule, emitNftRule } from '@markwright/core/emit';
+import { emitIptablesRule, emitNftRule } from '@markwright/core/lang';
 import { type DraftField, fieldValueFromText, valueFromText } from './draft';
 
 export type ParseResult = { ok: true; value: number } | { ok: false; error: string };

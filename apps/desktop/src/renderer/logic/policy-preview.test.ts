@@ -16,7 +16,7 @@ describe('policy preview', () => {
     const xt = previewDocument(edge(), 'iptables');
     expect(xt.ok && xt.text).toContain('*mangle');
     expect(xt.ok && xt.text).toContain('COMMIT');
-    const rules = previewDocument(edge(), 'ip-rule');
+    const rules = previewDocument(edge(), 'iproute');
     expect(rules.ok && rules.text).toContain('# ip -4 -batch -');
     expect(rules.ok && rules.text).toContain('rule add priority 10001 fwmark 0x1000000/0x3000000 table 100');
     const tc = previewDocument(edge(), 'tc');

@@ -1,4 +1,4 @@
-import { parseIpRoutesJson } from '@markwright/core/parse';
+import { parseIpRoutesJson } from '@markwright/core/lang';
 import { describe, expect, it } from 'vitest';
 import { routesToIpJson } from './probe-routing';
 

@@ -6,7 +6,7 @@ import type { DocumentJson, MarkwrightApi, SimulateInput } from '@markwright/api
 import type { PlanReport, ProbeReport } from '@markwright/core';
 import { parseDocument, type SimulationReport } from '@markwright/core';
 import { compileDocument } from '@markwright/core/compile';
-import { emitNftText } from '@markwright/core/emit';
+import { emitNftText } from '@markwright/core/lang';
 import { simulate } from '@markwright/core/simulate';
 
 export const MEMORY_TARGETS = ['local', 'netns:lab'];

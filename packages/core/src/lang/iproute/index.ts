@@ -1,3 +1,5 @@
 export { formatIpCidr, parseIpCidr } from './address';
+export * from './language';
+export * from './print';
 export { parseIpRoutesJson } from './routes';
 export { ipRuleWarnings, parseIpRulesJson } from './rules';

@@ -1,7 +1,9 @@
 export * from '../../bits/xt-mark';
 export { formatXtRule } from './format-rule';
 export { parseXtAddress, protoName, protoNumber } from './generic';
+export * from './language';
 export { parseXtRule, type XtParseContext } from './parse-rule';
+export * from './print';
 export {
   type IptablesNormalizeResult,
   type IptablesRuleContext,

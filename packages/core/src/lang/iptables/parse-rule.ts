@@ -1,5 +1,5 @@
 import { InputError } from '../../bits/errors';
-import { ParseError } from '../../parse/errors';
+import { ParseError } from '../errors';
 import { canonicalCarriedWords, checkCarriedModule } from './carried';
 import { parseXtAddress, protoName, protoNumber } from './generic';
 import { MATCH_MODULES, type ModuleSpec, TARGET_MODULES, type XtOpt } from './modules';

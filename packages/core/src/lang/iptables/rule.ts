@@ -1,5 +1,6 @@
 import { InputError } from '../../bits/errors';
 import type { Rule } from '../../ir/types';
+import type { NormalizeResult } from '../language';
 import { formatXtRule } from './format-rule';
 import { parseXtRule } from './parse-rule';
 import { tableRestriction } from './tables';
@@ -23,9 +24,7 @@ export function parseIptablesRule(argsAfterChain: string, context: IptablesRuleC
   return xtRuleToIr(parseChecked(argsAfterChain, context), { line: 1, text: argsAfterChain });
 }
 
-export type IptablesNormalizeResult =
-  | { readonly ok: true; readonly text: string }
-  | { readonly ok: false; readonly message: string };
+export type IptablesNormalizeResult = NormalizeResult;
 
 /**
  * What iptables-save would print for a rule added with `iptables [-t TABLE] -A CHAIN <line>` (without the

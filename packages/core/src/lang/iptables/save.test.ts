@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../../parse/errors';
+import { ParseError } from '../errors';
 import { normalizeIptablesRule, parseIptablesRule } from './rule';
 import { parseIptablesSave } from './save';
 

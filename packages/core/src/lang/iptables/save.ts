@@ -1,5 +1,5 @@
 import type { Chain, Rule, Ruleset, Table } from '../../ir/types';
-import { ParseError } from '../../parse/errors';
+import { ParseError } from '../errors';
 import { parseXtRule } from './parse-rule';
 import { builtinBase, builtinChains, isXtTable, tableRestriction, type XtTableName } from './tables';
 import { xtRuleToIr } from './to-ir';

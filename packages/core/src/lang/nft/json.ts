@@ -14,7 +14,7 @@ import type {
   SetElement,
   Verdict,
 } from '../../ir/types';
-import { ParseError, positionAt } from '../../parse/errors';
+import { ParseError, positionAt } from '../errors';
 import { mentionsMark } from './expr';
 import { jsonExpr, jsonExprText, jsonRhs, soleKey } from './json-expr';
 import { TokenStream } from './lexer';

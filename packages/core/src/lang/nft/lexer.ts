@@ -1,4 +1,4 @@
-import { ParseError, positionAt } from '../../parse/errors';
+import { ParseError, positionAt } from '../errors';
 
 /** One token of nft syntax. Words cover identifiers, numbers, addresses, ranges (`1-5`), prefixes, `@set`, `$var`. */
 export interface Token {

@@ -1,9 +1,8 @@
 import { InputError } from '../../bits/errors';
+import type { NormalizeResult } from '../language';
 import { parseNftRuleDetailed } from './rule';
 
-export type NormalizeResult =
-  | { readonly ok: true; readonly text: string }
-  | { readonly ok: false; readonly message: string };
+export type { NormalizeResult };
 
 /**
  * A rule body in the canonical form `nft list` (nft 1.0.6) prints, or the reason nft refuses it.

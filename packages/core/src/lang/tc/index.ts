@@ -1,1 +1,3 @@
 export { parseTcFiltersJson } from './filters';
+export * from './language';
+export * from './print';

@@ -9,17 +9,12 @@ import { draftContext } from '../../data/contexts';
 import type { DraftStore } from '../../data/draft/draft-store';
 import type { DraftDocument, DraftFieldValues, DraftRule } from '../../logic/draft';
 import type { Problems } from '../../logic/draft-problems';
-import { type PreviewSyntax, previewDocument } from '../../logic/policy-preview';
+import { PREVIEW_SYNTAXES, type PreviewSyntax, previewDocument } from '../../logic/policy-preview';
 import { viewStyles } from '../../styles/layout';
 import { baseStyles } from '../../styles/theme';
 import { policyViewStyles } from './policy-view.styles';
 
-const SYNTAXES: readonly { id: PreviewSyntax; title: string }[] = [
-  { id: 'nft', title: 'nft' },
-  { id: 'iptables', title: 'iptables' },
-  { id: 'ip-rule', title: 'ip rule' },
-  { id: 'tc', title: 'tc' },
-];
+const SYNTAXES = PREVIEW_SYNTAXES;
 
 const HOOKS: readonly DraftRule['hook'][] = ['prerouting', 'output', 'forward', 'postrouting'];
 

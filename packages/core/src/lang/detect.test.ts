@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { corpusDir, corpusSkip } from '@markwright/testkit';
 import { describe, expect, it } from 'vitest';
-import { parseNftRuleBody } from '../lang/nft/rule';
-import { parseNftText } from '../lang/nft/text';
 import { detectRulesetSyntax, parseRulesetAuto } from './detect';
 import { ParseError } from './errors';
+import { parseNftRuleBody } from './nft/rule';
+import { parseNftText } from './nft/text';
 
 const corpus = corpusDir('real');
 const corpusReason = corpusSkip('the real OpenWrt ruleset', 'real');

@@ -1,7 +1,7 @@
 import type { Rule, Table } from '../ir/types';
-import { emitIptablesRule } from '../lang/iptables/print-rule';
-import { emitNftRule } from '../lang/nft/print-rule';
 import { describeRule } from './describe-rule';
+import { emitIptablesRule } from './iptables/print-rule';
+import { emitNftRule } from './nft/print-rule';
 
 /**
  * A rule in its own syntax, for traces and reports: the text a parser kept, else what iptables-save (xtables
