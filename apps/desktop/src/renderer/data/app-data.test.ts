@@ -121,6 +121,16 @@ describe('state that views show, kept while they come and go', () => {
     expect(data.simulation.report?.packets).toHaveLength(1);
   });
 
+  it('keeps the version note typed in the designer until the save that takes it', async () => {
+    const { api, store } = await dataWithLayout();
+    store.setNote(' first zone ');
+    store.addField('fwmark', 0xf);
+    expect(store.note).toBe(' first zone ');
+    expect(await store.save()).toBe(true);
+    expect(store.note).toBe('');
+    expect((await api.listVersions({ name: 'edge' }))[1]).toMatchObject({ note: 'first zone' });
+  });
+
   it('blocks planning while the layout has errors or unsaved changes', async () => {
     const { data, store } = await dataWithLayout();
     expect(data.deploy.blockedReason).toBeNull();

@@ -1,36 +1,13 @@
 // <mw-field-values>: picks a value per field (enum names and flags from a list, ints typed), as policy rules,
 // route and class bindings are written in field terms. Emits `values-change` with the whole new record.
 
-import { css, html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import type { DraftField, DraftFieldValues } from '../../logic/draft';
 import { baseStyles } from '../../styles/theme';
+import { fieldValuesStyles } from './field-values.styles';
 
 export class FieldValuesEditor extends LitElement {
-  static override styles = [
-    baseStyles,
-    css`
-      :host {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 4px 10px;
-        align-items: flex-start;
-      }
-      .item {
-        display: flex;
-        flex-direction: column;
-      }
-      .item label {
-        font-size: 11px;
-        color: var(--mw-muted);
-      }
-      input {
-        width: 80px;
-      }
-      .error {
-        max-width: 200px;
-      }
-    `,
-  ];
+  static override styles = [baseStyles, fieldValuesStyles];
   static override properties = {
     fields: { attribute: false },
     values: { attribute: false },

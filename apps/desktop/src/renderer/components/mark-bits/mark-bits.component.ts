@@ -2,46 +2,13 @@
 // bits that changed from `before` outlined.
 
 import { hex8 } from '@markwright/core';
-import { css, html, LitElement } from 'lit';
+import { html, LitElement } from 'lit';
 import { type StripField, stripCells } from '../../logic/strip-cells';
 import { baseStyles, fieldColors } from '../../styles/theme';
+import { markBitsStyles } from './mark-bits.styles';
 
 export class MarkBits extends LitElement {
-  static override styles = [
-    baseStyles,
-    css`
-      :host {
-        display: inline-flex;
-        align-items: center;
-        gap: 6px;
-      }
-      .bits {
-        display: grid;
-        grid-template-columns: repeat(32, 7px);
-        gap: 1px;
-      }
-      .b {
-        height: 12px;
-        background: var(--mw-cell);
-        border-radius: 1px;
-        position: relative;
-      }
-      .b.one::after {
-        content: '';
-        position: absolute;
-        inset: 3px 1px;
-        background: var(--mw-fg);
-        border-radius: 1px;
-      }
-      .b.changed {
-        outline: 1px solid var(--mw-error);
-      }
-      .b.nibble {
-        margin-left: 2px;
-      }
-    `,
-    fieldColors,
-  ];
+  static override styles = [baseStyles, markBitsStyles, fieldColors];
   static override properties = {
     mark: { type: Number },
     previous: { attribute: false },

@@ -44,6 +44,8 @@ export class DraftStore extends DataStore {
   problems: Record<string, string> = {};
   check: CheckReport | null = null;
   selectedFieldId: number | null = null;
+  /** The version note being typed; it goes with the next save. */
+  note = '';
   private savedJson = '';
   private checkTimer: ReturnType<typeof setTimeout> | undefined;
   private checkSeq = 0;
@@ -112,6 +114,7 @@ export class DraftStore extends DataStore {
   private load(draft: DraftDocument, from: { name: string; version: number } | null): void {
     this.draft = draft;
     this.openLayout = from;
+    this.note = '';
     this.savedJson = JSON.stringify(draftToDocument(draft));
     this.selectedFieldId = draft.fields[0]?.id ?? null;
     this.revalidate();
@@ -122,6 +125,11 @@ export class DraftStore extends DataStore {
     if (!this.draft) return;
     change(this.draft);
     this.revalidate();
+  }
+
+  setNote(note: string): void {
+    this.note = note;
+    this.notify();
   }
 
   select(fieldId: number | null): void {
@@ -226,7 +234,8 @@ export class DraftStore extends DataStore {
     this.notify();
   }
 
-  async save(note?: string): Promise<boolean> {
+  /** Saves the draft as a new version, with `note` or else the note typed so far (then cleared). */
+  async save(note = this.note.trim()): Promise<boolean> {
     if (!this.draft) return false;
     if (!this.canSave) {
       this.activity.setStatus('error', 'Not saved: fix the errors shown next to the fields first');
@@ -243,6 +252,7 @@ export class DraftStore extends DataStore {
     if (!summary) return false;
     this.openLayout = { name: summary.name, version: summary.currentVersion };
     this.savedJson = JSON.stringify(document);
+    this.note = '';
     this.notify();
     await this.library.refresh();
     this.activity.setStatus('ok', `Saved ${summary.name} v${summary.currentVersion}`);

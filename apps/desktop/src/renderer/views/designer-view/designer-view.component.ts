@@ -19,10 +19,8 @@ import { designerViewStyles } from './designer-view.styles';
 
 export class DesignerView extends LitElement {
   static override styles = [baseStyles, ...viewStyles, designerViewStyles, fieldColors];
-  static override properties = { note: { state: true }, claimFilter: { state: true } };
+  static override properties = { claimFilter: { state: true } };
 
-  /** The version note being typed (it goes with the next save). */
-  note = '';
   /** Which known consumers' bits the strips show. */
   claimFilter: ClaimFilter = 'all';
   private readonly layout = new StoreController(this, draftContext);
@@ -48,13 +46,9 @@ export class DesignerView extends LitElement {
             aria-invalid=${problems.name ? 'true' : 'false'}
             @input=${(e: Event) => store.rename((e.target as HTMLInputElement).value)} />
           <input type="text" data-testid="save-note" aria-label="version note" placeholder="version note (optional)"
-            .value=${this.note} @input=${(e: Event) => {
-              this.note = (e.target as HTMLInputElement).value;
-            }} />
+            .value=${store.note} @input=${(e: Event) => store.setNote((e.target as HTMLInputElement).value)} />
           <button class="primary" data-testid="save" ?disabled=${!store.canSave}
-            @click=${async () => {
-              if (await store.save(this.note.trim() || undefined)) this.note = '';
-            }}>Save</button>
+            @click=${() => void store.save()}>Save</button>
           <span class="state ${state.tone}" data-testid="save-state" role="status">${state.text}</span>
           ${store.openLayout ? html`<span class="muted" data-testid="open-version">v${store.openLayout.version}</span>` : nothing}
           ${problems.name ? html`<span class="error" data-testid="layout-name-error">${problems.name}</span>` : nothing}
