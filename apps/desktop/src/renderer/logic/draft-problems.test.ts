@@ -133,3 +133,14 @@ describe('problem list', () => {
     ]);
   });
 });
+
+describe('typed offset and width', () => {
+  it("are judged by core's placement rules", async () => {
+    const { spanProblem } = await import('./draft-problems');
+    expect(spanProblem('3', '4')).toBeNull();
+    expect(spanProblem('32', '1')).toBe('offset must be a bit index 0..31 (got 32)');
+    expect(spanProblem('x', '1')).toBe('offset must be a bit index (got "x")');
+    expect(spanProblem('0', '0')).toBe('width must be a bit count 1..32 (got 0)');
+    expect(spanProblem('30', '9')).toBe('offset 30 + width 9 reaches past bit 31 (got 9)');
+  });
+});

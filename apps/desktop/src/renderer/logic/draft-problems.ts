@@ -3,7 +3,7 @@
 // The rules are core's: the draft becomes `markwright/1` JSON and core's checkDocument (the check behind
 // `layout check` and every save) reports on it; each error's JSON path is mapped back to its input. Checked here
 // are only what that JSON cannot say: an enum value name listed twice (a JSON object keeps one) and the layout
-// name the API accepts (the rule its schema applies).
+// name the API accepts (the rule its schema applies). A typed offset and width go through the same check.
 
 import { layoutNameProblem as apiNameProblem } from '@markwright/api/names';
 import { checkDocument } from '@markwright/core';
@@ -40,6 +40,21 @@ function repeatedValueNames(field: DraftField, out: Record<string, string>): voi
     if (seen.has(v.name)) out[fieldKey(field, `values.${j}.name`)] = `"${v.name}" is listed twice`;
     seen.add(v.name);
   });
+}
+
+/**
+ * Why a typed offset and width do not place a field, in core's words (the placement rules of the document
+ * check, applied to a one-field layout), or null when they make a span.
+ */
+export function spanProblem(offsetText: string, widthText: string): string | null {
+  const number = (text: string) => (/^[0-9]+$/.test(text.trim()) ? Number(text.trim()) : text);
+  const field = { name: 'span', kind: 'int', offset: number(offsetText), width: number(widthText) };
+  const { errors } = checkDocument({ format: 'markwright/1', name: 'span', layout: { fields: [field] } });
+  const first = errors[0];
+  if (!first) return null;
+  // "must be ..." needs the input's name in front; other messages name offset and width themselves.
+  const part = first.field.slice(first.field.lastIndexOf('.') + 1);
+  return first.message.startsWith('must') ? `${part} ${first.message}` : first.message;
 }
 
 const FIELD_PATH = /^layout\.fields\[(\d+)\](?:\.([A-Za-z]+)(?:\.(.*))?)?$/;

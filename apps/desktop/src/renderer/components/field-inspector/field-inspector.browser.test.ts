@@ -60,12 +60,12 @@ describe.skipIf(skip)('field inspector in Chromium', () => {
     await page.getByTestId('field-offset').fill('30');
     await expect
       .poll(() => page.getByTestId('field-span-error').textContent())
-      .toBe('offset 30 + width 9 goes past bit 31');
+      .toBe('offset 30 + width 9 reaches past bit 31 (got 9)');
     expect((await field()).mask).toBe(0x0300_0000);
     await page.getByTestId('field-offset').fill('x');
     await expect
       .poll(() => page.getByTestId('field-span-error').textContent())
-      .toBe('offset "x" must be 0..31');
+      .toBe('offset must be a bit index (got "x")');
     expect(bp.errors).toEqual([]);
   });
 });

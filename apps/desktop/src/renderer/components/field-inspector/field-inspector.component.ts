@@ -5,7 +5,7 @@
 import { hex, maskOf } from '@markwright/core';
 import { html, LitElement, nothing } from 'lit';
 import { contiguousSpan, type DraftField, type DraftValue } from '../../logic/draft';
-import { fieldKey } from '../../logic/draft-problems';
+import { fieldKey, spanProblem } from '../../logic/draft-problems';
 import { baseStyles } from '../../styles/theme';
 import { fieldInspectorStyles } from './field-inspector.styles';
 
@@ -48,14 +48,9 @@ export class FieldInspector extends LitElement {
     );
   }
 
-  /** The error of the typed offset/width, or null when they make a span inside the mark. */
+  /** The error of the typed offset/width (core's placement rules), or null when they make a span. */
   private spanError(): string | null {
-    const o = this.offsetText.trim();
-    const w = this.widthText.trim();
-    if (!/^[0-9]+$/.test(o) || Number(o) > 31) return `offset "${this.offsetText}" must be 0..31`;
-    if (!/^[0-9]+$/.test(w) || Number(w) < 1) return `width "${this.widthText}" must be at least 1`;
-    if (Number(o) + Number(w) > 32) return `offset ${o} + width ${w} goes past bit 31`;
-    return null;
+    return spanProblem(this.offsetText, this.widthText);
   }
 
   private onSpanInput(part: 'offset' | 'width', text: string): void {
