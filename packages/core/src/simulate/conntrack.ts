@@ -75,11 +75,16 @@ export class Conntrack {
    * An existing connection, as a live box lists it: its ct mark, whether a reply was seen, and where DNAT sends
    * it. Later packets of the flow find it as established (or new, until the reply), as they would on the box.
    */
-  seed(t: FlowTuple, mark: number, replied: boolean, dnat: CtEntry['dnat'] = null): void {
-    const originalKey = tupleKey(t);
+  seed(
+    t: FlowTuple & { readonly flowKey?: string; readonly reverseFlowKey?: string },
+    mark: number,
+    replied: boolean,
+    dnat: CtEntry['dnat'] = null,
+  ): void {
+    const originalKey = t.flowKey ?? tupleKey(t);
     const replyKey = dnat
       ? reverseKey({ ...t, daddr: dnat.daddr, dport: dnat.dport ?? t.dport })
-      : reverseKey(t);
+      : (t.reverseFlowKey ?? reverseKey(t));
     const entry: CtEntry = { mark, secmark: null, seenReply: replied, dnat, originalKey, replyKey };
     this.byKey.set(originalKey, { entry, direction: 'original', fresh: false });
     this.byKey.set(replyKey, { entry, direction: 'reply', fresh: false });

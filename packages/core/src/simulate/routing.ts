@@ -205,38 +205,41 @@ export class Router {
     return ok;
   }
 
-  /** Decisions already made for IPv4 destinations, like the kernel's route cache: flows repeat their lookups. */
-  private readonly cache = new Map<number, { q: RouteQuery; local: boolean; d: RouteDecision }[]>();
+  /** Decisions already made for IPv4 flows (by destination, then source), like the kernel's route cache. */
+  private readonly cache = new Map<
+    number,
+    Map<number, { q: RouteQuery; local: boolean; d: RouteDecision }[]>
+  >();
   private cached = 0;
 
   decide(q: RouteQuery, local: boolean): RouteDecision {
-    if (q.daddr.family !== 4) return this.lookup(q, local);
-    const key = q.daddr.v;
-    let list = this.cache.get(key);
-    if (list !== undefined) {
-      for (let i = 0; i < list.length; i++) {
-        const e = list[i]!;
-        const c = e.q;
-        if (
-          e.local === local &&
-          c.mark === q.mark &&
-          c.iif === q.iif &&
-          c.oif === q.oif &&
-          c.saddr.v === q.saddr.v
-        )
-          return e.d;
-      }
-    } else {
+    if (q.daddr.family !== 4 || q.saddr.family !== 4) return this.lookup(q, local);
+    let bySource = this.cache.get(q.daddr.v);
+    if (bySource === undefined) {
       if (this.cached >= 100_000) {
         this.cache.clear();
         this.cached = 0;
       }
+      bySource = new Map();
+      this.cache.set(q.daddr.v, bySource);
+    }
+    let list = bySource.get(q.saddr.v);
+    if (list !== undefined) {
+      for (let i = 0; i < list.length; i++) {
+        const e = list[i]!;
+        const c = e.q;
+        if (e.local === local && c.mark === q.mark && c.iif === q.iif && c.oif === q.oif) return e.d;
+      }
+    } else {
       list = [];
-      this.cache.set(key, list);
+      bySource.set(q.saddr.v, list);
     }
     const d = this.lookup(q, local);
-    list.push({ q: { ...q }, local, d });
-    this.cached++;
+    // A flow's lookups differ by mark and interfaces only: the list stays short.
+    if (list.length < 16) {
+      list.push({ q: { ...q }, local, d });
+      this.cached++;
+    }
     return d;
   }
 

@@ -43,7 +43,7 @@ function port(text: string | undefined): number | null {
 
 /** One `conntrack -L -o extended` line, or null when it is not a connection line. */
 export function parseConntrackLine(line: string): LiveConnection | null {
-  const words = line.trim().split(/\s+/);
+  const words = line.trim().split(/ +/);
   if (words.length < 6) return null;
   const [l3, , proto, protoNum] = words;
   const family = l3 === 'ipv4' ? 4 : l3 === 'ipv6' ? 6 : null;
@@ -57,22 +57,45 @@ export function parseConntrackLine(line: string): LiveConnection | null {
   )
     return null;
   // key=value pairs: the first src/dst/sport/dport are the original direction, the second ones the reply.
-  const first = new Map<string, string>();
-  const second = new Map<string, string>();
-  for (const w of words.slice(4)) {
+  let saddr: string | undefined;
+  let daddr: string | undefined;
+  let sportText: string | undefined;
+  let dportText: string | undefined;
+  let replySrc: string | undefined;
+  let markText: string | undefined;
+  let zoneText: string | undefined;
+  let replied = true;
+  for (let i = 4; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '[UNREPLIED]') replied = false;
     const eq = w.indexOf('=');
     if (eq <= 0) continue;
-    const k = w.slice(0, eq);
     const v = w.slice(eq + 1);
-    if (!first.has(k)) first.set(k, v);
-    else if (!second.has(k)) second.set(k, v);
+    switch (w.slice(0, eq)) {
+      case 'src':
+        if (saddr === undefined) saddr = v;
+        else replySrc ??= v;
+        break;
+      case 'dst':
+        daddr ??= v;
+        break;
+      case 'sport':
+        sportText ??= v;
+        break;
+      case 'dport':
+        dportText ??= v;
+        break;
+      case 'mark':
+        markText ??= v;
+        break;
+      case 'zone':
+        zoneText ??= v;
+        break;
+    }
   }
-  const saddr = first.get('src');
-  const daddr = first.get('dst');
   if (!saddr || !daddr || !ADDR.test(saddr) || !ADDR.test(daddr)) return null;
-  const replySrc = second.get('src');
-  const mark = first.has('mark') ? u32(first.get('mark')) : 0;
-  const zone = first.has('zone') ? u32(first.get('zone')) : 0;
+  const mark = markText === undefined ? 0 : u32(markText);
+  const zone = zoneText === undefined ? 0 : u32(zoneText);
   if (mark === null || zone === null) return null;
   return {
     family,
@@ -80,12 +103,12 @@ export function parseConntrackLine(line: string): LiveConnection | null {
     protoNumber,
     saddr,
     daddr,
-    sport: port(first.get('sport')),
-    dport: port(first.get('dport')),
+    sport: port(sportText),
+    dport: port(dportText),
     replySaddr: replySrc && ADDR.test(replySrc) ? replySrc : null,
     mark,
     zone,
-    replied: !words.includes('[UNREPLIED]'),
+    replied,
   };
 }
 
