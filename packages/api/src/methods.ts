@@ -26,6 +26,8 @@ const METHODS: Record<ApiMethod, true> = {
   rollback: true,
   status: true,
   history: true,
+  impact: true,
+  traceLive: true,
   audit: true,
 };
 

@@ -91,6 +91,14 @@ export const methodSchemas = {
   }),
   status: onTarget,
   history: onTarget,
+  impact: z.strictObject({ name: layoutName, version: version.optional(), target: targetSpec }),
+  traceLive: z.strictObject({
+    target: targetSpec,
+    packet: packetSpec,
+    seconds: z.number().int().min(1).max(120).optional(),
+    name: layoutName.optional(),
+    version: version.optional(),
+  }),
   audit: z
     .strictObject({ limit: z.number().int().min(1).max(10_000).optional() })
     .nullish()

@@ -10,12 +10,14 @@ import type {
   DeploymentRecord,
   DeployStatus,
   ExportedDocument,
+  ImpactReport,
   LayoutSummary,
   LayoutVersion,
   LayoutVersionSummary,
   PlanReport,
   ProbeReport,
   SimulationReport,
+  TraceReport,
 } from '@markwright/core';
 import type { ApiInput } from './schema';
 
@@ -59,6 +61,10 @@ export interface MarkwrightApi {
   rollback(input: ApiInput<'rollback'>): Promise<DeploymentRecord>;
   status(input: ApiInput<'status'>): Promise<DeployStatus>;
   history(input: ApiInput<'history'>): Promise<DeploymentRecord[]>;
+  /** Which of the target's live connections the stored layout would change. */
+  impact(input: ApiInput<'impact'>): Promise<ImpactReport>;
+  /** Waits for the next packet like `packet` on the target and returns its live path (one traced packet or none). */
+  traceLive(input: ApiInput<'traceLive'>): Promise<TraceReport>;
   audit(input?: ApiInput<'audit'>): Promise<AuditEntry[]>;
 }
 

@@ -4,7 +4,15 @@
 
 import { accessSync, constants, readdirSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import type { ApplyResult, DeploymentRecord, DeployStatus, PlanReport, ProbeReport } from '@markwright/core';
+import type {
+  ApplyResult,
+  DeploymentRecord,
+  DeployStatus,
+  ImpactReport,
+  PlanReport,
+  ProbeReport,
+  TraceReport,
+} from '@markwright/core';
 import {
   EnvironmentError,
   type HelperCall,
@@ -129,6 +137,20 @@ export class HelperHostBridge implements HostBridge {
 
   history(target: string): Promise<DeploymentRecord[]> {
     return this.call({ verb: 'history', target });
+  }
+
+  impact(target: string, documentText: string): Promise<ImpactReport> {
+    return this.call({ verb: 'impact', target, document: documentText, documentPath: APP_DOCUMENT });
+  }
+
+  trace(target: string, match: string, seconds: number, documentText?: string): Promise<TraceReport> {
+    return this.call({
+      verb: 'trace',
+      target,
+      match,
+      seconds,
+      ...(documentText === undefined ? {} : { document: documentText, documentPath: APP_DOCUMENT }),
+    });
   }
 
   /** End the helper session (the helper exits when its input closes). */

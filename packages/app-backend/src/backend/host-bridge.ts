@@ -2,7 +2,15 @@
 // privileged helper, a separate process started through pkexec when the app is not root, so the window never
 // runs privileged code; listing the targets needs none.
 
-import type { ApplyResult, DeploymentRecord, DeployStatus, PlanReport, ProbeReport } from '@markwright/core';
+import type {
+  ApplyResult,
+  DeploymentRecord,
+  DeployStatus,
+  ImpactReport,
+  PlanReport,
+  ProbeReport,
+  TraceReport,
+} from '@markwright/core';
 
 export interface HostBridge {
   /** `local` and every network namespace the box has. */
@@ -15,6 +23,9 @@ export interface HostBridge {
   rollback(target: string, to?: string): Promise<DeploymentRecord>;
   status(target: string): Promise<DeployStatus>;
   history(target: string): Promise<DeploymentRecord[]>;
+  impact(target: string, documentText: string): Promise<ImpactReport>;
+  /** One packet matching the nft `match`, traced; `documentText` decodes marks into its fields. */
+  trace(target: string, match: string, seconds: number, documentText?: string): Promise<TraceReport>;
   /** End whatever session the bridge holds (the helper process). */
   close?(): Promise<void>;
 }

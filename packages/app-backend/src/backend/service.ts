@@ -12,6 +12,7 @@ import type {
   DeployStatus,
   DocumentJson,
   ExportedDocument,
+  ImpactReport,
   LayoutSummary,
   LayoutVersion,
   LayoutVersionSummary,
@@ -19,10 +20,12 @@ import type {
   PlanReport,
   ProbeReport,
   SimulationReport,
+  TraceReport,
 } from '@markwright/core';
 import type { Store } from '../store/store';
 import type { DocumentTools } from './core-tools';
 import type { HostBridge } from './host-bridge';
+import { traceMatch } from './trace-match';
 
 export interface ServiceDeps {
   readonly store: Store;
@@ -207,6 +210,16 @@ export class MarkwrightService implements MarkwrightApi {
     // The watchdog may have reverted a deployment since we last looked: keep the mirror current.
     if (status.last) this.mirror(status.last);
     return status;
+  }
+
+  async impact(input: ApiArgument<'impact'>): Promise<ImpactReport> {
+    const doc = this.deployable(input.name, input.version);
+    return this.deps.host.impact(input.target, doc.text);
+  }
+
+  async traceLive(input: ApiArgument<'traceLive'>): Promise<TraceReport> {
+    const doc = input.name === undefined ? undefined : this.deployable(input.name, input.version).text;
+    return this.deps.host.trace(input.target, traceMatch(input.packet), input.seconds ?? 30, doc);
   }
 
   async history(input: ApiArgument<'history'>): Promise<DeploymentRecord[]> {

@@ -1,7 +1,15 @@
 // An in-memory HostBridge: deployments per target with the host's outcomes, for API and service tests.
 
 import { ApiError } from '@markwright/api';
-import type { ApplyResult, DeploymentRecord, DeployStatus, PlanReport, ProbeReport } from '@markwright/core';
+import type {
+  ApplyResult,
+  DeploymentRecord,
+  DeployStatus,
+  ImpactReport,
+  PlanReport,
+  ProbeReport,
+  TraceReport,
+} from '@markwright/core';
 import type { HostBridge } from '../backend/host-bridge';
 
 const EMPTY_STATE = { nftScript: '', ipRules: { v4: [], v6: [] }, tcFilters: [] };
@@ -139,5 +147,20 @@ export class FakeHost implements HostBridge {
   async history(target: string): Promise<DeploymentRecord[]> {
     this.guard(`history ${target}`);
     return [...this.of(target)]; // oldest first, as the host lists them
+  }
+
+  /** Live connections per target, for impact: none unless a test puts some. */
+  readonly impacts = new Map<string, ImpactReport>();
+  /** Traced packets per target, for traceLive. */
+  readonly traces = new Map<string, TraceReport>();
+
+  async impact(target: string, _documentText: string): Promise<ImpactReport> {
+    this.guard(`impact ${target}`);
+    return this.impacts.get(target) ?? { connections: 0, changed: [], groups: [] };
+  }
+
+  async trace(target: string, match: string, _seconds: number): Promise<TraceReport> {
+    this.guard(`trace ${target} ${match}`);
+    return this.traces.get(target) ?? { target, match, packets: [] };
   }
 }

@@ -4,7 +4,7 @@ import { HELPER_VERBS, parseRequest } from './protocol';
 const doc = '{"format":"markwright/1"}';
 
 describe('helper requests are validated inside the helper', () => {
-  it('accepts the eight verbs with their data', () => {
+  it('accepts the ten verbs with their data', () => {
     expect(HELPER_VERBS).toEqual([
       'probe',
       'plan',
@@ -14,6 +14,8 @@ describe('helper requests are validated inside the helper', () => {
       'status',
       'history',
       'uninstall',
+      'impact',
+      'trace',
     ]);
     expect(parseRequest({ id: 1, verb: 'status', target: 'netns:r1' })).toEqual({
       id: 1,
@@ -28,6 +30,20 @@ describe('helper requests are validated inside the helper', () => {
     ).toMatchObject({
       to: '20260101-000000000-0a1b',
     });
+    expect(parseRequest({ id: 4, verb: 'impact', target: 'local', document: doc })).toMatchObject({
+      document: doc,
+    });
+    expect(parseRequest({ id: 5, verb: 'trace', target: 'local', match: 'udp dport 5060' })).toEqual({
+      id: 5,
+      verb: 'trace',
+      target: 'local',
+      match: 'udp dport 5060',
+      seconds: 30,
+    });
+    expect(() =>
+      parseRequest({ id: 6, verb: 'trace', target: 'local', match: 'udp', seconds: 9999 }),
+    ).toThrow(/seconds/);
+    expect(() => parseRequest({ id: 7, verb: 'trace', target: 'local' })).toThrow(/match/);
   });
 
   it.each([

@@ -14,6 +14,8 @@ export const HELPER_VERBS = [
   'status',
   'history',
   'uninstall',
+  'impact',
+  'trace',
 ] as const;
 export type HelperVerb = (typeof HELPER_VERBS)[number];
 
@@ -32,6 +34,10 @@ export interface HelperRequest {
   readonly rulePriorities?: string;
   /** rollback: the deployment to go back to. */
   readonly to?: string;
+  /** trace: the nft match of the packets to trace (checked again by the trace: tests only). */
+  readonly match?: string;
+  /** trace: how long to wait for a matching packet, 1..120 seconds. */
+  readonly seconds?: number;
 }
 
 export type HelperErrorKind = 'input' | 'environment' | 'internal';
@@ -62,6 +68,8 @@ const FIELDS: Record<HelperVerb, readonly string[]> = {
   status: [],
   history: [],
   uninstall: [],
+  impact: ['document', 'documentPath', 'rulePriorities'],
+  trace: ['match', 'seconds', 'document', 'documentPath'],
 };
 
 function isVerb(value: unknown): value is HelperVerb {
@@ -94,7 +102,12 @@ export function parseRequest(value: unknown): HelperRequest {
     verb,
     target: raw.target as string,
   };
-  if (verb === 'plan' || verb === 'apply') {
+  if (
+    verb === 'plan' ||
+    verb === 'apply' ||
+    verb === 'impact' ||
+    (verb === 'trace' && raw.document !== undefined)
+  ) {
     request.document = text('document', raw.document, MAX_DOCUMENT_CHARS);
     if (raw.documentPath !== undefined) {
       const path = text('documentPath', raw.documentPath, 4096);
@@ -111,6 +124,13 @@ export function parseRequest(value: unknown): HelperRequest {
     if (!Number.isInteger(t) || (t as number) < 0 || (t as number) > 86_400)
       throw new InputError('confirmTimeout', t, 'must be whole seconds 0..86400');
     request.confirmTimeout = t as number;
+  }
+  if (verb === 'trace') {
+    request.match = text('match', raw.match, 400);
+    const t = raw.seconds ?? 30;
+    if (!Number.isInteger(t) || (t as number) < 1 || (t as number) > 120)
+      throw new InputError('seconds', t, 'must be whole seconds 1..120');
+    request.seconds = t as number;
   }
   if (verb === 'rollback' && raw.to !== undefined) {
     const to = text('to', raw.to, 80);

@@ -17,6 +17,8 @@ import { DEFAULT_OWNERSHIP, type Ownership } from '../deploy/ownership';
 import { plan as planDeployment } from '../deploy/plan';
 import { openRunner } from '../exec/open';
 import { parseTarget } from '../exec/target';
+import { liveImpact } from '../observe/impact';
+import { liveTrace } from '../observe/trace';
 import { probe } from '../probe/probe';
 import type { Target } from '../types';
 import type { HelperRequest } from './protocol';
@@ -81,5 +83,19 @@ export async function runVerb(request: HelperRequest, open: SessionOpener): Prom
     case 'uninstall':
       await uninstallAll(await open(target));
       return { removed: true };
+    case 'impact': {
+      const doc = readDocument(request.document ?? '', document);
+      return liveImpact(await openRunner(target), doc, ownershipFor(request.rulePriorities));
+    }
+    case 'trace': {
+      const layout =
+        request.document === undefined ? undefined : readDocument(request.document, document).layout;
+      return liveTrace(await openRunner(target), {
+        match: request.match ?? '',
+        count: 1,
+        seconds: request.seconds ?? 30,
+        layout,
+      });
+    }
   }
 }

@@ -163,6 +163,8 @@ export function createMemoryApi(): MemoryApi {
     apply: outside('apply'),
     confirm: outside('confirm'),
     rollback: outside('rollback'),
+    impact: outside('impact'),
+    traceLive: outside('traceLive'),
     history: async () => {
       calls.push('history');
       return [];
