@@ -58,11 +58,32 @@ describe('layout check', () => {
         'bits',
         'source',
         'severity',
+        'presence',
       ]);
       expect(c.bits).toMatch(/^0x[0-9a-f]+$/);
       expect(['known', 'host']).toContain(c.source);
-      expect(['shares-bits', 'whole-mark-overwrite', 'sysctl-side-effect']).toContain(c.severity);
+      expect([
+        'shares-bits',
+        'whole-mark-overwrite',
+        'sysctl-side-effect',
+        'rule-priority',
+        'routing-table',
+      ]).toContain(c.severity);
+      // Nothing is detected without host rules: everything comes from the catalogue.
+      expect(c.presence).toBe('catalogue');
     }
+  });
+
+  it('shows no warnings for a box with nothing installed: catalogue conflicts fold into one line per consumer', async () => {
+    const { code, out } = await run(['check', example('edge-router')]);
+    expect(code).toBe(0);
+    expect(out).toContain('conflicts on this box: none');
+    const folded = out.split('\n').filter((l) => l.startsWith('  if you install '));
+    expect(folded.length).toBeGreaterThan(3);
+    expect(new Set(folded).size).toBe(folded.length);
+    expect(out).toMatch(
+      / {2}if you install Tailscale \(Linux\): overwrites the whole mark of uplink, bulk, interactive/,
+    );
   });
 
   it('reports known conflicts: Calico over uplink, Tailscale src_valid_mark on routed fields, wg-quick restores', async () => {
@@ -112,7 +133,9 @@ describe('layout check', () => {
     expect(valid.out).toMatch(
       /uplink +fwmark +0x03000000 +bits 24-25 enum \{isp1=1, isp2=2\} +persist newOnly/,
     );
-    expect(valid.out).toMatch(/uplink: shares-bits with calico \[known\] on bits 0x3000000/);
+    expect(valid.out).toMatch(
+      /if you install Calico felix[^\n]*: shares bits 24-27 \(uplink, bulk, interactive\)/,
+    );
     const invalid = await run(['check', file('bad2.json', bad)]);
     expect(invalid.code).toBe(1);
     expect(invalid.out).toMatch(
@@ -206,6 +229,24 @@ describe('layout check --host-rules', () => {
       'interactive 0x8000000 shares-bits inet t c #1',
     ]);
     expect(host[0]!.consumer).toContain('--set-xmark 0x1000000/0x1000000');
+    expect(host.every((c) => c.presence === 'detected')).toBe(true);
+  });
+
+  it('a consumer seen in the host rules is detected: its conflicts are listed in full, first', async () => {
+    const ipt = file(
+      'tailscale.ipt',
+      '*mangle\n:PREROUTING ACCEPT [0:0]\n:ts-prerouting - [0:0]\n-A PREROUTING -j ts-prerouting\nCOMMIT\n',
+    );
+    const { out } = await run(['check', example('edge-router'), '--host-rules', ipt, '--json']);
+    const conflicts = (JSON.parse(out) as { conflicts: { consumer: string; presence: string }[] }).conflicts;
+    const tailscale = conflicts.filter((c) => c.consumer === 'tailscale');
+    expect(tailscale.length).toBeGreaterThan(0);
+    expect(tailscale.every((c) => c.presence === 'detected')).toBe(true);
+    expect(conflicts[0]!.presence).toBe('detected');
+    const text = (await run(['check', example('edge-router'), '--host-rules', ipt])).out;
+    expect(text).toMatch(/conflicts on this box \(\d+;/);
+    expect(text).toMatch(/with tailscale \[known\]/);
+    expect(text).not.toMatch(/if you install Tailscale/);
   });
 
   it('finds no host conflict for rules on other bits', async () => {

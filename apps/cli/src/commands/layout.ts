@@ -1,7 +1,10 @@
 import {
   type CheckReport,
+  type Conflict,
   checkReport,
+  detectConsumers,
   type Field,
+  findConsumer,
   hex8,
   InputError,
   type MarkwrightDocument,
@@ -14,11 +17,22 @@ import { type Command, EXIT } from '../io';
 
 const USAGE = 'usage: markwright layout check FILE [--host-rules FILE ...] [--json]';
 
+interface HostRules {
+  readonly usages: RuleBitUsage[];
+  /** Table and chain names, which give some consumers away even where their rules touch no mark. */
+  readonly names: string[];
+}
+
 /** Bit usage of every rule in an iptables-save, nft text or `nft -j list ruleset` file; errors name the file. */
-function rulesetUsage(file: string): RuleBitUsage[] {
+function readHostRules(file: string): HostRules {
   const text = readTextFile(file);
   try {
-    return bitUsage(parseRulesetAuto(text).ruleset);
+    const { ruleset } = parseRulesetAuto(text);
+    const names = ruleset.tables.flatMap((t) => [
+      `table ${t.family} ${t.name}`,
+      ...t.chains.map((c) => `chain ${t.family} ${t.name} ${c.name}`),
+    ]);
+    return { usages: bitUsage(ruleset), names };
   } catch (error) {
     throw error instanceof InputError ? error.within(file) : error;
   }
@@ -40,6 +54,73 @@ function describeField(f: Field): string {
   return `  ${f.name.padEnd(16)} ${f.space.padEnd(8)} ${hex8(f.mask)}  ${place.padEnd(10)} ${f.kind}${values}${attrs ? `  ${attrs}` : ''}`;
 }
 
+const WHAT: Record<Conflict['severity'], string> = {
+  'shares-bits': 'shares bits',
+  'whole-mark-overwrite': 'overwrites the whole mark of',
+  'sysctl-side-effect': 'changes a sysctl that affects',
+  'rule-priority': 'puts ip rules at the priority of',
+  'routing-table': 'fills the routing table of',
+};
+
+/** Bits of a mask as ranges: `24-25, 31`. */
+function bitRanges(mask: number): string {
+  const out: string[] = [];
+  for (let bit = 0; bit < 32; bit++) {
+    if (((mask >>> bit) & 1) === 0) continue;
+    let last = bit;
+    while (last < 31 && ((mask >>> (last + 1)) & 1) === 1) last++;
+    out.push(last === bit ? `${bit}` : `${bit}-${last}`);
+    bit = last;
+  }
+  return out.join(', ');
+}
+
+/** One line per catalogue-only consumer: what would collide if it were installed. */
+function foldCatalogue(conflicts: readonly Conflict[]): string[] {
+  const byConsumer = new Map<string, Conflict[]>();
+  for (const c of conflicts) byConsumer.set(c.consumer, [...(byConsumer.get(c.consumer) ?? []), c]);
+  return [...byConsumer.entries()].map(([id, list]) => {
+    const name = findConsumer(id)?.name ?? id;
+    const parts = [...new Set(list.map((c) => c.severity))].map((severity) => {
+      const same = list.filter((c) => c.severity === severity);
+      const fields = [...new Set(same.map((c) => c.field))].join(', ');
+      if (severity !== 'shares-bits') return `${WHAT[severity]} ${fields}`;
+      const bits = same.reduce((m, c) => (m | Number.parseInt(c.bits, 16)) >>> 0, 0);
+      return `${WHAT[severity]} ${bitRanges(bits)} (${fields})`;
+    });
+    return `  if you install ${name}: ${parts.join('; ')}`;
+  });
+}
+
+/** Detected conflicts in full (they are warnings); catalogue-only ones folded; acknowledged ones with their reason. */
+function conflictLines(report: CheckReport): string[] {
+  const lines: string[] = [];
+  const detected = report.conflicts.filter((c) => c.presence === 'detected');
+  const catalogue = report.conflicts.filter((c) => c.presence !== 'detected');
+  if (detected.length === 0) {
+    lines.push('conflicts on this box: none');
+  } else {
+    lines.push(`conflicts on this box (${detected.length}; they do not make the document invalid):`);
+    for (const c of detected) {
+      lines.push(`  ${c.field}: ${c.severity} with ${c.consumer} [${c.source}] on bits ${c.bits}`);
+      if (c.detail) lines.push(`      ${c.detail}`);
+    }
+  }
+  if (catalogue.length > 0) {
+    lines.push('', 'not on this box (known consumers from the catalogue):', ...foldCatalogue(catalogue));
+  }
+  const acknowledged = report.acknowledged ?? [];
+  if (acknowledged.length > 0) {
+    lines.push('', 'acknowledged (coexists):');
+    for (const id of new Set(acknowledged.map((c) => c.consumerId ?? c.consumer))) {
+      const first = acknowledged.find((c) => (c.consumerId ?? c.consumer) === id)!;
+      const n = acknowledged.filter((c) => (c.consumerId ?? c.consumer) === id).length;
+      lines.push(`  ${id}: ${n} conflict(s) silenced: ${first.reason}`);
+    }
+  }
+  return lines;
+}
+
 function readable(file: string, doc: MarkwrightDocument | null, report: CheckReport): string {
   const lines: string[] = [];
   if (!doc) {
@@ -56,15 +137,7 @@ function readable(file: string, doc: MarkwrightDocument | null, report: CheckRep
     ...doc.layout.fields.map(describeField),
     '',
   );
-  if (report.conflicts.length === 0) {
-    lines.push('conflicts: none');
-  } else {
-    lines.push(`conflicts (${report.conflicts.length}; they do not make the document invalid):`);
-    for (const c of report.conflicts) {
-      lines.push(`  ${c.field}: ${c.severity} with ${c.consumer} [${c.source}] on bits ${c.bits}`);
-      if (c.detail) lines.push(`      ${c.detail}`);
-    }
-  }
+  lines.push(...conflictLines(report));
   return `${lines.join('\n')}\n`;
 }
 
@@ -86,11 +159,18 @@ const layout: Command = async (io) => {
   const hostFiles = args.flags.get('host-rules') ?? [];
 
   // Host rule files are read first, so a broken one is reported whatever the document holds.
-  const hostUsage = hostFiles.flatMap(rulesetUsage);
+  const host = hostFiles.map(readHostRules);
+  const hostUsage = host.flatMap((h) => h.usages);
+  const detected = new Set(
+    detectConsumers(
+      hostUsage,
+      host.flatMap((h) => h.names),
+    ).map((c) => c.consumer),
+  );
   let report: CheckReport;
   let doc: MarkwrightDocument | null = null;
   try {
-    const { document, ...checked } = checkReport(readJsonFile(file), hostUsage);
+    const { document, ...checked } = checkReport(readJsonFile(file), hostUsage, { detected });
     doc = document;
     report = checked;
   } catch (error) {

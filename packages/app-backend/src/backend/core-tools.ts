@@ -14,8 +14,10 @@ import type {
 } from '@markwright/core';
 import {
   checkDocument,
+  detectConsumers,
   hostConflicts,
   knownConflicts,
+  routeConflicts,
   routedFields,
   serializeDocument,
 } from '@markwright/core';
@@ -28,8 +30,13 @@ import { simulate } from '@markwright/core/simulate';
 export interface DocumentTools {
   checkDocument(json: unknown): { document: MarkwrightDocument | null; errors: CheckError[] };
   serializeDocument(document: MarkwrightDocument): Record<string, unknown>;
-  /** Conflicts with known consumers; the policy says which fields route (for sysctl side effects). */
-  knownConflicts(document: MarkwrightDocument): Conflict[];
+  /**
+   * Conflicts with known consumers (bits, sysctls, ip rule priorities and tables); the policy says which
+   * fields route. Consumers in `detected` are marked detected, the rest catalogue.
+   */
+  knownConflicts(document: MarkwrightDocument, detected?: ReadonlySet<string>): Conflict[];
+  /** Known consumer ids whose rules or table/chain names appear in these host rule texts. */
+  detectConsumers(hostRules: readonly string[]): string[];
   /** Conflicts with rules read from a box (nft JSON, nft text or iptables-save texts). */
   hostConflicts(layout: Layout, hostRules: readonly string[]): Conflict[];
   compileDocument(document: MarkwrightDocument): BoxConfig;
@@ -43,7 +50,19 @@ export interface DocumentTools {
 export const coreTools: DocumentTools = {
   checkDocument,
   serializeDocument,
-  knownConflicts: (document) => knownConflicts(document.layout, { routedFields: routedFields(document) }),
+  knownConflicts: (document, detected) => [
+    ...knownConflicts(document.layout, { routedFields: routedFields(document), detected }),
+    ...routeConflicts(document.policy.routes, { detected }),
+  ],
+  detectConsumers: (hostRules) =>
+    hostRules.flatMap((text) => {
+      const { ruleset } = parseRulesetAuto(text);
+      const names = ruleset.tables.flatMap((t) => [
+        `table ${t.family} ${t.name}`,
+        ...t.chains.map((c) => `chain ${t.family} ${t.name} ${c.name}`),
+      ]);
+      return detectConsumers(bitUsage(ruleset), names).map((c) => c.consumer);
+    }),
   hostConflicts: (layout, hostRules) =>
     hostConflicts(
       layout,

@@ -22,6 +22,7 @@ import type {
   SimulationReport,
   TraceReport,
 } from '@markwright/core';
+import { acknowledge, byPresence } from '@markwright/core';
 import type { Store } from '../store/store';
 import type { DocumentTools } from './core-tools';
 import type { HostBridge } from './host-bridge';
@@ -133,11 +134,21 @@ export class MarkwrightService implements MarkwrightApi {
     const { tools } = this.deps;
     const { document, errors } = tools.checkDocument(input.document);
     if (!document) return { valid: false, errors, conflicts: [] };
-    const conflicts = [
-      ...tools.knownConflicts(document),
-      ...(input.hostRules?.length ? tools.hostConflicts(document.layout, input.hostRules) : []),
-    ];
-    return { valid: errors.length === 0, errors, conflicts };
+    const hostRules = input.hostRules ?? [];
+    const detected = new Set(hostRules.length ? tools.detectConsumers(hostRules) : []);
+    const { conflicts, acknowledged } = acknowledge(
+      document,
+      byPresence([
+        ...tools.knownConflicts(document, detected),
+        ...(hostRules.length ? tools.hostConflicts(document.layout, hostRules) : []),
+      ]),
+    );
+    return {
+      valid: errors.length === 0,
+      errors,
+      conflicts,
+      ...(acknowledged.length > 0 && { acknowledged }),
+    };
   }
 
   async simulate(input: ApiArgument<'simulate'>): Promise<SimulationReport> {

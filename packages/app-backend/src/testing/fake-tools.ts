@@ -33,7 +33,7 @@ export function fakeCheckDocument(json: unknown): {
 export const fakeTools: DocumentTools = {
   checkDocument: fakeCheckDocument,
   serializeDocument: (document) => ({ ...document }) as Record<string, unknown>,
-  knownConflicts: (document) =>
+  knownConflicts: (document, detected) =>
     document.layout.fields
       .filter((f) => (f.mask & 0xff00) !== 0)
       .map((f) => ({
@@ -42,7 +42,9 @@ export const fakeTools: DocumentTools = {
         bits: `0x${(f.mask & 0xff00).toString(16)}`,
         source: 'known' as const,
         severity: 'shares-bits' as const,
+        presence: detected?.has('tailscale') ? ('detected' as const) : ('catalogue' as const),
       })),
+  detectConsumers: (hostRules) => (hostRules.some((r) => r.includes('tailscale')) ? ['tailscale'] : []),
   hostConflicts: (layout, hostRules) =>
     hostRules.length === 0
       ? []
@@ -52,6 +54,7 @@ export const fakeTools: DocumentTools = {
           bits: '0x1',
           source: 'host' as const,
           severity: 'shares-bits' as const,
+          presence: 'detected' as const,
         })),
   compileDocument: () => ({ ruleset: { tables: [] }, ipRules: [], routes: [], tcFilters: [] }),
   parseRuleset: () => ({ tables: [] }),

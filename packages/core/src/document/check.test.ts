@@ -130,7 +130,7 @@ describe('invalid documents: every error names the path and the value', () => {
 
   it('refuses unknown keys at every level, naming the key', () => {
     expect(errorsOf(doc(undefined, undefined, { colour: 'red' }))).toEqual([
-      'colour: unknown key "colour" (known: format, name, description, layout, policy) (got "red")',
+      'colour: unknown key "colour" (known: format, name, description, layout, policy, coexists) (got "red")',
     ]);
     expect(errorsOf(doc([{ ...bulk, offest: 3 }]))[0]).toMatch(
       /^layout\.fields\[0\]\.offest: unknown key "offest" \(known: name, space, kind, offset/,

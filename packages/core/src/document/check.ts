@@ -1,11 +1,12 @@
 import { InputError } from '../bits/errors';
 import type { CheckError } from '../reports/types';
+import { readCoexists } from './parse-coexists';
 import { DESCRIPTION_MAX, readLayout } from './parse-layout';
 import { readPolicy } from './parse-policy';
 import { Reader, ROOT } from './reader';
 import { DOCUMENT_FORMAT, type MarkwrightDocument } from './types';
 
-const DOCUMENT_KEYS = ['format', 'name', 'description', 'layout', 'policy'];
+const DOCUMENT_KEYS = ['format', 'name', 'description', 'layout', 'policy', 'coexists'];
 
 export interface DocumentCheck {
   /** The document when it has no errors, else null. */
@@ -28,6 +29,7 @@ export function checkDocument(json: unknown): DocumentCheck {
       obj.description === undefined ? undefined : r.string(obj.description, 'description', DESCRIPTION_MAX);
     const layout = readLayout(r, obj.layout);
     const policy = layout ? readPolicy(r, obj.policy, layout) : undefined;
+    const coexists = obj.coexists === undefined ? undefined : readCoexists(r, obj.coexists);
     if (r.errors.length > 0 || !layout || !policy || name === undefined) {
       return { document: null, errors: r.errors };
     }
@@ -37,6 +39,7 @@ export function checkDocument(json: unknown): DocumentCheck {
       ...(description !== undefined && { description }),
       layout,
       policy,
+      ...(coexists && { coexists }),
     };
     return { document, errors: [] };
   } catch (error) {

@@ -83,5 +83,6 @@ export function serializeDocument(doc: MarkwrightDocument): Record<string, unkno
         classes: doc.policy.classes.map(serializeClass),
       },
     ],
+    ['coexists', doc.coexists?.map((c) => ({ consumer: c.consumer, reason: c.reason }))],
   ]);
 }

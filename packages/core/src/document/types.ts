@@ -51,6 +51,13 @@ export interface Policy {
   readonly classes: readonly ClassBinding[];
 }
 
+/** Another piece of software the admin knows shares the box, and why that is fine: its conflicts are silenced. */
+export interface Coexistence {
+  /** A known consumer id (`tailscale`, `mwan3`, ...). */
+  readonly consumer: string;
+  readonly reason: string;
+}
+
 /** The `markwright/1` document: a layout and the policy written in its field terms. */
 export interface MarkwrightDocument {
   readonly format: typeof DOCUMENT_FORMAT;
@@ -58,4 +65,6 @@ export interface MarkwrightDocument {
   readonly description?: string;
   readonly layout: Layout;
   readonly policy: Policy;
+  /** Consumers acknowledged as sharing the box; absent when none. */
+  readonly coexists?: readonly Coexistence[];
 }

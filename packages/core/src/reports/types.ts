@@ -12,7 +12,17 @@ export interface CheckError {
   readonly message: string;
 }
 
-export type ConflictSeverity = 'shares-bits' | 'whole-mark-overwrite' | 'sysctl-side-effect';
+export type ConflictSeverity =
+  | 'shares-bits'
+  | 'whole-mark-overwrite'
+  | 'sysctl-side-effect'
+  /** A route's ip rule priority falls in a band the consumer installs its own ip rules in. */
+  | 'rule-priority'
+  /** A route uses a routing table the consumer fills. */
+  | 'routing-table';
+
+/** `detected`: the consumer was seen on this box (its rules, processes, files or interfaces); `catalogue`: only known to use these bits. */
+export type ConflictPresence = 'detected' | 'catalogue';
 
 export interface Conflict {
   /** The layout field involved. */
@@ -25,12 +35,23 @@ export interface Conflict {
   readonly severity: ConflictSeverity;
   /** Human explanation, with the consumer's reference. */
   readonly detail?: string;
+  /** Whether the consumer is on the box or only in the catalogue; host-rule conflicts are always detected. */
+  readonly presence?: ConflictPresence;
+  /** For host rules: the known consumer the rule belongs to, when its names give it away. */
+  readonly consumerId?: string;
+}
+
+/** A conflict the document acknowledges with a `coexists` entry: kept with the reason, not a warning. */
+export interface AcknowledgedConflict extends Conflict {
+  readonly reason: string;
 }
 
 export interface CheckReport {
   readonly valid: boolean;
   readonly errors: readonly CheckError[];
   readonly conflicts: readonly Conflict[];
+  /** Conflicts silenced by the document's `coexists` list, each with its reason. */
+  readonly acknowledged?: readonly AcknowledgedConflict[];
 }
 
 // ---- simulate ----------------------------------------------------------------------------------

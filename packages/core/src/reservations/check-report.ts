@@ -1,28 +1,84 @@
 import type { RuleBitUsage } from '../analyze/types';
 import { checkDocument } from '../document/check';
 import type { MarkwrightDocument } from '../document/types';
-import type { CheckReport } from '../reports/types';
+import type { AcknowledgedConflict, CheckReport, Conflict } from '../reports/types';
 import { hostConflicts, knownConflicts } from './conflicts';
+import { detectConsumers } from './detect';
+import { routeConflicts } from './route-conflicts';
 
 /** Fields the policy routes on: ip rules see these, so a src_valid_mark change matters to them. */
 export const routedFields = (doc: MarkwrightDocument): string[] => [
   ...new Set(doc.policy.routes.flatMap((r) => Object.keys(r.when))),
 ];
 
+export interface CheckReportOptions {
+  /** Consumer ids seen on the box (by probe, or in the host rules given); the rest are catalogue-only. */
+  readonly detected?: ReadonlySet<string>;
+}
+
+/** The consumer a conflict is about, as a known id: the consumer itself, or the one a host rule belongs to. */
+export const conflictConsumerId = (c: Conflict): string | undefined =>
+  c.source === 'known' ? c.consumer : c.consumerId;
+
+/** Split conflicts into those still to show and those the document's `coexists` list acknowledges. */
+export function acknowledge(
+  doc: MarkwrightDocument,
+  conflicts: readonly Conflict[],
+): { conflicts: Conflict[]; acknowledged: AcknowledgedConflict[] } {
+  const reasons = new Map((doc.coexists ?? []).map((c) => [c.consumer, c.reason]));
+  const shown: Conflict[] = [];
+  const acknowledged: AcknowledgedConflict[] = [];
+  for (const c of conflicts) {
+    const id = conflictConsumerId(c);
+    const reason = id === undefined ? undefined : reasons.get(id);
+    if (reason === undefined) shown.push(c);
+    else acknowledged.push({ ...c, reason });
+  }
+  return { conflicts: shown, acknowledged };
+}
+
+/** Every conflict of a valid document: bits, sysctls and routes against known consumers, and host rules. */
+export function documentConflicts(
+  document: MarkwrightDocument,
+  hostUsages: readonly RuleBitUsage[] = [],
+  options: CheckReportOptions = {},
+): Conflict[] {
+  return [
+    ...knownConflicts(document.layout, { routedFields: routedFields(document), detected: options.detected }),
+    ...routeConflicts(document.policy.routes, { detected: options.detected }),
+    ...hostConflicts(document.layout, hostUsages),
+  ];
+}
+
+/** Detected conflicts first (host rules, then consumers seen on the box), catalogue-only ones after. */
+export const byPresence = (conflicts: readonly Conflict[]): Conflict[] => [
+  ...conflicts.filter((c) => c.presence === 'detected'),
+  ...conflicts.filter((c) => c.presence !== 'detected'),
+];
+
 /**
  * The whole `layout check` result for a document read from JSON: its errors, or, when it is valid, its
- * conflicts with known consumers (src_valid_mark only for routed fields) and with the given host rules.
+ * conflicts with known consumers (src_valid_mark only for routed fields), its routes' priorities and tables,
+ * and the given host rules, each marked detected or catalogue; those the document acknowledges are set apart.
  * Never throws; `document` is the parsed document when valid.
  */
 export function checkReport(
   json: unknown,
   hostUsages: readonly RuleBitUsage[] = [],
+  options: CheckReportOptions = {},
 ): CheckReport & { readonly document: MarkwrightDocument | null } {
   const { document, errors } = checkDocument(json);
   if (!document) return { valid: false, errors, conflicts: [], document: null };
-  const conflicts = [
-    ...knownConflicts(document.layout, { routedFields: routedFields(document) }),
-    ...hostConflicts(document.layout, hostUsages),
-  ];
-  return { valid: true, errors: [], conflicts, document };
+  const detected = options.detected ?? new Set(detectConsumers(hostUsages).map((c) => c.consumer));
+  const { conflicts, acknowledged } = acknowledge(
+    document,
+    byPresence(documentConflicts(document, hostUsages, { detected })),
+  );
+  return {
+    valid: true,
+    errors: [],
+    conflicts,
+    ...(acknowledged.length > 0 && { acknowledged }),
+    document,
+  };
 }

@@ -26,6 +26,7 @@ describe('knownConflicts', () => {
       'masq kube-proxy 0x4000 shares-bits',
       'masq kubelet 0x4000 shares-bits',
       'masq kubelet 0x8000 shares-bits',
+      'masq cilium 0xc000 shares-bits',
     ]);
   });
 
@@ -57,6 +58,7 @@ describe('knownConflicts', () => {
     expect(summary(persisted, { consumers: ['netavark', 'tailscale'], routedFields: [] })).toEqual([
       'up netavark 0x30000 whole-mark-overwrite',
       'up tailscale 0x30000 shares-bits',
+      'up tailscale 0x30000 whole-mark-overwrite',
       'up tailscale 0x30000 shares-bits',
     ]);
     const plain = layoutOf(field({ name: 'up', mask: 0x30000 }));
@@ -65,10 +67,10 @@ describe('knownConflicts', () => {
 
   it('flags src_valid_mark setters only for routed fwmark fields', () => {
     const l = layoutOf(field({ name: 'up', mask: 0x3 }), field({ name: 'qos', mask: 0xc }));
-    expect(summary(l, { consumers: ['tailscale'], routedFields: ['up'] })).toEqual([
-      'up tailscale 0x3 sysctl-side-effect',
-    ]);
-    expect(summary(l, { consumers: ['tailscale'] })).toHaveLength(2);
+    const sysctl = (options: object) =>
+      summary(l, { consumers: ['tailscale'], ...options }).filter((s) => s.endsWith('sysctl-side-effect'));
+    expect(sysctl({ routedFields: ['up'] })).toEqual(['up tailscale 0x3 sysctl-side-effect']);
+    expect(sysctl({})).toHaveLength(2);
   });
 
   it('refuses unknown consumer ids', () => {

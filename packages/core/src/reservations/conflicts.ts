@@ -4,6 +4,7 @@ import { hex, u32 } from '../bits/u32';
 import type { Field, FieldSpace, Layout } from '../layout/types';
 import type { Conflict } from '../reports/types';
 import { KNOWN_CONSUMERS } from './consumers';
+import { consumerOfRule } from './detect';
 import type { KnownConsumer } from './types';
 
 export interface KnownConflictOptions {
@@ -11,7 +12,11 @@ export interface KnownConflictOptions {
   readonly routedFields?: readonly string[];
   /** Consumer ids to check against. Default: all of KNOWN_CONSUMERS. */
   readonly consumers?: readonly string[];
+  /** Consumer ids seen on the box: their conflicts are `detected`, the others `catalogue`. Default: none. */
+  readonly detected?: ReadonlySet<string>;
 }
+
+const versionNote = (versions: string | undefined) => (versions ? ` [${versions}]` : '');
 
 function selectConsumers(ids: readonly string[] | undefined): readonly KnownConsumer[] {
   if (!ids) return KNOWN_CONSUMERS;
@@ -22,7 +27,12 @@ function selectConsumers(ids: readonly string[] | undefined): readonly KnownCons
   });
 }
 
-function consumerConflicts(field: Field, consumer: KnownConsumer, routed: boolean): Conflict[] {
+function consumerConflicts(
+  field: Field,
+  consumer: KnownConsumer,
+  routed: boolean,
+  presence: Conflict['presence'],
+): Conflict[] {
   const out: Conflict[] = [];
   const ref = `source: ${consumer.source}`;
   // A persisted fwmark field also lives, at the same bits, in the ct mark.
@@ -30,18 +40,9 @@ function consumerConflicts(field: Field, consumer: KnownConsumer, routed: boolea
     field.persist && field.space === 'fwmark' ? ['fwmark', 'connmark'] : [field.space];
   for (const space of spaces) {
     const where = space === field.space ? space : 'connmark (its persisted copy)';
-    if (consumer.overwritesWholeMark.includes(space)) {
-      out.push({
-        field: field.name,
-        consumer: consumer.id,
-        bits: hex(field.mask),
-        source: 'known',
-        severity: 'whole-mark-overwrite',
-        detail: `${consumer.name} overwrites the whole ${where}: ${consumer.wholeMarkNote ?? 'a non-bitwise write'}; ${ref}`,
-      });
-      continue;
-    }
-    for (const use of consumer.bits) {
+    // An overwrite in every version says it all; one in some versions comes beside the shared bits.
+    const whole = consumer.overwritesWholeMark.includes(space);
+    for (const use of whole && !consumer.wholeMarkVersions ? [] : consumer.bits) {
       const shared = u32(use.mask & field.mask);
       if (use.space !== space || shared === 0) continue;
       out.push({
@@ -50,7 +51,19 @@ function consumerConflicts(field: Field, consumer: KnownConsumer, routed: boolea
         bits: hex(shared),
         source: 'known',
         severity: 'shares-bits',
-        detail: `${consumer.name} ${use.access} ${space} bits ${hex(use.mask)} (${use.meaning}), shared in the ${where}; ${ref}`,
+        detail: `${consumer.name} ${use.access} ${space} bits ${hex(use.mask)} (${use.meaning})${versionNote(use.versions)}, shared in the ${where}; ${ref}`,
+        presence,
+      });
+    }
+    if (whole) {
+      out.push({
+        field: field.name,
+        consumer: consumer.id,
+        bits: hex(field.mask),
+        source: 'known',
+        severity: 'whole-mark-overwrite',
+        detail: `${consumer.name} overwrites the whole ${where}: ${consumer.wholeMarkNote ?? 'a non-bitwise write'}${versionNote(consumer.wholeMarkVersions)}; ${ref}`,
+        presence,
       });
     }
   }
@@ -64,7 +77,21 @@ function consumerConflicts(field: Field, consumer: KnownConsumer, routed: boolea
       detail:
         `${consumer.name} sets net.ipv4.conf.all.src_valid_mark=1, so reverse-path checks look up routes with the ` +
         `fwmark and fwmark ip rules on "${field.name}" apply to them too; ${ref}`,
+      presence,
     });
+  }
+  if (routed) {
+    for (const sysctl of consumer.sysctls ?? []) {
+      out.push({
+        field: field.name,
+        consumer: consumer.id,
+        bits: hex(field.mask),
+        source: 'known',
+        severity: 'sysctl-side-effect',
+        detail: `${consumer.name} sets ${sysctl.name}=${sysctl.value}${versionNote(sysctl.versions)}: ${sysctl.effect}; ${ref}`,
+        presence,
+      });
+    }
   }
   return out;
 }
@@ -81,7 +108,10 @@ export function knownConflicts(layout: Layout, options: KnownConflictOptions = {
   const out: Conflict[] = [];
   for (const field of layout.fields) {
     const isRouted = field.space === 'fwmark' && routed.has(field.name);
-    for (const consumer of consumers) out.push(...consumerConflicts(field, consumer, isRouted));
+    for (const consumer of consumers) {
+      const presence = options.detected?.has(consumer.id) ? 'detected' : 'catalogue';
+      out.push(...consumerConflicts(field, consumer, isRouted, presence));
+    }
   }
   return out;
 }
@@ -105,6 +135,7 @@ export function hostConflicts(layout: Layout, usages: readonly RuleBitUsage[]): 
   for (const usage of usages) {
     if (OWN_TABLE.test(usage.where)) continue;
     const consumer = describeRule(usage);
+    const consumerId = consumerOfRule(usage);
     const uncertain = usage.uncertain
       ? ' (the rule has parts that are not modelled: bits are a lower bound)'
       : '';
@@ -122,6 +153,8 @@ export function hostConflicts(layout: Layout, usages: readonly RuleBitUsage[]): 
             source: 'host',
             severity,
             detail: `${what}${uncertain}`,
+            presence: 'detected',
+            ...(consumerId && { consumerId }),
           });
         if (usage.wholeMarkWrite[key]) {
           add('whole-mark-overwrite', field.mask, `the rule replaces the whole ${where} of "${field.name}"`);

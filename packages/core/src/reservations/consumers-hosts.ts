@@ -77,6 +77,12 @@ export const HOST_CONSUMERS: readonly KnownConsumer[] = [
         access: 'writes',
         meaning: 'mmx_mask: interface ids spread over the mask bits',
       },
+      {
+        space: 'connmark',
+        mask: 0x3f00,
+        access: 'writes',
+        meaning: 'CONNMARK --save-mark/--restore-mark --nfmask/--ctmask mmx_mask',
+      },
     ],
     marks: [
       { space: 'fwmark', name: 'default', value: 0x3f00, mask: 0x3f00, meaning: 'DEFAULT (all ones)' },
@@ -85,8 +91,16 @@ export const HOST_CONSUMERS: readonly KnownConsumer[] = [
     ],
     overwritesWholeMark: [],
     setsSrcValidMark: false,
-    notes: 'Interface ids 1..2^n-4 (60 for the default mask).',
-    source: 'openwrt/packages net/mwan3/files/lib/mwan3/common.sh, mwan3.sh mwan3_init',
+    tableBands: [{ from: 1, to: 60 }],
+    priorityBands: [
+      { from: 1001, to: 1060 },
+      { from: 2001, to: 2062 },
+      { from: 3001, to: 3060 },
+    ],
+    settings: "uci set mwan3.globals.mmx_mask='0x...' (at least 3 contiguous bits)",
+    notes: 'Interface ids 1..2^n-4 (60 for the default mask); table id = interface id.',
+    source:
+      'openwrt/packages net/mwan3/files/lib/mwan3/common.sh, mwan3.sh mwan3_init, mwan3_create_iface_rules (mwan3 2.12.2)',
     verified: true,
   },
   {

@@ -234,6 +234,13 @@ export const KUBERNETES_CONSUMERS: readonly KnownConsumer[] = [
         access: 'writes',
         meaning: 'security identity (bits 16-31 and 0-7); IPsec node id',
       },
+      {
+        space: 'fwmark',
+        mask: 0xf000,
+        access: 'writes',
+        meaning: 'IPsec xfrm key id (bits 12-15, with the 0x0d00/0x0e00 magic)',
+        versions: 'IPsec enabled',
+      },
     ],
     marks: [
       {
@@ -283,10 +290,12 @@ export const KUBERNETES_CONSUMERS: readonly KnownConsumer[] = [
     ],
     overwritesWholeMark: [],
     setsSrcValidMark: false,
-    tables: [2004, 2005],
-    rulePriorities: [9, 10],
-    notes: 'Leaves the Kubernetes bits 0x4000/0x8000 alone.',
-    source: 'cilium pkg/datapath/linux/linux_defaults/mark.go, linux_defaults.go (release not pinned)',
+    tables: [2004, 2005, 200],
+    rulePriorities: [1, 9, 10],
+    notes:
+      'Leaves the Kubernetes bits 0x4000/0x8000 alone. With IPsec: ip rule priority 1 "fwmark 0x.../0xf00 lookup 200" (cilium#15350).',
+    source:
+      'cilium pkg/datapath/linux/linux_defaults/mark.go, linux_defaults.go (RouteTableIPSec 200, RulePriorityIngress...); cilium#15350',
     verified: true,
   },
   {

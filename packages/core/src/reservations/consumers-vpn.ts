@@ -13,10 +13,18 @@ export const VPN_CONSUMERS: readonly KnownConsumer[] = [
         meaning: 'Tailscale mark mask (subnet-route and bypass marks)',
       },
       {
+        space: 'fwmark',
+        mask: 0xff00,
+        access: 'writes',
+        meaning: 'byte-swapped mask 0x0000ff00 with marks 0x400/0x800 (little-endian hosts)',
+        versions: '< 1.98, nftables mode',
+      },
+      {
         space: 'connmark',
         mask: 0xff0000,
         access: 'writes',
-        meaning: 'newer versions save and restore the 0xff0000 bits',
+        meaning: 'saves and restores the 0xff0000 bits',
+        versions: '>= 1.96',
       },
     ],
     marks: [
@@ -35,12 +43,20 @@ export const VPN_CONSUMERS: readonly KnownConsumer[] = [
         meaning: "tailscaled's own sockets (SO_MARK): must not use the tailnet",
       },
     ],
-    overwritesWholeMark: [],
+    overwritesWholeMark: ['fwmark'],
+    wholeMarkNote:
+      '"meta mark set ct mark & 0x00ff0000" on established packets replaces the whole fwmark (since 1.96; from 1.98 only when ct mark & 0xff0000 != 0)',
+    wholeMarkVersions: '>= 1.96, nftables mode',
     setsSrcValidMark: true,
     tables: [52],
     rulePriorities: [5210, 5230, 5250, 5270],
+    priorityBands: [{ from: 1310, to: 1370, when: 'with mwan3 present' }],
+    settings:
+      'tailscale set --linux-fwmark-mask=M --linux-subnet-route-mark=V --linux-bypass-mark=V (LinuxPacketMarks)',
+    notes:
+      'Marks are configurable since the LinuxPacketMarks preference (tailscale#18695). The <1.98 nftables mask was byte-swapped (tailscale#11803, PR#19725); the 1.96 ct mark restore broke Mullvad split tunnelling (#19787).',
     source:
-      'tailscale tsconst/linuxfw.go; util/linuxfw/iptables_runner.go AddConnmarkSaveRule; wgengine/router/osrouter/router_linux.go',
+      'tailscale tsconst/linuxfw.go; util/linuxfw/iptables_runner.go AddConnmarkSaveRule; util/linuxfw/nftables_runner.go; wgengine/router/osrouter/router_linux.go; cmd/tailscale/cli (--linux-fwmark-mask); PR#19725, PR#18860, #19391',
     verified: true,
   },
   {
@@ -265,6 +281,70 @@ export const VPN_CONSUMERS: readonly KnownConsumer[] = [
     notes:
       'Inside the pod network namespace. Rule shapes read from a re-implementation with identical constants.',
     source: 'istio cni/pkg/config, cni/pkg/iptables/iptables.go',
+    verified: true,
+  },
+  {
+    id: 'netbird',
+    name: 'NetBird',
+    bits: [
+      {
+        space: 'fwmark',
+        mask: 0x1bdff,
+        access: 'writes',
+        meaning: 'control-plane mark 0x1BD00 and data-plane marks 0x1BD10-0x1BDFF, set whole',
+      },
+    ],
+    marks: [
+      {
+        space: 'fwmark',
+        name: 'control-plane',
+        value: 0x1bd00,
+        mask: 0xffffffff,
+        meaning: 'ControlPlaneMark: must not be routed into the NetBird interface',
+      },
+      { space: 'fwmark', name: 'data-in', value: 0x1bd10, mask: 0xffffffff, meaning: 'DataPlaneMarkIn' },
+      { space: 'fwmark', name: 'data-out', value: 0x1bd11, mask: 0xffffffff, meaning: 'DataPlaneMarkOut' },
+      {
+        space: 'fwmark',
+        name: 'redirected',
+        value: 0x1bd20,
+        mask: 0xffffffff,
+        meaning: 'PreroutingFwmarkRedirected',
+      },
+    ],
+    overwritesWholeMark: ['fwmark'],
+    wholeMarkNote: 'the marks are whole values (SO_MARK and nft "meta mark set 0x1bd..")',
+    setsSrcValidMark: false,
+    tables: [7120],
+    priorityBands: [{ from: 105, to: 110 }],
+    source:
+      'netbirdio/netbird util/net/net.go (ControlPlaneMark, DataPlaneMarkLower/Upper); client/internal/routemanager/systemops/systemops_linux.go (NetbirdVPNTableID 0x1BD0, rules 105/110)',
+    verified: true,
+  },
+  {
+    id: 'nordvpn',
+    name: 'NordVPN (Linux)',
+    bits: [
+      {
+        space: 'fwmark',
+        mask: 0xe1f1,
+        access: 'writes',
+        meaning: 'allowlist/routing mark 0xe1f1, set whole',
+      },
+    ],
+    marks: [
+      {
+        space: 'fwmark',
+        name: 'allowlist',
+        value: 0xe1f1,
+        mask: 0xffffffff,
+        meaning: 'mangle PREROUTING "-j MARK --set-mark 0xe1f1" for allowlisted subnets and ports',
+      },
+    ],
+    overwritesWholeMark: ['fwmark'],
+    wholeMarkNote: '"-j MARK --set-mark 0xe1f1" without a mask',
+    setsSrcValidMark: false,
+    source: 'NordSecurity/nordvpn-linux allowlist routing (routeSubnetsToIPTables, --set-mark 0xe1f1)',
     verified: true,
   },
 ];

@@ -6,6 +6,24 @@ export interface ConsumerBits {
   readonly mask: number;
   readonly access: 'writes' | 'matches';
   readonly meaning: string;
+  /** Only in these versions or modes (e.g. `< 1.98, nftables mode`); absent when always. */
+  readonly versions?: string;
+}
+
+/** An inclusive band of ip rule priorities or routing table ids a consumer installs. */
+export interface NumberBand {
+  readonly from: number;
+  readonly to: number;
+  /** When it applies (e.g. `with mwan3 present`); absent when always. */
+  readonly when?: string;
+}
+
+/** A global sysctl a consumer changes, and what that does to others. */
+export interface SysctlChange {
+  readonly name: string;
+  readonly value: string;
+  readonly effect: string;
+  readonly versions?: string;
 }
 
 /** A specific mark a consumer sets or matches, as `(mark & mask) == value`. */
@@ -32,6 +50,15 @@ export interface KnownConsumer {
   /** Routing tables and ip rule priorities it installs. */
   readonly tables?: readonly number[];
   readonly rulePriorities?: readonly number[];
+  /** Wider bands of ip rule priorities and table ids it uses (ranges, or ones that depend on a setting). */
+  readonly priorityBands?: readonly NumberBand[];
+  readonly tableBands?: readonly NumberBand[];
+  /** Global sysctls besides src_valid_mark that it changes. */
+  readonly sysctls?: readonly SysctlChange[];
+  /** Versions in which the whole-mark overwrite happens, when not all. */
+  readonly wholeMarkVersions?: string;
+  /** How to move its bits, bands or tables out of the way, when it has settings for that. */
+  readonly settings?: string;
   readonly notes?: string;
   /** Where the facts come from (repository and file). */
   readonly source: string;

@@ -1,7 +1,7 @@
 // The designer: both marks as strips, the selected field's inspector, conflicts with known consumers and the
 // probed box, and the encode/decode bench. Saving is refused while any input has an error.
 
-import { hex } from '@markwright/core';
+import { type Conflict, hex } from '@markwright/core';
 import { html, LitElement, nothing } from 'lit';
 import '../../components/bit-strip/bit-strip.component';
 import '../../components/field-inspector/field-inspector.component';
@@ -9,6 +9,7 @@ import '../../components/mark-bench/mark-bench.component';
 import { StoreController } from '../../controllers/store-controller';
 import { deployContext, draftContext } from '../../data/contexts';
 import { type ClaimFilter, CONSUMER_CHOICES, knownClaims, probedClaims } from '../../data/known-claims';
+import { type ConflictGroup, conflictView } from '../../logic/conflict-groups';
 import type { DraftField } from '../../logic/draft';
 import { problemList } from '../../logic/problem-list';
 import { colorClassOf } from '../../logic/strip-cells';
@@ -128,17 +129,50 @@ export class DesignerView extends LitElement {
           ? html`<p class="muted">Checked once the layout has no errors.</p>`
           : conflicts.length === 0
             ? html`<p class="muted" data-testid="no-conflicts">No known consumer or live rule uses these bits.</p>`
-            : html`<ul class="conflicts">
-                ${conflicts.map(
-                  (c) => html`<li data-testid="conflict-${c.field}-${c.consumer}">
-                    <b>${c.field}</b> ↔ <b>${c.consumer}</b> on <span class="mono">${c.bits}</span>
-                    <span class="sev">${c.severity}</span> <span class="muted">(${c.source})</span>
-                    ${c.detail ? html`<div class="muted detail" title=${c.detail}>${c.detail}</div>` : nothing}
-                  </li>`,
-                )}
-              </ul>`
+            : this.renderConflictList(conflicts)
       }
     </div>`;
+  }
+
+  private renderConflictGroup(g: ConflictGroup) {
+    const [first] = g.items;
+    const details = g.items.flatMap((c) => (c.detail ? [c.detail] : []));
+    return html`<li data-testid="conflict-${g.field}-${g.consumer}">
+      <b>${g.field}</b> ↔ <b>${g.consumer}</b> on <span class="mono">${first!.bits}</span>
+      <span class="sev">${[...new Set(g.items.map((c) => c.severity))].join(', ')}</span>
+      <span class="muted">(${first!.source})</span>
+      ${details.map((d) => html`<div class="muted detail" title=${d}>${d}</div>`)}
+    </li>`;
+  }
+
+  /** Detected conflicts in full, first; catalogue-only consumers folded to one line each, opened on demand. */
+  private renderConflictList(conflicts: readonly Conflict[]) {
+    const view = conflictView(conflicts);
+    return html`${
+      view.detected.length > 0
+        ? html`<h3>On this box</h3>
+            <ul class="conflicts" data-testid="conflicts-detected">
+              ${view.detected.map((g) => this.renderConflictGroup(g))}
+            </ul>`
+        : html`<p class="muted" data-testid="no-detected-conflicts">Nothing on this box uses these bits.</p>`
+    }
+    ${
+      view.catalogue.length > 0
+        ? html`<h3>Not on this box (catalogue)</h3>
+            <ul class="conflicts" data-testid="conflicts-catalogue">
+              ${view.catalogue.map(
+                (f) => html`<li data-testid="catalogue-${f.consumer}">
+                  <details>
+                    <summary>${f.summary}</summary>
+                    <ul>
+                      ${f.groups.map((g) => this.renderConflictGroup(g))}
+                    </ul>
+                  </details>
+                </li>`,
+              )}
+            </ul>`
+        : nothing
+    }`;
   }
 
   private renderProblems() {

@@ -1,0 +1,161 @@
+import type { KnownConsumer } from './types';
+
+// Read from the coexistence survey of router and QoS packages (openwrt/packages, firehol, vyos-1x, tc
+// scripts). Entries not yet checked against the project's own code say so with `verified: false`.
+
+/** Routers, multi-WAN, QoS and appliance firmware. */
+export const ROUTER_CONSUMERS: readonly KnownConsumer[] = [
+  {
+    id: 'pbr',
+    name: 'OpenWrt pbr (policy-based routing)',
+    bits: [{ space: 'fwmark', mask: 0xff0000, access: 'writes', meaning: 'fw_mask: one mark per interface' }],
+    marks: [
+      { space: 'fwmark', name: 'uplink', value: 0x10000, mask: 0xff0000, meaning: 'uplink_mark default' },
+    ],
+    overwritesWholeMark: [],
+    setsSrcValidMark: false,
+    priorityBands: [
+      { from: 29000, to: 30000, when: 'priorities count down from the configurable base 30000' },
+    ],
+    settings: "uci set pbr.config.fw_mask='0x...' and pbr.config.uplink_mark",
+    source:
+      'openwrt/packages net/pbr/files/etc/config/pbr (fw_mask 0x00ff0000, uplink_ip_rules_priority 30000)',
+    verified: false,
+  },
+  {
+    id: 'firehol',
+    name: 'FireHOL 3',
+    bits: [
+      { space: 'connmark', mask: 0x3f, access: 'writes', meaning: 'connmark helper (MARKS_MASKS usermark)' },
+      { space: 'connmark', mask: 0x1fc0, access: 'writes', meaning: 'connmark for the link-balancer / qos' },
+    ],
+    marks: [],
+    overwritesWholeMark: [],
+    setsSrcValidMark: false,
+    settings: 'FIREHOL_MARKS configuration in firehol.conf',
+    source: 'firehol/firehol sbin/firehol (markdef/connmark defaults)',
+    verified: false,
+  },
+  {
+    id: 'vyos-policy-route',
+    name: 'VyOS policy route',
+    bits: [
+      {
+        space: 'fwmark',
+        mask: 0x7fffffff,
+        access: 'writes',
+        meaning: '"set table N" marks packets with 0x7FFFFFFF - N, as a whole mark',
+      },
+    ],
+    marks: [],
+    overwritesWholeMark: ['fwmark'],
+    wholeMarkNote: '"meta mark set 0x7FFFFFFF - table" for every policy route rule that sets a table',
+    setsSrcValidMark: false,
+    source: 'vyos/vyos-1x python/vyos/firewall.py parse_rule (mark = 0x7FFFFFFF - int(table))',
+    verified: true,
+  },
+  {
+    id: 'vyos-wlb',
+    name: 'VyOS WAN load balancing',
+    bits: [
+      { space: 'fwmark', mask: 0xff, access: 'writes', meaning: 'interface marks 0xC8 + i' },
+      { space: 'connmark', mask: 0xff, access: 'writes', meaning: 'interface marks 0xC8 + i saved per flow' },
+    ],
+    marks: [],
+    overwritesWholeMark: ['fwmark', 'connmark'],
+    wholeMarkNote: 'interface marks 0xC8 + i are set and restored as whole values',
+    setsSrcValidMark: false,
+    tableBands: [{ from: 201, to: 263 }],
+    priorityBands: [
+      { from: 201, to: 263 },
+      { from: 301, to: 363 },
+    ],
+    source: 'vyos/vyos-1x src/conf_mode/load-balancing_wan.py, data/templates/load-balancing/nftables-wlb.j2',
+    verified: false,
+  },
+  {
+    id: 'sqm-scripts',
+    name: 'sqm-scripts',
+    bits: [{ space: 'fwmark', mask: 0xff, access: 'writes', meaning: 'IPT_MASK for tc classification' }],
+    marks: [],
+    overwritesWholeMark: [],
+    setsSrcValidMark: false,
+    settings: 'IPT_MASK in the sqm defaults',
+    source: 'tohojo/sqm-scripts src/defaults.sh (IPT_MASK 0xff)',
+    verified: false,
+  },
+  {
+    id: 'dscpclassify',
+    name: 'OpenWrt dscpclassify',
+    bits: [
+      { space: 'connmark', mask: 0xff, access: 'writes', meaning: 'DSCP and class kept in the ct mark' },
+    ],
+    marks: [],
+    overwritesWholeMark: [],
+    setsSrcValidMark: false,
+    source: 'jeverley/dscpclassify dscpclassify.nft (ct mark & 0xff)',
+    verified: false,
+  },
+  {
+    id: 'unifi-os',
+    name: 'UniFi OS (UDM/UDR)',
+    bits: [
+      { space: 'fwmark', mask: 0x7e0000, access: 'writes', meaning: 'routing marks 0x1c0000/0x7e0000' },
+      { space: 'fwmark', mask: 0x10000, access: 'writes', meaning: 'mark 0x10000' },
+    ],
+    marks: [
+      { space: 'fwmark', name: 'route', value: 0x1c0000, mask: 0x7e0000, meaning: 'policy routing mark' },
+    ],
+    overwritesWholeMark: [],
+    setsSrcValidMark: false,
+    notes: "Tailscale's bypass mark 0x80000 fell into UniFi's WireGuard routing (tailscale#18443).",
+    source: 'tailscale#18443, unifi-common#132 (firmware, not public code)',
+    verified: false,
+  },
+  {
+    id: 'glinet',
+    name: 'GL.iNet firmware',
+    bits: [{ space: 'fwmark', mask: 0xf000, access: 'writes', meaning: 'VPN policy marks 0x8000/0xf000' }],
+    marks: [{ space: 'fwmark', name: 'vpn', value: 0x8000, mask: 0xf000, meaning: 'VPN policy routing' }],
+    overwritesWholeMark: [],
+    setsSrcValidMark: false,
+    source: 'GL.iNet firmware VPN policy scripts (not public code)',
+    verified: false,
+  },
+];
+
+/** Kubernetes add-ons beyond the network plugins. */
+export const CLUSTER_ADDON_CONSUMERS: readonly KnownConsumer[] = [
+  {
+    id: 'submariner',
+    name: 'Submariner Globalnet',
+    bits: [
+      { space: 'fwmark', mask: 0xc0000, access: 'writes', meaning: 'globalNetIPTableMark 0xC0000/0xC0000' },
+    ],
+    marks: [
+      {
+        space: 'fwmark',
+        name: 'globalnet',
+        value: 0xc0000,
+        mask: 0xc0000,
+        meaning: 'traffic to connected clusters, SNATed to a global IP',
+      },
+    ],
+    overwritesWholeMark: [],
+    setsSrcValidMark: false,
+    tables: [149],
+    source:
+      'submariner-io/submariner pkg/globalnet/controllers/types.go (globalNetIPTableMark); pkg/routeagent_driver/constants/constants.go (table 149)',
+    verified: true,
+  },
+  {
+    id: 'kube-vip',
+    name: 'kube-vip (egress)',
+    bits: [{ space: 'connmark', mask: 0xffff, access: 'writes', meaning: 'egress connection mark' }],
+    marks: [],
+    overwritesWholeMark: [],
+    setsSrcValidMark: false,
+    source: 'kube-vip/kube-vip pkg/egress (ct mark 0xffff)',
+    verified: false,
+  },
+];

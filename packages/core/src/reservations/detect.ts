@@ -1,0 +1,83 @@
+import type { RuleBitUsage } from '../analyze/types';
+
+/** Names that give a consumer away: table/chain names, or text in its rules. Ids are KNOWN_CONSUMERS ids. */
+export const CONSUMER_SIGNATURES: readonly { readonly consumer: string; readonly pattern: RegExp }[] = [
+  { consumer: 'kube-proxy', pattern: /\bKUBE-(?!ROUTER)[A-Z0-9-]+/ },
+  { consumer: 'kube-proxy-nftables', pattern: /\btable (ip|ip6|inet) kube-proxy\b/ },
+  { consumer: 'kube-router', pattern: /\bKUBE-ROUTER-[A-Z-]+/ },
+  { consumer: 'calico', pattern: /\bcali-[A-Za-z0-9-]+/ },
+  { consumer: 'cilium', pattern: /\bCILIUM_[A-Z_]+|\btable \w+ cilium\b/ },
+  { consumer: 'flannel', pattern: /\bFLANNEL-[A-Z-]+/ },
+  { consumer: 'weave', pattern: /\bWEAVE(-[A-Z-]+)?\b/ },
+  { consumer: 'antrea', pattern: /\bANTREA-[A-Z-]+/ },
+  { consumer: 'istio-sidecar', pattern: /\bISTIO_[A-Z_]+/ },
+  { consumer: 'tailscale', pattern: /\bts-[a-z]+\b|\btailscale\b/ },
+  { consumer: 'wg-quick', pattern: /\bwg-quick\b/ },
+  { consumer: 'mullvad', pattern: /\btable inet mullvad\b/ },
+  { consumer: 'mwan3', pattern: /\bmwan3[_a-z]*\b/ },
+  { consumer: 'pbr', pattern: /\bpbr_[a-z_]+\b/ },
+  { consumer: 'netbird', pattern: /\bNETBIRD-[A-Z-]+|\btable \w+ netbird\b/ },
+  { consumer: 'submariner', pattern: /\bSUBMARINER-[A-Z-]+|\bSM-GN-[A-Z-]+/ },
+  { consumer: 'vyos', pattern: /\bVYOS_[A-Z_]+|\btable \w+ vyos_[a-z_]+\b/ },
+  { consumer: 'docker', pattern: /\bDOCKER(-[A-Z-]+)?\b/ },
+  { consumer: 'netavark', pattern: /\bNETAVARK[-_A-Z]*\b|\btable inet netavark\b/ },
+  { consumer: 'fw4', pattern: /\btable inet fw4\b/ },
+  { consumer: 'firewalld', pattern: /\btable inet firewalld\b|\bfirewalld\b/ },
+  { consumer: 'shorewall', pattern: /\bshorewall\b/i },
+];
+
+/** A known consumer seen on a box, with why we think so and the bits its own rules use. */
+export interface ConsumerSighting {
+  readonly consumer: string;
+  /** Table or chain names, or `where: text` of its rules (at most five). */
+  readonly evidence: readonly string[];
+  readonly fwmarkBits: number;
+  readonly ctmarkBits: number;
+}
+
+const EVIDENCE_MAX = 5;
+
+/** The consumer a rule belongs to, by its table/chain name or its text; undefined when none matches. */
+export function consumerOfRule(usage: Pick<RuleBitUsage, 'where' | 'rule'>): string | undefined {
+  const text = `${usage.where} ${usage.rule}`;
+  return CONSUMER_SIGNATURES.find((s) => s.pattern.test(text))?.consumer;
+}
+
+/**
+ * Known consumers present among these rules (and table/chain names, which give some away even where their
+ * rules touch no mark), each with the bits its own rules read or write.
+ */
+export function detectConsumers(
+  usages: readonly Pick<RuleBitUsage, 'where' | 'rule' | 'reads' | 'writes'>[],
+  names: readonly string[] = [],
+): ConsumerSighting[] {
+  const found = new Map<string, { evidence: Set<string>; fw: number; ct: number }>();
+  const entry = (consumer: string) => {
+    const e = found.get(consumer) ?? { evidence: new Set<string>(), fw: 0, ct: 0 };
+    found.set(consumer, e);
+    return e;
+  };
+  for (const name of names) {
+    for (const { consumer, pattern } of CONSUMER_SIGNATURES) {
+      if (!pattern.test(name)) continue;
+      const e = entry(consumer);
+      if (e.evidence.size < EVIDENCE_MAX) e.evidence.add(name);
+    }
+  }
+  for (const u of usages) {
+    for (const { consumer, pattern } of CONSUMER_SIGNATURES) {
+      const m = pattern.exec(`${u.where} ${u.rule}`);
+      if (!m) continue;
+      const e = entry(consumer);
+      if (e.evidence.size < EVIDENCE_MAX) e.evidence.add(`${u.where}: ${m[0]}`);
+      e.fw = (e.fw | u.reads.fwmark | u.writes.fwmark) >>> 0;
+      e.ct = (e.ct | u.reads.ctmark | u.writes.ctmark) >>> 0;
+    }
+  }
+  return [...found.entries()].map(([consumer, e]) => ({
+    consumer,
+    evidence: [...e.evidence],
+    fwmarkBits: e.fw,
+    ctmarkBits: e.ct,
+  }));
+}
