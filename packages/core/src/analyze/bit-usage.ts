@@ -2,6 +2,7 @@ import { bitsRead, bitsWritten, overwritesWholeMark } from '../bits/algebra';
 import type { MarkSpace } from '../bits/algebra-types';
 import { hex, U32_MAX, u32 } from '../bits/u32';
 import type { IpRule, MapKey, Rule, RuleExpr, Ruleset, Table, TcFilter } from '../ir/types';
+import { xtMarkEffect } from '../ir/xt-extension';
 import { ruleText } from '../lang/rule-text';
 import type { BitsInUse, RuleBitUsage } from './types';
 
@@ -10,6 +11,8 @@ interface Accumulator {
   writes: { fwmark: number; ctmark: number };
   wholeMarkWrite: { fwmark: boolean; ctmark: boolean };
   uncertain: boolean;
+  /** The xt extension seen only by name, when the bits are assumed. */
+  xtOnly?: string;
 }
 
 const slot = (space: MarkSpace): 'fwmark' | 'ctmark' => (space === 'meta' ? 'fwmark' : 'ctmark');
@@ -50,9 +53,20 @@ function addExpr(acc: Accumulator, expr: RuleExpr): void {
     case 'vmap':
       readKey(acc, expr.key);
       return;
-    case 'opaque':
+    case 'opaque': {
       if (expr.readsMark || expr.writesMark) acc.uncertain = true;
+      // An xt mark extension seen only by name in nft JSON: assume it reads and writes whole marks.
+      const xt = xtMarkEffect(expr);
+      if (!xt) return;
+      if (xt.reads.fwmark) acc.reads.fwmark = U32_MAX;
+      if (xt.reads.ctmark) acc.reads.ctmark = U32_MAX;
+      if (xt.writes.fwmark) acc.writes.fwmark = U32_MAX;
+      if (xt.writes.ctmark) acc.writes.ctmark = U32_MAX;
+      acc.wholeMarkWrite.fwmark ||= xt.writes.fwmark;
+      acc.wholeMarkWrite.ctmark ||= xt.writes.ctmark;
+      acc.xtOnly = `xt ${xt.type} ${xt.name}`;
       return;
+    }
     default:
       return;
   }
@@ -66,6 +80,11 @@ function finish(where: string, rule: string, acc: Accumulator): RuleBitUsage {
     writes: { fwmark: u32(acc.writes.fwmark), ctmark: u32(acc.writes.ctmark) },
     wholeMarkWrite: { ...acc.wholeMarkWrite },
     uncertain: acc.uncertain,
+    ...(acc.xtOnly && {
+      note:
+        `${acc.xtOnly} is an iptables-nft extension whose options nft JSON does not show: assumed to use the ` +
+        'whole mark; give --host-rules an iptables-save of the same box for the exact bits',
+    }),
   };
 }
 

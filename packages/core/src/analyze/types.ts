@@ -10,6 +10,8 @@ export interface RuleBitUsage {
   readonly wholeMarkWrite: { readonly fwmark: boolean; readonly ctmark: boolean };
   /** An expression we do not model may touch marks: the bits above are a lower bound. */
   readonly uncertain: boolean;
+  /** Why the bits are an assumption (an xt extension seen only by name), and how to get the exact answer. */
+  readonly note?: string;
 }
 
 /** The union over many rules (see `bitsInUse`). */

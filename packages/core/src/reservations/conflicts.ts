@@ -136,9 +136,11 @@ export function hostConflicts(layout: Layout, usages: readonly RuleBitUsage[]): 
     if (OWN_TABLE.test(usage.where)) continue;
     const consumer = describeRule(usage);
     const consumerId = consumerOfRule(usage);
-    const uncertain = usage.uncertain
-      ? ' (the rule has parts that are not modelled: bits are a lower bound)'
-      : '';
+    const uncertain = usage.note
+      ? ` (${usage.note})`
+      : usage.uncertain
+        ? ' (the rule has parts that are not modelled: bits are a lower bound)'
+        : '';
     for (const field of layout.fields) {
       const spaces: FieldSpace[] =
         field.persist && field.space === 'fwmark' ? ['fwmark', 'connmark'] : [field.space];

@@ -16,6 +16,7 @@ import { ruleText } from '../lang/rule-text';
 import { type AddrTest, cidrTest, rangeTest } from './address';
 import { ifaceTest, mapKeyReader, markReader, markWriter, natStatement } from './expr-helpers';
 import { fastOp, fuseOps } from './fast-ops';
+import { isNotrack } from './notrack';
 import { buildChainIndex, INDEX_FROM_RULES, mayChangeKeys } from './rule-index';
 import {
   type CompiledChain,
@@ -296,6 +297,11 @@ export class TableCompiler {
       case 'verdict':
         return this.verdict(s.verdict, at);
       case 'opaque': {
+        if (isNotrack(s))
+          return (p) => {
+            p.untracked = true;
+            return R_CONT;
+          };
         const note = s.writesMark
           ? `not modelled, may change marks: ${s.text}`
           : `not modelled (no effect assumed): ${s.text}`;

@@ -63,6 +63,7 @@ export class Simulator {
       ctDirection: 'original',
       ctState: 'invalid',
       ctFresh: false,
+      untracked: false,
       target: null,
       lastVerdict: 0,
       verdictText: null,
@@ -147,6 +148,12 @@ class PacketRun {
   private conntrackHook(): void {
     const p = this.p;
     const sp = this.sp;
+    if (p.untracked) {
+      p.ct = null;
+      p.ctState = 'untracked';
+      this.trace?.push({ kind: 'conntrack', state: 'untracked (notrack)', direction: 'original', ctmark: 0 });
+      return;
+    }
     // Nothing rewrites addresses before conntrack, so the packet's own tuple key is the one to look up.
     const l = this.conntrack.lookup(p, p.daddr === sp.daddr && p.dport === sp.dport ? sp.flowKey : undefined);
     this.lookup = l;

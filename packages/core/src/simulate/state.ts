@@ -24,6 +24,8 @@ export interface PacketState {
   ctState: CtState;
   /** True for the first packet of a flow: the only one NAT chains see. */
   ctFresh: boolean;
+  /** Set by `notrack` / `CT --notrack` in raw: conntrack leaves the packet alone. */
+  untracked: boolean;
   /** Set by a rule that jumps or goes to a chain. */
   target: CompiledChain | null;
   /** The verdict code (R_*) an indexed chain run stopped on. */

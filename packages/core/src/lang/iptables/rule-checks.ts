@@ -9,6 +9,9 @@ import type { XtModule, XtProto, XtRule } from './xt-rule';
 
 type Fail = (column: number, expected: string, found: string) => never;
 
+const NAT_STATES = new Set(['SNAT', 'DNAT']);
+const CTSTATE_WORDS = new Set(['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', ...NAT_STATES]);
+
 /** An inner error's message without its `(got ...)` tail: the ParseError adds what was found. */
 export const reason = (e: InputError): string => e.message.replace(/ \(got .*\)$/s, '');
 
@@ -23,6 +26,24 @@ export function conntrackModule(
   const onlyCtstate =
     (raw.length === 2 && raw[0] === '--ctstate') ||
     (raw.length === 3 && raw[0] === '!' && raw[1] === '--ctstate');
+  const states = onlyCtstate ? raw[raw.length - 1]!.split(',') : [];
+  // SNAT and DNAT are conntrack's virtual states (the flow was NATed): the kernel accepts them, the IR's
+  // state set does not model them, so such a match is carried as written once its words are checked.
+  const natStates = states.filter((s) => NAT_STATES.has(s.toUpperCase()));
+  if (natStates.length > 0) {
+    const wrong = states.find((s) => !CTSTATE_WORDS.has(s.toUpperCase()));
+    if (wrong !== undefined)
+      fail(
+        m.column,
+        `valid conntrack options: --ctstate has an unknown state "${wrong}" (expected INVALID, NEW, RELATED, ESTABLISHED, UNTRACKED, SNAT, DNAT)`,
+        'conntrack',
+      );
+    // iptables-save lists states in bit order, once each.
+    const upper = new Set(states.map((s) => s.toUpperCase()));
+    const listed = [...CTSTATE_WORDS].filter((s) => upper.has(s)).join(',');
+    const text = `${raw[0] === '!' ? '! ' : ''}--ctstate ${listed}`;
+    return { name: 'conntrack', text, known: false, words: raw };
+  }
   if (onlyCtstate) {
     const invert = raw[0] === '!';
     try {

@@ -120,6 +120,19 @@ describe('normalizeIptablesRule', () => {
       text: '-j REJECT --reject-with icmp6-adm-prohibited',
     });
   });
+  it('accepts the SNAT and DNAT conntrack states, listed in bit order as iptables-save does', () => {
+    expect(ok('-m conntrack ! --ctstate dnat,ESTABLISHED -j RETURN', 'nat')).toEqual({
+      ok: true,
+      text: '-m conntrack ! --ctstate ESTABLISHED,DNAT -j RETURN',
+    });
+    expect(ok('-m conntrack --ctstate SNAT -j ACCEPT', 'nat')).toEqual({
+      ok: true,
+      text: '-m conntrack --ctstate SNAT -j ACCEPT',
+    });
+    expect(ok('-m conntrack --ctstate DNAT,BOGUS -j ACCEPT', 'nat').ok).toBe(false);
+    // The state module has no virtual states.
+    expect(ok('-m state --state DNAT -j ACCEPT', 'nat').ok).toBe(false);
+  });
   it('refuses what iptables refuses', () => {
     for (const bad of [
       '-m mark --mark 1 --mark 2',

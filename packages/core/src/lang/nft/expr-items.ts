@@ -15,6 +15,7 @@ import { lowerMap, lowerMatch, lowerVmap } from './lower';
 import { markDatatypeMismatch, refuse } from './refusals';
 import { mapRhsKeys, markValueText, parseRhs, rhsKeys, sortRhs } from './rhs';
 import { markLinear, opaque } from './rule-common';
+import { hasSymbolicValues, symbolicValue } from './symbolic-values';
 import { canonicalPrefix, markIntervalText, u32Value } from './values';
 
 // Items that start with an expression: matches (`lhs [op] rhs`), `lhs set value [map ...]`, `lhs vmap {...}`.
@@ -88,6 +89,14 @@ export function parseExprItem(
   let op = '';
   if (opTok && opTok.kind === 'punct' && isRelational(opTok.text)) op = ts.next('').text;
   else if (opTok && opTok.kind === 'word' && isRelational(opTok.text)) op = symbolic(ts.next('').text);
+  else if (
+    opTok &&
+    opTok.kind === 'punct' &&
+    opTok.text === '!' &&
+    lhs.kind === 'other' &&
+    FLAG_SELECTORS.has(lhs.text)
+  )
+    op = ts.next('').text; // `ct state ! established,related`: none of these flags, as nft lists iptables-nft rules
   if (ts.atEnd()) ts.fail('a value to compare with');
   const iface = lhs.kind === 'other' && /^(iifname|oifname|iif|oif)$/.test(lhs.text);
   const quoteWord = (w: string) => (w.startsWith('"') || w.startsWith('@') ? w : `"${w}"`);
@@ -117,6 +126,9 @@ export function parseExprItem(
     if (rhs.kind === 'set') rhs = mapRhsKeys(rhs, intervalAsPrefix);
   } else if (lhs.kind === 'other' && /^ip6? (saddr|daddr)$/.test(lhs.text)) {
     rhs = mapRhsKeys(rhs, canonicalPrefix);
+  } else if (lhs.kind === 'other' && hasSymbolicValues(lhs.text)) {
+    const selector = lhs.text;
+    rhs = mapRhsKeys(rhs, (w) => symbolicValue(selector, w));
   }
   if (hasShift(lhsLin)) refuse('datatype mismatch, expected packet mark, expression has type integer');
   // nft 1.0.6 lists `x & <prefix mask> OP v` as `x OP v/len` (v as written), `x v/32` as `x v`.
@@ -142,9 +154,13 @@ export function parseExprItem(
     : lhs.kind === 'other' && / (&|\||\^|<<|>>) /.test(lhs.text);
   const explicit = op !== '' && op !== '==' ? op : lhsIsBinop && !hasRange ? '==' : '';
   const text = explicit ? `${lhsText} ${explicit} ${rhs.text}` : `${lhsText} ${rhs.text}`;
-  const ir = lowerMatch(lhsExpr, op || '==', rhsForIr, ts, start);
+  // A conntrack state is exactly one flag, so "none of them" is "not one of them".
+  const ir = lowerMatch(lhsExpr, op === '!' ? '!=' : op || '==', rhsForIr, ts, start);
   push(ir ?? opaque(text, 'match', mentionsMark(lhs), false), text);
 }
+
+/** Bitmask selectors that take `!` (none of the flags). */
+const FLAG_SELECTORS = new Set(['ct state', 'ct status', 'tcp flags', 'ct event']);
 
 const symbolic = (w: string): string =>
   ({ eq: '==', ne: '!=', lt: '<', gt: '>', le: '<=', ge: '>=' })[w] ?? w;
@@ -189,6 +205,12 @@ function parseSet(
     return;
   }
   if (value.kind === 'other') {
+    // A bare word is a symbol nft looks up in rt_marks; with none defined, `nft -f` says "Could not parse".
+    if (!value.selector && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(value.text))
+      ts.fail(
+        `a ${dst === 'meta' ? 'packet' : 'conntrack'} mark value ("${value.text}" is not a defined symbol)`,
+        valueStart,
+      );
     const mismatch = markDatatypeMismatch(value.text, dst);
     if (mismatch) refuse(mismatch);
     const text = `${lhsText} set ${value.text}`;

@@ -14,6 +14,7 @@ import type {
   SetElement,
   Verdict,
 } from '../../ir/types';
+import { xtExtension, xtTouchesMarks } from '../../ir/xt-extension';
 import { ParseError, positionAt } from '../errors';
 import { mentionsMark } from './expr';
 import { jsonExpr, jsonExprText, jsonRhs, soleKey } from './json-expr';
@@ -310,6 +311,19 @@ function jsonStatement(stmt: Json, k: string, v: Json, field: string): RuleExpr 
         ...(typeof o.group === 'number' ? { group: o.group } : {}),
       };
     }
+  }
+  const xt = xtExtension(stmt);
+  if (xt) {
+    // nft lists these as `xt target MARK`; the options are not in the dump, so the flags stay conservative.
+    const touches = xtTouchesMarks(xt.type, xt.name);
+    return {
+      kind: 'opaque',
+      text: `xt ${xt.type} ${xt.name}`,
+      role: xt.type === 'match' ? 'match' : 'statement',
+      readsMark: touches.reads,
+      writesMark: touches.writes,
+      raw: stmt,
+    };
   }
   if (k === 'snat' || k === 'dnat' || k === 'masquerade' || k === 'redirect') {
     const text = natText(k, v);

@@ -9,6 +9,7 @@ import type {
   Table,
   TableObject,
 } from '../../ir/types';
+import { ChainOrder } from './chain-order';
 
 // Collects tables, chains, sets and rules in input order, merging repeated declarations as nft does.
 
@@ -30,6 +31,8 @@ export interface TableB {
 
 export class RulesetBuilder {
   readonly tables = new Map<string, TableB>();
+  /** When chains are declared and jumped to (nft text only). */
+  readonly order = new ChainOrder();
   table(family: Family, name: string): TableB {
     const key = `${family} ${name}`;
     let t = this.tables.get(key);
@@ -40,6 +43,7 @@ export class RulesetBuilder {
     return t;
   }
   chain(t: TableB, name: string): ChainB {
+    this.order.declare(`${t.family} ${t.name}`, name);
     let c = t.chains.get(name);
     if (!c) {
       c = { name, rules: [] };

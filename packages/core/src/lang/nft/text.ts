@@ -4,6 +4,7 @@ import { priorityValue } from './priority';
 import { parseRuleTokens } from './rule';
 import { type ChainB, RulesetBuilder, type TableB } from './ruleset-builder';
 import { parseNftSetElement } from './set-element';
+import { isXtablesTable, xtConnmarkFromListing } from './xt-listing';
 
 // `nft list ruleset` output and /etc/nftables.conf scripts (nested blocks and `add ...` commands) -> IR.
 
@@ -53,8 +54,10 @@ export function parseNftText(text: string): Ruleset {
   for (;;) {
     skipSeparators(ts);
     if (ts.atEnd()) break;
+    b.order.next();
     topLevel(ts, b);
   }
+  b.order.check(ts);
   return b.build();
 }
 
@@ -119,12 +122,14 @@ function topLevel(ts: TokenStream, b: RulesetBuilder): void {
     if (ts.accept('{')) chainBody(ts, b, t, c);
   } else if (what === 'rule') {
     if (ts.accept('position') || ts.accept('index') || ts.accept('handle')) ts.word('a number');
-    const first = ts.tokens[ts.index];
+    const firstIndex = ts.index;
+    const first = ts.tokens[firstIndex];
     const parsed = parseRuleTokens(sub(ts, lineEnd(ts))).rule;
     const rule = first
       ? { ...parsed, source: { line: lineOf(ts.text, first.offset), text: ruleText(ts.text, first.offset) } }
       : parsed;
     const c = b.chain(t, name);
+    b.order.rule(`${family} ${tname}`, rule, firstIndex);
     if (verb === 'insert') c.rules.unshift(rule);
     else c.rules.push(rule);
   } else if (what === 'set' || what === 'map') {
@@ -191,7 +196,7 @@ function blockLines(ts: TokenStream): string[] {
   }
 }
 
-function chainBody(ts: TokenStream, _b: RulesetBuilder, t: TableB, c: ChainB): void {
+function chainBody(ts: TokenStream, b: RulesetBuilder, t: TableB, c: ChainB): void {
   for (;;) {
     skipSeparators(ts);
     if (ts.accept('}')) return;
@@ -234,11 +239,12 @@ function chainBody(ts: TokenStream, _b: RulesetBuilder, t: TableB, c: ChainB): v
     if (ts.atEnd()) ts.fail('`}` closing the chain');
     const end = lineEnd(ts, true);
     const line = ts.tokens[ts.index]!;
-    const rule = parseRuleTokens(sub(ts, end)).rule;
-    c.rules.push({
-      ...rule,
-      source: { line: lineOf(ts.text, line.offset), text: lineText(ts.text, line.offset) },
-    });
+    const ruleStart = ts.index;
+    const parsed = parseRuleTokens(sub(ts, end)).rule;
+    const text = lineText(ts.text, line.offset);
+    const rule = isXtablesTable(t.family, t.name) ? xtConnmarkFromListing(parsed, text) : parsed;
+    b.order.rule(`${t.family} ${t.name}`, rule, ruleStart);
+    c.rules.push({ ...rule, source: { line: lineOf(ts.text, line.offset), text } });
   }
 }
 
