@@ -13,7 +13,7 @@ const nftBox = (raw: string) =>
     meta mark set ct mark and 0x80
     ct state untracked meta mark set meta mark or 0x1000
   }
-}`).tables,
+}`).tables.slice(),
   );
 
 describe('notrack', () => {
@@ -41,7 +41,7 @@ describe('notrack', () => {
         '-A PREROUTING -m conntrack --ctstate UNTRACKED -j MARK --set-xmark 0x1000/0x1000',
         'COMMIT',
       ].join('\n'),
-    ).tables;
+    ).tables.slice();
     const out = simulate(box(tables), [labPacket({ mark: 0x85 })]);
     expect(out.packets[0]!.mark).toBe(0x1085);
   });
