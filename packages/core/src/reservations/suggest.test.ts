@@ -30,13 +30,19 @@ describe('suggest', () => {
   });
 
   it('skips tables and priorities consumers use and the reserved tables', () => {
-    const s = suggest({ ...empty, consumers: ['vyos-wlb'] }, {
-      tableCount: 1,
-      preferredPriorities: [100, 400],
-      band: 10,
-    });
+    const s = suggest(
+      { ...empty, consumers: ['vyos-wlb'] },
+      {
+        tableCount: 1,
+        preferredPriorities: [100, 400],
+        band: 10,
+      },
+    );
     expect(s.priorities).toEqual({ from: 100, to: 109 });
-    expect(suggest({ ...empty, consumers: ['vyos-wlb'] }, { preferredPriorities: [201, 400], band: 10 }).priorities).toEqual({
+    expect(
+      suggest({ ...empty, consumers: ['vyos-wlb'] }, { preferredPriorities: [201, 400], band: 10 })
+        .priorities,
+    ).toEqual({
       from: 264,
       to: 273,
     });

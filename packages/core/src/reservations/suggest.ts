@@ -75,7 +75,11 @@ function consumerBits(consumer: KnownConsumer, space: 'fwmark' | 'connmark'): nu
   return consumer.bits.filter((b) => b.space === space).reduce((m, b) => (m | b.mask) >>> 0, 0);
 }
 
-function freeBand(taken: (n: number) => boolean, size: number, preferred: readonly [number, number]): Suggestion['priorities'] {
+function freeBand(
+  taken: (n: number) => boolean,
+  size: number,
+  preferred: readonly [number, number],
+): Suggestion['priorities'] {
   const search = (lo: number, hi: number) => {
     for (let from = lo; from + size - 1 <= hi; from++) {
       let clear = true;
@@ -112,14 +116,21 @@ export function suggest(usage: BoxUsage, options: SuggestOptions = {}): Suggesti
     ct = (ct | cct) >>> 0;
     if (cfw || cct) takenBy.push({ consumer: c.id, what: `fwmark ${hex(cfw)}, connmark ${hex(cct)}` });
     for (const space of c.overwritesWholeMark)
-      takenBy.push({ consumer: c.id, what: `overwrites the whole ${space}: ${c.wholeMarkNote ?? 'no bit there is safe'}` });
+      takenBy.push({
+        consumer: c.id,
+        what: `overwrites the whole ${space}: ${c.wholeMarkNote ?? 'no bit there is safe'}`,
+      });
   }
   const bands = consumers.flatMap((c) => priorityBands(c));
   const priorityTaken = (p: number) =>
     usage.rulePriorities.includes(p) || bands.some((b) => p >= b.from && p <= b.to);
   for (const c of consumers) {
     const b = priorityBands(c);
-    if (b.length) takenBy.push({ consumer: c.id, what: `ip rule priorities ${b.map((x) => `${x.from}-${x.to}`).join(', ')}` });
+    if (b.length)
+      takenBy.push({
+        consumer: c.id,
+        what: `ip rule priorities ${b.map((x) => `${x.from}-${x.to}`).join(', ')}`,
+      });
   }
   const tableTaken = new Set(usage.tables);
   const tbands = consumers.flatMap((c) => tableBands(c));
