@@ -157,7 +157,11 @@ export function describeApiContract(transport: string, open: () => Promise<Contr
         ['ts', 'tailscale', 'known'],
       ]);
       const withHost = await api.checkDocument({ document: doc, hostRules: ['*mangle\n-A PREROUTING'] });
-      expect(withHost.conflicts.map((c) => c.source)).toEqual(['known', 'host']);
+      // Rules on the box are detected conflicts: listed before catalogue-only ones.
+      expect(withHost.conflicts.map((c) => [c.source, c.presence])).toEqual([
+        ['host', 'detected'],
+        ['known', 'catalogue'],
+      ]);
       const invalid = await api.checkDocument({ document: { format: 'x' } });
       expect(invalid.valid).toBe(false);
       expect(invalid.errors.length).toBeGreaterThan(0);
