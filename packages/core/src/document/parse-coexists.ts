@@ -1,10 +1,14 @@
-import { KNOWN_CONSUMERS } from '../reservations/consumers';
 import type { Reader } from './reader';
 import type { Coexistence } from './types';
 
 const REASON_MAX = 512;
 
-/** `coexists`: a list of `{consumer, reason}`; each consumer a known id, named once, with a non-empty reason. */
+const CONSUMER_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/**
+ * `coexists`: a list of `{consumer, reason}`; each consumer an id (checked against the known consumers by
+ * `checkReport`), named once, with a non-empty reason.
+ */
 export function readCoexists(r: Reader, raw: unknown): Coexistence[] | undefined {
   const list = r.array(raw, 'coexists');
   if (!list) return undefined;
@@ -17,9 +21,8 @@ export function readCoexists(r: Reader, raw: unknown): Coexistence[] | undefined
     const consumer = r.string(obj.consumer, `${path}.consumer`, 64);
     const reason = r.string(obj.reason, `${path}.reason`, REASON_MAX);
     if (consumer === undefined || reason === undefined) return;
-    if (!KNOWN_CONSUMERS.some((c) => c.id === consumer)) {
-      const known = KNOWN_CONSUMERS.map((c) => c.id).join(', ');
-      r.fail(`${path}.consumer`, consumer, `is not a known consumer id (known: ${known})`);
+    if (!CONSUMER_ID.test(consumer)) {
+      r.fail(`${path}.consumer`, consumer, 'must be a consumer id such as "tailscale"');
       return;
     }
     if (seen.has(consumer)) {

@@ -1,10 +1,26 @@
 import type { RuleBitUsage } from '../analyze/types';
 import { checkDocument } from '../document/check';
 import type { MarkwrightDocument } from '../document/types';
-import type { AcknowledgedConflict, CheckReport, Conflict } from '../reports/types';
+import type { AcknowledgedConflict, CheckError, CheckReport, Conflict } from '../reports/types';
 import { hostConflicts, knownConflicts } from './conflicts';
+import { KNOWN_CONSUMERS } from './consumers';
 import { detectConsumers } from './detect';
 import { routeConflicts } from './route-conflicts';
+
+/** `coexists` entries that name no known consumer, as document errors. */
+export function unknownCoexists(doc: MarkwrightDocument): CheckError[] {
+  const known = KNOWN_CONSUMERS.map((c) => c.id);
+  return (doc.coexists ?? []).flatMap((c, i) =>
+    known.includes(c.consumer)
+      ? []
+      : [
+          {
+            field: `coexists[${i}].consumer`,
+            message: `is not a known consumer id (known: ${known.join(', ')}) (got ${JSON.stringify(c.consumer)})`,
+          },
+        ],
+  );
+}
 
 /** Fields the policy routes on: ip rules see these, so a src_valid_mark change matters to them. */
 export const routedFields = (doc: MarkwrightDocument): string[] => [
@@ -69,6 +85,8 @@ export function checkReport(
 ): CheckReport & { readonly document: MarkwrightDocument | null } {
   const { document, errors } = checkDocument(json);
   if (!document) return { valid: false, errors, conflicts: [], document: null };
+  const unknown = unknownCoexists(document);
+  if (unknown.length > 0) return { valid: false, errors: unknown, conflicts: [], document: null };
   const detected = options.detected ?? new Set(detectConsumers(hostUsages).map((c) => c.consumer));
   const { conflicts, acknowledged } = acknowledge(
     document,
