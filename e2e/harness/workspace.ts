@@ -17,7 +17,8 @@ export function createWorkspace(name: string): Workspace {
   const dir = mkdtempSync(join(tmpdir(), `markwright-e2e-${name}-`));
   const stateDir = join(dir, 'state');
   const rootDir = join(dir, 'root');
-  mkdirSync(stateDir);
+  // The privileged helper keeps state only in a folder that is root's alone.
+  mkdirSync(stateDir, { mode: 0o700 });
   mkdirSync(rootDir);
   return {
     dir,
