@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseDocument } from '@markwright/core';
-import { compileDocument, nftReplaceScript } from '@markwright/core/compile';
+import { compileOwned } from '@markwright/core/compile';
 import { kernelSkip, Netns } from '@markwright/testkit';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../testing/run-command';
@@ -20,9 +20,9 @@ describe('markwright compile', () => {
     const { code, out } = await run([edge, '--to', 'nft']);
     expect(code).toBe(0);
     const doc = parseDocument(JSON.parse(readFileSync(edge, 'utf8')));
-    expect(out).toBe(nftReplaceScript(compileDocument(doc).ruleset.tables[0]!));
+    expect(out).toBe(compileOwned(doc).loads.nftScript);
     expect(
-      out.startsWith('table inet markwright {}\ndelete table inet markwright\ntable inet markwright {\n'),
+      out.startsWith('add table inet markwright\ndelete table inet markwright\ntable inet markwright {\n'),
     ).toBe(true);
   });
 
@@ -51,10 +51,10 @@ describe('markwright compile', () => {
     const v4 = await run([edge, '--to', 'ip-rule', '--protocol', '99']);
     expect(v4.code).toBe(0);
     expect(v4.out).toBe(
-      'rule add priority 10001 fwmark 0x1000000/0x3000000 table 100 protocol 99\n' +
-        'rule add priority 10002 fwmark 0x2000000/0x3000000 table 200 protocol 99\n',
+      'rule add priority 10001 from all fwmark 0x1000000/0x3000000 lookup 100 proto 99\n' +
+        'rule add priority 10002 from all fwmark 0x2000000/0x3000000 lookup 200 proto 99\n',
     );
-    expect((await run([edge, '--to', 'ip-rule', '--family', '6'])).out).toContain('protocol 77');
+    expect((await run([edge, '--to', 'ip-rule', '--family', '6'])).out).toContain('proto 77');
     await expect(run([edge, '--to', 'ip-rule', '--family', 'both'])).rejects.toThrow(
       'ip -4 -batch - and ip -6 -batch -',
     );
@@ -64,7 +64,7 @@ describe('markwright compile', () => {
     const { code, out } = await run([edge, '--to', 'tc']);
     expect(code).toBe(0);
     expect(out.split('\n')[0]).toBe(
-      'filter add dev wan0 parent 1: protocol all prio 100 handle 0x8000000/0x8000000 fw classid 1:10',
+      'filter add dev wan0 parent 1: protocol all prio 49000 handle 0x8000000/0x8000000 fw classid 1:10',
     );
     expect(out.trim().split('\n')).toHaveLength(4);
   });

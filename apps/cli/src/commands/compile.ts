@@ -1,10 +1,5 @@
-import { InputError, parseDocument } from '@markwright/core';
-import {
-  type CompileFamilies,
-  type CompileOptions,
-  compileForLanguage,
-  nftReplaceScript,
-} from '@markwright/core/compile';
+import { DEFAULT_OWNERSHIP, InputError, type Ownership, parseDocument } from '@markwright/core';
+import { type CompileFamilies, compileForLanguage, compileOwned } from '@markwright/core/compile';
 import { COMPILE_TARGETS, compileTarget, type RuleLanguage } from '@markwright/core/lang';
 import { flag, parseArgs } from '../args';
 import { readJsonFile } from '../input-file';
@@ -73,18 +68,36 @@ const compile: Command = async (io) => {
   const table = flag(args, 'table');
   const ruleProtocol = parseProtocol(flag(args, 'protocol'));
   const doc = parseDocument(readJsonFile(args.positionals[0]!));
-  const options: CompileOptions = {
+  const ownership: Ownership = {
+    ...DEFAULT_OWNERSHIP,
     ...(table !== undefined && { table }),
-    ...(ruleProtocol !== undefined && { ruleProtocol }),
-    ...(family !== undefined && language.name !== 'tc' && { families: family }),
+    ...(ruleProtocol !== undefined && { ipRuleProtocol: ruleProtocol }),
   };
-  const box = compileForLanguage(language, doc, options);
-  if (language.name === 'nft') {
-    io.stdout(nftReplaceScript(box.ruleset.tables[0]!));
+  const picked = family === 'both' || family === undefined ? undefined : family;
+  if (language.flavour === 'iptables') {
+    // Not what apply loads (deploy uses nft), but the same policy for boxes that keep iptables.
+    const box = compileForLanguage(language, doc, {
+      table: ownership.table,
+      ruleProtocol: ownership.ipRuleProtocol,
+      ...(picked !== undefined && { families: picked }),
+    });
+    io.stdout(
+      language
+        .print(box, picked === undefined ? {} : { family: picked })
+        .map((u) => u.text)
+        .join(''),
+    );
     return EXIT.ok;
   }
-  const units = language.print(box, family === 'both' || family === undefined ? {} : { family });
-  io.stdout(units.map((u) => u.text).join(''));
+  // Exactly what apply loads into an empty box: the owned table's replace script, ip rule batches, tc batch.
+  const { loads } = compileOwned(doc, ownership, language.name === 'tc' ? undefined : family);
+  const text =
+    language.name === 'nft'
+      ? loads.nftScript
+      : language.name === 'iproute'
+        ? (picked === 6 ? loads.ipRules.v6 : loads.ipRules.v4).map((l) => `rule add ${l}\n`).join('')
+        : loads.tcFilters.map((l) => `${l}\n`).join('');
+  io.stdout(text);
   return EXIT.ok;
 };
 export default compile;

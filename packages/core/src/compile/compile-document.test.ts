@@ -190,9 +190,9 @@ describe('compileDocument: ip rules and tc filters', () => {
     expect(
       compileDocument(doc).tcFilters.map((f) => [f.dev, f.parent, f.priority, f.classifier, f.classid]),
     ).toEqual([
-      ['wan0', 'root', 100, { kind: 'fw', handle: 0x04000000, mask: 0x04000000 }, '1:30'],
-      ['wan0', 'root', 101, { kind: 'fw', handle: 0x02000000, mask: 0x03000000 }, '1:20'],
-      ['wan0', 'root', 101, { kind: 'fw', handle: 0x01000000, mask: 0x03000000 }, '1:10'],
+      ['wan0', 'root', 49000, { kind: 'fw', handle: 0x04000000, mask: 0x04000000 }, '1:30'],
+      ['wan0', 'root', 49001, { kind: 'fw', handle: 0x02000000, mask: 0x03000000 }, '1:20'],
+      ['wan0', 'root', 49001, { kind: 'fw', handle: 0x01000000, mask: 0x03000000 }, '1:10'],
       ['wan1', 'root', 7, { kind: 'fw', handle: 0x01000000, mask: 0x03000000 }, '1:10'],
     ]);
   });

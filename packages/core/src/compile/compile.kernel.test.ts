@@ -6,8 +6,9 @@ import type { Table } from '../ir/types';
 import { emitIpRuleBatch } from '../lang/iproute/print';
 import { emitIptablesRestore } from '../lang/iptables/print';
 import { parseNftJson, parseNftText } from '../lang/nft/index';
+import { emitNftTable } from '../lang/nft/print-text';
+import { replaceScript } from '../ownership/replace-script';
 import { compileDocument, compileIptablesRuleset } from './compile-document';
-import { nftReplaceScript } from './nft-script';
 import { field } from './test-documents';
 
 const skip = kernelSkip('compile kernel tests', ['ip', 'nft', 'conntrack', 'iptables-restore']);
@@ -178,7 +179,7 @@ function itRoutesAndPersists(get: () => FlowLab): void {
 describe.skipIf(skip)('compiled nft table and ip rules in the kernel', () => {
   let flow: FlowLab;
   const box = compileDocument(DOC, { families: 4 });
-  const script = nftReplaceScript(box.ruleset.tables[0]!);
+  const script = replaceScript(emitNftTable(box.ruleset.tables[0]!), box.ruleset.tables[0]!.name);
   beforeAll(async () => {
     flow = await createFlowLab('cmp');
   });

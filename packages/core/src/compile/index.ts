@@ -3,7 +3,6 @@ export { MANGLE_PRIORITY } from './chains';
 export { compileDocument, compileIptablesRuleset } from './compile-document';
 export { persistMask } from './field-bits';
 export { compileForLanguage } from './for-language';
-export { nftReplaceScript } from './nft-script';
 export {
   type CompileFamilies,
   type CompileOptions,
@@ -11,3 +10,4 @@ export {
   MARKWRIGHT_TABLE,
   resolveOptions,
 } from './options';
+export { compileOwned } from './owned';

@@ -1,15 +1,7 @@
 import { InputError } from '../bits/errors';
+import { DEFAULT_OWNERSHIP, MARKWRIGHT_RULE_PROTOCOL, MARKWRIGHT_TABLE } from '../ownership/ownership';
 
-/**
- * The `protocol` number Markwright tags its ip rules with, so it can find and replace exactly its own rules.
- * 77 is not assigned by the kernel (RTPROT_* in include/uapi/linux/rtnetlink.h: 0-4, 8-18, 42, 99, 186-192),
- * not in iproute2's /etc/iproute2/rt_protos, and outside the 186-199 block FRR's rt_protos.d claims; routing
- * daemons and DHCP/RA clients cluster in those ranges, and ip rule protocols are one byte (0-255).
- */
-export const MARKWRIGHT_RULE_PROTOCOL = 77;
-
-/** The nft table (family inet) Markwright owns and replaces as a whole. */
-export const MARKWRIGHT_TABLE = 'markwright';
+export { MARKWRIGHT_RULE_PROTOCOL, MARKWRIGHT_TABLE } from '../ownership/ownership';
 
 export type CompileFamilies = 4 | 6 | 'both';
 
@@ -21,7 +13,7 @@ export interface CompileOptions {
   /** Address families to install for: ip rules of other families are left out and policy rules are limited
    *  to this family (`meta nfproto`). Default both. */
   readonly families?: CompileFamilies;
-  /** First tc filter priority used for class bindings without one; default 100. */
+  /** First tc filter priority used for class bindings without one; default the low end of Markwright's tc range. */
   readonly tcPriorityBase?: number;
 }
 
@@ -55,7 +47,7 @@ export function resolveOptions(options: CompileOptions = {}): ResolvedOptions {
   if (families !== 4 && families !== 6 && families !== 'both') {
     throw new InputError('families', families, 'must be 4, 6 or "both"');
   }
-  const tcPriorityBase = options.tcPriorityBase ?? 100;
+  const tcPriorityBase = options.tcPriorityBase ?? DEFAULT_OWNERSHIP.tcPriorities[0];
   if (!Number.isInteger(tcPriorityBase) || tcPriorityBase < 1 || tcPriorityBase > 0xfff0) {
     throw new InputError('tcPriorityBase', tcPriorityBase, 'must be an integer 1..65520');
   }

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatOwnedIpRule } from '@markwright/core';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_DOC } from '../testing/sample-doc';
 import { diffOwned, formatChanges } from './diff';
 import { missingObject } from './kernel-state';
-import { formatOwnedIpRule, ownedStateFromDocument, readDocument } from './owned-from-document';
+import { ownedStateFromDocument, readDocument } from './owned-from-document';
 import {
   DEFAULT_OWNERSHIP,
   digestOf,

@@ -1,27 +1,13 @@
-import { MARKWRIGHT_RULE_PROTOCOL } from '@markwright/core/compile';
+import { DEFAULT_OWNERSHIP, DIGEST_SET, digestOf, replaceHeader, replaceScript } from '@markwright/core';
 import type { OwnedState } from '../types';
 
-/** What marks a thing as Markwright's on a box; configurable per call, these are the defaults. */
-export interface Ownership {
-  /** `proto` tag on our ip rules (core's MARKWRIGHT_RULE_PROTOCOL by default). */
-  readonly ipRuleProtocol: number;
-  /** Inclusive priority range our ip rules live in. */
-  readonly ipRulePriorities: readonly [number, number];
-  /** Inclusive tc filter `prio` range our filters live in. */
-  readonly tcPriorities: readonly [number, number];
-}
+// What Markwright owns and the replace script are core values, shared with compile.
+export { DEFAULT_OWNERSHIP, DIGEST_SET, digestOf, type Ownership } from '@markwright/core';
 
-export const DEFAULT_OWNERSHIP: Ownership = {
-  ipRuleProtocol: MARKWRIGHT_RULE_PROTOCOL,
-  ipRulePriorities: [10000, 10999],
-  tcPriorities: [49000, 49999],
-};
-
-export const OWNED_TABLE = 'markwright';
-export const DIGEST_SET = 'deployment_digest';
+export const OWNED_TABLE = DEFAULT_OWNERSHIP.table;
 
 /** Deletes our table whether or not it exists (the `add` makes the `delete` always valid), in one batch. */
-export const REPLACE_HEADER = `add table inet ${OWNED_TABLE}\ndelete table inet ${OWNED_TABLE}\n`;
+export const REPLACE_HEADER = replaceHeader(OWNED_TABLE);
 
 export const EMPTY_STATE: OwnedState = {
   nftScript: REPLACE_HEADER,
@@ -29,29 +15,11 @@ export const EMPTY_STATE: OwnedState = {
   tcFilters: [],
 };
 
-/** FNV-1a over the table body: tags the loaded table so read-back needs one small set listing. */
-export function digestOf(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
 /**
  * The full script for a table body (`table inet markwright { ... }`, or '' for no table): replace header,
  * body, and the digest set, all in one `nft -f` transaction.
  */
-export function wrapTableBody(body: string): string {
-  if (body.trim() === '') return REPLACE_HEADER;
-  const digest = digestOf(body);
-  return (
-    `${REPLACE_HEADER}${body.endsWith('\n') ? body : `${body}\n`}` +
-    `add set inet ${OWNED_TABLE} ${DIGEST_SET} { type mark; }\n` +
-    `add element inet ${OWNED_TABLE} ${DIGEST_SET} { 0x${digest.toString(16).padStart(8, '0')} }\n`
-  );
-}
+export const wrapTableBody = (body: string): string => replaceScript(body, OWNED_TABLE);
 
 /** The table body inside a wrapped script ('' when the script only removes the table). */
 export function tableBodyOf(script: string): string {

@@ -21,7 +21,7 @@ describe('policy preview', () => {
     expect(rules.ok && rules.text).toContain('rule add priority 10001 fwmark 0x1000000/0x3000000 table 100');
     const tc = previewDocument(edge(), 'tc');
     expect(tc.ok && tc.text).toContain(
-      'filter add dev wan0 parent 1: protocol all prio 100 handle 0x8000000/0x8000000 fw classid 1:10',
+      'filter add dev wan0 parent 1: protocol all prio 49000 handle 0x8000000/0x8000000 fw classid 1:10',
     );
   });
   it('reports a document core refuses instead of throwing', () => {

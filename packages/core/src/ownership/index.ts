@@ -1,0 +1,3 @@
+export * from './owned-loads';
+export * from './ownership';
+export * from './replace-script';
