@@ -1,21 +1,11 @@
 import { InputError } from '../bits/errors';
 import type { MaskedValue } from '../bits/masked-value';
 import { gatherBits, isU32, spreadBits, u32 } from '../bits/u32';
+import type { DecodedField } from '../reports/types';
 import { isDefinedRaw, rawOfValue, valueOfRaw } from './field-values';
 import type { Field, FieldSpace, FieldValues, Layout } from './types';
 
-/** One field read out of a mark. */
-export interface DecodedField {
-  readonly field: string;
-  /** The enum value name, or the number (flags 0/1, ints, enum numbers with no name). */
-  readonly value: string | number;
-  /** The number held in the field's bits, gathered LSB-first. */
-  readonly raw: number;
-  /** The field's bits in the mark. */
-  readonly mask: number;
-  /** False when the bits hold a number the field does not define (an unnamed enum value, an int out of range). */
-  readonly defined: boolean;
-}
+export type { DecodedField } from '../reports/types';
 
 export function findField(layout: Layout, name: string): Field | undefined {
   return layout.fields.find((f) => f.name === name);

@@ -1,7 +1,6 @@
 // JSON shapes of `markwright trace --json` and `markwright impact --json` (contracts: extend, never rename).
 
-import type { DecodedField } from '../layout/encode';
-import type { PacketResult, TraceStep } from './types';
+import type { DecodedField, PacketResult, TraceStep } from './types';
 
 /** Who a rule on a live box belongs to. */
 export type RuleOwner =

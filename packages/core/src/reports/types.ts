@@ -155,3 +155,16 @@ export interface PacketResult {
 export interface SimulationReport {
   readonly packets: readonly PacketResult[];
 }
+
+/** One field read out of a mark. */
+export interface DecodedField {
+  readonly field: string;
+  /** The enum value name, or the number (flags 0/1, ints, enum numbers with no name). */
+  readonly value: string | number;
+  /** The number held in the field's bits, gathered LSB-first. */
+  readonly raw: number;
+  /** The field's bits in the mark. */
+  readonly mask: number;
+  /** False when the bits hold a number the field does not define (an unnamed enum value, an int out of range). */
+  readonly defined: boolean;
+}
