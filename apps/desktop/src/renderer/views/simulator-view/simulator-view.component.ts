@@ -5,6 +5,7 @@
 import type { PacketResult, TraceStep } from '@markwright/core';
 import { html, LitElement, nothing } from 'lit';
 import '../../components/hook-diagram/hook-diagram.component';
+import '../../components/live-trace/live-trace.component';
 import '../../components/mark-bits/mark-bits.component';
 import { StoreController } from '../../controllers/store-controller';
 import { deployContext, draftContext, simulationContext } from '../../data/contexts';
@@ -82,6 +83,9 @@ export class SimulatorView extends LitElement {
           </details>
           <span></span>
           <button class="primary" type="submit" data-testid="simulate" ?disabled=${!sim.canRun}>Simulate</button>
+          <span></span>
+          <button type="button" data-testid="trace-live" ?disabled=${!sim.canTrace} title="Wait for the next such packet on the target chosen on Deploy and show the kernel's path"
+            @click=${() => void sim.traceLive()}>${sim.tracing ? `Tracing on ${sim.traceTarget}…` : `Trace live on ${sim.traceTarget}`}</button>
           ${sim.blocked ? html`<span class="error full" data-testid="sim-blocked">Fix the layout's errors first.</span>` : nothing}
         </form>
         <h3 class="legend-title">Fields</h3>
@@ -90,6 +94,7 @@ export class SimulatorView extends LitElement {
       <div class="col" data-testid="sim-result">
         ${sim.report ? sim.report.packets.map((p, i) => this.renderPacket(p, i, fw, ct)) : html`<div class="panel muted">Choose a packet and press Simulate.</div>`}
       </div>
+      ${sim.live ? html`<mw-live-trace .report=${sim.live} .simulated=${sim.report?.packets[0] ?? null} .fields=${fw} .ctFields=${ct}></mw-live-trace>` : nothing}
     `;
   }
 
