@@ -55,6 +55,9 @@ export function parseBoxFile(
   let found = options.kind !== undefined ? fileKind(options.kind, part) : detectFileKind(text);
   // A part only one kind describes is read as that kind; its parser says what is wrong with the text.
   if (!found && kinds.length === 1) found = kinds[0]!;
+  // An empty JSON listing (`[]`) names no keys: it is the JSON kind of the part asked for.
+  if (!found && text.trimStart().startsWith('['))
+    found = kinds.find((k) => k.kind.name.endsWith('-json')) ?? null;
   if (!found || found.kind.part !== part) {
     const wanted = kinds.map((k) => `${k.kind.name} (${k.kind.producedBy})`).join(' or ');
     const what = found

@@ -62,19 +62,23 @@ describe('iptables-nft rules in nft dumps', () => {
 		type filter hook prerouting priority mangle; policy accept;
 		counter packets 0 bytes 0 ct mark set mark and 0x220
 		counter packets 0 bytes 0 meta mark set ct mark and 0xff0000
+		meta mark & 0x00000fff == 0x00000539 counter packets 0 bytes 0 ct mark set ct mark xor 0x111 and 0xfffff000
 	}
 }
 `;
 
   it('reads translated CONNMARK save/restore as the xt target: masked, other bits kept', () => {
-    const [save, restore] = bitUsage(parseNftText(listing));
+    const [save, restore, xset] = bitUsage(parseNftText(listing));
     expect(save).toMatchObject({ writes: { ctmark: 0x220 }, wholeMarkWrite: { ctmark: false } });
     expect(restore).toMatchObject({ writes: { fwmark: 0xff0000 }, wholeMarkWrite: { fwmark: false } });
+    // `-j CONNMARK --set-xmark 0x111/0xfff` (Istio ambient): the kernel sets 0x111 under 0xfff.
+    expect(xset).toMatchObject({ writes: { ctmark: 0xfff }, wholeMarkWrite: { ctmark: false } });
     // The same text in a table of one's own is nft's own statement, which clears the other bits.
     const own = bitUsage(parseNftText(listing.replace('table ip mangle', 'table ip mine')));
     expect(own.map((u) => u.wholeMarkWrite)).toEqual([
       { fwmark: false, ctmark: true },
       { fwmark: true, ctmark: false },
+      { fwmark: false, ctmark: false },
     ]);
   });
 

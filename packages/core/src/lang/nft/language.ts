@@ -1,4 +1,4 @@
-import { bodyOf, firstMeaningfulLine } from '../detect-text';
+import { bodyOf, firstMeaningfulLine, IP_ROUTE_LINE, IP_RULE_LINE } from '../detect-text';
 import type { FileKind, RuleLanguage } from '../language';
 import { parseNftJson } from './json';
 import { normalizeNftRule } from './normalize';
@@ -32,7 +32,8 @@ export const nftLanguage: RuleLanguage = {
   loader: () => TEXT.load!,
   detect(text) {
     if (bodyOf(text).startsWith('{')) return JSON_KIND;
-    return NOT_NFT.test(firstMeaningfulLine(text)) ? null : TEXT;
+    const first = firstMeaningfulLine(text);
+    return NOT_NFT.test(first) || IP_RULE_LINE.test(first) || IP_ROUTE_LINE.test(first) ? null : TEXT;
   },
   parse(text, kind) {
     return { ruleset: kind.name === JSON_KIND.name ? parseNftJson(text) : parseNftText(text) };
