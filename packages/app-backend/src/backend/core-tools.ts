@@ -23,7 +23,7 @@ import {
 } from '@markwright/core';
 import { bitUsage } from '@markwright/core/analyze';
 import { compileDocument } from '@markwright/core/compile';
-import { parseIpRoutesJson, parseIpRulesJson, parseRulesetAuto } from '@markwright/core/lang';
+import { parseIpRoutesAuto, parseIpRulesAuto, parseRulesetAuto } from '@markwright/core/lang';
 import { simulate } from '@markwright/core/simulate';
 
 /** What the service asks of core. */
@@ -70,7 +70,7 @@ export const coreTools: DocumentTools = {
     ),
   compileDocument: (document) => compileDocument(document),
   parseRuleset: (text) => parseRulesetAuto(text).ruleset,
-  parseIpRules: (text) => parseIpRulesJson(text),
-  parseRoutes: (text) => parseIpRoutesJson(text),
+  parseIpRules: (text) => parseIpRulesAuto(text),
+  parseRoutes: (text) => parseIpRoutesAuto(text),
   simulate: (box, packets) => simulate(box, packets),
 };

@@ -23,3 +23,9 @@ export function firstListedKeys(text: string): Set<string> | null {
   if (!m) return null;
   return new Set([...m[1]!.matchAll(/"([^"\\]+)"\s*:/g)].map((k) => k[1]!));
 }
+
+/** An `ip rule show` line: `10000:	from all fwmark 0x1 lookup 100`. */
+export const IP_RULE_LINE = /^\d+:\s+(not\s+)?from\s/;
+/** An `ip route show` line: an optional route type, then `default` or an address, then route keywords. */
+export const IP_ROUTE_LINE =
+  /^(?:(?:unicast|local|broadcast|blackhole|unreachable|prohibit|throw|multicast|anycast|nat)\s+)?(?:default|[0-9a-fA-F:.]*[0-9a-fA-F](?:\/\d+)?)(?:\s+(?:via|dev|table|proto|scope|metric|src)\s|\s*$)/;

@@ -4,6 +4,7 @@ import type { IpRule } from '../../ir/types';
 import { emitIpRuleBatches, formatIpRule } from './print-rule';
 import { parseIpRoutesJson } from './routes';
 import { ipRuleWarnings, parseIpRulesJson } from './rules';
+import { parseIpRoutesText, parseIpRulesText } from './text';
 
 const skip = kernelSkip('ip rule/route kernel tests', ['ip']);
 
@@ -222,5 +223,17 @@ describe.skipIf(skip)('ip -j rule / ip -j route against iproute2 and the kernel'
     expect(routes.some((r) => r.table === 'local' && r.type === 'local')).toBe(true);
     const v6 = parseIpRoutesJson(ns.exec(['ip', '-6', '-j', 'route', 'show', 'table', 'all']).stdout, 6);
     expect(v6.every((r) => r.family === 6)).toBe(true);
+  });
+
+  it('reads plain `ip rule show` and `ip route show` text into the same IR as their -j forms', () => {
+    for (const f of ['-4', '-6'] as const) {
+      const family = f === '-4' ? 4 : 6;
+      const text = ns.exec(['ip', f, 'rule', 'show']).stdout;
+      const json = ns.exec(['ip', f, '-j', 'rule', 'show']).stdout;
+      expect(parseIpRulesText(text, family)).toEqual(parseIpRulesJson(json, family));
+      const routesText = ns.exec(['ip', f, 'route', 'show', 'table', 'all']).stdout;
+      const routesJson = ns.exec(['ip', f, '-j', 'route', 'show', 'table', 'all']).stdout;
+      expect(parseIpRoutesText(routesText, family)).toEqual(parseIpRoutesJson(routesJson, family));
+    }
   });
 });

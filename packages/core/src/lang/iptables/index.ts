@@ -2,6 +2,7 @@ export * from '../../bits/xt-mark';
 export { formatXtRule } from './format-rule';
 export { parseXtAddress, protoName, protoNumber } from './generic';
 export * from './language';
+export { looksLikeListRules, parseIptablesListRules } from './list-rules';
 export { parseXtRule, type XtParseContext } from './parse-rule';
 export * from './print';
 export {
