@@ -2,6 +2,11 @@ import { register } from './index';
 
 // One line per verb. Each module default-exports its Command.
 register(
+  'suggest',
+  'suggest --target T: free bits, a free ip rule priority band and free tables, given what is on the box',
+  async () => (await import('./suggest')).default,
+);
+register(
   'layout',
   'layout check FILE: validate a markwright/1 document and report bit conflicts',
   async () => (await import('./layout')).default,

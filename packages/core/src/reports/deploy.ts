@@ -23,6 +23,17 @@ export interface DetectedConsumer {
   readonly ctmarkBits: string;
 }
 
+/** Something on a box that silently undoes a deployment, with the change that prevents it. */
+export interface Hazard {
+  readonly id: 'networkd-foreign-rules' | 'nftables-flush-ruleset';
+  /** What will happen to Markwright's rules. */
+  readonly what: string;
+  /** The change that prevents it. */
+  readonly fix: string;
+  /** Where it was seen. */
+  readonly evidence: string;
+}
+
 export interface ProbeReport {
   readonly target: string;
   readonly tools: ToolVersions;
@@ -34,6 +45,8 @@ export interface ProbeReport {
   readonly owned: { readonly table: boolean; readonly ipRules: number; readonly tcFilters: number };
   /** Sources that could not be parsed (each with the parser's message); the rest of the report still holds. */
   readonly warnings?: readonly string[];
+  /** What on the box would silently undo a deployment (systemd-networkd, nftables.conf), each with its fix. */
+  readonly hazards?: readonly Hazard[];
 }
 
 /** What Markwright owns on a box, rendered to the exact text it loads. */

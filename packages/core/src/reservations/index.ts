@@ -3,5 +3,7 @@ export * from './conflicts';
 export * from './consumers';
 export * from './detect';
 export * from './explain';
+export * from './hazards';
 export * from './route-conflicts';
+export * from './suggest';
 export * from './types';

@@ -13,6 +13,7 @@ import type { Runner } from '../exec/runner';
 import { targetLabel } from '../exec/target';
 import type { ProbeReport } from '../types';
 import { detectConsumers } from './consumers';
+import { probeHazards } from './hazards';
 import { probeVersions } from './versions';
 
 const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
@@ -39,7 +40,16 @@ function attempt<T>(what: string, warnings: string[], empty: T, parse: () => T):
 const isOurs = (t: Table) => t.family === 'inet' && t.name === OWNED_TABLE;
 
 /** What the box has: tools, the live ruleset and routing, known consumers and their bits, and what is ours. */
-export async function probe(runner: Runner, ownership: Ownership): Promise<ProbeReport> {
+export interface ProbeOptions {
+  /** Root of the configuration files read for hazards (`/` on a real box; tests give a private root). */
+  readonly rootDir?: string;
+}
+
+export async function probe(
+  runner: Runner,
+  ownership: Ownership,
+  options: ProbeOptions = {},
+): Promise<ProbeReport> {
   const warnings: string[] = [];
   const tools = await probeVersions(runner);
   const nftJson = tools.nft ? await out(runner, ['nft', '-j', 'list', 'ruleset']) : '';
@@ -103,6 +113,7 @@ export async function probe(runner: Runner, ownership: Ownership): Promise<Probe
     ...tcBitUsage(tcFilters.filter((f) => !ourTc(f))),
   ];
   const used = bitsInUse(foreign);
+  const hazards = await probeHazards(runner, options.rootDir);
   return {
     target: targetLabel(runner.target),
     tools,
@@ -128,5 +139,6 @@ export async function probe(runner: Runner, ownership: Ownership): Promise<Probe
       tcFilters: tcFilters.filter(ourTc).length,
     },
     ...(warnings.length ? { warnings } : {}),
+    ...(hazards.length ? { hazards } : {}),
   };
 }

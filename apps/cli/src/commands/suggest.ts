@@ -1,0 +1,90 @@
+import { type BoxUsage, InputError, type ProbeReport, type Suggestion, suggest } from '@markwright/core';
+import {
+  DEFAULT_OWNERSHIP,
+  EnvironmentError,
+  openRunner,
+  parseTarget,
+  probe,
+  ToolError,
+} from '@markwright/host';
+import { flag, parseArgs } from '../args';
+import { type Command, EXIT } from '../io';
+
+const USAGE = 'usage: markwright suggest --target local|netns:NAME [--width N] [--band N] [--json]';
+
+/** What the probed box takes: its rules' bits, ip rule priorities, tables, and the consumers seen there. */
+export function usageOf(report: ProbeReport): BoxUsage {
+  const tables = new Set<number>();
+  for (const r of report.box.routes) if (/^\d+$/.test(r.table)) tables.add(Number(r.table));
+  for (const r of report.box.ipRules)
+    if (r.action.kind === 'table' && /^\d+$/.test(r.action.table)) tables.add(Number(r.action.table));
+  return {
+    fwmark: Number.parseInt(report.bitsInUse.fwmark, 16),
+    ctmark: Number.parseInt(report.bitsInUse.ctmark, 16),
+    rulePriorities: [...new Set(report.box.ipRules.map((r) => r.priority))],
+    tables: [...tables],
+    consumers: report.consumers.map((c) => c.consumer),
+  };
+}
+
+const count = (text: string | undefined, name: string, max: number, fallback: number): number => {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > max) throw new InputError(`--${name}`, text, `must be 1..${max}`);
+  return n;
+};
+
+function readable(target: string, report: ProbeReport, s: Suggestion): string {
+  const runs = (list: Suggestion['fwmark']) =>
+    list.length === 0
+      ? 'none free'
+      : list.map((r) => `bits ${r.offset}-${r.offset + r.width - 1} (${r.mask})`).join(', ');
+  const lines = [
+    `${target}: ${report.consumers.length ? `detected ${report.consumers.map((c) => c.consumer).join(', ')}` : 'no known consumer detected'}`,
+    `  free fwmark:    ${runs(s.fwmark)}`,
+    `  free connmark:  ${runs(s.connmark)}`,
+    `  free in both (a persisted field): ${runs(s.persisted)}`,
+    `  ip rule priorities: ${s.priorities ? `${s.priorities.from}-${s.priorities.to}` : 'no free band of that size'}`,
+    `  routing tables: ${s.tables.join(', ') || 'none free'}`,
+  ];
+  if (s.takenBy.length)
+    lines.push('taken by detected software:', ...s.takenBy.map((t) => `  ${t.consumer}: ${t.what}`));
+  const hazards = report.hazards ?? [];
+  if (hazards.length) {
+    lines.push('hazards (they undo a deployment):');
+    for (const h of hazards) lines.push(`  ${h.what}`, `    fix: ${h.fix}`, `    seen: ${h.evidence}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `suggest --target T`: free bits, a free ip rule priority band and free tables, given everything detected. */
+const suggestCommand: Command = async (io) => {
+  const args = parseArgs(io.args, ['target', 'width', 'band', 'root-dir'], ['json']);
+  if (args.positionals.length)
+    throw new InputError('suggest', args.positionals.join(' '), `takes no file; ${USAGE}`);
+  const target = parseTarget(flag(args, 'target'));
+  const width = count(flag(args, 'width'), 'width', 32, 1);
+  const band = count(flag(args, 'band'), 'band', 1000, 10);
+  try {
+    const runner = await openRunner(target);
+    const report = await probe(runner, DEFAULT_OWNERSHIP, { rootDir: flag(args, 'root-dir') ?? '/' });
+    const s = suggest(usageOf(report), {
+      width,
+      band,
+      preferredPriorities: DEFAULT_OWNERSHIP.ipRulePriorities,
+    });
+    const out = { target: report.target, ...s, consumers: report.consumers, hazards: report.hazards ?? [] };
+    io.stdout(
+      args.switches.has('json') ? `${JSON.stringify(out, null, 2)}\n` : readable(report.target, report, s),
+    );
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof EnvironmentError || error instanceof ToolError) {
+      io.stderr(`markwright: ${error.message}\n`);
+      return EXIT.environment;
+    }
+    throw error;
+  }
+};
+
+export default suggestCommand;
