@@ -1,4 +1,5 @@
 export * from './check';
 export * from './json-text';
+export * from './parse-secmarks';
 export * from './serialize';
 export * from './types';

@@ -1,6 +1,7 @@
 import { maskOf } from '../bits/u32';
 import type { Field, FieldKind, FieldSpace, Layout } from '../layout/types';
 import { layoutErrors, nameProblem } from '../layout/validate';
+import { readSecmarks, SECMARK_KEY } from './parse-secmarks';
 import type { Reader } from './reader';
 
 const FIELD_KEYS = [
@@ -131,7 +132,7 @@ function readField(r: Reader, raw: unknown, path: string): Field | undefined {
 
 /** Read `layout` from a document, reporting every problem; fields that cannot be read are left out. */
 export function readLayout(r: Reader, raw: unknown, path = 'layout'): Layout | undefined {
-  const obj = r.object(raw, path, ['fields']);
+  const obj = r.object(raw, path, ['fields', 'secmarks']);
   if (!obj) return undefined;
   const list = r.array(obj.fields, `${path}.fields`);
   if (!list) return undefined;
@@ -144,7 +145,12 @@ export function readLayout(r: Reader, raw: unknown, path = 'layout'): Layout | u
       paths.push(`${path}.fields[${i}]`);
     }
   });
-  const layout: Layout = { fields };
+  fields.forEach((field, i) => {
+    if (field.name === SECMARK_KEY)
+      r.fail(`${paths[i]}.name`, field.name, 'is reserved: policy rules write "secmark" to name a label');
+  });
+  const secmarks = obj.secmarks === undefined ? undefined : readSecmarks(r, obj.secmarks, fields);
+  const layout: Layout = { fields, ...(secmarks !== undefined && { secmarks }) };
   r.errors.push(...layoutErrors(layout, (i) => paths[i]!));
   return layout;
 }

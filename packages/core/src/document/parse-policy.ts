@@ -2,6 +2,7 @@ import { InputError } from '../bits/errors';
 import { findField } from '../layout/encode';
 import { rawOfValue } from '../layout/field-values';
 import type { FieldSpace, FieldValues, Layout } from '../layout/types';
+import { SECMARK_KEY } from './parse-secmarks';
 import type { Reader } from './reader';
 import type {
   ClassBinding,
@@ -168,11 +169,49 @@ function readRule(r: Reader, raw: unknown, path: string, layout: Layout): Policy
   const name = r.string(obj.name, `${path}.name`, 128);
   if (name !== undefined && name.trim() === '') r.fail(`${path}.name`, name, 'must not be empty');
   const match = readMatch(r, obj.match ?? {}, `${path}.match`, layout);
-  const set = readFieldValues(r, obj.set, `${path}.set`, layout, ['fwmark', 'connmark'], '');
+  const { fields: rawSet, label } = splitLabel(r, obj.set, `${path}.set`, layout);
+  const set =
+    rawSet === undefined ? {} : readFieldValues(r, rawSet, `${path}.set`, layout, ['fwmark', 'connmark'], '');
   const hook = obj.hook === undefined ? undefined : r.oneOf(obj.hook, `${path}.hook`, HOOKS);
-  if (name === undefined || match === undefined || set === undefined) return undefined;
+  if (name === undefined || match === undefined || set === undefined || label === null) return undefined;
   if (obj.hook !== undefined && hook === undefined) return undefined;
-  return { name, match, set, ...(hook !== undefined && { hook }) };
+  return {
+    name,
+    match,
+    set,
+    ...(label !== undefined && { secmark: label }),
+    ...(hook !== undefined && { hook }),
+  };
+}
+
+/**
+ * Take the label out of a rule's `set`: the field values left (undefined when only a label was set) and the
+ * label name (undefined when none, null when it was refused).
+ */
+function splitLabel(
+  r: Reader,
+  raw: unknown,
+  path: string,
+  layout: Layout,
+): { fields: unknown; label: string | undefined | null } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !(SECMARK_KEY in raw)) {
+    return { fields: raw, label: undefined };
+  }
+  const { [SECMARK_KEY]: value, ...rest } = raw as Record<string, unknown>;
+  const fields = Object.keys(rest).length === 0 ? undefined : rest;
+  const at = `${path}.${SECMARK_KEY}`;
+  const labels = layout.secmarks ?? [];
+  if (Array.isArray(value))
+    return { fields, label: r.fail(at, value, 'a rule sets at most one label') ?? null };
+  if (typeof value !== 'string') return { fields, label: r.fail(at, value, 'must name a label') ?? null };
+  if (!labels.some((l) => l.name === value)) {
+    const known = labels.map((l) => l.name).join(', ') || 'none';
+    return {
+      fields,
+      label: r.fail(at, value, `"${value}" is not a label of the layout (layout.secmarks: ${known})`) ?? null,
+    };
+  }
+  return { fields, label: value };
 }
 
 function readTable(r: Reader, raw: unknown, path: string): number | undefined {

@@ -45,7 +45,7 @@ const serializeRule = (r: PolicyRule): Json =>
     ['name', r.name],
     ['hook', r.hook],
     ['match', serializeMatch(r.match)],
-    ['set', { ...r.set }],
+    ['set', r.secmark === undefined ? { ...r.set } : { ...r.set, secmark: r.secmark }],
   ]);
 
 const serializeRoute = (r: RouteBinding): Json =>
@@ -74,7 +74,22 @@ export function serializeDocument(doc: MarkwrightDocument): Record<string, unkno
     ['format', doc.format],
     ['name', doc.name],
     ['description', doc.description],
-    ['layout', { fields: doc.layout.fields.map(serializeField) }],
+    [
+      'layout',
+      ordered([
+        ['fields', doc.layout.fields.map(serializeField)],
+        [
+          'secmarks',
+          doc.layout.secmarks?.map((l) =>
+            ordered([
+              ['name', l.name],
+              ['context', l.context],
+              ['persist', l.persist || undefined],
+            ]),
+          ),
+        ],
+      ]),
+    ],
     [
       'policy',
       {

@@ -24,7 +24,10 @@ export type PolicyHook = 'prerouting' | 'output' | 'forward' | 'postrouting';
 export interface PolicyRule {
   readonly name: string;
   readonly match: PacketMatch;
+  /** Field values written (written in the document's `set` beside them: `"secmark"` names the label). */
   readonly set: FieldValues;
+  /** The layout label this rule sets, written as `"set": { "secmark": "name" }`. */
+  readonly secmark?: string;
   readonly hook?: PolicyHook;
 }
 

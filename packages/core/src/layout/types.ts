@@ -27,8 +27,23 @@ export interface Field {
   readonly description?: string;
 }
 
+/**
+ * A named security label (secmark): an LSM context such as SELinux `system_u:object_r:http_packet_t:s0`,
+ * installed as an nft `secmark` object of that name (or an xt SECMARK `--selctx`).
+ */
+export interface SecmarkLabel {
+  /** Identifier, also the nft secmark object's name. */
+  readonly name: string;
+  /** The LSM context: `user:role:type[:level]`. */
+  readonly context: string;
+  /** Saved to the connection (CONNSECMARK) and restored on its later packets. */
+  readonly persist: boolean;
+}
+
 export interface Layout {
   readonly fields: readonly Field[];
+  /** Security labels policy rules may set; absent when none. */
+  readonly secmarks?: readonly SecmarkLabel[];
 }
 
 /** Field values by field name: enum value names, integers, or 0/1/true/false for flags. */
