@@ -5,6 +5,7 @@ import { layoutErrors } from '../layout/validate';
 import { baseChainFor, chainRules, hooksInUse } from './chains';
 import { compileClasses } from './classes';
 import { persistMask } from './field-bits';
+import { LABEL_HOOKS, labelBaseChain, labelChainRules, labelledRules, nftLabelChains } from './labels';
 import { type CompileOptions, type ResolvedOptions, resolveOptions } from './options';
 import type { Flavour } from './packet-match';
 import { type CompiledPolicyRule, compilePolicyRule } from './policy-rules';
@@ -55,7 +56,9 @@ function nftTable(doc: MarkwrightDocument, options: ResolvedOptions): Table {
     base: baseChainFor(hook),
     rules: chainRules(hook, compiled, persist, 'nft', family),
   }));
-  return { family: 'inet', name: options.table, origin: 'nft', chains, sets: [], secmarks: [] };
+  chains.push(...nftLabelChains(labelledRules(doc, compiled), family));
+  const secmarks = (doc.layout.secmarks ?? []).map((l) => ({ name: l.name, context: l.context }));
+  return { family: 'inet', name: options.table, origin: 'nft', chains, sets: [], secmarks };
 }
 
 /**
@@ -89,6 +92,7 @@ export function compileIptablesRuleset(doc: MarkwrightDocument, options: Compile
   const compiled = compilePolicy(doc, 'iptables');
   const persist = persistMask(doc.layout);
   const prefix = resolved.table.toUpperCase();
+  const labelled = labelledRules(doc, compiled);
   const tables: Table[] = resolved.families.map((family) => {
     const chains: Chain[] = [];
     const own: Chain[] = [];
@@ -118,5 +122,40 @@ export function compileIptablesRuleset(doc: MarkwrightDocument, options: Compile
       secmarks: [],
     };
   });
+  for (const family of resolved.families) {
+    const security = securityTable(prefix, labelled, family);
+    if (security) tables.push(security);
+  }
   return { tables };
+}
+
+/** The iptables `security` table labelling packets: `MARKWRIGHT-INPUT` ... jumped to from the built-ins. */
+function securityTable(
+  prefix: string,
+  labelled: ReturnType<typeof labelledRules>,
+  family: 4 | 6,
+): Table | null {
+  const chains: Chain[] = [];
+  const own: Chain[] = [];
+  for (const hook of LABEL_HOOKS) {
+    const rules = labelChainRules(hook, labelled, 'iptables', family);
+    if (rules.length === 0) continue;
+    const builtin = hook.toUpperCase();
+    const name = `${prefix}-${builtin}`;
+    chains.push({
+      name: builtin,
+      base: labelBaseChain(hook),
+      rules: [{ exprs: [{ kind: 'verdict', verdict: { kind: 'jump', target: name } }] }],
+    });
+    own.push({ name, rules });
+  }
+  if (own.length === 0) return null;
+  return {
+    family: family === 4 ? 'ip' : 'ip6',
+    name: 'security',
+    origin: 'iptables',
+    chains: [...chains, ...own],
+    sets: [],
+    secmarks: [],
+  };
 }

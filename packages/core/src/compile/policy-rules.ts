@@ -73,8 +73,8 @@ export function compilePolicyRule(
     matches.push(...fieldMatches(layout, objectAt(rule.match.fields, at, 'field values'), at));
   }
   const set = rule.set ?? {};
-  if (Object.keys(set).length === 0)
-    throw new InputError(`${path}.set`, rule.set, 'must set at least one field');
+  if (Object.keys(set).length === 0 && rule.secmark === undefined)
+    throw new InputError(`${path}.set`, rule.set, 'must set at least one field or a label');
   const toStatements = (newOnly: boolean): RuleExpr[] =>
     fieldWrites(encodeBySpace(layout, set, `${path}.set`, (f) => f.newOnly === newOnly)).map((write) => ({
       kind: 'markWrite',
