@@ -9,6 +9,7 @@ export type {
   DetectedConsumer,
   OwnedState,
   PlanChange,
+  PlanProblem,
   PlanReport,
   ProbeReport,
   ToolVersions,

@@ -99,12 +99,18 @@ function describeRecord(d: DeploymentRecord): string {
 
 export const plan = verb(['rule-priorities'], async (io, args, run) => {
   const report = await run<PlanReport>({ verb: 'plan', ...documentCall(args) });
+  const problems = report.problems ?? [];
   if (args.switches.has('json')) json(io, report);
   else {
     io.stdout(formatChanges(report.changes));
     io.stdout(report.check.ok ? 'nft -c: ok\n' : `nft -c: rejected\n${report.check.message}\n`);
+    for (const note of report.notes ?? []) io.stdout(`note: ${note}\n`);
+    for (const p of problems)
+      io.stdout(`cannot apply (${p.part}): ${p.field}: ${p.message} (got ${JSON.stringify(p.value)})\n`);
   }
-  return report.check.ok ? EXIT.ok : EXIT.badInput;
+  // A document the box cannot take is an input error; a kernel lacking a capability is the environment's.
+  if (!report.check.ok || problems.some((p) => p.kind === 'document')) return EXIT.badInput;
+  return problems.length > 0 ? EXIT.environment : EXIT.ok;
 });
 
 export const apply = verb(['confirm-timeout', 'rule-priorities'], async (io, args, run) => {

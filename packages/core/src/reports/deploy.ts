@@ -73,6 +73,23 @@ export interface PlanReport {
   readonly changes: readonly PlanChange[];
   /** `nft -c` result for the wanted script. */
   readonly check: { readonly ok: boolean; readonly message: string | null };
+  /** What the box cannot apply (ip rules, tc, sysctls), found before anything is touched; empty when all fits. */
+  readonly problems?: readonly PlanProblem[];
+  /** What applies but may not do what the document means (an empty routing table, rp_filter ignoring marks). */
+  readonly notes?: readonly string[];
+}
+
+/**
+ * One part of the document this box cannot apply. `document`: the document names something absent or taken
+ * here (exit 1); `environment`: the kernel lacks a capability the document needs (exit 2).
+ */
+export interface PlanProblem {
+  readonly part: 'ip-rule' | 'tc' | 'sysctl';
+  readonly kind: 'document' | 'environment';
+  /** The document field, e.g. `policy.classes[0].parent`. */
+  readonly field: string;
+  readonly value: unknown;
+  readonly message: string;
 }
 
 export type DeploymentOutcome =

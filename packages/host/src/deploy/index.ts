@@ -11,3 +11,4 @@ export * from './plan';
 export * from './session';
 export * from './state-store';
 export * from './watchdog';
+export * from './plan-checks';

@@ -1,9 +1,19 @@
 import type { Runner } from '../exec/runner';
 import { targetLabel } from '../exec/target';
+import type { BoxConfig, MarkwrightDocument } from '@markwright/core';
+import type { KernelCapabilities } from '../probe/capabilities';
 import type { OwnedState, PlanReport } from '../types';
 import { diffOwned } from './diff';
 import { readOwnedState } from './kernel-state';
 import type { Ownership } from './ownership';
+import { planChecks } from './plan-checks';
+
+/** The document and box a plan dry-runs beyond nft, with the target's kernel capabilities. */
+export interface PlanSubject {
+  readonly doc: MarkwrightDocument;
+  readonly box: BoxConfig;
+  readonly capabilities: KernelCapabilities;
+}
 
 /** nft's verdict on a script without committing it (`nft -c`), in the target's namespace. */
 export async function checkNftScript(
@@ -17,8 +27,12 @@ export async function checkNftScript(
 export async function plan(
   runner: Runner,
   ownership: Ownership,
-  input: { wanted: OwnedState; document: string; known: OwnedState | null },
+  input: { wanted: OwnedState; document: string; known: OwnedState | null; subject?: PlanSubject },
 ): Promise<PlanReport> {
+  const s = input.subject;
+  const findings = s
+    ? await planChecks(runner, s.doc, s.box, ownership, s.capabilities)
+    : { problems: [], notes: [] };
   const live = await readOwnedState(runner, ownership, input.known, input.wanted.tcFilters);
   return {
     target: targetLabel(runner.target),
@@ -27,5 +41,7 @@ export async function plan(
     live,
     changes: diffOwned(live, input.wanted),
     check: await checkNftScript(runner, input.wanted.nftScript),
+    problems: findings.problems,
+    notes: findings.notes,
   };
 }

@@ -3,6 +3,7 @@
 
 import { basename } from 'node:path';
 import { InputError } from '@markwright/core';
+import { compileOwned } from '@markwright/core/compile';
 import type { DeployContext } from '../deploy/context';
 import {
   apply as applyDeployment,
@@ -19,6 +20,7 @@ import { openRunner } from '../exec/open';
 import { parseTarget } from '../exec/target';
 import { liveImpact } from '../observe/impact';
 import { liveTrace } from '../observe/trace';
+import { kernelCapabilities } from '../probe/capabilities';
 import { probe } from '../probe/probe';
 import type { Target } from '../types';
 import type { HelperRequest } from './protocol';
@@ -41,9 +43,12 @@ export function ownershipFor(text: string | undefined, field = 'rulePriorities')
 function wantedOf(request: HelperRequest) {
   const source = request.documentPath ?? 'document';
   const doc = readDocument(request.document ?? '', source);
+  const ownership = ownershipFor(request.rulePriorities);
   return {
+    doc,
     name: doc.name || basename(source),
-    wanted: ownedStateFromDocument(doc, ownershipFor(request.rulePriorities)),
+    wanted: ownedStateFromDocument(doc, ownership),
+    box: compileOwned(doc, ownership).box,
   };
 }
 
@@ -55,12 +60,13 @@ export async function runVerb(request: HelperRequest, open: SessionOpener): Prom
     case 'probe':
       return probe(await openRunner(target), DEFAULT_OWNERSHIP);
     case 'plan': {
-      const { wanted } = wantedOf(request);
+      const { wanted, doc, box } = wantedOf(request);
       const ctx = await open(target);
       return planDeployment(ctx.runner, ctx.ownership, {
         wanted,
         document,
         known: ctx.store.current()?.state ?? null,
+        subject: { doc, box, capabilities: await kernelCapabilities(ctx.store.dir) },
       });
     }
     case 'apply': {

@@ -2,3 +2,4 @@ export * from './consumers';
 export * from './hazards';
 export * from './probe';
 export * from './versions';
+export * from './capabilities';
