@@ -48,10 +48,22 @@ describe.skipIf(skip)('plan dry-runs ip rules, tc and sysctls before anything is
       writeFileSync(docs[name]!, JSON.stringify(doc));
     };
     write('fits', SAMPLE_DOC);
-    write('noQdisc', docWith((d) => d.policy.classes.push({ when: { uplink: 'two' }, dev: 'v0', classid: '1:2' })));
-    write('noDev', docWith((d) => d.policy.classes.push({ when: { uplink: 'two' }, dev: 'wan9', classid: '1:2' })));
-    write('noClass', docWith((d) => d.policy.classes.push({ when: { uplink: 'two' }, dev: 'v1', classid: '1:7' })));
-    write('fw', docWith((d) => d.policy.classes.push({ when: { uplink: 'two' }, dev: 'v1', classid: '1:2' })));
+    write(
+      'noQdisc',
+      docWith((d) => d.policy.classes.push({ when: { uplink: 'two' }, dev: 'v0', classid: '1:2' })),
+    );
+    write(
+      'noDev',
+      docWith((d) => d.policy.classes.push({ when: { uplink: 'two' }, dev: 'wan9', classid: '1:2' })),
+    );
+    write(
+      'noClass',
+      docWith((d) => d.policy.classes.push({ when: { uplink: 'two' }, dev: 'v1', classid: '1:7' })),
+    );
+    write(
+      'fw',
+      docWith((d) => d.policy.classes.push({ when: { uplink: 'two' }, dev: 'v1', classid: '1:2' })),
+    );
     write(
       'taken',
       docWith((d) => {
@@ -73,25 +85,30 @@ describe.skipIf(skip)('plan dry-runs ip rules, tc and sysctls before anything is
   it('a document that fits the box plans clean (exit 0, no problems)', () => {
     const { code, report, stderr } = plan('fits');
     expect(code, stderr).toBe(0);
-    expect(report!.problems).toEqual([]);
+    expect(report!.problems!).toEqual([]);
   });
 
   it('a tc class on a device without a qdisc is refused at plan naming the parent (exit 1)', () => {
     const { code, report } = plan('noQdisc');
     expect(code).toBe(1);
-    expect(report!.problems).toEqual([
-      expect.objectContaining({ part: 'tc', kind: 'document', field: 'policy.classes[0].parent', value: 'root' }),
+    expect(report!.problems!).toEqual([
+      expect.objectContaining({
+        part: 'tc',
+        kind: 'document',
+        field: 'policy.classes[0].parent',
+        value: 'root',
+      }),
     ]);
     const text = cli(['plan', docs.noQdisc!, ...common()]).stdout;
     expect(text).toMatch(/cannot apply \(tc\): policy\.classes\[0\]\.parent: v0 has no classful root qdisc/);
   });
 
   it('a missing device or class is named by its field (exit 1)', () => {
-    expect(plan('noDev').report!.problems.map((p) => p.field)).toEqual(['policy.classes[0].dev']);
+    expect(plan('noDev').report!.problems!.map((p) => p.field)).toEqual(['policy.classes[0].dev']);
     expect(plan('noDev').code).toBe(1);
     const noClass = plan('noClass');
     expect(noClass.code).toBe(1);
-    expect(noClass.report!.problems[0]).toMatchObject({ field: 'policy.classes[0].classid', value: '1:7' });
+    expect(noClass.report!.problems![0]).toMatchObject({ field: 'policy.classes[0].classid', value: '1:7' });
   });
 
   it('a kernel without the fw classifier is an environment refusal (exit 2) naming fw', () => {
@@ -103,23 +120,25 @@ describe.skipIf(skip)('plan dry-runs ip rules, tc and sysctls before anything is
       return;
     }
     expect(code).toBe(2);
-    expect(report!.problems).toEqual([
+    expect(report!.problems!).toEqual([
       expect.objectContaining({ part: 'tc', kind: 'environment', field: 'policy.classes[0]', value: 'fw' }),
     ]);
-    expect(report!.problems[0]!.message).toMatch(/fw classifier \(cls_fw\) is not available in this kernel/);
+    expect(report!.problems![0]!.message).toMatch(/fw classifier \(cls_fw\) is not available in this kernel/);
   });
 
   it('an ip rule priority taken by a foreign rule is refused; an empty routing table is a note', () => {
     const taken = plan('taken');
     expect(taken.code).toBe(1);
-    expect(taken.report!.problems[0]).toMatchObject({
+    expect(taken.report!.problems![0]).toMatchObject({
       part: 'ip-rule',
       field: 'policy.routes[0].priority',
       value: 10200,
     });
     const empty = plan('emptyTable');
     expect(empty.code).toBe(0);
-    expect(empty.report!.notes!.join('\n')).toMatch(/policy\.routes\[0\]\.table: table 101 has no IPv4 routes/);
+    expect(empty.report!.notes!.join('\n')).toMatch(
+      /policy\.routes\[0\]\.table: table 101 has no IPv4 routes/,
+    );
   });
 
   it('planning touched nothing: no owned state, foreign state unchanged', () => {

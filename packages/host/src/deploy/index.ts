@@ -1,4 +1,5 @@
 export * from './atomic-file';
+export * from './capabilities';
 export * from './context';
 export * from './crash-points';
 export * from './diff';
@@ -8,7 +9,7 @@ export * from './owned-from-document';
 export * from './ownership';
 export * from './persistence';
 export * from './plan';
+export * from './plan-checks';
 export * from './session';
 export * from './state-store';
 export * from './watchdog';
-export * from './plan-checks';

@@ -1,7 +1,7 @@
 import type { BoxConfig, IpRule, MarkwrightDocument, TcFilter } from '@markwright/core';
 import type { Runner } from '../exec/runner';
-import type { KernelCapabilities } from '../probe/capabilities';
 import type { PlanProblem } from '../types';
+import type { KernelCapabilities } from './capabilities';
 import type { Ownership } from './ownership';
 
 /** What the plan found the box cannot apply (blocking) and what applies but may not do what is meant. */
@@ -150,7 +150,8 @@ export async function planChecks(
 ): Promise<PlanFindings> {
   const out: PlanFindings = { problems: [], notes: [] };
   await checkIpRules(runner, doc, box, ownership, caps, out);
-  for (const [i, f] of box.tcFilters.entries()) await checkTcFilter(runner, f, `policy.classes[${i}]`, caps, out);
+  for (const [i, f] of box.tcFilters.entries())
+    await checkTcFilter(runner, f, `policy.classes[${i}]`, caps, out);
   if (box.ipRules.length > 0) await checkSysctls(runner, doc, box, out);
   return out;
 }

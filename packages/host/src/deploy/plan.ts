@@ -1,8 +1,8 @@
+import type { BoxConfig, MarkwrightDocument } from '@markwright/core';
 import type { Runner } from '../exec/runner';
 import { targetLabel } from '../exec/target';
-import type { BoxConfig, MarkwrightDocument } from '@markwright/core';
-import type { KernelCapabilities } from '../probe/capabilities';
 import type { OwnedState, PlanReport } from '../types';
+import type { KernelCapabilities } from './capabilities';
 import { diffOwned } from './diff';
 import { readOwnedState } from './kernel-state';
 import type { Ownership } from './ownership';

@@ -4,6 +4,7 @@
 import { basename } from 'node:path';
 import { InputError } from '@markwright/core';
 import { compileOwned } from '@markwright/core/compile';
+import { kernelCapabilities } from '../deploy/capabilities';
 import type { DeployContext } from '../deploy/context';
 import {
   apply as applyDeployment,
@@ -20,7 +21,6 @@ import { openRunner } from '../exec/open';
 import { parseTarget } from '../exec/target';
 import { liveImpact } from '../observe/impact';
 import { liveTrace } from '../observe/trace';
-import { kernelCapabilities } from '../probe/capabilities';
 import { probe } from '../probe/probe';
 import type { Target } from '../types';
 import type { HelperRequest } from './protocol';

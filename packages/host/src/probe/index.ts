@@ -2,4 +2,3 @@ export * from './consumers';
 export * from './hazards';
 export * from './probe';
 export * from './versions';
-export * from './capabilities';

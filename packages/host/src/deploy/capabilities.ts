@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { release } from 'node:os';
 import { join } from 'node:path';
-import { readJson, writeJsonAtomic } from '../deploy/atomic-file';
 import { spawnCollect } from '../exec/runner';
+import { readJson, writeJsonAtomic } from './atomic-file';
 
 /** Kernel features a plan needs that tools cannot report: found by trying them in a throwaway namespace. */
 export interface KernelCapabilities {
