@@ -45,6 +45,7 @@ describe('compiling security labels', () => {
     expect(chainText('label-output')).toBe(
       [
         '\t\ttype filter hook output priority security; policy accept;',
+        '\t\tct state established,related meta secmark set ct secmark comment "markwright: restore persisted labels"',
         '\t\tmeta nfproto ipv4 udp dport 53 meta secmark set "dns_packet" comment "dns"',
       ].join('\n'),
     );
@@ -60,16 +61,20 @@ describe('compiling security labels', () => {
         '*security',
         ':INPUT ACCEPT [0:0]',
         ':FORWARD ACCEPT [0:0]',
+        ':OUTPUT ACCEPT [0:0]',
         ':MARKWRIGHT-INPUT - [0:0]',
         ':MARKWRIGHT-FORWARD - [0:0]',
+        ':MARKWRIGHT-OUTPUT - [0:0]',
         '-A INPUT -j MARKWRIGHT-INPUT',
         '-A FORWARD -j MARKWRIGHT-FORWARD',
+        '-A OUTPUT -j MARKWRIGHT-OUTPUT',
         '-A MARKWRIGHT-INPUT -m comment --comment "markwright: restore persisted labels" -m conntrack --ctstate RELATED,ESTABLISHED -j CONNSECMARK --restore',
         `-A MARKWRIGHT-INPUT -p tcp -m comment --comment "web" -m tcp --dport 80 -j SECMARK --selctx ${HTTP}`,
         '-A MARKWRIGHT-INPUT -p tcp -m comment --comment "web" -m tcp --dport 80 -m conntrack --ctstate NEW -j CONNSECMARK --save',
         '-A MARKWRIGHT-FORWARD -m comment --comment "markwright: restore persisted labels" -m conntrack --ctstate RELATED,ESTABLISHED -j CONNSECMARK --restore',
         `-A MARKWRIGHT-FORWARD -p tcp -m comment --comment "web" -m tcp --dport 80 -j SECMARK --selctx ${HTTP}`,
         '-A MARKWRIGHT-FORWARD -p tcp -m comment --comment "web" -m tcp --dport 80 -m conntrack --ctstate NEW -j CONNSECMARK --save',
+        '-A MARKWRIGHT-OUTPUT -m comment --comment "markwright: restore persisted labels" -m conntrack --ctstate RELATED,ESTABLISHED -j CONNSECMARK --restore',
         'COMMIT',
         '',
       ].join('\n'),

@@ -82,10 +82,12 @@ export function labelChainRules(
     ({ compiled: c }) =>
       LABEL_HOOKS_OF[c.hook].includes(hook) && (family === null || c.family === null || c.family === family),
   );
-  if (here.length === 0) return [];
+  // Every security hook restores when any label persists: replies the box sends carry the label too.
+  const restore = labelled.some((l) => l.label.persist);
+  if (here.length === 0 && !restore) return [];
   const mode = flavour === 'nft' ? 'copy' : 'connsecmark';
   const rules: Rule[] = [];
-  if (here.some((l) => l.label.persist)) {
+  if (restore) {
     rules.push({
       exprs: [KNOWN, { kind: 'secmarkCopy', dst: 'meta', mode }],
       comment: 'markwright: restore persisted labels',

@@ -69,6 +69,12 @@ export interface PacketSpec {
   /** tcp flags are not modelled; a packet is NEW or ESTABLISHED by conntrack alone. */
 }
 
+/** The security labels after a step: the packet's and its connection's, each present only when set. */
+export interface StepLabels {
+  readonly secmark?: string;
+  readonly ctsecmark?: string;
+}
+
 export type TraceStep =
   | {
       readonly kind: 'rule';
@@ -88,7 +94,7 @@ export type TraceStep =
       readonly ctmarkAfter: number;
       /** When the rule could not be evaluated exactly (opaque expression), why. */
       readonly note?: string;
-    }
+    } & StepLabels
   | {
       readonly kind: 'policy';
       readonly hook: Hook;
@@ -98,14 +104,14 @@ export type TraceStep =
       readonly verdict: string;
       readonly mark: number;
       readonly ctmark: number;
-    }
+    } & StepLabels
   | {
       readonly kind: 'conntrack';
       /** `new` or `established` (and which direction), and whether the ct mark came from an existing flow. */
       readonly state: string;
       readonly direction: 'original' | 'reply';
       readonly ctmark: number;
-    }
+    } & StepLabels
   | {
       readonly kind: 'route';
       /** Why: input, output, or re-route after a mark change in output. */

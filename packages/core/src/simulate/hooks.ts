@@ -1,5 +1,5 @@
 import type { Chain, Family, Hook, RuleExpr, Ruleset, Table } from '../ir/types';
-import type { TraceStep } from '../reports/types';
+import type { StepLabels, TraceStep } from '../reports/types';
 import { isNatChain, TableCompiler } from './compile-rules';
 import { runOp } from './fast-ops';
 import { firstAtOrAfter } from './rule-index';
@@ -230,6 +230,12 @@ function runIndexed(chain: CompiledChain, from: number, p: PacketState): number 
   }
 }
 
+/** The labels a packet and its connection carry, for the trace: each only when set. */
+export function labelsOf(p: PacketState): StepLabels {
+  const ct = p.ct ? p.ct.secmark : null;
+  return { ...(p.secmark !== null && { secmark: p.secmark }), ...(ct !== null && { ctsecmark: ct }) };
+}
+
 /** One rule with its trace step (and secmark steps when a label changed). */
 function tracedRule(
   entry: Extract<HookEntry, { kind: 'chain' }>,
@@ -265,6 +271,7 @@ function tracedRule(
     ctmarkBefore: ctBefore,
     ctmarkAfter: p.ct ? p.ct.mark : 0,
     ...(p.note ? { note: p.note } : {}),
+    ...labelsOf(p),
   });
   if (p.secmark !== secBefore) {
     trace.push({ kind: 'secmark', space: 'meta', before: secBefore, after: p.secmark, rule: rule.text });
@@ -298,6 +305,7 @@ function policy(
     verdict: entry.policy,
     mark: p.mark,
     ctmark: p.ct ? p.ct.mark : 0,
+    ...labelsOf(p),
   });
   return entry.policy;
 }

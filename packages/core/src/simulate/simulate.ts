@@ -1,7 +1,7 @@
 import type { BoxConfig, Hook } from '../ir/types';
 import type { PacketResult, PacketSpec, SimulationReport, TraceStep } from '../reports/types';
 import { Conntrack, type CtLookup, ctState, reverseKey } from './conntrack';
-import { buildHooks, type HookTable, runBaseChain } from './hooks';
+import { buildHooks, type HookTable, labelsOf, runBaseChain } from './hooks';
 import { type SimPacket, toSimPacket } from './packet';
 import { type RouteDecision, Router } from './routing';
 import type { PacketState } from './state';
@@ -170,6 +170,7 @@ class PacketRun {
       state: l.fresh ? 'new (first packet of the flow)' : `${p.ctState} (existing flow)`,
       direction: l.direction,
       ctmark: l.entry.mark,
+      ...labelsOf(p),
     });
   }
 

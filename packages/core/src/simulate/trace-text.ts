@@ -1,5 +1,5 @@
 import { hex8 } from '../bits/u32';
-import type { PacketResult, PacketSpec, SimulationReport, TraceStep } from '../reports/types';
+import type { PacketResult, PacketSpec, SimulationReport, StepLabels, TraceStep } from '../reports/types';
 
 // The readable trace the command line prints: one row per step (hook, table/chain, rule, result, mark, ct mark).
 
@@ -70,6 +70,11 @@ function row(step: TraceStep, ctmark: number): string[] {
   }
 }
 
+/** `packet/connection` labels after a step; `-` where none is set. */
+function labelText(s: StepLabels): string {
+  return `${s.secmark ?? '-'}/${s.ctsecmark ?? '-'}`;
+}
+
 function describePacket(spec: PacketSpec | undefined, index: number): string {
   if (!spec) return `packet ${index + 1}`;
   const from = spec.iif ? `in ${spec.iif}` : 'locally generated';
@@ -98,15 +103,19 @@ export function formatTrace(report: SimulationReport, packets: readonly PacketSp
   report.packets.forEach((r, i) => {
     out.push(describePacket(packets[i], i));
     let ctmark = 0;
+    let labels = '-/-';
+    // Labels get their own column, the packet's and its connection's after each step, when any is set.
+    const labelled = r.steps.some((s) => s.kind === 'secmark');
     const rows = r.steps.map((s) => {
       if (s.kind === 'conntrack') ctmark = s.ctmark;
       if (s.kind === 'rule') ctmark = s.ctmarkAfter;
-      return row(s, ctmark);
+      if (s.kind === 'rule' || s.kind === 'policy' || s.kind === 'conntrack') labels = labelText(s);
+      const cells = row(s, ctmark);
+      return labelled ? [...cells, labels] : cells;
     });
-    const table = [[...HEAD], ...rows].map((cells) =>
-      cells.map((c, k) => (k === 2 ? clip(c, RULE_WIDTH) : c)),
-    );
-    const widths = HEAD.map((_, k) => Math.max(...table.map((cells) => cells[k]!.length)));
+    const head = labelled ? [...HEAD, 'label'] : [...HEAD];
+    const table = [head, ...rows].map((cells) => cells.map((c, k) => (k === 2 ? clip(c, RULE_WIDTH) : c)));
+    const widths = head.map((_, k) => Math.max(...table.map((cells) => cells[k]!.length)));
     for (const cells of table)
       out.push(`  ${cells.map((c, k) => c.padEnd(widths[k]!)).join('  ')}`.trimEnd());
     out.push(`  ${outcome(r)}`);
