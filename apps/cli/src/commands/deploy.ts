@@ -109,7 +109,10 @@ export const plan = verb(['rule-priorities'], async (io, args, run) => {
       io.stdout(`cannot apply (${p.part}): ${p.field}: ${p.message} (got ${JSON.stringify(p.value)})\n`);
   }
   // A document the box cannot take is an input error; a kernel lacking a capability is the environment's.
-  if (!report.check.ok || problems.some((p) => p.kind === 'document')) return EXIT.badInput;
+  // nft -c fails on a label no LSM knows; that is the secmark problem already reported, not the document's.
+  const nftExplained = problems.some((p) => p.part === 'secmark');
+  if ((!report.check.ok && !nftExplained) || problems.some((p) => p.kind === 'document'))
+    return EXIT.badInput;
   return problems.length > 0 ? EXIT.environment : EXIT.ok;
 });
 

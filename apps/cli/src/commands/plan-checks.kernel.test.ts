@@ -70,6 +70,20 @@ describe.skipIf(skip)('plan dry-runs ip rules, tc and sysctls before anything is
         d.policy.routes[0]!.priority = 10200;
       }),
     );
+    write('labelled', {
+      ...SAMPLE_DOC,
+      layout: {
+        ...SAMPLE_DOC.layout,
+        secmarks: [{ name: 'http_packet', context: 'system_u:object_r:http_packet_t:s0' }],
+      },
+      policy: {
+        ...SAMPLE_DOC.policy,
+        rules: [
+          ...SAMPLE_DOC.policy.rules,
+          { name: 'web', match: { proto: 'tcp', dport: 80 }, set: { secmark: 'http_packet' } },
+        ],
+      },
+    });
     write(
       'emptyTable',
       docWith((d) => {
@@ -139,6 +153,29 @@ describe.skipIf(skip)('plan dry-runs ip rules, tc and sysctls before anything is
     expect(empty.report!.notes!.join('\n')).toMatch(
       /policy\.routes\[0\]\.table: table 101 has no IPv4 routes/,
     );
+  });
+
+  it('a secmark context no security module accepts is an environment refusal naming the label', () => {
+    const { code, report } = plan('labelled');
+    // This kernel has no LSM that takes secmark contexts; a box with SELinux would plan clean.
+    const accepted = ns.exec(['nft', '-c', '-f', '-'], {
+      input: 'table inet probe {\n  secmark s { "system_u:object_r:http_packet_t:s0" }\n}\n',
+      allowFail: true,
+    });
+    if (accepted.code === 0) {
+      expect(report!.problems!).toEqual([]);
+      return;
+    }
+    expect(code).toBe(2);
+    expect(report!.problems!).toEqual([
+      expect.objectContaining({
+        part: 'secmark',
+        kind: 'environment',
+        field: 'layout.secmarks[0].context',
+        value: 'system_u:object_r:http_packet_t:s0',
+      }),
+    ]);
+    expect(report!.problems![0]!.message).toMatch(/no security module on this box accepts this context/);
   });
 
   it('planning touched nothing: no owned state, foreign state unchanged', () => {

@@ -84,7 +84,7 @@ export interface PlanReport {
  * here (exit 1); `environment`: the kernel lacks a capability the document needs (exit 2).
  */
 export interface PlanProblem {
-  readonly part: 'ip-rule' | 'tc' | 'sysctl';
+  readonly part: 'ip-rule' | 'tc' | 'secmark' | 'sysctl';
   readonly kind: 'document' | 'environment';
   /** The document field, e.g. `policy.classes[0].parent`. */
   readonly field: string;

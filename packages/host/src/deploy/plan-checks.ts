@@ -114,6 +114,28 @@ async function checkTcFilter(
   }
 }
 
+/**
+ * Each label's context must be known to an LSM, or `nft add secmark` fails with ENOENT. `nft -c` of a lone
+ * object in a scratch table asks the kernel without committing anything.
+ */
+async function checkSecmarks(runner: Runner, doc: MarkwrightDocument, out: PlanFindings): Promise<void> {
+  for (const [i, label] of (doc.layout.secmarks ?? []).entries()) {
+    const script = `table inet mwplancheck {\n  secmark s { ${JSON.stringify(label.context)} }\n}\n`;
+    const res = await runner.run(['nft', '-c', '-f', '-'], { input: script, allowFail: true });
+    if (res.code === 0) continue;
+    const lsm = /No such file or directory/.test(res.stderr);
+    out.problems.push({
+      part: 'secmark',
+      kind: 'environment',
+      field: `layout.secmarks[${i}].context`,
+      value: label.context,
+      message: lsm
+        ? 'no security module on this box accepts this context (nft secmark: ENOENT); load a policy that defines it'
+        : `nft refuses the label: ${res.stderr.trim().split('\n')[0]}`,
+    });
+  }
+}
+
 async function readSysctl(runner: Runner, key: string): Promise<string | null> {
   const res = await runner.run(['cat', `/proc/sys/${key.replaceAll('.', '/')}`], { allowFail: true });
   return res.code === 0 ? res.stdout.trim() : null;
@@ -152,6 +174,7 @@ export async function planChecks(
   await checkIpRules(runner, doc, box, ownership, caps, out);
   for (const [i, f] of box.tcFilters.entries())
     await checkTcFilter(runner, f, `policy.classes[${i}]`, caps, out);
+  await checkSecmarks(runner, doc, out);
   if (box.ipRules.length > 0) await checkSysctls(runner, doc, box, out);
   return out;
 }
