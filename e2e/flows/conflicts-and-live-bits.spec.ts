@@ -44,15 +44,17 @@ describeFlow('conflicts with known consumers and a probed kube-proxy box', { ski
     const { page } = ctx;
     await importDocument(page, collidingDocument);
     const conflicts = page.getByTestId('conflicts');
-    for (const [field, consumer, bits] of [
-      ['tunnel', 'tailscale', '0x30000'],
-      ['masq', 'kube-proxy', '0x4000'],
-      ['zone', 'tailscale', '0x300000'],
+    // Tailscale (nftables mode, 1.96+) also restores the whole fwmark from the ct mark on established packets,
+    // so its fwmark conflict carries a second severity; its connmark one does not.
+    for (const [field, consumer, bits, severity] of [
+      ['tunnel', 'tailscale', '0x30000', 'shares-bits, whole-mark-overwrite'],
+      ['masq', 'kube-proxy', '0x4000', 'shares-bits'],
+      ['zone', 'tailscale', '0x300000', 'shares-bits'],
     ] as const) {
       const item = conflicts.getByTestId(`conflict-${field}-${consumer}`);
       await waitForText(
         item,
-        new RegExp(`${field}\\s*↔\\s*${consumer}\\s*on\\s*${bits}\\s+shares-bits\\s+\\(known\\)`),
+        new RegExp(`${field}\\s*↔\\s*${consumer}\\s*on\\s*${bits}\\s+${severity}\\s+\\(known\\)`),
       );
     }
     // The consumers' bits are marked under the strip of the mark they claim, named in each marker's title.
@@ -67,12 +69,15 @@ describeFlow('conflicts with known consumers and a probed kube-proxy box', { ski
       await marker.waitFor({ timeout: UI_TIMEOUT });
       expect(await marker.getAttribute('title')).toMatch(new RegExp(`bit ${bit}: .*\\b${consumer}\\b`));
     }
-    // Only the bits in conflict, then only Tailscale's claim (0xff0000 in both marks).
+    // Only the bits in conflict, then only Tailscale's claim: 0xff0000 in both marks, and in the fwmark also
+    // 0x00ff00, which its nftables mode wrote on little-endian hosts before 1.98.
     await page.getByTestId('claim-filter').selectOption('conflicts');
     await expect.poll(() => markedBits(page, 'fwmark')).toEqual([14, 16, 17]);
     await expect.poll(() => markedBits(page, 'connmark')).toEqual([20, 21]);
     await page.getByTestId('claim-filter').selectOption('tailscale');
-    await expect.poll(() => markedBits(page, 'fwmark')).toEqual([16, 17, 18, 19, 20, 21, 22, 23]);
+    await expect
+      .poll(() => markedBits(page, 'fwmark'))
+      .toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23]);
     await expect.poll(() => markedBits(page, 'connmark')).toEqual([16, 17, 18, 19, 20, 21, 22, 23]);
     await page.getByTestId('claim-filter').selectOption('conflicts');
     // The detail names where the claim comes from.
