@@ -46,3 +46,20 @@ export function flag(parsed: ParsedArgs, name: string): string | undefined {
   const values = parsed.flags.get(name);
   return values?.[values.length - 1];
 }
+
+/** Options that mean the same to every verb that takes them; given before the verb they are moved after it. */
+const GLOBAL_VALUED = new Set(['--state-dir', '--root-dir', '--target', '--db', '--port']);
+const HELP = new Set(['--help', '-h']);
+
+/** Split argv into the verb and its arguments, with options given before the verb moved after it. */
+export function verbAndArgs(argv: readonly string[]): { verb: string | undefined; args: string[] } {
+  const leading: string[] = [];
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith('--') && !HELP.has(argv[i]!) && argv[i] !== '--version') {
+    const option = argv[i]!;
+    const takesValue = GLOBAL_VALUED.has(option) && i + 1 < argv.length;
+    leading.push(...argv.slice(i, i + (takesValue ? 2 : 1)));
+    i += takesValue ? 2 : 1;
+  }
+  return { verb: argv[i], args: [...argv.slice(i + 1), ...leading] };
+}

@@ -60,3 +60,17 @@ COMMANDS
 ${verbs}
 ${MANUAL}`;
 }
+
+const DEPLOY_VERBS = new Set(['plan', 'apply', 'confirm', 'rollback', 'status', 'history', 'uninstall']);
+
+/** `markwright VERB --help`: the verb's synopsis and what it does (with the deploy options for deploy verbs). */
+export function verbHelp(verb: string): string {
+  const summary = COMMANDS[verb]?.summary ?? verb;
+  const split = summary.indexOf(': ');
+  const [synopsis, what] = split === -1 ? [summary, ''] : [summary.slice(0, split), summary.slice(split + 2)];
+  const deploy = DEPLOY_VERBS.has(verb)
+    ? `\n${MANUAL.slice(MANUAL.indexOf('DEPLOY OPTIONS'), MANUAL.indexOf('WHAT MARKWRIGHT CHANGES')).trimEnd()}\n`
+    : '';
+  const lead = synopsis.startsWith(verb) ? synopsis : `${verb} ${synopsis}`;
+  return `usage: markwright ${lead}\n${what ? `\n${what}\n` : ''}${deploy}\nGlobal options (--state-dir, --root-dir, --json) may come before or after the command.\n`;
+}

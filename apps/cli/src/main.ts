@@ -1,13 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { InputError } from '@markwright/core';
+import { InputError, printable } from '@markwright/core';
 import { COMMANDS } from './commands/index';
 import './commands/registry';
-import { usage, VERSION } from './help';
+import { verbAndArgs } from './args';
+import { usage, VERSION, verbHelp } from './help';
 import { EXIT, type ExitCode } from './io';
 
+const HELP = new Set(['--help', '-h']);
+
 async function main(argv: string[]): Promise<ExitCode> {
-  const [verb, ...args] = argv;
-  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
+  const { verb, args } = verbAndArgs(argv);
+  if (verb === 'help' && args[0] && COMMANDS[args[0]]) {
+    process.stdout.write(verbHelp(args[0]));
+    return EXIT.ok;
+  }
+  if (!verb || HELP.has(verb) || verb === 'help') {
     process.stdout.write(usage());
     return verb ? EXIT.ok : EXIT.badInput;
   }
@@ -17,14 +24,19 @@ async function main(argv: string[]): Promise<ExitCode> {
   }
   const entry = COMMANDS[verb];
   if (!entry) {
-    process.stderr.write(`markwright: unknown command ${JSON.stringify(verb)}\n\n${usage()}`);
+    process.stderr.write(`markwright: unknown command ${printable(JSON.stringify(verb))}\n\n${usage()}`);
     return EXIT.badInput;
+  }
+  if (args.some((arg) => HELP.has(arg))) {
+    process.stdout.write(verbHelp(verb));
+    return EXIT.ok;
   }
   const command = await entry.load();
   return command({
     args,
     stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    // Names, paths and values from the input are echoed in messages: never let them drive the terminal.
+    stderr: (text) => process.stderr.write(printable(text, true)),
     readStdin: async () => readFileSync(0, 'utf8'),
   });
 }
@@ -38,8 +50,9 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`markwright: ${error.message}\n`);
       process.exitCode = EXIT.badInput;
     } else {
+      // One line, never a stack trace: the message says what failed in the environment.
       process.stderr.write(
-        `markwright: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+        `markwright: ${printable(error instanceof Error ? error.message : String(error))}\n`,
       );
       process.exitCode = EXIT.environment;
     }

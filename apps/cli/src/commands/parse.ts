@@ -10,6 +10,16 @@ const RULESET_KINDS = FILE_KINDS.filter((k) => k.kind.part === 'ruleset').map((k
 const SYNTAXES = ['auto', ...RULESET_KINDS];
 const USAGE = `usage: markwright parse FILE [--syntax ${SYNTAXES.join('|')}] [--family 4|6] [--json]`;
 
+/** Errors name the file they are about (the iptables reader already does). */
+function withFileName<T>(file: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof InputError && !error.field.startsWith(file)) throw error.within(file);
+    throw error;
+  }
+}
+
 /** Input size (characters) above which the optimizing compiler is left on. */
 const OPTIMIZER_THRESHOLD = 4_000_000;
 
@@ -76,11 +86,13 @@ const parse: Command = async (io) => {
   // A one-shot parse of a ruleset file finishes before V8's optimizing compiler pays for itself: measured on
   // the 5,000-rule TUM file, TurboFan's compile work doubled the process CPU time. Very large inputs keep it.
   if (text.length < OPTIMIZER_THRESHOLD) setFlagsFromString('--no-opt');
-  const { ruleset } = parseRulesetFile(text, {
-    source: file,
-    ...(family && { family }),
-    ...(syntax !== 'auto' && { kind: syntax }),
-  });
+  const { ruleset } = withFileName(file, () =>
+    parseRulesetFile(text, {
+      source: file,
+      ...(family && { family }),
+      ...(syntax !== 'auto' && { kind: syntax }),
+    }),
+  );
   io.stdout(args.switches.has('json') ? `${JSON.stringify(ruleset, null, 2)}\n` : summarize(ruleset));
   return EXIT.ok;
 };

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { bundleWatchdog } from '@markwright/host/testing';
 import { buildSync } from 'esbuild';
 
@@ -44,6 +44,41 @@ export function bundleCli(): { cli: CliRun; cliAsync: CliSpawn; dir: string } {
         child.on('close', (code, signal) => resolve({ code: code ?? 137, stdout, stderr, signal }));
       }),
   };
+}
+
+const cliRoot = resolve(import.meta.dirname, '../..');
+
+/**
+ * Bundle the whole command line (src/main.ts) privately for one test file, so a test never runs a stale
+ * dist/ nor races another build. The folder sits under this package's node_modules/.cache so the bundle's
+ * `import 'better-sqlite3'` resolves; remove `dir` afterwards.
+ */
+export function bundleMain(): { cli: CliRun; script: string; dir: string } {
+  mkdirSync(join(cliRoot, 'node_modules', '.cache'), { recursive: true });
+  const dir = mkdtempSync(join(cliRoot, 'node_modules', '.cache', 'cli-test-'));
+  const script = join(dir, 'markwright.mjs');
+  buildSync({
+    entryPoints: [join(cliRoot, 'src/main.ts')],
+    outfile: script,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    external: ['better-sqlite3', 'electron'],
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+    logLevel: 'error',
+  });
+  const cli: CliRun = (args, extraEnv = {}) => {
+    const r = spawnSync(process.execPath, [script, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ...extraEnv },
+      timeout: 60_000,
+    });
+    return { code: r.status ?? (r.signal ? 137 : -1), stdout: r.stdout, stderr: r.stderr, signal: r.signal };
+  };
+  return { cli, script, dir };
 }
 
 export interface CliResult {

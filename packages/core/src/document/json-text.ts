@@ -1,34 +1,33 @@
 import { InputError } from '../bits/errors';
+import { JsonTextError, parseStrictJson } from '../json/strict-json';
 
 /** Line and column (1-based) of a character offset. */
-function lineColumn(text: string, offset: number): { line: number; column: number } {
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
 /**
- * JSON.parse with an error that names the source (a file name) and the position as line and column, whatever
- * wording the JavaScript engine uses.
+ * Parse JSON with errors that name the source (a file name), the line and column and, for a key given twice,
+ * a number out of range or nesting too deep, the key path: `doc.json: layout.fields[0]: duplicate key "name"`.
  */
 export function parseJsonText(text: string, source: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseStrictJson(text);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const lc = /line (\d+) column (\d+)/.exec(message);
-    const pos = /position (\d+)/.exec(message);
-    const offset = pos ? Number(pos[1]) : text.length;
-    let where = 'at the end of the text';
-    if (lc) where = `at line ${lc[1]} column ${lc[2]}`;
-    else if (pos) {
-      const { line, column } = lineColumn(text, offset);
-      where = `at line ${line} column ${column}`;
+    if (!(error instanceof JsonTextError)) throw error;
+    const { line, column } = lineColumn(text, error.offset);
+    const at = `at line ${line} column ${column}`;
+    if (error.kind === 'syntax') {
+      const where = text.trim() === '' ? '(the text is empty)' : at;
+      throw new InputError(
+        source,
+        text.slice(error.offset, error.offset + 20),
+        `is not valid JSON ${where}: ${error.reason}`,
+      );
     }
-    if (text.trim() === '') where = '(the text is empty)';
-    const reason = message
-      .replace(/\s*\(line \d+ column \d+\)/, '')
-      .replace(/,? in JSON at position \d+/, '');
-    throw new InputError(source, text.slice(offset, offset + 20), `is not valid JSON ${where}: ${reason}`);
+    const field = error.path ? `${source}: ${error.path}` : source;
+    throw new InputError(field, text.slice(error.offset, error.offset + 20), `${error.reason} ${at}`);
   }
 }

@@ -1,13 +1,16 @@
 import { InputError } from '../../bits/errors';
+import { JsonTextError, parseStrictJson } from '../../json/strict-json';
 
 /** Parse JSON text that must be an array (what `ip -j` and `tc -j` print); empty output is an empty list. */
 export function parseJsonArray(text: string, what: string): Record<string, unknown>[] {
   if (text.trim() === '') return [];
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseStrictJson(text);
   } catch (e) {
-    throw new InputError(what, text.slice(0, 40), `is not JSON (${(e as Error).message})`);
+    if (!(e instanceof JsonTextError)) throw e;
+    const at = e.path ? `${what}: ${e.path}` : what;
+    throw new InputError(at, text.slice(e.offset, e.offset + 20), `is not valid JSON: ${e.reason}`);
   }
   if (!Array.isArray(data)) throw new InputError(what, data, 'must be a JSON array');
   data.forEach((item, i) => {

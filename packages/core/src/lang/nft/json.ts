@@ -15,6 +15,7 @@ import type {
   Verdict,
 } from '../../ir/types';
 import { xtExtension, xtTouchesMarks } from '../../ir/xt-extension';
+import { JsonTextError, parseStrictJson } from '../../json/strict-json';
 import { ParseError, positionAt } from '../errors';
 import { mentionsMark } from './expr';
 import { jsonExpr, jsonExprText, jsonRhs, soleKey } from './json-expr';
@@ -45,15 +46,11 @@ export function parseNftJson(input: string | unknown): Ruleset {
   let doc: Json = input;
   if (typeof input === 'string') {
     try {
-      doc = JSON.parse(input);
+      doc = parseStrictJson(input) as Json;
     } catch (err) {
-      const m = /position (\d+)/.exec(String(err));
-      throw new ParseError(
-        positionAt(input, m ? Number(m[1]) : 0),
-        'valid JSON',
-        String((err as Error).message),
-        'json',
-      );
+      if (!(err instanceof JsonTextError)) throw err;
+      const where = err.path ? ` at ${err.path}` : '';
+      throw new ParseError(positionAt(input, err.offset), 'valid JSON', `${err.reason}${where}`, 'json');
     }
   }
   if (!isObj(doc) || !Array.isArray(doc.nftables)) {
