@@ -201,7 +201,9 @@ describe.skipIf(skip)('compiled nft table and ip rules in the kernel', () => {
   it('replaces in one transaction: a script nft refuses leaves the loaded table as it was', () => {
     const { router } = flow.lab;
     const before = router.exec(['nft', 'list', 'table', 'inet', 'markwright']).stdout;
-    const broken = script.replace(/\n\t}\n}\n$/, '\n\t\tmeta mark set nosuchthing\n\t}\n}\n');
+    const table = box.ruleset.tables[0]!;
+    const body = emitNftTable(table).replace(/\n\t}\n}\n$/, '\n\t\tmeta mark set nosuchthing\n\t}\n}\n');
+    const broken = replaceScript(body, table.name);
     expect(broken).not.toBe(script);
     expect(router.nft(broken, { allowFail: true }).code).not.toBe(0);
     expect(router.exec(['nft', 'list', 'table', 'inet', 'markwright']).stdout).toBe(before);
