@@ -1,7 +1,7 @@
 // Runtime schemas for every MarkwrightApi argument. Both transports validate through these (the backend's
 // dispatcher), and MarkwrightApi's argument types are derived from them, so the two cannot disagree.
 
-import type { PacketSpec } from '@markwright/core';
+import { isNetnsName, type PacketSpec } from '@markwright/core';
 import { z } from 'zod';
 import { LAYOUT_NAME_MAX, LAYOUT_NAME_MESSAGES, LAYOUT_NAME_PATTERN } from './names';
 
@@ -17,8 +17,10 @@ export const layoutName = z
 /** `local` or `netns:NAME` (a network namespace name as `ip netns` accepts it). */
 export const targetSpec = z
   .string()
-  .regex(/^(local|netns:[A-Za-z0-9_.-]{1,64})$/, 'must be `local` or `netns:NAME`')
-  .refine((t) => t !== 'netns:.' && t !== 'netns:..', 'must be `local` or `netns:NAME`');
+  .refine(
+    (t) => t === 'local' || (t.startsWith('netns:') && isNetnsName(t.slice(6))),
+    'must be `local` or `netns:NAME`',
+  );
 
 const documentJson = z.record(z.string(), z.unknown());
 const note = z.string().max(1000, 'must be at most 1000 characters');

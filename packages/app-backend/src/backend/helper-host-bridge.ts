@@ -13,6 +13,7 @@ import type {
   ProbeReport,
   TraceReport,
 } from '@markwright/core';
+import { isNetnsName } from '@markwright/core';
 import {
   EnvironmentError,
   type HelperCall,
@@ -22,8 +23,6 @@ import {
   runningAsRoot,
 } from '@markwright/host';
 import type { HostBridge } from './host-bridge';
-
-const NETNS_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export interface HelperHostBridgeOptions {
   /** The bundled CLI (`apps/cli/dist/markwright.mjs`); root runs `helper.mjs` beside it directly. */
@@ -99,10 +98,7 @@ export class HelperHostBridge implements HostBridge {
     try {
       names = readdirSync(this.options.netnsDir ?? '/run/netns').sort();
     } catch {}
-    return [
-      'local',
-      ...names.filter((n) => NETNS_NAME.test(n) && n !== '.' && n !== '..').map((n) => `netns:${n}`),
-    ];
+    return ['local', ...names.filter(isNetnsName).map((n) => `netns:${n}`)];
   }
 
   probe(target: string): Promise<ProbeReport> {

@@ -1,22 +1,11 @@
 import { InputError } from '../bits/errors';
 import type { Cidr } from '../ir/types';
+import { parseIpv4 } from '../net/address';
 
 /** An address as a number (IPv4, u32) or a bigint (IPv6, 128 bits): cheap to compare and mask. */
 export type Addr = { readonly family: 4; readonly v: number } | { readonly family: 6; readonly v: bigint };
 
-const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-function parseV4(text: string): number | null {
-  const m = V4.exec(text);
-  if (!m) return null;
-  let n = 0;
-  for (let i = 1; i <= 4; i++) {
-    const octet = Number(m[i]);
-    if (octet > 255) return null;
-    n = n * 256 + octet;
-  }
-  return n;
-}
+const parseV4 = (text: string): number | null => parseIpv4(text);
 
 function parseV6(text: string): bigint | null {
   if (!/^[0-9a-fA-F:.]+$/.test(text) || !text.includes(':')) return null;

@@ -1,5 +1,6 @@
 import { InputError } from '../bits/errors';
 import { isU32 } from '../bits/u32';
+import { PACKET_PROTOCOLS } from '../net/protocols';
 import type { PacketSpec } from '../reports/types';
 import { type Addr, parseAddr } from './address';
 import { reverseKey, tupleKey } from './conntrack';
@@ -23,7 +24,7 @@ export interface SimPacket {
   readonly reverseFlowKey: string;
 }
 
-const PROTO_NAMES: Readonly<Record<string, number>> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58, sctp: 132 };
+const PROTO_NAMES = PACKET_PROTOCOLS;
 const PORT_PROTOS = new Set([6, 17, 33, 132, 136]);
 const KNOWN_KEYS = new Set(['iif', 'oif', 'saddr', 'daddr', 'proto', 'sport', 'dport', 'mark']);
 

@@ -1,7 +1,5 @@
-import { InputError } from '@markwright/core';
+import { InputError, isNetnsName } from '@markwright/core';
 import type { Target } from '../types';
-
-const NETNS_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** Parse `local` or `netns:NAME`; the name is checked so it can never smuggle options or paths. */
 export function parseTarget(text: string | undefined): Target {
@@ -9,7 +7,7 @@ export function parseTarget(text: string | undefined): Target {
   if (text === 'local') return { kind: 'local' };
   if (text.startsWith('netns:')) {
     const name = text.slice('netns:'.length);
-    if (!NETNS_NAME.test(name) || name === '.' || name === '..') {
+    if (!isNetnsName(name)) {
       throw new InputError('--target', text, 'namespace name must be 1..64 of [A-Za-z0-9_.-]');
     }
     return { kind: 'netns', name };

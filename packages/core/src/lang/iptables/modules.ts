@@ -8,6 +8,7 @@ import {
   parseMarkTargetOptions,
 } from '../../bits/xt-mark';
 import type { CtState, Range } from '../../ir/types';
+import { SERVICES } from '../../net/services';
 import { saveString } from './tokenize';
 import type { XtModuleInfo, XtPorts, XtProto } from './xt-rule';
 
@@ -48,46 +49,6 @@ function once(opts: readonly XtOpt[]): void {
 }
 
 // ---- ports --------------------------------------------------------------------------------------
-
-/** Well-known service names with the same port in every /etc/services (getservbyname is not available here). */
-const SERVICES: Readonly<Record<string, number>> = {
-  'ftp-data': 20,
-  ftp: 21,
-  ssh: 22,
-  telnet: 23,
-  smtp: 25,
-  domain: 53,
-  bootps: 67,
-  bootpc: 68,
-  tftp: 69,
-  http: 80,
-  www: 80,
-  pop3: 110,
-  sunrpc: 111,
-  ntp: 123,
-  'netbios-ns': 137,
-  'netbios-dgm': 138,
-  'netbios-ssn': 139,
-  imap: 143,
-  imap2: 143,
-  snmp: 161,
-  'snmp-trap': 162,
-  bgp: 179,
-  ldap: 389,
-  https: 443,
-  'microsoft-ds': 445,
-  smtps: 465,
-  isakmp: 500,
-  syslog: 514,
-  submission: 587,
-  ldaps: 636,
-  rsync: 873,
-  imaps: 993,
-  pop3s: 995,
-  openvpn: 1194,
-  mysql: 3306,
-  postgresql: 5432,
-};
 
 function parsePort(text: string, field: string): number {
   const service = SERVICES[text];

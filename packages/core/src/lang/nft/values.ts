@@ -1,48 +1,12 @@
 import { U32_MAX } from '../../bits/u32';
 import type { Cidr, CtState, Range } from '../../ir/types';
+import { isIpv4, parseIpv4 } from '../../net/address';
 import { nftNumber } from './lexer';
 
 // Conversions of right-hand-side words (numbers, ranges, prefixes, names, addresses) to IR values.
 
-export const L4_PROTOCOLS: Readonly<Record<string, number>> = {
-  icmp: 1,
-  igmp: 2,
-  tcp: 6,
-  udp: 17,
-  gre: 47,
-  esp: 50,
-  ah: 51,
-  'ipv6-icmp': 58,
-  icmpv6: 58,
-  sctp: 132,
-  udplite: 136,
-};
-
-export const L4_NAMES: Readonly<Record<number, string>> = {
-  1: 'icmp',
-  2: 'igmp',
-  6: 'tcp',
-  17: 'udp',
-  47: 'gre',
-  50: 'esp',
-  51: 'ah',
-  58: 'ipv6-icmp',
-  132: 'sctp',
-  136: 'udplite',
-};
-
-export const SERVICES: Readonly<Record<string, number>> = {
-  ftp: 21,
-  ssh: 22,
-  telnet: 23,
-  smtp: 25,
-  domain: 53,
-  bootps: 67,
-  bootpc: 68,
-  http: 80,
-  ntp: 123,
-  https: 443,
-};
+export { NFT_PROTOCOL_NAMES as L4_NAMES, NFT_PROTOCOLS as L4_PROTOCOLS } from '../../net/protocols';
+export { SERVICES } from '../../net/services';
 
 export const CT_STATES: readonly CtState[] = ['new', 'established', 'related', 'invalid', 'untracked'];
 
@@ -64,12 +28,7 @@ export function rangeValue(text: string, named: Readonly<Record<string, number>>
   return lo === null || hi === null ? null : [lo, hi];
 }
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-export function isIpv4(text: string): boolean {
-  const m = IPV4.exec(text);
-  return !!m && m.slice(1).every((p) => Number(p) <= 255);
-}
+export { isIpv4 } from '../../net/address';
 
 export function isIpv6(text: string): boolean {
   return /^[0-9a-fA-F:.]+$/.test(text) && text.includes(':') && (text.match(/::/g) ?? []).length <= 1;
@@ -90,16 +49,12 @@ export function cidrValue(text: string): Cidr | null {
 export const formatCidr = (c: Cidr): string =>
   c.prefix === (c.family === 4 ? 32 : 128) ? c.address : `${c.address}/${c.prefix}`;
 
-function ipv4ToInt(a: string): number {
-  return a.split('.').reduce((acc, p) => acc * 256 + Number(p), 0);
-}
-
 /** `1.2.3.4/24` -> `1.2.3.0/24` as nft prints prefixes (host bits cleared); other words unchanged. */
 export function canonicalPrefix(word: string): string {
   const c = cidrValue(word);
   if (c?.family !== 4 || c.prefix === 32) return word;
   const mask = c.prefix === 0 ? 0 : (0xffffffff << (32 - c.prefix)) >>> 0;
-  const n = (ipv4ToInt(c.address) & mask) >>> 0;
+  const n = (parseIpv4(c.address)! & mask) >>> 0;
   return `${[24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.')}/${c.prefix}`;
 }
 

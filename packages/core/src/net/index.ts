@@ -1,0 +1,4 @@
+export * from './address';
+export * from './names';
+export * from './protocols';
+export * from './services';
