@@ -219,6 +219,23 @@ describe.skipIf(skip)('deploy faults through the command line', () => {
     expect(r.stderr).toMatch(/tc -batch/);
     expect(ownedKernelState(ns)).toBe(ownedA);
     expect(foreign()).toBe(before);
+    // History keeps the failed apply, its error and what is live again.
+    const records = JSON.parse(cli(['history', ...common(), '--json']).stdout) as {
+      outcome: string;
+      message: string;
+      restored?: string;
+      documentName: string;
+    }[];
+    const failed = records.at(-1)!;
+    expect(failed.outcome).toBe('failed');
+    expect(failed.message).toMatch(/^failed: .*tc -batch/);
+    expect(failed.restored).toMatch(
+      /^the previous state was restored: deployment \S+ \(uplink-steer; 1 ip rules, 0 tc filters\)$/,
+    );
+    expect(cli(['history', ...common()]).stdout).toMatch(
+      /failed .*\(failed: .*; the previous state was restored/,
+    );
+    expect(statusJson().state).toBe('confirmed');
   });
 
   it('nft rejecting a script changes nothing and reports its message and line', async () => {

@@ -94,7 +94,8 @@ function documentCall(args: ParsedArgs) {
 const json = (io: CommandIo, value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);
 
 function describeRecord(d: DeploymentRecord): string {
-  return `${d.id}  ${d.outcome.padEnd(11)} ${d.appliedAt}  ${d.documentName}${d.message ? `  (${d.message})` : ''}`;
+  const restored = d.restored ? `; ${d.restored}` : '';
+  return `${d.id}  ${d.outcome.padEnd(11)} ${d.appliedAt}  ${d.documentName}${d.message ? `  (${d.message}${restored})` : ''}`;
 }
 
 export const plan = verb(['rule-priorities'], async (io, args, run) => {

@@ -115,6 +115,8 @@ export interface DeploymentRecord {
   readonly message: string | null;
   /** The owned state this deployment replaced: what a revert puts back (absent in records of older versions). */
   readonly snapshot?: OwnedState;
+  /** For a failed step: what is live again afterwards (`message` holds the error). */
+  readonly restored?: string;
 }
 
 export interface ApplyResult {

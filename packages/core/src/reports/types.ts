@@ -76,7 +76,7 @@ export interface StepLabels {
 }
 
 export type TraceStep =
-  | {
+  | ({
       readonly kind: 'rule';
       readonly hook: Hook;
       readonly family: string;
@@ -94,8 +94,8 @@ export type TraceStep =
       readonly ctmarkAfter: number;
       /** When the rule could not be evaluated exactly (opaque expression), why. */
       readonly note?: string;
-    } & StepLabels
-  | {
+    } & StepLabels)
+  | ({
       readonly kind: 'policy';
       readonly hook: Hook;
       readonly family: string;
@@ -104,14 +104,14 @@ export type TraceStep =
       readonly verdict: string;
       readonly mark: number;
       readonly ctmark: number;
-    } & StepLabels
-  | {
+    } & StepLabels)
+  | ({
       readonly kind: 'conntrack';
       /** `new` or `established` (and which direction), and whether the ct mark came from an existing flow. */
       readonly state: string;
       readonly direction: 'original' | 'reply';
       readonly ctmark: number;
-    } & StepLabels
+    } & StepLabels)
   | {
       readonly kind: 'route';
       /** Why: input, output, or re-route after a mark change in output. */

@@ -100,7 +100,12 @@ describe('deploy operations against a fake kernel', () => {
     expect(String(err)).toContain('/dev/stdin:4:3-9: Error: syntax error');
     expect(kernel.rules.v4).toEqual(state(1).ipRules.v4);
     expect(ctx.store.journal()).toBeNull();
-    expect(history(ctx).map((d) => d.outcome)).toEqual(['confirmed']);
+    // The failed apply is history too, with nft's message and what is live again; the baseline is unchanged.
+    expect(history(ctx).map((d) => d.outcome)).toEqual(['confirmed', 'failed']);
+    const failed = history(ctx)[1]!;
+    expect(failed.message).toBe('failed: nft -f - exited 1: /dev/stdin:4:3-9: Error: syntax error');
+    expect(failed.restored).toMatch(/^the previous state was restored: deployment \S+ /);
+    expect(ctx.store.current()?.outcome).toBe('confirmed');
   });
 
   it('compensates: a failing tc batch puts nft and ip rules back', async () => {

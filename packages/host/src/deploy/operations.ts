@@ -174,7 +174,10 @@ export async function apply(ctx: DeployContext, input: ApplyInput): Promise<Appl
       await installOrRestore(ctx.runner, ctx.ownership, input.wanted, live);
     } catch (error) {
       // Nothing changed, or compensation put the previous state back; otherwise recovery needs the journal.
-      if (!(error instanceof CompensationFailed)) ctx.store.clearJournal();
+      if (!(error instanceof CompensationFailed)) {
+        recordFailure(ctx, draft, error, current, live);
+        ctx.store.clearJournal();
+      }
       throw error;
     }
     if (deadline) ctx.store.writePending({ id, deadline, watchdogPid });
@@ -186,6 +189,33 @@ export async function apply(ctx: DeployContext, input: ApplyInput): Promise<Appl
     ctx.store.clearJournal();
     crashPoint('pending');
     return { deployment: draft, confirmDeadline: deadline };
+  });
+}
+
+/** What a failed step left live: the state it found, which compensation put back. */
+export function restoredText(before: DeploymentRecord | null, live: OwnedState): string {
+  const parts = `${live.ipRules.v4.length + live.ipRules.v6.length} ip rules, ${live.tcFilters.length} tc filters`;
+  return before
+    ? `the previous state was restored: deployment ${before.id} (${before.documentName}; ${parts})`
+    : `the previous state was restored: no Markwright deployment (${parts})`;
+}
+
+/** A step that failed and was undone is history too: its error, and what is live again. */
+function recordFailure(
+  ctx: DeployContext,
+  draft: StoredDeployment,
+  error: unknown,
+  before: DeploymentRecord | null,
+  restoredState: OwnedState,
+): void {
+  const reason = error instanceof Error ? error.message : String(error);
+  ctx.store.saveDeployment({
+    ...draft,
+    outcome: 'failed',
+    confirmedAt: null,
+    endedAt: ctx.now().toISOString(),
+    message: `${draft.message ? `${draft.message}: ` : ''}failed: ${reason.trim().replace(/\s*\n\s*/g, '; ')}`,
+    restored: restoredText(before, restoredState),
   });
 }
 
@@ -291,7 +321,10 @@ export async function rollback(ctx: DeployContext, to?: string): Promise<Deploym
         await installOrRestore(ctx.runner, ctx.ownership, target.state, live);
       } catch (error) {
         // Nothing changed, or compensation put the previous state back; otherwise recovery needs the journal.
-        if (!(error instanceof CompensationFailed)) ctx.store.clearJournal();
+        if (!(error instanceof CompensationFailed)) {
+          recordFailure(ctx, draft, error, current, live);
+          ctx.store.clearJournal();
+        }
         throw error;
       }
       if (current)
