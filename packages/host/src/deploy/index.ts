@@ -10,6 +10,7 @@ export * from './ownership';
 export * from './persistence';
 export * from './plan';
 export * from './plan-checks';
+export * from './secmark-support';
 export * from './session';
 export * from './state-store';
 export * from './watchdog';

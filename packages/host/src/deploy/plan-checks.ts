@@ -118,7 +118,11 @@ async function checkTcFilter(
  * Each label's context must be known to an LSM, or `nft add secmark` fails with ENOENT. `nft -c` of a lone
  * object in a scratch table asks the kernel without committing anything.
  */
-async function checkSecmarks(runner: Runner, doc: MarkwrightDocument, out: PlanFindings): Promise<void> {
+export async function checkSecmarks(
+  runner: Runner,
+  doc: MarkwrightDocument,
+  out: PlanFindings,
+): Promise<void> {
   for (const [i, label] of (doc.layout.secmarks ?? []).entries()) {
     const script = `table inet mwplancheck {\n  secmark s { ${JSON.stringify(label.context)} }\n}\n`;
     const res = await runner.run(['nft', '-c', '-f', '-'], { input: script, allowFail: true });

@@ -17,6 +17,7 @@ import {
 import { ownedStateFromDocument, readDocument } from '../deploy/owned-from-document';
 import { DEFAULT_OWNERSHIP, type Ownership } from '../deploy/ownership';
 import { plan as planDeployment } from '../deploy/plan';
+import { assertSecmarksDeployable } from '../deploy/secmark-support';
 import { openRunner } from '../exec/open';
 import { parseTarget } from '../exec/target';
 import { liveImpact } from '../observe/impact';
@@ -70,8 +71,10 @@ export async function runVerb(request: HelperRequest, open: SessionOpener): Prom
       });
     }
     case 'apply': {
-      const { wanted, name } = wantedOf(request);
-      return applyDeployment(await open(target), {
+      const { wanted, name, doc } = wantedOf(request);
+      const ctx = await open(target);
+      await assertSecmarksDeployable(ctx.runner, doc);
+      return applyDeployment(ctx, {
         wanted,
         document,
         documentName: name,
