@@ -32,7 +32,7 @@ describe('compiling security labels', () => {
     const text = emitNftText(compileDocument(labelled([WEB, DNS]), { families: 4 }).ruleset);
     expect(text).toContain(`\tsecmark http_packet {\n\t\t"${HTTP}"\n\t}`);
     expect(text).toContain('\tsecmark dns_packet {\n\t\t"system_u:object_r:dns_packet_t:s0"\n\t}');
-    const chainText = (name: string) => text.split(`\tchain ${name} {\n`)[1]!.split('\n\t}')[0];
+    const chainText = (name: string) => text.split(`\tchain ${name} {\n`)[1]!.split('\n\t}')[0] ?? '';
     expect(chainText('label-input')).toBe(
       [
         '\t\ttype filter hook input priority security; policy accept;',
