@@ -16,6 +16,7 @@ const rule = (patch: Partial<DraftRule>): DraftRule => ({
   dport: '',
   matchFields: {},
   set: {},
+  secmark: '',
   ...patch,
 });
 

@@ -7,11 +7,14 @@
 
 import { layoutNameProblem as apiNameProblem } from '@markwright/api/names';
 import { checkDocument } from '@markwright/core';
-import { type DraftDocument, type DraftField, draftToDocument } from './draft';
+import { type DraftDocument, type DraftField, type DraftLabel, draftToDocument } from './draft';
 
 export type Problems = Readonly<Record<string, string>>;
 
 export const fieldKey = (f: DraftField, part: string): string => `fields.${f.id}.${part}`;
+
+/** A label's inputs are keyed by its id too: `labels.7.context`. */
+export const labelKey = (l: DraftLabel, part: string): string => `labels.${l.id}.${part}`;
 
 /** The key every problem no input shows is filed under (the problem list still names it). */
 export const DOCUMENT_KEY = 'document';
@@ -58,6 +61,7 @@ export function spanProblem(offsetText: string, widthText: string): string | nul
 }
 
 const FIELD_PATH = /^layout\.fields\[(\d+)\](?:\.([A-Za-z]+)(?:\.(.*))?)?$/;
+const LABEL_PATH = /^layout\.secmarks\[(\d+)\](?:\.([A-Za-z]+))?$/;
 const POLICY_PATH = /^policy\.(rules|routes|classes)\[(\d+)\](?:\.(.*))?$/;
 
 /** The input a document path (`layout.fields[2].values.isp1`, `policy.rules[0].match.dport[1]`) came from. */
@@ -77,6 +81,11 @@ export function inputKey(draft: DraftDocument, path: string, message = ''): stri
       return fieldKey(f, `values.${j}.${message.startsWith('value name') ? 'name' : 'value'}`);
     }
     return fieldKey(f, part);
+  }
+  const label = LABEL_PATH.exec(path);
+  if (label) {
+    const l = draft.labels[Number(label[1])];
+    return l ? labelKey(l, label[2] ?? 'name') : DOCUMENT_KEY;
   }
   const item = POLICY_PATH.exec(path);
   if (item) {

@@ -29,6 +29,15 @@ export interface DraftField {
 /** Field values as typed: `field name -> value text` (enum name, number, 0/1 for flags). */
 export type DraftFieldValues = Record<string, string>;
 
+/** A security label (`layout.secmarks[i]`): an SELinux-style context packets are labelled with. */
+export interface DraftLabel {
+  /** Stable identity inside the editor (names change while typing). */
+  id: number;
+  name: string;
+  context: string;
+  persist: boolean;
+}
+
 export interface DraftRule {
   name: string;
   hook: 'prerouting' | 'output' | 'forward' | 'postrouting';
@@ -41,6 +50,8 @@ export interface DraftRule {
   dport: string;
   matchFields: DraftFieldValues;
   set: DraftFieldValues;
+  /** The label the rule sets (`set.secmark`); empty for none. */
+  secmark: string;
 }
 
 export interface DraftRoute {
@@ -65,13 +76,14 @@ export interface DraftDocument {
   name: string;
   description: string;
   fields: DraftField[];
+  labels: DraftLabel[];
   rules: DraftRule[];
   routes: DraftRoute[];
   classes: DraftClass[];
 }
 
 export function emptyDraft(name: string): DraftDocument {
-  return { name, description: '', fields: [], rules: [], routes: [], classes: [] };
+  return { name, description: '', fields: [], labels: [], rules: [], routes: [], classes: [] };
 }
 
 let nextId = 1;
@@ -94,6 +106,14 @@ export function newField(space: FieldSpace, mask: number, name: string): DraftFi
   };
 }
 
+/** A new label named `name`, with a context of the documented form for the user to replace. */
+export const newLabel = (name: string): DraftLabel => ({
+  id: newFieldId(),
+  name,
+  context: `system_u:object_r:${name.replaceAll('-', '_')}_t:s0`,
+  persist: false,
+});
+
 /** A new policy rule (number n in the list): it matches everything until the user narrows it. */
 export const newRule = (n: number): DraftRule => ({
   name: `rule${n}`,
@@ -107,6 +127,7 @@ export const newRule = (n: number): DraftRule => ({
   dport: '',
   matchFields: {},
   set: {},
+  secmark: '',
 });
 
 /** A new route binding after `count` others, on its own ip rule priority. */
@@ -172,10 +193,17 @@ function fieldFromJson(raw: unknown): DraftField {
   };
 }
 
+function labelFromJson(raw: unknown): DraftLabel {
+  const l = obj(raw);
+  return { id: newFieldId(), name: str(l.name), context: str(l.context), persist: l.persist === true };
+}
+
 function ruleFromJson(raw: unknown): DraftRule {
   const r = obj(raw);
   const m = obj(r.match);
   const hook = r.hook;
+  // `set.secmark` names a label; the other keys of `set` are field values.
+  const { secmark, ...set } = obj(r.set);
   return {
     name: str(r.name),
     hook: hook === 'output' || hook === 'forward' || hook === 'postrouting' ? hook : 'prerouting',
@@ -187,7 +215,8 @@ function ruleFromJson(raw: unknown): DraftRule {
     sport: Array.isArray(m.sport) ? m.sport.join(',') : str(m.sport),
     dport: Array.isArray(m.dport) ? m.dport.join(',') : str(m.dport),
     matchFields: textValues(m.fields),
-    set: textValues(r.set),
+    set: textValues(set),
+    secmark: str(secmark),
   };
 }
 
@@ -198,6 +227,7 @@ export function draftFromDocument(doc: DocumentJson): DraftDocument {
     name: str(doc.name),
     description: str(doc.description),
     fields: arr(layout.fields).map(fieldFromJson),
+    labels: arr(layout.secmarks).map(labelFromJson),
     rules: arr(policy.rules).map(ruleFromJson),
     routes: arr(policy.routes).map((x) => {
       const r = obj(x);
@@ -269,6 +299,10 @@ export function fieldToJson(f: DraftField): Record<string, unknown> {
   return out;
 }
 
+export function labelToJson(l: DraftLabel): Record<string, unknown> {
+  return { name: l.name, context: l.context, ...(l.persist && { persist: true }) };
+}
+
 export function draftToDocument(d: DraftDocument): DocumentJson {
   const rules = d.rules.map((r) => {
     const match: Record<string, unknown> = {};
@@ -282,14 +316,19 @@ export function draftToDocument(d: DraftDocument): DocumentJson {
     if (dport !== undefined) match.dport = dport;
     const fields = valuesToJson(r.matchFields);
     if (Object.keys(fields).length > 0) match.fields = fields;
-    const rule: Record<string, unknown> = { name: r.name, match, set: valuesToJson(r.set) };
+    const set: Record<string, unknown> = valuesToJson(r.set);
+    if (r.secmark !== '') set.secmark = r.secmark;
+    const rule: Record<string, unknown> = { name: r.name, match, set };
     if (r.hook !== 'prerouting') rule.hook = r.hook;
     return rule;
   });
   const doc: Record<string, unknown> = {
     format: 'markwright/1',
     name: d.name,
-    layout: { fields: d.fields.map(fieldToJson) },
+    layout: {
+      fields: d.fields.map(fieldToJson),
+      ...(d.labels.length > 0 && { secmarks: d.labels.map(labelToJson) }),
+    },
     policy: {
       rules,
       routes: d.routes.map((r) => {

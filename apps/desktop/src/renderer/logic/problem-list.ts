@@ -27,6 +27,17 @@ export function problemList(draft: DraftDocument, problems: Readonly<Record<stri
         fieldId: id,
       };
     }
+    if (parts[0] === 'labels') {
+      const label = draft.labels.find((l) => l.id === Number(parts[1]));
+      const what = parts.slice(2).join(' ');
+      return {
+        key,
+        where: `label ${label?.name || '(unnamed)'}: ${what}`,
+        message,
+        view: 'designer',
+        fieldId: null,
+      };
+    }
     if (parts[0] === 'name') return { key, where: 'layout name', message, view: 'designer', fieldId: null };
     if (!['rules', 'routes', 'classes'].includes(parts[0]!))
       return { key, where: key, message, view: 'designer', fieldId: null };

@@ -8,6 +8,7 @@ import {
   type DraftClass,
   type DraftDocument,
   type DraftField,
+  type DraftLabel,
   type DraftRoute,
   type DraftRule,
   draftFromDocument,
@@ -15,6 +16,7 @@ import {
   emptyDraft,
   newClass,
   newField,
+  newLabel,
   newRoute,
   newRule,
 } from '../../logic/draft';
@@ -180,6 +182,38 @@ export class DraftStore extends DataStore {
       d.fields = d.fields.filter((f) => f.id !== id);
     });
     this.select(this.draft?.fields[0]?.id ?? null);
+  }
+
+  /** A new security label named label<N> (then edited in the labels panel); returns its id. */
+  addLabel(): number | null {
+    const draft = this.draft;
+    if (!draft) return null;
+    let n = draft.labels.length + 1;
+    while (draft.labels.some((l) => l.name === `label${n}`)) n++;
+    const label = newLabel(`label${n}`);
+    this.edit((d) => d.labels.push(label));
+    return label.id;
+  }
+
+  /** Edits a label; a new name is followed by the rules that set it, so renaming never breaks them. */
+  patchLabel(id: number, patch: Partial<Omit<DraftLabel, 'id'>>): void {
+    this.edit((d) => {
+      const label = d.labels.find((l) => l.id === id);
+      if (!label) return;
+      if (patch.name !== undefined && patch.name !== label.name)
+        for (const r of d.rules) if (r.secmark === label.name) r.secmark = patch.name;
+      Object.assign(label, patch);
+    });
+  }
+
+  /** Removes a label and the rules' references to it (a rule then sets fields only). */
+  removeLabel(id: number): void {
+    this.edit((d) => {
+      const label = d.labels.find((l) => l.id === id);
+      if (!label) return;
+      d.labels = d.labels.filter((l) => l.id !== id);
+      for (const r of d.rules) if (r.secmark === label.name) r.secmark = '';
+    });
   }
 
   /** Adds a rule, route or class binding with the defaults a person starts from. */

@@ -5,6 +5,8 @@ import { type Conflict, hex } from '@markwright/core';
 import { html, LitElement, nothing } from 'lit';
 import '../../components/bit-strip/bit-strip.component';
 import '../../components/field-inspector/field-inspector.component';
+import '../../components/label-panel/label-panel.component';
+import type { LabelPatch } from '../../components/label-panel/label-panel.component';
 import '../../components/mark-bench/mark-bench.component';
 import { StoreController } from '../../controllers/store-controller';
 import { deployContext, draftContext } from '../../data/contexts';
@@ -56,6 +58,12 @@ export class DesignerView extends LitElement {
         </div>
         ${this.renderStrip('fwmark', 'fwmark: packet mark (skb->mark)', draft.fields, known)}
         ${this.renderStrip('connmark', 'connmark: conntrack mark (ct mark)', draft.fields, known)}
+        <div class="panel" data-testid="labels">
+          <mw-label-panel .labels=${draft.labels} .problems=${problems}
+            @label-add=${() => store.addLabel()}
+            @label-update=${(e: CustomEvent<{ id: number; patch: LabelPatch }>) => store.patchLabel(e.detail.id, e.detail.patch)}
+            @label-remove=${(e: CustomEvent<{ id: number }>) => store.removeLabel(e.detail.id)}></mw-label-panel>
+        </div>
         <div class="chips" role="list" aria-label="fields">
           ${draft.fields.map(
             (

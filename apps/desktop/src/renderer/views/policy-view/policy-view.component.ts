@@ -129,10 +129,27 @@ export class PolicyView extends LitElement {
           @values-change=${(e: CustomEvent<DraftFieldValues>) => store.patchPolicyItem('rules', i, { matchFields: e.detail })}></mw-field-values>
         <span class="tag">set</span>
         <mw-field-values .fields=${draft.fields.filter((f) => f.space === 'fwmark' || !r.hook.startsWith('post'))} .values=${r.set} .problems=${problems} key-prefix="rules.${i}.set"
-          @values-change=${(e: CustomEvent<DraftFieldValues>) => store.patchPolicyItem('rules', i, { set: e.detail })}></mw-field-values></div>
+          @values-change=${(e: CustomEvent<DraftFieldValues>) => store.patchPolicyItem('rules', i, { set: e.detail })}></mw-field-values>
+        ${this.labelCell(store, draft, r, i, problems)}</div>
       ${this.itemError(`rules.${i}.match`, problems)} ${this.itemError(`rules.${i}.set`, problems)}
       ${this.itemError(`rules.${i}.hook`, problems)}
     </div>`;
+  }
+
+  /** The security label the rule sets (`set.secmark`), chosen among the layout's labels. */
+  private labelCell(store: DraftStore, draft: DraftDocument, r: DraftRule, i: number, problems: Problems) {
+    const id = `rules.${i}.set.secmark`;
+    const err = problems[id];
+    const names = draft.labels.map((l) => l.name);
+    if (names.length === 0 && r.secmark === '') return nothing;
+    return html`<div class="cell"><label for=${id}>label</label>
+      <select id=${id} data-testid=${id} aria-invalid=${err ? 'true' : 'false'}
+        @change=${(e: Event) => store.patchPolicyItem('rules', i, { secmark: (e.target as HTMLSelectElement).value })}>
+        <option value="" ?selected=${r.secmark === ''}>none</option>
+        ${names.map((n) => html`<option value=${n} ?selected=${n === r.secmark}>${n}</option>`)}
+        ${r.secmark !== '' && !names.includes(r.secmark) ? html`<option value=${r.secmark} selected>${r.secmark}</option>` : nothing}
+      </select>
+      ${err ? html`<span class="error" data-testid="${id}-error">label: ${err}</span>` : nothing}</div>`;
   }
 
   /** The field values a route or class binding selects on, with the error about them as a whole. */

@@ -2,7 +2,7 @@
 // path is drawn, every step lists the mark and ct mark with bits coloured by field, matched rules stand out,
 // and the routing decision is shown.
 
-import type { PacketResult, TraceStep } from '@markwright/core';
+import type { PacketResult, StepLabels, TraceStep } from '@markwright/core';
 import { html, LitElement, nothing } from 'lit';
 import '../../components/hook-diagram/hook-diagram.component';
 import '../../components/live-trace/live-trace.component';
@@ -13,6 +13,7 @@ import { hookPath } from '../../logic/hook-path';
 import { type PacketForm, PRESETS } from '../../logic/packet-form';
 import { colorClassOf, type StripField } from '../../logic/strip-cells';
 import { ctmarkStripFields, toStripFields } from '../../logic/strip-fields';
+import { hasLabels, labelsAfter } from '../../logic/trace-labels';
 import { viewStyles } from '../../styles/layout';
 import { baseStyles, fieldColors } from '../../styles/theme';
 import { simulatorViewStyles } from './simulator-view.styles';
@@ -99,6 +100,9 @@ export class SimulatorView extends LitElement {
   }
 
   private renderPacket(p: PacketResult, i: number, fw: StripField[], ct: StripField[]) {
+    // The label column appears once the layout labels anything: a packet then shows its label and its
+    // connection's after every step, also where they are unset.
+    const labelled = (this.layout.value?.draft?.labels.length ?? 0) > 0 || hasLabels(p);
     return html`<div class="panel" data-testid="packet-${i}">
       <h2>Packet ${i + 1}</h2>
       <mw-hook-diagram .stages=${hookPath(p)}></mw-hook-diagram>
@@ -109,6 +113,12 @@ export class SimulatorView extends LitElement {
         <span>table <b data-testid="packet-${i}-table">${p.table ?? '—'}</b></span>
         <span>out <b data-testid="packet-${i}-oif">${p.oif ?? '—'}</b></span>
         ${p.classid ? html`<span>class <b data-testid="packet-${i}-classid">${p.classid}</b></span>` : nothing}
+        ${
+          labelled
+            ? html`<span>label <b class="mono" data-testid="packet-${i}-secmark">${p.secmark ?? '—'}</b></span>
+              <span>ct label <b class="mono" data-testid="packet-${i}-ctsecmark">${p.ctsecmark ?? '—'}</b></span>`
+            : nothing
+        }
       </div>
       ${
         p.notes?.length
@@ -118,14 +128,28 @@ export class SimulatorView extends LitElement {
           : nothing
       }
       <table>
-        <tr><th>step</th><th>where</th><th>what</th><th>mark / ct mark after</th></tr>
-        ${p.steps.map((s, j) => this.renderStep(s, i, j, fw, ct))}
+        <tr><th>step</th><th>where</th><th>what</th><th>mark / ct mark after</th>${labelled ? html`<th>label / ct label after</th>` : nothing}</tr>
+        ${p.steps.map((s, j) => this.renderStep(s, i, j, fw, ct, labelled ? labelsAfter(p.steps, j) : null))}
       </table>
     </div>`;
   }
 
-  private renderStep(s: TraceStep, i: number, j: number, fw: StripField[], ct: StripField[]) {
+  private renderStep(
+    s: TraceStep,
+    i: number,
+    j: number,
+    fw: StripField[],
+    ct: StripField[],
+    labels: StepLabels | null,
+  ) {
     const id = `packet-${i}-step-${j}`;
+    // The label cell closes every row when the layout labels packets.
+    const extra =
+      labels === null
+        ? nothing
+        : html`<td class="labels" data-testid="${id}-labels"><span class="tag">pkt</span>
+            <span class="mono" data-testid="${id}-secmark">${labels.secmark ?? '—'}</span><br /><span class="tag">ct</span>
+            <span class="mono" data-testid="${id}-ctsecmark">${labels.ctsecmark ?? '—'}</span></td>`;
     switch (s.kind) {
       case 'rule':
         return html`<tr class=${s.matched ? 'matched' : ''} data-testid=${id} data-kind="rule" data-matched=${s.matched ? 'true' : 'false'}>
@@ -133,26 +157,26 @@ export class SimulatorView extends LitElement {
           <td>${s.hook}<br /><span class="muted">${s.family} ${s.table} ${s.chain}</span></td>
           <td class="rule mono">${s.rule}${s.verdict ? html` <b>${s.verdict}</b>` : nothing}${s.note ? html`<div class="muted">${s.note}</div>` : nothing}</td>
           ${this.marks(s.markAfter, s.ctmarkAfter, fw, ct, s.markBefore, s.ctmarkBefore)}
-        </tr>`;
+        ${extra}</tr>`;
       case 'policy':
         return html`<tr data-testid=${id} data-kind="policy"><td class="kind">policy</td>
           <td>${s.hook}<br /><span class="muted">${s.table} ${s.chain}</span></td><td>${s.verdict}</td>
-          ${this.marks(s.mark, s.ctmark, fw, ct)}</tr>`;
+          ${this.marks(s.mark, s.ctmark, fw, ct)}${extra}</tr>`;
       case 'conntrack':
         return html`<tr data-testid=${id} data-kind="conntrack"><td class="kind">conntrack</td><td>${s.direction}</td>
-          <td data-testid="${id}-state">${s.state}</td>${this.marks(null, s.ctmark, fw, ct)}</tr>`;
+          <td data-testid="${id}-state">${s.state}</td>${this.marks(null, s.ctmark, fw, ct)}${extra}</tr>`;
       case 'route':
         return html`<tr class=${s.rule ? 'matched' : ''} data-testid=${id} data-kind="route"><td class="kind">routing</td><td>${s.reason}</td>
           <td data-testid="${id}-route">${s.rule ? html`<span class="mono">${s.rule.text}</span><br />` : html`<span class="muted">no ip rule matched</span><br />`}
             table <b>${s.table ?? '—'}</b> ${s.route ? html`<span class="mono">${s.route}</span>` : nothing} → <b>${s.oif ?? s.result}</b> (${s.result})</td>
-          ${this.marks(s.mark, null, fw, ct)}</tr>`;
+          ${this.marks(s.mark, null, fw, ct)}${extra}</tr>`;
       case 'tc':
         return html`<tr class=${s.filter ? 'matched' : ''} data-testid=${id} data-kind="tc"><td class="kind">tc</td><td>${s.dev}</td>
           <td class="mono">${s.filter ?? 'no filter matched'}${s.classid ? html` → class <b>${s.classid}</b>` : nothing}</td>
-          ${this.marks(s.mark, null, fw, ct)}</tr>`;
+          ${this.marks(s.mark, null, fw, ct)}${extra}</tr>`;
       case 'secmark':
         return html`<tr data-testid=${id} data-kind="secmark"><td class="kind">secmark</td><td>${s.space}</td>
-          <td class="mono">${s.rule}: ${s.before ?? '—'} → ${s.after ?? '—'}</td><td></td></tr>`;
+          <td class="mono">${s.rule}: ${s.before ?? '—'} → ${s.after ?? '—'}</td><td></td>${extra}</tr>`;
     }
   }
 

@@ -86,4 +86,10 @@ export const simulatorViewStyles = css`
     padding-left: 18px;
     color: var(--mw-muted);
   }
+  td.labels {
+    white-space: nowrap;
+  }
+  td.labels .mono {
+    font-size: 12px;
+  }
 `;
