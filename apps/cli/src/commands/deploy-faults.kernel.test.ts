@@ -260,11 +260,13 @@ describe.skipIf(skip)('deploy faults through the command line', () => {
   });
 
   it('uninstall removes our state and the restore files, and only those', () => {
-    expect(existsSync(persistencePaths(join(dir, 'root')).unit)).toBe(true);
+    expect(existsSync(persistencePaths(join(dir, 'root'), parseTarget(`netns:${ns.name}`)).wants)).toBe(true);
     const r = cli(['uninstall', ...common()]);
     expect(r.code, r.stderr).toBe(0);
     expect(ownedKernelState(ns)).toBe('(no table)\n--\n\n--\n');
-    expect(existsSync(persistencePaths(join(dir, 'root')).unit)).toBe(false);
+    expect(existsSync(persistencePaths(join(dir, 'root'), parseTarget(`netns:${ns.name}`)).wants)).toBe(
+      false,
+    );
     expect(foreign()).toBe(before);
   });
 });

@@ -9,6 +9,7 @@ import {
   type HelperCall,
   HelperClient,
   HelperRefusedError,
+  type Ownership,
   openSession,
   ownershipFor,
   type PlanReport,
@@ -16,26 +17,34 @@ import {
   parseTarget,
   runningAsRoot,
   runVerb,
+  type Target,
   ToolError,
 } from '@markwright/host';
 import { flag, type ParsedArgs, parseArgs } from '../args';
 import { readTextFile } from '../input-file';
 import { type Command, type CommandIo, EXIT, type ExitCode } from '../io';
 
-const COMMON = ['target', 'state-dir', 'root-dir'];
+const COMMON = ['target', 'state-dir', 'root-dir', 'rule-priorities'];
 
 /** Runs one deploy verb where the privilege is: in this process as root, else in the helper through pkexec. */
 type VerbRunner = <T>(call: Omit<HelperCall, 'target'>) => Promise<T>;
 
-function verbRunner(args: ParsedArgs): VerbRunner {
+function verbRunner(args: ParsedArgs, io: CommandIo): VerbRunner {
   const target = flag(args, 'target');
   parseTarget(target);
   const stateDir = flag(args, 'state-dir');
   const rootDir = flag(args, 'root-dir');
+  // The ip rule range Markwright owns on this target: every verb acts only on rules inside it.
+  const rulePriorities = flag(args, 'rule-priorities');
+  ownershipFor(rulePriorities, '--rule-priorities');
+  const range = rulePriorities === undefined ? {} : { rulePriorities };
   return async <T>(call: Omit<HelperCall, 'target'>): Promise<T> => {
-    const request = parseRequest({ ...call, target, id: 0 });
+    const request = parseRequest({ ...call, ...range, target, id: 0 });
     if (runningAsRoot()) {
-      return (await runVerb(request, (t) => openSession({ target: t, stateDir, rootDir }))) as T;
+      const open = (t: Target, ownership: Ownership) =>
+        openSession({ target: t, stateDir, rootDir, ownership });
+      const warn = (problem: string) => io.stderr(`markwright: skipped ${problem}\n`);
+      return (await runVerb(request, open, warn)) as T;
     }
     // The helper's folders are fixed: a user elevating through polkit cannot choose where root writes.
     if (stateDir !== undefined || rootDir !== undefined) {
@@ -48,7 +57,7 @@ function verbRunner(args: ParsedArgs): VerbRunner {
     }
     const client = new HelperClient();
     try {
-      return await client.request<T>({ ...call, target: target! } as HelperCall);
+      return await client.request<T>({ ...call, ...range, target: target! } as HelperCall);
     } catch (error) {
       throw error instanceof HelperRefusedError ? error.toTyped() : error;
     } finally {
@@ -64,7 +73,7 @@ function verb(
 ): Command {
   return async (io) => {
     const args = parseArgs(io.args, [...COMMON, ...valued], ['json']);
-    const run = verbRunner(args);
+    const run = verbRunner(args, io);
     try {
       return await body(io, args, run);
     } catch (error) {
@@ -98,7 +107,7 @@ function describeRecord(d: DeploymentRecord): string {
   return `${d.id}  ${d.outcome.padEnd(11)} ${d.appliedAt}  ${d.documentName}${d.message ? `  (${d.message}${restored})` : ''}`;
 }
 
-export const plan = verb(['rule-priorities'], async (io, args, run) => {
+export const plan = verb([], async (io, args, run) => {
   const report = await run<PlanReport>({ verb: 'plan', ...documentCall(args) });
   const problems = report.problems ?? [];
   if (args.switches.has('json')) json(io, report);
@@ -117,7 +126,7 @@ export const plan = verb(['rule-priorities'], async (io, args, run) => {
   return problems.length > 0 ? EXIT.environment : EXIT.ok;
 });
 
-export const apply = verb(['confirm-timeout', 'rule-priorities'], async (io, args, run) => {
+export const apply = verb(['confirm-timeout'], async (io, args, run) => {
   const timeoutText = flag(args, 'confirm-timeout') ?? '60';
   if (!/^\d{1,5}$/.test(timeoutText) || Number(timeoutText) > 86_400)
     throw new InputError('--confirm-timeout', timeoutText, 'must be whole seconds 0..86400');

@@ -49,10 +49,24 @@ export interface ProbeReport {
   readonly hazards?: readonly Hazard[];
 }
 
-/** What Markwright owns on a box, rendered to the exact text it loads. */
+/** One object of an nft JSON listing (`{"rule": {...}}`, `{"chain": {...}}`, ...). */
+export type NftObject = { readonly [kind: string]: Readonly<Record<string, unknown>> };
+
+/** `table inet markwright` as nft JSON objects (handles and counter values left out); null when absent. */
+export type OwnedTable = readonly NftObject[] | null;
+
+/** What Markwright owns on a box. */
 export interface OwnedState {
-  /** The nft script that replaces `table inet markwright` in one transaction (empty table when nothing). */
+  /**
+   * The nft script that replaces `table inet markwright` in one transaction (empty table when nothing). For a
+   * document it is what apply loads; for state read from a box it is for people to read and never loaded.
+   */
   readonly nftScript: string;
+  /**
+   * The table as the kernel lists it, in nft JSON: what drift is computed from and what a revert, a rollback
+   * and a boot load. Absent only for a document not yet applied (and in records of older versions).
+   */
+  readonly nft?: OwnedTable;
   /** `ip rule` lines (without the leading `ip -4`/`ip -6` `rule add`) for each family. */
   readonly ipRules: { readonly v4: readonly string[]; readonly v6: readonly string[] };
   /** `tc filter` lines as given to `tc -batch`. */
@@ -117,6 +131,8 @@ export interface DeploymentRecord {
   readonly snapshot?: OwnedState;
   /** For a failed step: what is live again afterwards (`message` holds the error). */
   readonly restored?: string;
+  /** The ip rule priority range Markwright owned when this was applied. */
+  readonly ipRulePriorities?: readonly [number, number];
 }
 
 export interface ApplyResult {

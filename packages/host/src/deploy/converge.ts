@@ -1,18 +1,31 @@
 import type { Runner } from '../exec/runner';
-import type { OwnedState } from '../types';
+import type { OwnedState, OwnedTable } from '../types';
 import { crashPoint } from './crash-points';
 import {
   loadNft,
-  readLiveDigest,
   readOwnedIpRules,
   readOwnedTc,
   reconcileIpRules,
   reconcileTc,
   tcPlaces,
 } from './kernel-state';
+import { readOwnedTable, restoreOwnedTable, sameTable, tableDigest } from './owned-table';
 import { type Ownership, scriptDigest } from './ownership';
 
-/** Put the kernel into `wanted`: one nft transaction, then ip rules, then tc. Steps may throw. */
+/** State that was read from a kernel (or stored after being read) carries its table's objects; load those. */
+function storedTable(state: OwnedState): OwnedTable {
+  if (state.nft === undefined) {
+    throw new Error(
+      'this owned state has no structured nft table (recorded by an older version); apply its document again',
+    );
+  }
+  return state.nft;
+}
+
+/**
+ * Put the kernel into `wanted`, a state read from a kernel or stored after being read: the table from its nft
+ * objects in one transaction, then ip rules, then tc. Steps may throw.
+ */
 export async function install(
   runner: Runner,
   ownership: Ownership,
@@ -20,7 +33,7 @@ export async function install(
   tcLinesSeen: readonly string[],
   options: { skipNft?: boolean; liveIpRules?: OwnedState['ipRules'] } = {},
 ): Promise<void> {
-  if (!options.skipNft) await loadNft(runner, wanted.nftScript);
+  if (!options.skipNft) await restoreOwnedTable(runner, storedTable(wanted));
   crashPoint('after-nft');
   await Promise.all(
     (['v4', 'v6'] as const).map(async (family) => {
@@ -35,24 +48,32 @@ export async function install(
   crashPoint('after-tc');
 }
 
-/** Read back what `install` left and say what differs from `wanted` (empty when all is as loaded). */
+/**
+ * Read back what `install` left: what differs from `wanted` (empty when all is as loaded), and the table as
+ * the kernel lists it (what the deployment record keeps).
+ */
 export async function verify(
   runner: Runner,
   ownership: Ownership,
   wanted: OwnedState,
   unchanged: { readonly v4?: boolean; readonly v6?: boolean } = {},
-): Promise<string[]> {
+): Promise<{ problems: string[]; table: OwnedTable }> {
   const problems: string[] = [];
   // A family whose rules needed no change was read under the lock moments ago; no need to read it twice.
-  const [digest, v4, v6, liveTc] = await Promise.all([
-    readLiveDigest(runner),
+  const [table, v4, v6, liveTc] = await Promise.all([
+    readOwnedTable(runner),
     unchanged.v4 ? wanted.ipRules.v4 : readOwnedIpRules(runner, 'v4', ownership),
     unchanged.v6 ? wanted.ipRules.v6 : readOwnedIpRules(runner, 'v6', ownership),
     wanted.tcFilters.length ? readOwnedTc(runner, tcPlaces(wanted.tcFilters), ownership) : [],
   ]);
-  const expected = scriptDigest(wanted.nftScript);
-  if (digest !== expected)
-    problems.push(`nft table inet markwright: expected tag ${expected}, found ${digest}`);
+  if (wanted.nft !== undefined) {
+    if (!sameTable(wanted.nft, table)) problems.push('nft table inet markwright: not what was loaded');
+  } else {
+    const expected = scriptDigest(wanted.nftScript);
+    const found = table === null ? null : tableDigest(table);
+    if (found !== expected)
+      problems.push(`nft table inet markwright: expected tag ${expected}, found ${found}`);
+  }
   for (const [family, live] of [
     ['v4', v4],
     ['v6', v6],
@@ -66,7 +87,7 @@ export async function verify(
   if (liveTc.length !== wanted.tcFilters.length) {
     problems.push(`tc filters: expected ${wanted.tcFilters.length}, found ${liveTc.length}`);
   }
-  return problems;
+  return { problems, table };
 }
 
 const sameLines = (a: readonly string[], b: readonly string[]): boolean =>
@@ -74,26 +95,30 @@ const sameLines = (a: readonly string[], b: readonly string[]): boolean =>
 
 /**
  * Install with compensation: if any step after the nft transaction fails, or read-back disagrees, the kernel is
- * put back into `previous` and the first error is rethrown.
+ * put back into `previous` (read from the kernel under the lock) and the first error is rethrown. `wanted` is a
+ * document's compiled state (its script is loaded) or a stored one (its objects are). Returns `wanted` with the
+ * table as the kernel now lists it.
  */
 export async function installOrRestore(
   runner: Runner,
   ownership: Ownership,
   wanted: OwnedState,
   previous: OwnedState,
-): Promise<void> {
+): Promise<OwnedState> {
   const seen = [...wanted.tcFilters, ...previous.tcFilters];
   // One transaction: if nft refuses the script, nothing has changed and its message goes to the caller.
-  await loadNft(runner, wanted.nftScript);
+  if (wanted.nft !== undefined) await restoreOwnedTable(runner, wanted.nft);
+  else await loadNft(runner, wanted.nftScript);
   try {
     // `previous` was read under the lock just before, so its ip rules are the live ones.
     await install(runner, ownership, wanted, seen, { skipNft: true, liveIpRules: previous.ipRules });
-    const problems = await verify(runner, ownership, wanted, {
+    const { problems, table } = await verify(runner, ownership, wanted, {
       v4: sameLines(previous.ipRules.v4, wanted.ipRules.v4),
       v6: sameLines(previous.ipRules.v6, wanted.ipRules.v6),
     });
     if (problems.length > 0)
       throw new Error(`read-back differs from what was loaded: ${problems.join('; ')}`);
+    return { ...wanted, nft: table };
   } catch (error) {
     try {
       await install(runner, ownership, previous, seen);

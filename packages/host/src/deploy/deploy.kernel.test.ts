@@ -10,6 +10,7 @@ import { bundleWatchdog } from '../testing/watchdog-bundle';
 import type { DeployContext } from './context';
 import { apply, confirm, rollback, status, uninstall } from './operations';
 import { ownedStateFromDocument, readDocument } from './owned-from-document';
+import { restoreDocument } from './owned-table';
 import { DEFAULT_OWNERSHIP } from './ownership';
 import { persistencePaths } from './persistence';
 import { openSession } from './session';
@@ -104,15 +105,16 @@ describe.skipIf(skip)('deploy on a router namespace', () => {
     await apply(ctx, input(docFor(6004), 30));
     await confirm(ctx);
     expect(foreign()).toBe(before);
-    // What survives a reboot is exactly the confirmed owned state.
-    const persisted = persistencePaths(ctx.rootDir);
-    const confirmed = wanted(docFor(6004));
-    expect(readFileSync(persisted.ruleset, 'utf8')).toBe(confirmed.nftScript);
-    expect(confirmed.nftScript).toMatch(/table inet markwright[\s\S]*udp dport 6004/);
+    // What survives a reboot is exactly the confirmed owned state: the table as the kernel listed it.
+    const persisted = persistencePaths(ctx.rootDir, ctx.runner.target);
+    const confirmed = ctx.store.current()!;
+    expect(confirmed.outcome).toBe('confirmed');
+    expect(readFileSync(persisted.ruleset, 'utf8')).toBe(restoreDocument(confirmed.state.nft!));
+    expect(JSON.stringify(confirmed.state.nft)).toMatch(/"dport".*6004/);
     expect(readFileSync(persisted.ipRulesV4, 'utf8')).toBe(
-      confirmed.ipRules.v4.map((rule) => `rule add ${rule}\n`).join(''),
+      confirmed.state.ipRules.v4.map((rule) => `rule add ${rule}\n`).join(''),
     );
-    expect(confirmed.ipRules.v4.length).toBeGreaterThan(0);
+    expect(confirmed.state.ipRules.v4.length).toBeGreaterThan(0);
     expect(udpTo(6004)).toEqual({ uplink1: 0, uplink2: 2 });
     await rollback(ctx);
     expect(ownedKernelState(lab.router)).toBe(ownedBefore);

@@ -2,18 +2,16 @@
 // Everything else is only ever read.
 import type { Runner } from '../exec/runner';
 import type { OwnedState } from '../types';
-import {
-  DIGEST_SET,
-  OWNED_TABLE,
-  type Ownership,
-  REPLACE_HEADER,
-  scriptDigest,
-  wrapTableBody,
-} from './ownership';
+import { readOwnedTable, sameTable } from './owned-table';
+import { DIGEST_SET, OWNED_TABLE, type Ownership, REPLACE_HEADER } from './ownership';
 
 export type Family = 'v4' | 'v6';
 
-/** Our ip rules of one family, in the `priority N ...` form `ip rule add` takes and `ip rule show` prints. */
+/**
+ * Our ip rules of one family, in the `priority N ...` form `ip rule add` takes and `ip rule show` prints: tagged
+ * with our protocol and inside one of the owned priority ranges. A rule with our tag elsewhere is someone
+ * else's (software may reuse a protocol number) and is never touched.
+ */
 export async function readOwnedIpRules(
   runner: Runner,
   family: Family,
@@ -21,53 +19,24 @@ export async function readOwnedIpRules(
 ): Promise<string[]> {
   const res = await runner.run(['ip', family === 'v4' ? '-4' : '-6', 'rule', 'show']);
   const tag = ` proto ${ownership.ipRuleProtocol}`;
+  const [lo, hi] = ownership.ipRulePriorities;
   const out: string[] = [];
   for (const line of res.stdout.split('\n')) {
     const m = /^(\d+):\s+(.*?)\s*$/.exec(line);
     if (!m || !m[2]!.endsWith(tag)) continue;
-    out.push(`priority ${m[1]} ${m[2]}`);
+    const priority = Number(m[1]);
+    if (priority < lo || priority > hi) continue;
+    out.push(`priority ${priority} ${m[2]}`);
   }
   return out;
 }
 
-/** Digest tag of the live table: a number, null when the table is absent, 'untagged' when it has no tag. */
-export async function readLiveDigest(runner: Runner): Promise<number | null | 'untagged'> {
-  const res = await runner.run(['nft', '-j', 'list', 'set', 'inet', OWNED_TABLE, DIGEST_SET], {
-    allowFail: true,
-  });
-  if (res.code === 0) {
-    const items = (JSON.parse(res.stdout).nftables ?? []) as { set?: { elem?: unknown[] } }[];
-    const elem = items.find((i) => i.set)?.set?.elem?.[0];
-    return typeof elem === 'number' ? elem : 'untagged';
-  }
-  const missing = missingObject(res.stderr);
-  if (missing === 'table') return null;
-  if (missing === 'set') return 'untagged';
-  const tables = await runner.run(['nft', 'list', 'tables', 'inet']);
-  return tables.stdout.split('\n').some((l) => l.trim() === `table inet ${OWNED_TABLE}`) ? 'untagged' : null;
-}
-
-/**
- * Which object nft's "No such file or directory" points its carets at: our table (absent) or the digest set
- * (table present without our tag). Saves a listing on every apply to an empty box; null when unsure.
- */
-export function missingObject(stderr: string): 'table' | 'set' | null {
-  const lines = stderr.split('\n');
-  const at = lines.findIndex((l) => l.startsWith(`list set inet ${OWNED_TABLE} ${DIGEST_SET}`));
-  const carets = lines[at + 1];
-  if (at === -1 || carets === undefined || !stderr.includes('No such file or directory')) return null;
-  const column = carets.indexOf('^');
-  if (column === lines[at]!.indexOf(` ${OWNED_TABLE} `) + 1) return 'table';
-  if (column === lines[at]!.indexOf(` ${DIGEST_SET}`) + 1) return 'set';
-  return null;
-}
-
-/** The live table as a replace script (from its listing, without our digest tag). */
-export async function readOwnedNftScript(runner: Runner): Promise<string> {
+/** The live table's listing for people to read (without our digest tag); never loaded back into nft. */
+async function readOwnedTableText(runner: Runner): Promise<string> {
   const res = await runner.run(['nft', 'list', 'table', 'inet', OWNED_TABLE], { allowFail: true });
   if (res.code !== 0) return REPLACE_HEADER;
   const body = res.stdout.replace(new RegExp(`\\n\\tset ${DIGEST_SET} \\{[\\s\\S]*?\\n\\t\\}\\n`), '\n');
-  return wrapTableBody(body);
+  return `${REPLACE_HEADER}${body}`;
 }
 
 interface TcJsonFilter {
@@ -127,8 +96,8 @@ export async function readOwnedTc(
 }
 
 /**
- * Live owned state. When the table carries the digest of `known`'s script, `known`'s text stands for it (so
- * snapshots cost one small listing); otherwise the table is listed.
+ * Live owned state, read from the kernel: the table's listing as nft JSON, ip rules and tc filters. Its
+ * `nftScript` is `known`'s text when the table is exactly what `known` left, else the table's listing.
  */
 export async function readOwnedState(
   runner: Runner,
@@ -138,23 +107,25 @@ export async function readOwnedState(
 ): Promise<OwnedState> {
   // Independent reads run side by side: a snapshot is on the path of every apply.
   const places = tcPlaces([...(known?.tcFilters ?? []), ...extraTcLines]);
-  const [nftScript, v4, v6, live] = await Promise.all([
-    readLiveDigest(runner).then((digest) => {
-      if (digest === null) return REPLACE_HEADER;
-      if (known && digest === scriptDigest(known.nftScript)) return known.nftScript;
-      return readOwnedNftScript(runner);
-    }),
+  const [nft, v4, v6, live] = await Promise.all([
+    readOwnedTable(runner),
     readOwnedIpRules(runner, 'v4', ownership),
     readOwnedIpRules(runner, 'v6', ownership),
     readOwnedTc(runner, places, ownership),
   ]);
+  const nftScript =
+    nft === null
+      ? REPLACE_HEADER
+      : known?.nft !== undefined && sameTable(known.nft, nft)
+        ? known.nftScript
+        : await readOwnedTableText(runner);
   // Prefer the exact text we loaded for a filter that is still there.
   const byKey = new Map((known?.tcFilters ?? []).map((l) => [tcKey(l), l]));
   const tcFilters = live.map((l) => byKey.get(tcKey(l)) ?? l);
-  return { nftScript, ipRules: { v4, v6 }, tcFilters };
+  return { nftScript, ipRules: { v4, v6 }, tcFilters, nft };
 }
 
-/** Load a full replace script in one transaction. */
+/** Load a replace script compiled from a document, in one transaction. */
 export async function loadNft(runner: Runner, script: string): Promise<void> {
   await runner.run(['nft', '-f', '-'], { input: script });
 }

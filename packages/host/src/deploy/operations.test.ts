@@ -9,6 +9,7 @@ import type { DeployContext } from './context';
 import { apply, confirm, history, recover, rollback, status, uninstall } from './operations';
 import { DEFAULT_OWNERSHIP, EMPTY_STATE, wrapTableBody } from './ownership';
 import { persistencePaths } from './persistence';
+import { processStart } from './process-identity';
 import { StateStore } from './state-store';
 
 const state = (n: number, extra: Partial<OwnedState> = {}): OwnedState => ({
@@ -58,10 +59,17 @@ describe('deploy operations against a fake kernel', () => {
     expect(result.deployment.outcome).toBe('pending');
     expect(kernel.rules.v4).toEqual(state(1).ipRules.v4);
     expect(launched).toEqual([{ id: result.deployment.id, deadline: result.confirmDeadline }]);
-    expect(existsSync(persistencePaths(ctx.rootDir).ruleset)).toBe(false);
+    expect(existsSync(persistencePaths(ctx.rootDir, ctx.runner.target).ruleset)).toBe(false);
     expect((await status(ctx)).state).toBe('pending');
     await confirm(ctx);
-    expect(readFileSync(persistencePaths(ctx.rootDir).ruleset, 'utf8')).toBe(state(1).nftScript);
+    const persisted = JSON.parse(
+      readFileSync(persistencePaths(ctx.rootDir, ctx.runner.target).ruleset, 'utf8'),
+    );
+    expect(persisted.nftables.slice(0, 2)).toEqual([
+      { add: { table: { family: 'inet', name: 'markwright' } } },
+      { delete: { table: { family: 'inet', name: 'markwright' } } },
+    ]);
+    expect(JSON.stringify(persisted)).toContain(JSON.stringify(state(1).nftScript));
     const s = await status(ctx);
     expect([s.state, s.liveMatchesLast]).toEqual(['confirmed', true]);
   });
@@ -153,7 +161,7 @@ describe('deploy operations against a fake kernel', () => {
       deploymentId: 'dead-1',
       pid: 999_999_999,
       startedAt: new Date(clock).toISOString(),
-      restoreTo: state(1),
+      restoreTo: history(ctx)[0]!.state,
       tcLines: [],
       draft: { ...history(ctx)[0]!, id: '20260101-000000000-dead', state: state(2) },
     });
@@ -175,18 +183,18 @@ describe('deploy operations against a fake kernel', () => {
     await rollback(ctx, a.deployment.id);
     expect(kernel.rules.v4).toEqual(state(1).ipRules.v4);
     await expect(rollback(ctx, 'nope')).rejects.toThrow(/--to: no such deployment/);
-    expect(readFileSync(persistencePaths(ctx.rootDir).ipRulesV4, 'utf8')).toBe(
+    expect(readFileSync(persistencePaths(ctx.rootDir, ctx.runner.target).ipRulesV4, 'utf8')).toBe(
       `rule add ${state(1).ipRules.v4[0]}\n`,
     );
   });
 
   it('uninstall removes our kernel state and the restore files', async () => {
     await apply(ctx, input(state(1), 0));
-    expect(existsSync(persistencePaths(ctx.rootDir).unit)).toBe(true);
+    expect(existsSync(persistencePaths(ctx.rootDir, ctx.runner.target).unit)).toBe(true);
     await uninstall(ctx);
     expect([kernel.nftScript, kernel.rules.v4, kernel.tc]).toEqual([null, [], []]);
-    expect(existsSync(persistencePaths(ctx.rootDir).unit)).toBe(false);
-    expect(existsSync(persistencePaths(ctx.rootDir).dir)).toBe(false);
+    expect(existsSync(persistencePaths(ctx.rootDir, ctx.runner.target).unit)).toBe(false);
+    expect(existsSync(persistencePaths(ctx.rootDir, ctx.runner.target).dir)).toBe(false);
     expect((await status(ctx)).liveMatchesLast).toBe(true);
   });
 
@@ -197,12 +205,23 @@ describe('deploy operations against a fake kernel', () => {
     const lockFile = join(other.dir, 'lock');
     rmSync(lockFile);
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(lockFile, String(process.ppid));
+    writeFileSync(lockFile, `${process.ppid} ${processStart(process.ppid)}`);
     expect(() => other.lock()).toThrow(/another markwright operation \(pid \d+\)/);
     rmSync(lockFile);
     release();
     writeFileSync(lockFile, '999999999');
     expect(() => other.lock()()).not.toThrow();
+  });
+
+  it('a lock naming a live pid that is not the process that took it is taken over', async () => {
+    const { writeFileSync } = await import('node:fs');
+    ctx.store.ensure();
+    const lockFile = join(ctx.store.dir, 'lock');
+    // pid 1 is alive but never a markwright operation; a pid reused by another process has another start time.
+    writeFileSync(lockFile, '1');
+    expect(() => ctx.store.lock()()).not.toThrow();
+    writeFileSync(lockFile, `${process.ppid} 1`);
+    expect(() => ctx.store.lock()()).not.toThrow();
   });
 
   it('confirm waits for a short command holding the lock instead of failing the Keep', async () => {
@@ -211,7 +230,7 @@ describe('deploy operations against a fake kernel', () => {
     const { writeFileSync } = await import('node:fs');
     // A live process that is not us holds the lock for about half a second, as a status read would.
     const holder = spawn('sleep', ['0.5']);
-    writeFileSync(join(ctx.store.dir, 'lock'), String(holder.pid));
+    writeFileSync(join(ctx.store.dir, 'lock'), `${holder.pid} ${processStart(holder.pid!)}`);
     const confirmed = await confirm(ctx);
     expect(confirmed.outcome).toBe('confirmed');
     expect(holder.exitCode ?? (await new Promise((r) => holder.once('exit', r)))).toBe(0);

@@ -6,8 +6,10 @@ import type { DeployContext } from './context';
 import { CompensationFailed, install, installOrRestore } from './converge';
 import { crashPoint } from './crash-points';
 import { readOwnedState } from './kernel-state';
-import { EMPTY_STATE, sameState } from './ownership';
+import { sameState } from './owned-table';
+import { EMPTY_STATE } from './ownership';
 import { removePersistence, writePersistence } from './persistence';
+import { ownStart } from './process-identity';
 import { type Journal, newDeploymentId } from './state-store';
 
 /** A stored record; `snapshot` is the state it replaced (what a revert goes back to). */
@@ -108,6 +110,7 @@ export async function revertPending(ctx: DeployContext, id: string): Promise<voi
     op: 'revert',
     deploymentId: id,
     pid: process.pid,
+    pidStart: ownStart(),
     startedAt: ctx.now().toISOString(),
     restoreTo: back,
     tcLines: [...back.tcFilters, ...record.state.tcFilters],
@@ -123,14 +126,16 @@ export async function apply(ctx: DeployContext, input: ApplyInput): Promise<Appl
   if (!Number.isInteger(input.confirmTimeout) || input.confirmTimeout < 0 || input.confirmTimeout > 86_400) {
     throw new InputError('--confirm-timeout', input.confirmTimeout, 'must be whole seconds 0..86400');
   }
+  // What apply loads is the document's compiled script; a table's objects are only ever put back from state
+  // Markwright read itself (revert, rollback, boot).
+  const wanted: OwnedState = {
+    nftScript: input.wanted.nftScript,
+    ipRules: input.wanted.ipRules,
+    tcFilters: input.wanted.tcFilters,
+  };
   return locked(ctx, async () => {
     const current = ctx.store.current() as StoredDeployment | null;
-    const live = await readOwnedState(
-      ctx.runner,
-      ctx.ownership,
-      current?.state ?? null,
-      input.wanted.tcFilters,
-    );
+    const live = await readOwnedState(ctx.runner, ctx.ownership, current?.state ?? null, wanted.tcFilters);
     // An unconfirmed deployment being replaced never became the baseline: a revert goes to what it replaced.
     const pendingNow = ctx.store.pending();
     const baseline = pendingNow && current?.outcome === 'pending' ? (current.snapshot ?? EMPTY_STATE) : live;
@@ -148,17 +153,19 @@ export async function apply(ctx: DeployContext, input: ApplyInput): Promise<Appl
       confirmedAt: deadline ? null : now.toISOString(),
       endedAt: null,
       previousId: current?.id ?? null,
-      state: input.wanted,
+      state: wanted,
       message: null,
       snapshot: baseline,
+      ipRulePriorities: ctx.ownership.ipRulePriorities,
     };
     ctx.store.writeJournal({
       op: 'apply',
       deploymentId: id,
       pid: process.pid,
+      pidStart: ownStart(),
       startedAt: now.toISOString(),
       restoreTo: live,
-      tcLines: [...live.tcFilters, ...input.wanted.tcFilters],
+      tcLines: [...live.tcFilters, ...wanted.tcFilters],
       draft,
     });
     let watchdogPid: number | null;
@@ -170,8 +177,9 @@ export async function apply(ctx: DeployContext, input: ApplyInput): Promise<Appl
       throw error;
     }
     crashPoint('after-snapshot');
+    let installed: OwnedState;
     try {
-      await installOrRestore(ctx.runner, ctx.ownership, input.wanted, live);
+      installed = await installOrRestore(ctx.runner, ctx.ownership, wanted, live);
     } catch (error) {
       // Nothing changed, or compensation put the previous state back; otherwise recovery needs the journal.
       if (!(error instanceof CompensationFailed)) {
@@ -180,15 +188,18 @@ export async function apply(ctx: DeployContext, input: ApplyInput): Promise<Appl
       }
       throw error;
     }
+    // A deployment without a deadline replaces a pending one for good: its confirmation is no longer awaited.
     if (deadline) ctx.store.writePending({ id, deadline, watchdogPid });
-    ctx.store.saveDeployment(draft);
+    else if (pendingNow) ctx.store.clearPending();
+    const record: StoredDeployment = { ...draft, state: installed };
+    ctx.store.saveDeployment(record);
     if (pendingNow && current && current.id !== id && current.outcome === 'pending') {
       ctx.store.saveDeployment({ ...current, outcome: 'superseded', endedAt: now.toISOString() });
     }
-    if (!deadline) persist(ctx, input.wanted);
+    if (!deadline) persist(ctx, installed);
     ctx.store.clearJournal();
     crashPoint('pending');
-    return { deployment: draft, confirmDeadline: deadline };
+    return { deployment: record, confirmDeadline: deadline };
   });
 }
 
@@ -262,6 +273,12 @@ export async function rollback(ctx: DeployContext, to?: string): Promise<Deploym
             to,
             `no such deployment (known: ${all.map((d) => d.id).join(', ') || 'none'})`,
           );
+        if (record.state.nft === undefined)
+          throw new InputError(
+            '--to',
+            to,
+            'was recorded by an older version without the table as listed; apply its document again',
+          );
         target = {
           state: record.state,
           document: record.document,
@@ -307,18 +324,21 @@ export async function rollback(ctx: DeployContext, to?: string): Promise<Deploym
           ? `rollback to ${target.from}`
           : 'rollback to the state before the first deployment',
         snapshot: live,
+        ipRulePriorities: ctx.ownership.ipRulePriorities,
       };
       ctx.store.writeJournal({
         op: 'rollback',
         deploymentId: draft.id,
         pid: process.pid,
+        pidStart: ownStart(),
         startedAt: now.toISOString(),
         restoreTo: live,
         tcLines: [...live.tcFilters, ...target.state.tcFilters],
         draft,
       });
+      let installed: OwnedState;
       try {
-        await installOrRestore(ctx.runner, ctx.ownership, target.state, live);
+        installed = await installOrRestore(ctx.runner, ctx.ownership, target.state, live);
       } catch (error) {
         // Nothing changed, or compensation put the previous state back; otherwise recovery needs the journal.
         if (!(error instanceof CompensationFailed)) {
@@ -330,10 +350,11 @@ export async function rollback(ctx: DeployContext, to?: string): Promise<Deploym
       if (current)
         ctx.store.saveDeployment({ ...current, outcome: 'rolled-back', endedAt: now.toISOString() });
       ctx.store.clearPending();
-      ctx.store.saveDeployment(draft);
-      persist(ctx, target.state);
+      const record: StoredDeployment = { ...draft, state: installed };
+      ctx.store.saveDeployment(record);
+      persist(ctx, installed);
       ctx.store.clearJournal();
-      return draft;
+      return record;
     },
     CONFIRM_LOCK_WAIT_MS,
   );
@@ -395,6 +416,7 @@ export async function uninstall(ctx: DeployContext): Promise<void> {
       op: 'uninstall',
       deploymentId: null,
       pid: process.pid,
+      pidStart: ownStart(),
       startedAt: ctx.now().toISOString(),
       restoreTo: EMPTY_STATE,
       tcLines: live.tcFilters,
@@ -411,7 +433,7 @@ export async function uninstall(ctx: DeployContext): Promise<void> {
         message: 'uninstalled',
       });
     }
-    removePersistence(ctx.rootDir);
+    removePersistence(ctx.rootDir, ctx.runner.target);
     ctx.store.clearJournal();
   });
 }

@@ -5,19 +5,18 @@ import { formatOwnedIpRule } from '@markwright/core';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_DOC } from '../testing/sample-doc';
 import { diffOwned, formatChanges } from './diff';
-import { missingObject } from './kernel-state';
 import { ownedStateFromDocument, readDocument } from './owned-from-document';
+import { sameState } from './owned-table';
 import {
   DEFAULT_OWNERSHIP,
   digestOf,
   EMPTY_STATE,
   REPLACE_HEADER,
-  sameState,
   scriptDigest,
   tableBodyOf,
   wrapTableBody,
 } from './ownership';
-import { restoreUnit } from './persistence';
+import { restoreUnitTemplate, targetDropIn } from './persistence';
 
 describe('owned state', () => {
   it('wraps a table body so it replaces only our table, tagged with its digest', () => {
@@ -88,27 +87,17 @@ describe('owned state', () => {
     expect(sameState(live, wanted)).toBe(false);
   });
 
-  it('ships the restore unit it writes', () => {
+  it('ships the restore unit template it writes; a netns instance runs in its namespace only if it exists', () => {
     const here = fileURLToPath(new URL('.', import.meta.url));
     const shipped = readFileSync(
-      join(here, '../../../../packaging/systemd/markwright-restore.service'),
+      join(here, '../../../../packaging/systemd/markwright-restore@.service'),
       'utf8',
     );
-    expect(shipped).toBe(restoreUnit({ kind: 'local' }));
-    expect(restoreUnit({ kind: 'netns', name: 'r1' })).toContain(
-      'ExecStart=/usr/bin/ip netns exec r1 /usr/sbin/nft -f',
+    expect(shipped).toBe(restoreUnitTemplate());
+    expect(shipped).toContain('ExecStart=/usr/sbin/nft -j -f /etc/markwright/targets/%i/ruleset.json');
+    expect(targetDropIn({ kind: 'netns', name: 'r1' })).toBe(
+      '[Unit]\nConditionPathExists=/run/netns/r1\nAfter=network.target\n\n[Service]\nNetworkNamespacePath=/run/netns/r1\n',
     );
-  });
-});
-
-describe('nft error reading', () => {
-  it('tells a missing table from a missing digest set by where nft points', () => {
-    const table =
-      'Error: No such file or directory\nlist set inet markwright deployment_digest\n              ^^^^^^^^^^\n';
-    const set =
-      'Error: No such file or directory\nlist set inet markwright deployment_digest\n                         ^^^^^^^^^^^^^^^^^\n';
-    expect(missingObject(table)).toBe('table');
-    expect(missingObject(set)).toBe('set');
-    expect(missingObject('Error: Operation not permitted')).toBeNull();
+    expect(targetDropIn({ kind: 'local' })).toContain('Before=network-pre.target');
   });
 });

@@ -13,6 +13,7 @@ export const EMPTY_STATE: OwnedState = {
   nftScript: REPLACE_HEADER,
   ipRules: { v4: [], v6: [] },
   tcFilters: [],
+  nft: null,
 };
 
 /**
@@ -33,16 +34,4 @@ export function tableBodyOf(script: string): string {
 export function scriptDigest(script: string): number | null {
   const body = tableBodyOf(script);
   return body.trim() === '' ? null : digestOf(body);
-}
-
-export function sameState(a: OwnedState, b: OwnedState): boolean {
-  return JSON.stringify(normalised(a)) === JSON.stringify(normalised(b));
-}
-
-function normalised(s: OwnedState): OwnedState {
-  return {
-    nftScript: tableBodyOf(s.nftScript).trim(),
-    ipRules: { v4: [...s.ipRules.v4].sort(), v6: [...s.ipRules.v6].sort() },
-    tcFilters: [...s.tcFilters].sort(),
-  };
 }

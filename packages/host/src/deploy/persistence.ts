@@ -1,72 +1,111 @@
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+// Per-target restore files and the templated unit that loads them at boot. Each target owns
+// <root>/etc/markwright/targets/<key>/ and the unit instance markwright-restore@<key>.service; nothing of one
+// target is touched when another is written or removed.
+import { existsSync, readdirSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { targetKey } from '../exec/target';
 import type { OwnedState, Target } from '../types';
 import { syncDirectory, writeFileAtomic } from './atomic-file';
-import { tableBodyOf } from './ownership';
+import { restoreDocument } from './owned-table';
+import { ensurePrivateDir } from './private-dir';
 
-export const UNIT_NAME = 'markwright-restore.service';
+export const UNIT_TEMPLATE = 'markwright-restore@.service';
+export const unitInstance = (target: Target): string => `markwright-restore@${targetKey(target)}.service`;
 
-/** Files that bring our owned state back at boot, relative to the root dir. */
-export function persistencePaths(rootDir: string) {
+/** The restore files of one target and the unit files that load them, under `rootDir`. */
+export function persistencePaths(rootDir: string, target: Target = { kind: 'local' }) {
   const etc = join(rootDir, 'etc', 'markwright');
+  const dir = join(etc, 'targets', targetKey(target));
+  const systemd = join(rootDir, 'etc', 'systemd', 'system');
   return {
-    dir: etc,
-    ruleset: join(etc, 'ruleset.nft'),
-    ipRulesV4: join(etc, 'ip-rules.v4'),
-    ipRulesV6: join(etc, 'ip-rules.v6'),
-    tc: join(etc, 'tc.batch'),
-    unit: join(rootDir, 'etc', 'systemd', 'system', UNIT_NAME),
-    wants: join(rootDir, 'etc', 'systemd', 'system', 'multi-user.target.wants', UNIT_NAME),
+    etc,
+    targets: join(etc, 'targets'),
+    dir,
+    ruleset: join(dir, 'ruleset.json'),
+    ipRulesV4: join(dir, 'ip-rules.v4'),
+    ipRulesV6: join(dir, 'ip-rules.v6'),
+    tc: join(dir, 'tc.batch'),
+    unit: join(systemd, UNIT_TEMPLATE),
+    dropIn: join(systemd, `${unitInstance(target)}.d`, 'target.conf'),
+    wants: join(systemd, 'multi-user.target.wants', unitInstance(target)),
   };
 }
 
 /**
- * The restore unit: runs once before the network comes up; `-` lets a step with nothing to load (empty batch)
- * not stop the others. A netns target restores inside that namespace.
+ * The templated restore unit (`%i` is the target key). The table is loaded from nft JSON, never from listed
+ * text; `-` lets an ip or tc step with nothing to load not stop the others. Where it runs and when comes from
+ * the instance's drop-in (`targetDropIn`).
  */
-export function restoreUnit(target: Target): string {
-  const inTarget = target.kind === 'netns' ? `/usr/bin/ip netns exec ${target.name} ` : '';
+export function restoreUnitTemplate(): string {
   return `[Unit]
-Description=Restore Markwright mark rules (nft table inet markwright, ip rules, tc filters)
+Description=Restore Markwright mark rules for target %i (nft table inet markwright, ip rules, tc filters)
 DefaultDependencies=no
-Before=network-pre.target
-Wants=network-pre.target
 After=local-fs.target
-ConditionPathExists=/etc/markwright/ruleset.nft
+ConditionPathExists=/etc/markwright/targets/%i/ruleset.json
 
 [Service]
 Type=oneshot
 RemainAfterExit=yes
-ExecStart=${inTarget}/usr/sbin/nft -f /etc/markwright/ruleset.nft
-ExecStart=-${inTarget}/usr/bin/ip -4 -batch /etc/markwright/ip-rules.v4
-ExecStart=-${inTarget}/usr/bin/ip -6 -batch /etc/markwright/ip-rules.v6
-ExecStart=-${inTarget}/usr/sbin/tc -batch /etc/markwright/tc.batch
+ExecStart=/usr/sbin/nft -j -f /etc/markwright/targets/%i/ruleset.json
+ExecStart=-/usr/bin/ip -4 -batch /etc/markwright/targets/%i/ip-rules.v4
+ExecStart=-/usr/bin/ip -6 -batch /etc/markwright/targets/%i/ip-rules.v6
+ExecStart=-/usr/sbin/tc -batch /etc/markwright/targets/%i/tc.batch
 
 [Install]
 WantedBy=multi-user.target
 `;
 }
 
-/** Write the confirmed state so it survives a reboot (only ever called after confirmation). */
-export function writePersistence(rootDir: string, target: Target, state: OwnedState): void {
-  const p = persistencePaths(rootDir);
-  const hasTable = tableBodyOf(state.nftScript).trim() !== '';
-  writeFileAtomic(p.ruleset, state.nftScript, 0o644, false);
-  writeFileAtomic(p.ipRulesV4, state.ipRules.v4.map((r) => `rule add ${r}\n`).join(''), 0o644, false);
-  writeFileAtomic(p.ipRulesV6, state.ipRules.v6.map((r) => `rule add ${r}\n`).join(''), 0o644, false);
-  writeFileAtomic(p.tc, state.tcFilters.map((l) => `${l}\n`).join(''), 0o644, false);
-  syncDirectory(p.dir);
-  writeFileAtomic(p.unit, restoreUnit(target));
-  mkdirSync(join(p.wants, '..'), { recursive: true });
-  rmSync(p.wants, { force: true });
-  symlinkSync(`../${UNIT_NAME}`, p.wants);
-  if (!hasTable && state.ipRules.v4.length + state.ipRules.v6.length + state.tcFilters.length === 0) {
-    removePersistence(rootDir);
-  }
+/**
+ * The local target restores before the network comes up. A netns target restores inside its namespace and only
+ * when that namespace exists as the unit starts (after network.target, where namespaces made at boot usually
+ * are); a namespace created later starts the instance itself (see packaging/README.md).
+ */
+export function targetDropIn(target: Target): string {
+  if (target.kind === 'local') return '[Unit]\nBefore=network-pre.target\nWants=network-pre.target\n';
+  const path = `/run/netns/${target.name}`;
+  return `[Unit]\nConditionPathExists=${path}\nAfter=network.target\n\n[Service]\nNetworkNamespacePath=${path}\n`;
 }
 
-export function removePersistence(rootDir: string): void {
-  const p = persistencePaths(rootDir);
-  for (const file of [p.wants, p.unit]) rmSync(file, { force: true });
+const isEmpty = (s: OwnedState): boolean =>
+  (s.nft ?? null) === null && s.ipRules.v4.length + s.ipRules.v6.length + s.tcFilters.length === 0;
+
+/** Write the confirmed state of `target` so it survives a reboot (only ever called after confirmation). */
+export function writePersistence(rootDir: string, target: Target, state: OwnedState): void {
+  if (state.nft === undefined) throw new Error('only state read back from the kernel is persisted');
+  const p = persistencePaths(rootDir, target);
+  if (isEmpty(state)) {
+    removePersistence(rootDir, target);
+    return;
+  }
+  ensurePrivateDir(p.etc, 'persistence dir', 0o755);
+  ensurePrivateDir(p.targets, 'persistence dir', 0o755);
+  ensurePrivateDir(p.dir, 'persistence dir', 0o700);
+  writeFileAtomic(p.ruleset, restoreDocument(state.nft), 0o600, false);
+  writeFileAtomic(p.ipRulesV4, state.ipRules.v4.map((r) => `rule add ${r}\n`).join(''), 0o600, false);
+  writeFileAtomic(p.ipRulesV6, state.ipRules.v6.map((r) => `rule add ${r}\n`).join(''), 0o600, false);
+  writeFileAtomic(p.tc, state.tcFilters.map((l) => `${l}\n`).join(''), 0o600, false);
+  syncDirectory(p.dir);
+  writeFileAtomic(p.unit, restoreUnitTemplate());
+  writeFileAtomic(p.dropIn, targetDropIn(target));
+  ensurePrivateDir(join(p.wants, '..'), 'systemd dir', 0o755);
+  rmSync(p.wants, { force: true });
+  symlinkSync(`../${UNIT_TEMPLATE}`, p.wants);
+}
+
+/** Remove `target`'s restore files and unit instance; the template goes with the last target. */
+export function removePersistence(rootDir: string, target: Target): void {
+  const p = persistencePaths(rootDir, target);
+  rmSync(p.wants, { force: true });
+  rmSync(join(p.dropIn, '..'), { recursive: true, force: true });
   rmSync(p.dir, { recursive: true, force: true });
+  const others = existsSync(p.targets) ? readdirSync(p.targets) : [];
+  if (others.length === 0) {
+    rmSync(p.unit, { force: true });
+    for (const dir of [p.targets, p.etc]) {
+      try {
+        rmdirSync(dir);
+      } catch {} // absent, or holding files that are not ours
+    }
+  }
 }

@@ -19,7 +19,7 @@ export async function openSession(options: SessionOptions): Promise<DeployContex
   const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
   const rootDir = options.rootDir ?? '/';
   const ownership = options.ownership ?? DEFAULT_OWNERSHIP;
-  const store = new StateStore(stateDir, options.target);
+  const store = new StateStore(stateDir, options.target, ownership);
   store.ensure();
   return {
     runner,

@@ -1,9 +1,14 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentError } from '../exec/errors';
 import { targetKey } from '../exec/target';
 import type { DeploymentRecord, OwnedState, Target } from '../types';
-import { readJson, removeFile, writeJsonAtomic } from './atomic-file';
+import { readJson, readTextNoFollow, removeFile, writeJsonAtomic } from './atomic-file';
+import { DEFAULT_OWNERSHIP, type Ownership } from './ownership';
+import { ensurePrivateDir } from './private-dir';
+import { isSameProcess, ownStart } from './process-identity';
+import { checkJournal, checkPending, checkRecord, RecordProblem } from './record-checks';
+import { CorruptStateError } from './state-errors';
 
 export const DEFAULT_STATE_DIR = '/var/lib/markwright';
 
@@ -12,6 +17,8 @@ export interface Journal {
   readonly op: 'apply' | 'revert' | 'rollback' | 'uninstall';
   readonly deploymentId: string | null;
   readonly pid: number;
+  /** Start time of `pid` (see processStart), so a reused pid is not taken for the step's process. */
+  readonly pidStart?: string | null;
   readonly startedAt: string;
   /** The owned state to go back to if the step did not finish. */
   readonly restoreTo: OwnedState;
@@ -28,25 +35,36 @@ export interface Pending {
   readonly watchdogPid: number | null;
 }
 
+/** Read a state file and check it; a bad one is a CorruptStateError naming the file and the field. */
+function readChecked<T>(file: string, check: (v: unknown) => T): T | null {
+  const value = readJson(file);
+  if (value === null) return null;
+  try {
+    return check(value);
+  } catch (error) {
+    if (error instanceof RecordProblem) throw new CorruptStateError(file, error.message);
+    throw error;
+  }
+}
+
 /** Per-target state: deployments/<id>.json, journal.json, pending.json and the lock. */
 export class StateStore {
   readonly dir: string;
+  /** Deployment files `deployments()` skipped because they could not be trusted, one message each. */
+  readonly unreadable: string[] = [];
 
   constructor(
-    root: string,
+    readonly root: string,
     readonly target: Target,
+    readonly ownership: Ownership = DEFAULT_OWNERSHIP,
   ) {
     this.dir = join(root, targetKey(target));
   }
 
   ensure(): void {
-    try {
-      mkdirSync(join(this.dir, 'deployments'), { recursive: true, mode: 0o700 });
-    } catch (error) {
-      throw new EnvironmentError(
-        `cannot create state dir ${this.dir}: ${(error as Error).message} (use --state-dir)`,
-      );
-    }
+    ensurePrivateDir(this.root, 'state dir');
+    ensurePrivateDir(this.dir, 'state dir');
+    ensurePrivateDir(join(this.dir, 'deployments'), 'state dir');
   }
 
   private path(name: string): string {
@@ -59,7 +77,10 @@ export class StateStore {
 
   deployment(id: string): DeploymentRecord | null {
     if (!/^[0-9A-Za-z-]{1,64}$/.test(id)) return null;
-    return readJson<DeploymentRecord>(join(this.dir, 'deployments', `${id}.json`));
+    const file = join(this.dir, 'deployments', `${id}.json`);
+    const record = readChecked(file, (v) => checkRecord(v, 'record', this.ownership));
+    if (record && record.id !== id) throw new CorruptStateError(file, `record.id is ${record.id}, not ${id}`);
+    return record;
   }
 
   private ids(): string[] {
@@ -73,9 +94,17 @@ export class StateStore {
     }
   }
 
-  /** Every deployment, oldest first (ids sort by time). */
+  /** Every deployment that can be read, oldest first (ids sort by time); the others go to `unreadable`. */
   deployments(): DeploymentRecord[] {
-    return this.ids().flatMap((id) => this.deployment(id) ?? []);
+    return this.ids().flatMap((id) => {
+      try {
+        return this.deployment(id) ?? [];
+      } catch (error) {
+        if (!(error instanceof CorruptStateError)) throw error;
+        this.unreadable.push(error.message);
+        return [];
+      }
+    });
   }
 
   last(): DeploymentRecord | null {
@@ -97,7 +126,7 @@ export class StateStore {
   }
 
   journal(): Journal | null {
-    return readJson<Journal>(this.path('journal.json'));
+    return readChecked(this.path('journal.json'), (v) => checkJournal(v, this.ownership));
   }
   // Journal and pending describe kernel state, which a power loss resets to the persisted files anyway: they
   // need to survive a killed process (rename), not a power cut (fsync).
@@ -109,7 +138,7 @@ export class StateStore {
   }
 
   pending(): Pending | null {
-    return readJson<Pending>(this.path('pending.json'));
+    return readChecked(this.path('pending.json'), checkPending);
   }
   writePending(p: Pending): void {
     writeJsonAtomic(this.path('pending.json'), p, false);
@@ -119,28 +148,34 @@ export class StateStore {
   }
 
   /**
-   * Take the per-target lock (a file holding our pid, created exclusively). A lock left by a dead process is
-   * taken over; one held by a live process is an environment error.
+   * Take the per-target lock: a file naming our pid and its start time, created exclusively. A lock whose
+   * process is gone, or whose pid now belongs to another process, is taken over; one held by its live process
+   * is an environment error.
    */
   lock(): () => void {
     this.ensure();
     const file = this.path('lock');
+    const mine = `${process.pid} ${ownStart() ?? ''}`.trim();
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        const fd = openSync(file, 'wx', 0o600);
-        writeSync(fd, String(process.pid));
+        const fd = openSync(
+          file,
+          constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+          0o600,
+        );
+        writeSync(fd, mine);
         closeSync(fd);
         return () => {
           try {
-            if (readFileSync(file, 'utf8') === String(process.pid)) rmSync(file, { force: true });
+            if (readTextNoFollow(file) === mine) rmSync(file, { force: true });
           } catch {}
         };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const holder = Number(readFileSync(file, 'utf8').trim() || '0');
-        if (holder && holder !== process.pid && isAlive(holder)) {
+        const holder = lockHolder(file);
+        if (holder && holder.pid !== process.pid && isSameProcess(holder.pid, holder.start)) {
           throw new EnvironmentError(
-            `another markwright operation (pid ${holder}) is changing ${this.dir}; wait for it to finish`,
+            `another markwright operation (pid ${holder.pid}) is changing ${this.dir}; wait for it to finish`,
           );
         }
         rmSync(file, { force: true });
@@ -150,13 +185,16 @@ export class StateStore {
   }
 }
 
-export function isAlive(pid: number): boolean {
+/** Who a lock file names; null for a file without a pid and start time (not ours: taken over). */
+function lockHolder(file: string): { pid: number; start: string } | null {
+  let text: string | null;
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    text = readTextNoFollow(file);
+  } catch {
+    return null;
   }
+  const m = /^(\d{1,10}) (\d{1,20})$/.exec(text?.trim() ?? '');
+  return m ? { pid: Number(m[1]), start: m[2]! } : null;
 }
 
 /** Sortable, unique deployment id: UTC time to the millisecond plus random hex. */

@@ -8,7 +8,8 @@ import { EnvironmentError } from '../exec/errors';
 import { createSystemRunner } from '../exec/runner';
 import type { DeployContext } from './context';
 import { locked, revertPending } from './operations';
-import { isAlive, StateStore } from './state-store';
+import { isSameProcess } from './process-identity';
+import { StateStore } from './state-store';
 import type { WatchdogArgs } from './watchdog';
 
 const POLL_MS = 200;
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}') as WatchdogArgs;
   const ctx: DeployContext = {
     runner: createSystemRunner(args.target),
-    store: new StateStore(args.stateDir, args.target),
+    store: new StateStore(args.stateDir, args.target, args.ownership),
     ownership: args.ownership,
     rootDir: args.rootDir,
     now: () => new Date(),
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   while (Date.now() < giveUpAt) {
     await sleep(POLL_MS);
     const journal = ctx.store.journal();
-    if (journal && !isAlive(journal.pid)) {
+    if (journal && !isSameProcess(journal.pid, journal.pidStart)) {
       // The step's process died: recovery (inside locked) finishes or undoes it.
       if (await tryLocked(ctx, async () => {})) continue;
     }
@@ -62,7 +63,7 @@ main().then(
     // Nobody sees our stdio: leave the reason where `status` users and admins look (the target's state dir).
     try {
       const args = JSON.parse(process.argv[2] ?? '{}') as WatchdogArgs;
-      const store = new StateStore(args.stateDir, args.target);
+      const store = new StateStore(args.stateDir, args.target, args.ownership);
       appendFileSync(
         join(store.dir, 'watchdog.log'),
         `${new Date().toISOString()} ${args.id}: ${String(error)}\n`,

@@ -23,8 +23,8 @@ async function main(): Promise<void> {
   }
   // Never group- or world-writable, whatever umask the caller had (the state dir itself is 0700).
   process.umask(0o022);
-  await serveHelper(process.stdin, process.stdout, (target) =>
-    openSession({ target, stateDir: dirs.stateDir, rootDir: dirs.rootDir }),
+  await serveHelper(process.stdin, process.stdout, (target, ownership) =>
+    openSession({ target, stateDir: dirs.stateDir, rootDir: dirs.rootDir, ownership }),
   );
 }
 

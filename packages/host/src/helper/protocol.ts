@@ -30,7 +30,7 @@ export interface HelperRequest {
   readonly documentPath?: string;
   /** apply: seconds until an unconfirmed deployment reverts (0 = none). */
   readonly confirmTimeout?: number;
-  /** plan and apply: `LO-HI`, where the document's ip rules may sit. */
+  /** Every verb but probe: `LO-HI`, the ip rule priorities Markwright owns on the target. */
   readonly rulePriorities?: string;
   /** rollback: the deployment to go back to. */
   readonly to?: string;
@@ -59,15 +59,16 @@ export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 const MAX_DOCUMENT_CHARS = 2 * 1024 * 1024;
 const DEPLOYMENT_ID = /^[A-Za-z0-9_.:-]{1,80}$/;
 
+// Every verb that touches owned state takes the ip rule range Markwright owns on the target.
 const FIELDS: Record<HelperVerb, readonly string[]> = {
   probe: [],
   plan: ['document', 'documentPath', 'rulePriorities'],
   apply: ['document', 'documentPath', 'rulePriorities', 'confirmTimeout'],
-  confirm: [],
-  rollback: ['to'],
-  status: [],
-  history: [],
-  uninstall: [],
+  confirm: ['rulePriorities'],
+  rollback: ['to', 'rulePriorities'],
+  status: ['rulePriorities'],
+  history: ['rulePriorities'],
+  uninstall: ['rulePriorities'],
   impact: ['document', 'documentPath', 'rulePriorities'],
   trace: ['match', 'seconds', 'document', 'documentPath'],
 };
@@ -116,9 +117,9 @@ export function parseRequest(value: unknown): HelperRequest {
         throw new InputError('documentPath', path, 'has control characters');
       request.documentPath = path;
     }
-    if (raw.rulePriorities !== undefined)
-      request.rulePriorities = text('rulePriorities', raw.rulePriorities, 11);
   }
+  if (raw.rulePriorities !== undefined)
+    request.rulePriorities = text('rulePriorities', raw.rulePriorities, 11);
   if (verb === 'apply') {
     const t = raw.confirmTimeout ?? 60;
     if (!Number.isInteger(t) || (t as number) < 0 || (t as number) > 86_400)

@@ -11,9 +11,9 @@ const unreachable: SessionOpener = async () => {
 describe('helper loop', () => {
   it('answers a refused request with a typed error and never runs it', async () => {
     let opened = 0;
-    const open: SessionOpener = async (t) => {
+    const open: SessionOpener = async (t, ownership) => {
       opened++;
-      return unreachable(t);
+      return unreachable(t, ownership);
     };
     expect(await answer('{"id":4,"verb":"exec","target":"local"}', open)).toMatchObject({
       id: 4,

@@ -18,6 +18,7 @@ import { ownedStateFromDocument, readDocument } from '../deploy/owned-from-docum
 import { DEFAULT_OWNERSHIP, type Ownership } from '../deploy/ownership';
 import { plan as planDeployment } from '../deploy/plan';
 import { assertSecmarksDeployable } from '../deploy/secmark-support';
+import { CorruptStateError } from '../deploy/state-errors';
 import { openRunner } from '../exec/open';
 import { parseTarget } from '../exec/target';
 import { liveImpact } from '../observe/impact';
@@ -26,10 +27,13 @@ import { probe } from '../probe/probe';
 import type { Target } from '../types';
 import type { HelperRequest } from './protocol';
 
-/** Opens the deploy context of a target (state store, runner, watchdog) with the caller's fixed folders. */
-export type SessionOpener = (target: Target) => Promise<DeployContext>;
+/**
+ * Opens the deploy context of a target (state store, runner, watchdog) with the caller's fixed folders and the
+ * ownership the request names.
+ */
+export type SessionOpener = (target: Target, ownership: Ownership) => Promise<DeployContext>;
 
-/** `LO-HI`: where a document's ip rules may sit (default 10000-10999). */
+/** `LO-HI`: the ip rule priorities Markwright owns (default 10000-10999); a document's rules must sit inside. */
 export function ownershipFor(text: string | undefined, field = 'rulePriorities'): Ownership {
   if (text === undefined) return DEFAULT_OWNERSHIP;
   const m = /^(\d{1,5})-(\d{1,5})$/.exec(text);
@@ -53,10 +57,29 @@ function wantedOf(request: HelperRequest) {
   };
 }
 
-/** Run one validated request; the result is the JSON the command line prints with --json. */
-export async function runVerb(request: HelperRequest, open: SessionOpener): Promise<unknown> {
+/** The last deployment's state, only to show plan lines as they were loaded: a plan needs no record. */
+function knownState(ctx: DeployContext) {
+  try {
+    return ctx.store.current()?.state ?? null;
+  } catch (error) {
+    if (error instanceof CorruptStateError) return null;
+    throw error;
+  }
+}
+
+/**
+ * Run one validated request; the result is the JSON the command line prints with --json. `warn` hears of state
+ * files a verb skipped (history lists the records it can trust and names the others).
+ */
+export async function runVerb(
+  request: HelperRequest,
+  openSession: SessionOpener,
+  warn: (problem: string) => void = () => {},
+): Promise<unknown> {
   const target = parseTarget(request.target);
   const document = request.documentPath ?? 'document';
+  const ownership = ownershipFor(request.rulePriorities);
+  const open = (t: Target) => openSession(t, ownership);
   switch (request.verb) {
     case 'probe':
       return probe(await openRunner(target), DEFAULT_OWNERSHIP);
@@ -66,7 +89,7 @@ export async function runVerb(request: HelperRequest, open: SessionOpener): Prom
       return planDeployment(ctx.runner, ctx.ownership, {
         wanted,
         document,
-        known: ctx.store.current()?.state ?? null,
+        known: knownState(ctx),
         subject: { doc, box, capabilities: await kernelCapabilities(ctx.store.dir) },
       });
     }
@@ -87,8 +110,12 @@ export async function runVerb(request: HelperRequest, open: SessionOpener): Prom
       return rollbackDeployment(await open(target), request.to);
     case 'status':
       return deployStatus(await open(target));
-    case 'history':
-      return listHistory(await open(target));
+    case 'history': {
+      const ctx = await open(target);
+      const records = listHistory(ctx);
+      for (const problem of ctx.store.unreadable) warn(problem);
+      return records;
+    }
     case 'uninstall':
       await uninstallAll(await open(target));
       return { removed: true };

@@ -1,12 +1,18 @@
+import { readFileSync } from 'node:fs';
 import { DIGEST_SET, OWNED_TABLE } from '../deploy/ownership';
 import { FakeRunner } from '../exec/fake-runner';
+import type { NftObject } from '../types';
+
+const SCRIPT_CHAIN = 'loaded_script';
+const at = { family: 'inet', table: OWNED_TABLE };
 
 /**
- * A tiny in-memory box for unit tests: our nft table (as its loaded script), ip rules per family and tc
- * filters, answering the exact commands the deploy code runs. `failOn` makes a command fail like the tool.
+ * A tiny in-memory box for unit tests: our nft table as listed objects (a script loaded as text becomes one
+ * rule whose comment holds it), ip rules per family and tc filters, answering the exact commands the deploy
+ * code runs. `failOn` makes a command fail like the tool.
  */
 export class FakeKernel {
-  nftScript: string | null = null;
+  table: NftObject[] | null = null;
   rules: Record<'v4' | 'v6', string[]> = { v4: [], v6: [] };
   tc: string[] = [];
   failOn: ((argv: readonly string[], input?: string) => string | null) | null = null;
@@ -16,24 +22,68 @@ export class FakeKernel {
     this.runner.on((argv, input) => this.answer(argv, input));
   }
 
+  /** The script the table was loaded from (null: no table). */
+  get nftScript(): string | null {
+    if (!this.table) return null;
+    const rule = this.table.find((o) => o.rule?.chain === SCRIPT_CHAIN);
+    return rule ? String(rule.rule!.comment) : '';
+  }
+  set nftScript(script: string | null) {
+    if (script === null || !script.includes(`table inet ${OWNED_TABLE} {`)) {
+      this.table = null;
+      return;
+    }
+    const digest = /deployment_digest \{ 0x([0-9a-f]+) \}/.exec(script);
+    this.table = [
+      { table: { family: 'inet', name: OWNED_TABLE } },
+      ...(digest
+        ? [{ set: { ...at, name: DIGEST_SET, type: 'mark', elem: [Number.parseInt(digest[1]!, 16)] } }]
+        : []),
+      { chain: { ...at, name: SCRIPT_CHAIN } },
+      { rule: { ...at, chain: SCRIPT_CHAIN, expr: [], comment: script } },
+    ];
+  }
+
+  private loadJson(text: string) {
+    const commands = (JSON.parse(text) as { nftables: Record<string, NftObject>[] }).nftables;
+    for (const command of commands) {
+      const [verb, object] = Object.entries(command)[0]!;
+      if (verb === 'delete' && object.table) this.table = null;
+      else if (verb === 'add' && object.table) this.table ??= [object];
+      else if (verb === 'add') this.table = [...(this.table ?? []), object];
+    }
+  }
+
   private answer(argv: readonly string[], input: string | undefined) {
     const failure = this.failOn?.(argv, input);
     if (failure) return { code: 1, stderr: failure };
     const cmd = argv.join(' ');
     if (cmd === 'nft -f -') {
-      const body = input ?? '';
-      this.nftScript = body.includes(`table inet ${OWNED_TABLE} {`) ? body : null;
+      this.nftScript = input ?? '';
       return {};
     }
-    if (cmd === `nft -j list set inet ${OWNED_TABLE} ${DIGEST_SET}`) {
-      const m = this.nftScript && /deployment_digest \{ 0x([0-9a-f]+) \}/.exec(this.nftScript);
-      if (!m) return { code: 1, stderr: 'Error: No such file or directory' };
-      return { stdout: JSON.stringify({ nftables: [{ set: { elem: [Number.parseInt(m[1]!, 16)] } }] }) };
+    if (argv.slice(0, 3).join(' ') === 'nft -j -f' && argv.length === 4) {
+      this.loadJson(readFileSync(argv[3]!, 'utf8'));
+      return {};
     }
-    if (cmd === 'nft list tables inet')
-      return { stdout: this.nftScript ? `table inet ${OWNED_TABLE}\n` : '' };
+    if (cmd === `nft -j list table inet ${OWNED_TABLE}`) {
+      if (!this.table) return { code: 1, stderr: 'Error: No such file or directory' };
+      const listed = this.table.map((o, handle) => {
+        const [kind, body] = Object.entries(o)[0]!;
+        return { [kind]: { ...body, handle } };
+      });
+      return { stdout: JSON.stringify({ nftables: [{ metainfo: { version: 'fake' } }, ...listed] }) };
+    }
     if (cmd === `nft list table inet ${OWNED_TABLE}`) {
-      return this.nftScript ? { stdout: this.nftScript } : { code: 1, stderr: 'No such file or directory' };
+      if (!this.table) return { code: 1, stderr: 'No such file or directory' };
+      // Rules added after the script list inside the table, as nft would show them.
+      const extra = this.table
+        .filter((o) => o.rule && o.rule.chain !== SCRIPT_CHAIN)
+        .map((o) => `\t\t${String(o.rule!.comment)}\n`)
+        .join('');
+      const script = this.nftScript ?? '';
+      const end = script.lastIndexOf('}\n', script.indexOf(`add set inet ${OWNED_TABLE}`) >>> 0);
+      return { stdout: end === -1 ? script : `${script.slice(0, end)}${extra}${script.slice(end)}` };
     }
     const ruleShow = /^ip -(4|6) rule show$/.exec(cmd);
     if (ruleShow) {

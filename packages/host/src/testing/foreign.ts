@@ -34,6 +34,8 @@ export function addForeignState(ns: Netns, tcDev: string): void {
     'ACCEPT',
   ]);
   ns.exec(['ip', 'rule', 'add', 'priority', '500', 'fwmark', '0x10000/0x10000', 'lookup', '200']);
+  // Another program using protocol 77 outside Markwright's priority range: not ours, never touched.
+  ns.exec(['ip', 'rule', 'add', 'priority', '600', 'fwmark', '0x40000', 'lookup', '202', 'proto', '77']);
   ns.exec(['ip', '-6', 'rule', 'add', 'priority', '501', 'fwmark', '0x20000/0x20000', 'lookup', '201']);
   ns.exec(['tc', 'qdisc', 'add', 'dev', tcDev, 'clsact']);
   ns.exec([
@@ -57,6 +59,12 @@ export function addForeignState(ns: Netns, tcDev: string): void {
   ]);
 }
 
+/** An `ip rule show` line that is Markwright's: our protocol tag inside the default priority range. */
+const isOwnedRuleLine = (line: string): boolean => {
+  const priority = Number(/^(\d+):/.exec(line)?.[1]);
+  return line.endsWith(' proto 77') && priority >= 10000 && priority <= 10999;
+};
+
 /** Everything on the box that is not Markwright's, as text to compare byte for byte (counters left out). */
 export function foreignState(ns: Netns, tcDev: string): string {
   const ruleset = ns.exec(['nft', '-s', 'list', 'ruleset']).stdout;
@@ -71,7 +79,7 @@ export function foreignState(ns: Netns, tcDev: string): string {
     ns
       .exec(['ip', fam, 'rule', 'show'])
       .stdout.split('\n')
-      .filter((l) => !l.endsWith(' proto 77'))
+      .filter((l) => !isOwnedRuleLine(l))
       .join('\n');
   const tc = ns.exec(['tc', 'filter', 'show', 'dev', tcDev, 'egress']).stdout;
   return [withoutOurs, save, rules('-4'), rules('-6'), tc].join('\n--\n');
@@ -81,11 +89,7 @@ export function foreignState(ns: Netns, tcDev: string): string {
 export function ownedKernelState(ns: Netns): string {
   const table = ns.exec(['nft', '-s', 'list', 'table', 'inet', 'markwright'], { allowFail: true });
   const rules = ['-4', '-6'].map((fam) =>
-    ns
-      .exec(['ip', fam, 'rule', 'show'])
-      .stdout.split('\n')
-      .filter((l) => l.endsWith(' proto 77'))
-      .join('\n'),
+    ns.exec(['ip', fam, 'rule', 'show']).stdout.split('\n').filter(isOwnedRuleLine).join('\n'),
   );
   return [table.code === 0 ? table.stdout : '(no table)', ...rules].join('\n--\n');
 }
