@@ -45,8 +45,9 @@ describe.skipIf(skip)('probe a namespace', () => {
     const kube = report.consumers.find((c) => c.consumer === 'kube-proxy');
     // nft 1.0.6 prints xt targets without options; the bits come from iptables-save.
     expect(kube?.fwmarkBits).toBe('0x00004000');
-    // Foreign bits: the other table's 0x10000, the iptables 0x20000 and 0x4000, ip rules' masks; not ours (0x300).
-    expect(report.bitsInUse.fwmark).toBe('0x00034000');
+    // Foreign bits: the other table's 0x10000, the iptables 0x20000 and 0x4000, ip rules' masks (the rule with
+    // our protocol at priority 600 is another program's: 0x40000); not ours (0x300).
+    expect(report.bitsInUse.fwmark).toBe('0x00074000');
     expect(report.owned).toEqual({ table: false, ipRules: 1, tcFilters: 0 });
     expect(report.warnings).toBeUndefined();
   });

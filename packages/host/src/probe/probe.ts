@@ -104,7 +104,10 @@ export async function probe(
       );
     }
   }
-  const ours = (r: IpRule) => r.protocol === String(ownership.ipRuleProtocol);
+  const [rlo, rhi] = ownership.ipRulePriorities;
+  // Our tag outside our priority range is another program's rule (protocol numbers are not reserved).
+  const ours = (r: IpRule) =>
+    r.protocol === String(ownership.ipRuleProtocol) && r.priority >= rlo && r.priority <= rhi;
   const [tlo, thi] = ownership.tcPriorities;
   const ourTc = (f: TcFilter) => f.priority >= tlo && f.priority <= thi;
   const foreign: RuleBitUsage[] = [

@@ -35,7 +35,19 @@ export function addForeignState(ns: Netns, tcDev: string): void {
   ]);
   ns.exec(['ip', 'rule', 'add', 'priority', '500', 'fwmark', '0x10000/0x10000', 'lookup', '200']);
   // Another program using protocol 77 outside Markwright's priority range: not ours, never touched.
-  ns.exec(['ip', 'rule', 'add', 'priority', '600', 'fwmark', '0x40000', 'lookup', '202', 'proto', '77']);
+  ns.exec([
+    'ip',
+    'rule',
+    'add',
+    'priority',
+    '600',
+    'fwmark',
+    '0x40000/0x40000',
+    'lookup',
+    '202',
+    'proto',
+    '77',
+  ]);
   ns.exec(['ip', '-6', 'rule', 'add', 'priority', '501', 'fwmark', '0x20000/0x20000', 'lookup', '201']);
   ns.exec(['tc', 'qdisc', 'add', 'dev', tcDev, 'clsact']);
   ns.exec([
