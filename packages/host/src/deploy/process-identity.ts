@@ -24,3 +24,13 @@ export function isSameProcess(pid: number, start: string | null | undefined): bo
   if (now === null) return false;
   return start === undefined || start === null || now === start;
 }
+
+/** Whether any process has `pid` (one we may not signal counts too). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -10,6 +10,9 @@ import { isSameProcess, ownStart } from './process-identity';
 import { checkJournal, checkPending, checkRecord, RecordProblem } from './record-checks';
 import { CorruptStateError } from './state-errors';
 
+// Kept here for callers that check a pid they started themselves.
+export { isAlive } from './process-identity';
+
 export const DEFAULT_STATE_DIR = '/var/lib/markwright';
 
 /** The step in flight, written before the kernel is touched, so an interrupted step can be undone. */
