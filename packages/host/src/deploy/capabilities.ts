@@ -3,6 +3,7 @@ import { release } from 'node:os';
 import { join } from 'node:path';
 import { spawnCollect } from '../exec/runner';
 import { readJson, writeJsonAtomic } from './atomic-file';
+import { CorruptStateError } from './state-errors';
 
 /** Kernel features a plan needs that tools cannot report: found by trying them in a throwaway namespace. */
 export interface KernelCapabilities {
@@ -47,7 +48,13 @@ async function probeKernel(): Promise<KernelCapabilities> {
 /** The target's capabilities: read from its state folder when probed on this kernel, else probed and saved. */
 export async function kernelCapabilities(stateDir: string): Promise<KernelCapabilities> {
   const path = join(stateDir, CACHE_FILE);
-  const cached = readJson<KernelCapabilities>(path);
+  let cached: Partial<KernelCapabilities> | null = null;
+  try {
+    cached = readJson(path) as Partial<KernelCapabilities> | null;
+  } catch (error) {
+    if (!(error instanceof CorruptStateError)) throw error;
+    // a cache that cannot be trusted is probed again and rewritten
+  }
   if (
     cached &&
     cached.kernel === release() &&
@@ -55,7 +62,7 @@ export async function kernelCapabilities(stateDir: string): Promise<KernelCapabi
     typeof cached.tcU32 === 'boolean' &&
     typeof cached.ipv6Rules === 'boolean'
   )
-    return cached;
+    return cached as KernelCapabilities;
   const found = await probeKernel();
   writeJsonAtomic(path, found);
   return found;
