@@ -79,13 +79,20 @@ describeFlow('deploy to the router namespace and keep it', { skip }, (ctx) => {
         'SELECT id, target, layout_name, layout_version, outcome FROM deployments ORDER BY applied_at',
       ),
     ).toEqual([`${id}|${target}|steer|1|confirmed`]);
-    // The kept state is persisted for boot under the workspace's root folder, never the machine's /etc.
-    const persisted = join(ctx.workspace.rootDir, 'etc/markwright/ruleset.nft');
-    expect(readFileSync(persisted, 'utf8')).toMatch(/udp dport 6201/);
+    // The kept state is persisted for boot per target, under the workspace's root folder, never the machine's /etc.
+    const restoreDir = `etc/markwright/targets/netns-${lab.router.name}`;
+    const persisted = join(ctx.workspace.rootDir, restoreDir, 'ruleset.json');
+    expect(readFileSync(persisted, 'utf8')).toMatch(/"dport"/);
+    expect(readFileSync(persisted, 'utf8')).toMatch(/6201/);
     expect(
-      existsSync('/etc/markwright/ruleset.nft') &&
-        /dport 6201/.test(readFileSync('/etc/markwright/ruleset.nft', 'utf8')),
-    ).toBe(false);
+      existsSync(
+        join(
+          ctx.workspace.rootDir,
+          `etc/systemd/system/markwright-restore@netns-${lab.router.name}.service.d/target.conf`,
+        ),
+      ),
+    ).toBe(true);
+    expect(existsSync(join('/', restoreDir))).toBe(false);
     expect(readdirSync(ctx.workspace.stateDir).length).toBeGreaterThan(0);
     await screenshot(page, ctx.launcher, 'deploy-kept');
     expect(ctx.session.pageErrors).toEqual([]);
