@@ -26,6 +26,9 @@ export function firstListedKeys(text: string): Set<string> | null {
 
 /** An `ip rule show` line: `10000:	from all fwmark 0x1 lookup 100`. */
 export const IP_RULE_LINE = /^\d+:\s+(not\s+)?from\s/;
-/** An `ip route show` line: an optional route type, then `default` or an address, then route keywords. */
+/**
+ * An `ip route show` line: an optional route type, then `default` or an address (dotted or with colons, so an
+ * nft command such as `add table ...` is not one), then route keywords.
+ */
 export const IP_ROUTE_LINE =
-  /^(?:(?:unicast|local|broadcast|blackhole|unreachable|prohibit|throw|multicast|anycast|nat)\s+)?(?:default|[0-9a-fA-F:.]*[0-9a-fA-F](?:\/\d+)?)(?:\s+(?:via|dev|table|proto|scope|metric|src)\s|\s*$)/;
+  /^(?:(?:unicast|local|broadcast|blackhole|unreachable|prohibit|throw|multicast|anycast|nat)\s+)?(?:default|\d+(?:\.\d+){0,3}(?:\/\d+)?|[0-9a-fA-F]*:[0-9a-fA-F:.]*(?:\/\d+)?)(?:\s+(?:via|dev|table|proto|scope|metric|src)\s|\s*$)/;

@@ -85,7 +85,7 @@ describe('tc -j filter show', () => {
     ]);
     expect(parseTcFiltersJson(old, 'v0')[0]!.classifier).toEqual({ kind: 'fw', handle: 8, mask: 8 });
     expect(parseTcFiltersJson('', 'v0')).toEqual([]);
-    expect(() => parseTcFiltersJson('{', 'v0')).toThrow(/tc filter: is not JSON/);
+    expect(() => parseTcFiltersJson('{', 'v0')).toThrow(/tc filter: is not valid JSON/);
   });
   it('writes tc -batch lines and re-reads the same filters through the dump shape', () => {
     const filters = parseTcFiltersJson(FW_DUMP, 'eth0', '1:').filter((f) => f.classifier.kind !== 'opaque');
