@@ -11,6 +11,7 @@ import type { Flavour } from './packet-match';
 import { type CompiledPolicyRule, compilePolicyRule } from './policy-rules';
 import { compileRoutes } from './routes';
 import { fieldShape, listAt, objectAt } from './shape';
+import { declaredTableRoutes } from './tables';
 
 /** The value at a `a.b[2].c` path inside the document, so errors can show what was given. */
 function valueAt(root: unknown, path: string): unknown {
@@ -64,7 +65,7 @@ function nftTable(doc: MarkwrightDocument, options: ResolvedOptions): Table {
 /**
  * Compile a document into everything Markwright owns on a box: the nft table `inet markwright` (policy rules
  * setting fields with masked writes, persisted fields saved and restored through the ct mark), ip rules for
- * `routes` tagged with Markwright's protocol, and tc `fw` filters for `classes`. Throws InputError naming the
+ * `routes` tagged with Markwright's protocol, the routes declared in the tables it owns (same tag), and tc `fw` filters for `classes`. Throws InputError naming the
  * document path and value of the first problem.
  */
 export function compileDocument(doc: MarkwrightDocument, options: CompileOptions = {}): BoxConfig {
@@ -73,7 +74,7 @@ export function compileDocument(doc: MarkwrightDocument, options: CompileOptions
   return {
     ruleset: { tables: [nftTable(doc, resolved)] },
     ipRules: compileRoutes(doc.layout, listAt(doc.policy?.routes, 'policy.routes'), resolved),
-    routes: [],
+    routes: declaredTableRoutes(doc, resolved.ruleProtocol, resolved.families),
     tcFilters: compileClasses(doc.layout, listAt(doc.policy?.classes, 'policy.classes'), resolved),
   };
 }

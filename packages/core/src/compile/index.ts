@@ -11,3 +11,11 @@ export {
   resolveOptions,
 } from './options';
 export { compileOwned } from './owned';
+export {
+  copiedTableRoutes,
+  declaredTableRoutes,
+  type OwnedTable,
+  ownedTableIds,
+  ownedTables,
+  routesWithOwnedTables,
+} from './tables';

@@ -1,7 +1,9 @@
 import { InputError } from '../bits/errors';
+import { bindingFamilies } from '../document/route-families';
 import type { RouteBinding } from '../document/types';
-import type { IpRule } from '../ir/types';
+import type { Cidr, IpRule } from '../ir/types';
 import type { Layout } from '../layout/types';
+import { parseCidr } from './address';
 import { encodeBySpace } from './field-bits';
 import type { ResolvedOptions } from './options';
 import { objectAt } from './shape';
@@ -37,7 +39,18 @@ export function bindingMark(
   return bits.fwmark;
 }
 
-/** `ip rule add fwmark V/M lookup TABLE priority P proto PROTO` for each family the binding and options allow. */
+/** A selector prefix of a binding (`from`, `to`) as the IR's Cidr. */
+function prefixOf(text: unknown, family: 4 | 6, at: string): Cidr {
+  if (typeof text !== 'string') throw new InputError(at, text, 'must be an address or prefix');
+  const cidr = parseCidr(text, at);
+  if (cidr.family !== family) throw new InputError(at, text, `is not an IPv${family} prefix`);
+  return cidr;
+}
+
+/**
+ * `ip rule add [not] [from P] [to P] [fwmark V/M] [iif X] [oif Y] lookup TABLE [suppress_prefixlength N] priority P
+ * proto PROTO` for each family the binding (its `family`, or the family of its prefixes) and the options allow.
+ */
 export function compileRoutes(
   layout: Layout,
   routes: readonly RouteBinding[],
@@ -47,7 +60,11 @@ export function compileRoutes(
   routes.forEach((entry, i) => {
     const path = `policy.routes[${i}]`;
     const route = objectAt(entry, path, 'a route binding');
-    const fwmark = bindingMark(layout, route.when, `${path}.when`);
+    const fwmark = route.when === undefined ? undefined : bindingMark(layout, route.when, `${path}.when`);
+    const selects = [route.when, route.iif, route.oif, route.from, route.to].some((s) => s !== undefined);
+    if (!selects && route.suppressPrefixlength === undefined) {
+      throw new InputError(path, entry, 'must select packets: give "when", "iif", "oif", "from" or "to"');
+    }
     if (!isU32Int(route.table) || route.table === 0) {
       throw new InputError(`${path}.table`, route.table, 'must be a routing table number 1..4294967295');
     }
@@ -59,14 +76,24 @@ export function compileRoutes(
     if (wanted !== 4 && wanted !== 6 && wanted !== 'both') {
       throw new InputError(`${path}.family`, route.family, 'must be 4, 6 or "both"');
     }
+    const sp = route.suppressPrefixlength;
+    if (sp !== undefined && (!Number.isInteger(sp) || sp < 0 || sp > 128)) {
+      throw new InputError(`${path}.suppress_prefixlength`, sp, 'must be a prefix length 0..128');
+    }
+    const bindingFams = bindingFamilies(route);
     for (const family of options.families) {
-      if (wanted !== 'both' && wanted !== family) continue;
+      if (!bindingFams.includes(family)) continue;
       out.push({
         family,
         priority: route.priority,
-        not: false,
-        fwmark,
+        not: route.not === true,
+        ...(route.from !== undefined && { from: prefixOf(route.from, family, `${path}.from`) }),
+        ...(route.to !== undefined && { to: prefixOf(route.to, family, `${path}.to`) }),
+        ...(route.iif !== undefined && { iif: route.iif }),
+        ...(route.oif !== undefined && { oif: route.oif }),
+        ...(fwmark !== undefined && { fwmark }),
         action: { kind: 'table', table: TABLE_NAMES[route.table] ?? String(route.table) },
+        ...(sp !== undefined && { suppressPrefixlength: sp }),
         protocol: String(options.ruleProtocol),
       });
     }

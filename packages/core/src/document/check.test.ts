@@ -140,7 +140,9 @@ describe('invalid documents: every error names the path and the value', () => {
     ]);
     expect(
       errorsOf(doc(undefined, { routes: [{ when: { bulk: 1 }, table: 5, priority: 9, via: 'x' }] })),
-    ).toEqual(['policy.routes[0].via: unknown key "via" (known: when, table, priority, family) (got "x")']);
+    ).toEqual([
+      'policy.routes[0].via: unknown key "via" (known: when, iif, oif, from, to, not, suppress_prefixlength, table, priority, family, owns) (got "x")',
+    ]);
     expect(
       errorsOf(doc(undefined, { rules: [{ name: 'r', match: { port: 1 }, set: { bulk: 1 } }] }))[0],
     ).toMatch(/^policy\.rules\[0\]\.match\.port: unknown key "port"/);
@@ -371,8 +373,12 @@ describe('invalid documents: every error names the path and the value', () => {
       [254, 'main'],
       [255, 'local'],
     ] as const) {
+      const why =
+        table === 254
+          ? '; only a binding with suppress_prefixlength may look it up, and none may own it'
+          : '';
       expect(route({ table })).toEqual([
-        `policy.routes[0].table: table ${table} is the kernel's "${name}" table (reserved) (got ${table})`,
+        `policy.routes[0].table: table ${table} is the kernel's "${name}" table (reserved${why}) (got ${table})`,
       ]);
     }
     expect(route({ table: 0 })).toEqual([

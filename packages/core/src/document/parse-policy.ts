@@ -1,79 +1,14 @@
-import { InputError } from '../bits/errors';
-import { findField } from '../layout/encode';
-import { rawOfValue } from '../layout/field-values';
-import type { FieldSpace, FieldValues, Layout } from '../layout/types';
+import type { Layout } from '../layout/types';
+import { readAddress, readFieldValues, readIfname } from './parse-common';
+import { checkTableOwners, readRoute } from './parse-routes';
 import { SECMARK_KEY } from './parse-secmarks';
 import type { Reader } from './reader';
-import type {
-  ClassBinding,
-  PacketMatch,
-  Policy,
-  PolicyHook,
-  PolicyRule,
-  PortSpec,
-  RouteBinding,
-} from './types';
+import type { ClassBinding, PacketMatch, Policy, PolicyHook, PolicyRule, PortSpec } from './types';
 
 const HOOKS: readonly PolicyHook[] = ['prerouting', 'output', 'forward', 'postrouting'];
 const PROTOS = ['tcp', 'udp', 'icmp', 'icmpv6'] as const;
-/** Kernel interface names: 1..15 bytes, no slash, no whitespace, not "." or "..". */
-const IFNAME = /^[^/\s:]{1,15}$/;
 /** tc handles: `MAJ:MIN` in hex, 1..4 digits each. */
 const CLASSID = /^[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}$/;
-/** Priorities ip rule accepts for our rules: 0 is the local table rule, 32766/32767 main and default. */
-export const ROUTE_PRIORITY_MIN = 1;
-export const ROUTE_PRIORITY_MAX = 32765;
-/** Tables the kernel reserves: 253 default, 254 main, 255 local (0 is "unspecified"). */
-const RESERVED_TABLES = new Map([
-  [253, 'default'],
-  [254, 'main'],
-  [255, 'local'],
-]);
-
-/** Field values in policy terms, checked against the layout; `spaces` limits which fields may appear. */
-function readFieldValues(
-  r: Reader,
-  raw: unknown,
-  path: string,
-  layout: Layout,
-  spaces: readonly FieldSpace[],
-  why: string,
-): FieldValues | undefined {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    return r.fail(path, raw, 'must be an object');
-  const entries = Object.entries(raw);
-  if (entries.length === 0) return r.fail(path, raw, 'must name at least one field');
-  let ok = true;
-  for (const [name, value] of entries) {
-    const at = `${path}.${name}`;
-    const field = findField(layout, name);
-    if (!field) {
-      const known = layout.fields.map((f) => f.name).join(', ') || 'none';
-      r.fail(at, value, `"${name}" is not a field of the layout (fields: ${known})`);
-      ok = false;
-      continue;
-    }
-    if (!spaces.includes(field.space)) {
-      r.fail(at, value, `"${name}" is a ${field.space} field; ${why}`);
-      ok = false;
-      continue;
-    }
-    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      r.fail(at, value, `value of "${name}" must be a name, a number or a boolean`);
-      ok = false;
-      continue;
-    }
-    try {
-      rawOfValue(field, value, at);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      r.errors.push({ field: at, message: error.message.slice(at.length + 2) });
-      ok = false;
-    }
-  }
-  return ok ? (Object.fromEntries(entries) as FieldValues) : undefined;
-}
-
 function readPortItem(r: Reader, raw: unknown, path: string): number | string | undefined {
   if (typeof raw === 'number') return r.integer(raw, path, 0, 65535, 'a port');
   if (typeof raw !== 'string') return r.fail(path, raw, 'must be a port number or a "low-high" range');
@@ -93,39 +28,6 @@ function readPorts(r: Reader, raw: unknown, path: string): PortSpec | undefined 
   return items.every((i) => i !== undefined) ? (items as (number | string)[]) : undefined;
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const IPV6 = /^[0-9a-fA-F:.]{2,45}$/;
-
-function readAddress(r: Reader, raw: unknown, path: string): string | undefined {
-  const text = r.string(raw, path, 64);
-  if (text === undefined) return undefined;
-  const [addr, prefix, extra] = text.split('/');
-  const v4 = IPV4.test(addr ?? '');
-  const v6 = !v4 && IPV6.test(addr ?? '') && (addr ?? '').includes(':') && validIpv6(addr ?? '');
-  if (extra !== undefined || (!v4 && !v6))
-    return r.fail(path, raw, 'must be an IPv4 or IPv6 address or prefix');
-  if (prefix !== undefined) {
-    const max = v4 ? 32 : 128;
-    if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) {
-      return r.fail(path, raw, `prefix length must be 0..${max}`);
-    }
-  }
-  return text;
-}
-
-function validIpv6(addr: string): boolean {
-  const doubles = addr.split('::').length - 1;
-  if (doubles > 1) return false;
-  const groups = addr.split(':').filter((g) => g !== '');
-  const last = groups[groups.length - 1] ?? '';
-  const hasV4 = last.includes('.');
-  if (hasV4 && !IPV4.test(last)) return false;
-  const hexGroups = hasV4 ? groups.slice(0, -1) : groups;
-  if (!hexGroups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
-  const count = hexGroups.length + (hasV4 ? 2 : 0);
-  return doubles === 1 ? count < 8 : count === 8;
-}
-
 function readMatch(r: Reader, raw: unknown, path: string, layout: Layout): PacketMatch | undefined {
   const keys = ['iif', 'oif', 'proto', 'saddr', 'daddr', 'sport', 'dport', 'fields'];
   const obj = r.object(raw, path, keys);
@@ -133,11 +35,7 @@ function readMatch(r: Reader, raw: unknown, path: string, layout: Layout): Packe
   const before = r.errors.length;
   const out: Record<string, unknown> = {};
   for (const key of ['iif', 'oif'] as const) {
-    if (obj[key] === undefined) continue;
-    const name = r.string(obj[key], `${path}.${key}`);
-    if (name !== undefined && (!IFNAME.test(name) || name === '.' || name === '..')) {
-      r.fail(`${path}.${key}`, name, 'must be an interface name (1..15 characters, no "/", ":" or spaces)');
-    } else out[key] = name;
+    if (obj[key] !== undefined) out[key] = readIfname(r, obj[key], `${path}.${key}`);
   }
   if (obj.proto !== undefined) {
     out.proto =
@@ -214,43 +112,6 @@ function splitLabel(
   return { fields, label: value };
 }
 
-function readTable(r: Reader, raw: unknown, path: string): number | undefined {
-  const table = r.integer(raw, path, 1, 0xffffffff, 'a routing table id');
-  if (table !== undefined && RESERVED_TABLES.has(table)) {
-    return r.fail(
-      path,
-      raw,
-      `table ${table} is the kernel's "${RESERVED_TABLES.get(table)}" table (reserved)`,
-    );
-  }
-  return table;
-}
-
-function readRoute(r: Reader, raw: unknown, path: string, layout: Layout): RouteBinding | undefined {
-  const obj = r.object(raw, path, ['when', 'table', 'priority', 'family']);
-  if (!obj) return undefined;
-  const when = readFieldValues(
-    r,
-    obj.when,
-    `${path}.when`,
-    layout,
-    ['fwmark'],
-    'ip rules see only the fwmark',
-  );
-  const table = readTable(r, obj.table, `${path}.table`);
-  const priority = r.integer(
-    obj.priority,
-    `${path}.priority`,
-    ROUTE_PRIORITY_MIN,
-    ROUTE_PRIORITY_MAX,
-    'a priority',
-  );
-  const family = obj.family === undefined ? undefined : r.oneOf(obj.family, `${path}.family`, [4, 6, 'both']);
-  if (when === undefined || table === undefined || priority === undefined) return undefined;
-  if (obj.family !== undefined && family === undefined) return undefined;
-  return { when, table, priority, ...(family !== undefined && { family }) };
-}
-
 function readClass(r: Reader, raw: unknown, path: string, layout: Layout): ClassBinding | undefined {
   const obj = r.object(raw, path, ['when', 'dev', 'classid', 'parent', 'priority']);
   if (!obj) return undefined;
@@ -262,10 +123,7 @@ function readClass(r: Reader, raw: unknown, path: string, layout: Layout): Class
     ['fwmark'],
     'tc filters see only the fwmark',
   );
-  let dev = r.string(obj.dev, `${path}.dev`);
-  if (dev !== undefined && (!IFNAME.test(dev) || dev === '.' || dev === '..')) {
-    dev = r.fail(`${path}.dev`, dev, 'must be an interface name (1..15 characters, no "/", ":" or spaces)');
-  }
+  const dev = readIfname(r, obj.dev, `${path}.dev`);
   let classid = r.string(obj.classid, `${path}.classid`);
   if (classid !== undefined && !CLASSID.test(classid)) {
     classid = r.fail(`${path}.classid`, classid, 'must be a tc class id MAJ:MIN in hex, e.g. "1:30"');
@@ -327,6 +185,7 @@ export function readPolicy(r: Reader, raw: unknown, layout: Layout, path = 'poli
       r.fail(`${path}.rules[${i}].name`, name, `is already used by ${path}.rules[${names.get(name)}]`);
     else names.set(name, i);
   });
+  checkTableOwners(r, Array.isArray(obj.routes) ? obj.routes : [], `${path}.routes`);
   const priorities = new Map<number, number>();
   (Array.isArray(obj.routes) ? obj.routes : []).forEach((route: unknown, i) => {
     const priority = (route as { priority?: unknown } | null)?.priority;

@@ -48,12 +48,49 @@ const serializeRule = (r: PolicyRule): Json =>
     ['set', r.secmark === undefined ? { ...r.set } : { ...r.set, secmark: r.secmark }],
   ]);
 
+const serializeOwns = (o: NonNullable<RouteBinding['owns']>): Json =>
+  ordered([
+    [
+      'routes',
+      o.routes.length === 0
+        ? undefined
+        : o.routes.map((t) =>
+            ordered([
+              ['to', t.to],
+              ['via', t.via],
+              ['dev', t.dev],
+              ['type', t.type],
+              ['metric', t.metric],
+            ]),
+          ),
+    ],
+    [
+      'copy',
+      o.copy.length === 0
+        ? undefined
+        : o.copy.map((c) =>
+            ordered([
+              ['dev', c.dev],
+              ['connected', c.connected],
+              ['local', c.local],
+            ]),
+          ),
+    ],
+  ]);
+
 const serializeRoute = (r: RouteBinding): Json =>
   ordered([
-    ['when', { ...r.when }],
+    ['when', r.when ? { ...r.when } : undefined],
+    ['iif', r.iif],
+    ['oif', r.oif],
+    ['from', r.from],
+    ['to', r.to],
+    ['not', r.not],
+    ['suppress_prefixlength', r.suppressPrefixlength],
     ['table', r.table],
     ['priority', r.priority],
     ['family', r.family],
+    ['owns', r.owns ? serializeOwns(r.owns) : undefined],
   ]);
 
 const serializeClass = (c: ClassBinding): Json =>

@@ -24,7 +24,7 @@ export function unknownCoexists(doc: MarkwrightDocument): CheckError[] {
 
 /** Fields the policy routes on: ip rules see these, so a src_valid_mark change matters to them. */
 export const routedFields = (doc: MarkwrightDocument): string[] => [
-  ...new Set(doc.policy.routes.flatMap((r) => Object.keys(r.when))),
+  ...new Set(doc.policy.routes.flatMap((r) => Object.keys(r.when ?? {}))),
 ];
 
 export interface CheckReportOptions {
