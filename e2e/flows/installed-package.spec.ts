@@ -3,7 +3,16 @@
 // purged. The users, the polkit rule, the daemons and the namespace are the test's own and removed after it.
 
 import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { environmentSkip, kernelSkipReason, Netns } from '@markwright/testkit';
@@ -24,6 +33,8 @@ const skip = environmentSkip(
   'the installed package flow',
   kernelSkipReason(['ip', 'nft']) ?? packageSkipReason() ?? polkitSkipReason(),
 );
+
+const RESTORE_TEMPLATE = '/usr/lib/systemd/system/markwright-restore@.service';
 
 /** A desktop user's environment: no /usr/sbin on PATH, nothing of the test's. */
 const userEnv = (user: TestUser) => ({
@@ -95,6 +106,11 @@ describe.skipIf(Boolean(skip))('the Debian package, installed and removed', () =
       'org.markwright.manage',
     ])
       expect(help.stdout).toContain(part);
+    // The restore unit is the template, one instance per target (markwright-restore@<key>.service).
+    expect(readFileSync(RESTORE_TEMPLATE, 'utf8')).toBe(
+      readFileSync(join(repoRoot, 'packaging/systemd/markwright-restore@.service'), 'utf8'),
+    );
+    expect(existsSync('/usr/lib/systemd/system/markwright-restore.service')).toBe(false);
     console.log(
       `package: ${pkg!.deb} ${Math.ceil(statSync(pkg!.deb).size / 1024)} KiB, apt install ${pkg!.installSeconds.toFixed(1)} s`,
     );
@@ -216,5 +232,6 @@ describe.skipIf(Boolean(skip))('the Debian package, installed and removed', () =
     const { seconds } = pkg!.remove();
     console.log(`package: apt purge ${seconds.toFixed(1)} s`);
     expect(spawnSync('/usr/bin/dpkg-query', ['-W', 'markwright']).status).not.toBe(0);
+    expect(existsSync(RESTORE_TEMPLATE)).toBe(false);
   });
 });

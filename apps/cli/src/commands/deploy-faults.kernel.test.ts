@@ -259,6 +259,63 @@ describe.skipIf(skip)('deploy faults through the command line', () => {
     expect(ownedKernelState(ns)).toBe(ownedA);
   });
 
+  it('a crafted journal or record is one line naming the file (exit 2); other verbs keep working', () => {
+    const noStack = (text: string) => {
+      expect(text.trim().split('\n')).toHaveLength(1);
+      expect(text).not.toMatch(/\n\s+at /);
+    };
+    const journal = join(stateDir(), 'journal.json');
+    const live = ownedKernelState(ns);
+    writeFileSync(
+      journal,
+      JSON.stringify({
+        op: 'revert',
+        deploymentId: null,
+        pid: 999_999_999,
+        startedAt: new Date().toISOString(),
+        restoreTo: {
+          nftScript: '',
+          ipRules: { v4: [], v6: [] },
+          tcFilters: [],
+          nft: [{ table: { family: 'ip', name: 'other' } }],
+        },
+        tcLines: ['qdisc add dev v0 root handle 1: htb'],
+        draft: null,
+      }),
+    );
+    const refused = cli(['status', ...common()]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${journal}: `);
+    noStack(refused.stderr);
+    // Verbs that do not need the journal still work.
+    expect(cli(['history', ...common(), '--json']).code).toBe(0);
+    expect(cli(['plan', docs.a!, ...common()]).code).toBe(0);
+    rmSync(journal);
+    const history = JSON.parse(cli(['history', ...common(), '--json']).stdout) as { id: string }[];
+    const crafted = '20200101-000000000-0001';
+    const record = join(stateDir(), 'deployments', `${crafted}.json`);
+    const shape = JSON.parse(cli(['history', ...common(), '--json']).stdout)[0];
+    writeFileSync(
+      record,
+      JSON.stringify({
+        ...shape,
+        id: crafted,
+        state: { ...shape.state, ipRules: { v4: ['priority 500 from all lookup main proto 77'], v6: [] } },
+      }),
+    );
+    const listed = cli(['history', ...common(), '--json']);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toHaveLength(history.length);
+    expect(listed.stderr).toContain(`${record}: record.state.ipRules.v4[0] must start with priority`);
+    const back = cli(['rollback', '--to', crafted, ...common()]);
+    expect(back.code).toBe(2);
+    expect(back.stderr).toContain(`${record}: `);
+    noStack(back.stderr);
+    rmSync(record);
+    expect(ownedKernelState(ns)).toBe(live);
+    expect(foreign()).toBe(before);
+  });
+
   it('uninstall removes our state and the restore files, and only those', () => {
     expect(existsSync(persistencePaths(join(dir, 'root'), parseTarget(`netns:${ns.name}`)).wants)).toBe(true);
     const r = cli(['uninstall', ...common()]);

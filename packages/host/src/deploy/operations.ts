@@ -8,7 +8,7 @@ import { crashPoint } from './crash-points';
 import { readOwnedState } from './kernel-state';
 import { sameState } from './owned-table';
 import { EMPTY_STATE } from './ownership';
-import { removePersistence, writePersistence } from './persistence';
+import { checkPersistenceDirs, removePersistence, writePersistence } from './persistence';
 import { ownStart } from './process-identity';
 import { type Journal, newDeploymentId } from './state-store';
 
@@ -158,6 +158,8 @@ export async function apply(ctx: DeployContext, input: ApplyInput): Promise<Appl
       snapshot: baseline,
       ipRulePriorities: ctx.ownership.ipRulePriorities,
     };
+    // Persistence folders are checked before the kernel is touched, so a refusal changes nothing.
+    if (!deadline) checkPersistenceDirs(ctx.rootDir, ctx.runner.target);
     ctx.store.writeJournal({
       op: 'apply',
       deploymentId: id,
@@ -248,6 +250,8 @@ export async function confirm(ctx: DeployContext): Promise<DeploymentRecord> {
         outcome: 'confirmed',
         confirmedAt: ctx.now().toISOString(),
       };
+      // Not kept unless it can be persisted: the deadline still reverts it.
+      checkPersistenceDirs(ctx.rootDir, ctx.runner.target);
       ctx.store.saveDeployment(confirmed);
       ctx.store.clearPending();
       persist(ctx, record.state);
@@ -326,6 +330,7 @@ export async function rollback(ctx: DeployContext, to?: string): Promise<Deploym
         snapshot: live,
         ipRulePriorities: ctx.ownership.ipRulePriorities,
       };
+      checkPersistenceDirs(ctx.rootDir, ctx.runner.target);
       ctx.store.writeJournal({
         op: 'rollback',
         deploymentId: draft.id,
@@ -412,6 +417,7 @@ export async function uninstall(ctx: DeployContext): Promise<void> {
   await locked(ctx, async () => {
     const current = ctx.store.current();
     const live = await readOwnedState(ctx.runner, ctx.ownership, current?.state ?? null);
+    checkPersistenceDirs(ctx.rootDir, ctx.runner.target);
     ctx.store.writeJournal({
       op: 'uninstall',
       deploymentId: null,

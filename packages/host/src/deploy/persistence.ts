@@ -2,12 +2,12 @@
 // <root>/etc/markwright/targets/<key>/ and the unit instance markwright-restore@<key>.service; nothing of one
 // target is touched when another is written or removed.
 import { existsSync, readdirSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { targetKey } from '../exec/target';
 import type { OwnedState, Target } from '../types';
 import { syncDirectory, writeFileAtomic } from './atomic-file';
 import { restoreDocument } from './owned-table';
-import { ensurePrivateDir } from './private-dir';
+import { checkPrivateDir, ensurePrivateDir } from './private-dir';
 
 export const UNIT_TEMPLATE = 'markwright-restore@.service';
 export const unitInstance = (target: Target): string => `markwright-restore@${targetKey(target)}.service`;
@@ -70,10 +70,22 @@ export function targetDropIn(target: Target): string {
 const isEmpty = (s: OwnedState): boolean =>
   (s.nft ?? null) === null && s.ipRules.v4.length + s.ipRules.v6.length + s.tcFilters.length === 0;
 
+/**
+ * Refuse, before anything is kept, persistence folders another user could have planted or can write: the boot
+ * runs what is in them as root. Missing folders are fine (they are created private).
+ */
+export function checkPersistenceDirs(rootDir: string, target: Target): void {
+  const p = persistencePaths(rootDir, target);
+  for (const dir of [p.etc, p.targets, p.dir]) checkPrivateDir(dir, 'persistence dir');
+  for (const dir of [dirname(p.unit), dirname(p.dropIn), dirname(p.wants)])
+    checkPrivateDir(dir, 'systemd dir');
+}
+
 /** Write the confirmed state of `target` so it survives a reboot (only ever called after confirmation). */
 export function writePersistence(rootDir: string, target: Target, state: OwnedState): void {
   if (state.nft === undefined) throw new Error('only state read back from the kernel is persisted');
   const p = persistencePaths(rootDir, target);
+  checkPersistenceDirs(rootDir, target);
   if (isEmpty(state)) {
     removePersistence(rootDir, target);
     return;
@@ -86,9 +98,11 @@ export function writePersistence(rootDir: string, target: Target, state: OwnedSt
   writeFileAtomic(p.ipRulesV6, state.ipRules.v6.map((r) => `rule add ${r}\n`).join(''), 0o600, false);
   writeFileAtomic(p.tc, state.tcFilters.map((l) => `${l}\n`).join(''), 0o600, false);
   syncDirectory(p.dir);
+  ensurePrivateDir(dirname(p.unit), 'systemd dir', 0o755);
+  ensurePrivateDir(dirname(p.dropIn), 'systemd dir', 0o755);
+  ensurePrivateDir(dirname(p.wants), 'systemd dir', 0o755);
   writeFileAtomic(p.unit, restoreUnitTemplate());
   writeFileAtomic(p.dropIn, targetDropIn(target));
-  ensurePrivateDir(join(p.wants, '..'), 'systemd dir', 0o755);
   rmSync(p.wants, { force: true });
   symlinkSync(`../${UNIT_TEMPLATE}`, p.wants);
 }

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, type Stats } from 'node:fs';
 import { EnvironmentError } from '../exec/errors';
 
 const runningAsRoot = (): boolean => process.getuid?.() === 0;
@@ -13,8 +13,19 @@ export function ensurePrivateDir(dir: string, what: string, mode = 0o700): void 
   } catch (error) {
     throw new EnvironmentError(`cannot create ${what} ${dir}: ${(error as Error).message}`);
   }
+  checkPrivateDir(dir, what);
+}
+
+/** The checks of `ensurePrivateDir` on a directory that may not exist yet (nothing to refuse then). */
+export function checkPrivateDir(dir: string, what: string): void {
   if (!runningAsRoot()) return;
-  const st = lstatSync(dir);
+  let st: Stats;
+  try {
+    st = lstatSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new EnvironmentError(`cannot read ${what} ${dir}: ${(error as Error).message}`);
+  }
   if (st.isSymbolicLink())
     throw new EnvironmentError(`${what} ${dir} is a symbolic link; refusing to use it`);
   if (!st.isDirectory()) throw new EnvironmentError(`${what} ${dir} is not a directory`);

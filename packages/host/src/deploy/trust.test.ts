@@ -1,6 +1,7 @@
 // The privileged side trusts nothing it reads: state files, planted links, foreign rules with our tag.
 import {
   chmodSync,
+  chownSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -16,7 +17,7 @@ import { FakeKernel } from '../testing/fake-kernel';
 import type { OwnedState } from '../types';
 import { writeJsonAtomic } from './atomic-file';
 import type { DeployContext } from './context';
-import { apply, history, status, uninstall } from './operations';
+import { apply, confirm, history, rollback, status, uninstall } from './operations';
 import { DEFAULT_OWNERSHIP, wrapTableBody } from './ownership';
 import { plan } from './plan';
 import { StateStore } from './state-store';
@@ -35,6 +36,8 @@ const input = (s: OwnedState, confirmTimeout: number) => ({
   confirmTimeout,
 });
 const asRoot = process.getuid?.() === 0;
+const mutatingCalls = (kernel: FakeKernel, from: number) =>
+  kernel.runner.calls.slice(from).filter((c) => c.argv.includes('-f') || c.argv.includes('-batch'));
 
 describe('the privileged side trusts nothing it reads', () => {
   let dir: string;
@@ -150,6 +153,26 @@ describe('the privileged side trusts nothing it reads', () => {
     expect(report.check.ok).toBe(true);
   });
 
+  it('a crafted deployment record is refused by rollback --to, naming the file, and history skips it', async () => {
+    await apply(ctx, input(state(1), 0));
+    const good = history(ctx)[0]!;
+    const crafted = '20200101-000000000-0001';
+    const file = join(ctx.store.dir, 'deployments', `${crafted}.json`);
+    const foreignTable = [{ table: { family: 'ip', name: 'other' } }];
+    writeFileSync(
+      file,
+      JSON.stringify({ ...good, id: crafted, state: { ...good.state, nft: foreignTable } }),
+    );
+    const ran = kernel.runner.calls.length;
+    const error = await rollback(ctx, crafted).catch((e: unknown) => e as Error);
+    expect((error as Error).message).toBe(
+      `${file}: record.state.nft [0].table belongs to ip other; only inet markwright is Markwright's`,
+    );
+    expect(mutatingCalls(kernel, ran)).toEqual([]);
+    expect(history(ctx).map((d) => d.id)).toEqual([good.id]);
+    expect(ctx.store.unreadable[0]).toMatch(new RegExp(`^${file}: record\\.state\\.nft`));
+  });
+
   it('a stale pending is cleared when a newer apply needs no confirmation', async () => {
     const first = await apply(ctx, input(state(1), 60));
     await apply(ctx, input(state(2), 0));
@@ -203,5 +226,42 @@ describe('the privileged side trusts nothing it reads', () => {
     rmSync(open, { recursive: true });
     mkdirSync(open, { mode: 0o700 });
     expect(() => new StateStore(open, { kind: 'local' }).ensure()).not.toThrow();
+    chownSync(open, 65534, 65534);
+    expect(() => new StateStore(open, { kind: 'local' }).ensure()).toThrow(
+      /state dir .*open is owned by uid 65534, not root/,
+    );
   });
+
+  it.skipIf(!asRoot)(
+    'as root, a persistence dir others can write or own is refused before the kernel is touched',
+    async () => {
+      const etc = join(ctx.rootDir, 'etc', 'markwright');
+      mkdirSync(etc, { recursive: true, mode: 0o755 });
+      chmodSync(etc, 0o777);
+      const ran = kernel.runner.calls.length;
+      await expect(apply(ctx, input(state(1), 0))).rejects.toThrow(
+        /persistence dir .*etc\/markwright is writable by group or others/,
+      );
+      expect(mutatingCalls(kernel, ran)).toEqual([]);
+      expect(kernel.rules.v4).toEqual([]);
+      // A pending deployment is not kept while its restore files cannot be written safely.
+      const pending = await apply(ctx, input(state(2), 60));
+      chmodSync(etc, 0o755);
+      chownSync(etc, 65534, 65534);
+      await expect(confirm(ctx)).rejects.toThrow(/persistence dir .* is owned by uid 65534, not root/);
+      expect(ctx.store.deployment(pending.deployment.id)?.outcome).toBe('pending');
+      expect(ctx.store.pending()?.id).toBe(pending.deployment.id);
+      const before = [...kernel.rules.v4];
+      await expect(uninstall(ctx)).rejects.toThrow(/owned by uid 65534/);
+      expect(kernel.rules.v4).toEqual(before);
+      const systemd = join(ctx.rootDir, 'etc', 'systemd', 'system');
+      chownSync(etc, 0, 0);
+      mkdirSync(systemd, { recursive: true, mode: 0o755 });
+      chmodSync(systemd, 0o757);
+      await expect(confirm(ctx)).rejects.toThrow(/systemd dir .*system is writable by group or others/);
+      chmodSync(systemd, 0o755);
+      await confirm(ctx);
+      expect(existsSync(join(etc, 'targets', 'local', 'ruleset.json'))).toBe(true);
+    },
+  );
 });
