@@ -3,6 +3,7 @@ import { InputError, printable } from '@markwright/core';
 import { COMMANDS } from './commands/index';
 import './commands/registry';
 import { verbAndArgs } from './args';
+import { reportFailure, wantsJson } from './failure';
 import { usage, VERSION, verbHelp } from './help';
 import { EXIT, type ExitCode } from './io';
 
@@ -24,6 +25,7 @@ async function main(argv: string[]): Promise<ExitCode> {
   }
   const entry = COMMANDS[verb];
   if (!entry) {
+    if (wantsJson(args)) throw new InputError('command', verb, 'is not a markwright command');
     process.stderr.write(`markwright: unknown command ${printable(JSON.stringify(verb))}\n\n${usage()}`);
     return EXIT.badInput;
   }
@@ -46,15 +48,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof InputError) {
-      process.stderr.write(`markwright: ${error.message}\n`);
-      process.exitCode = EXIT.badInput;
-    } else {
-      // One line, never a stack trace: the message says what failed in the environment.
-      process.stderr.write(
-        `markwright: ${printable(error instanceof Error ? error.message : String(error))}\n`,
-      );
-      process.exitCode = EXIT.environment;
-    }
+    process.exitCode = reportFailure(error, wantsJson(process.argv.slice(2)), (text) =>
+      process.stderr.write(text),
+    );
   },
 );

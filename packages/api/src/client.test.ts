@@ -64,6 +64,8 @@ describe('transport envelopes', () => {
       'name',
     ]);
     expect(errorFromShape({ kind: 'boom', message: 'x' }).kind).toBe('internal');
+    expect(errorFromShape({ kind: 'lock-held', message: 'held' }).kind).toBe('lock-held');
+    expect(errorFromShape({ kind: 'not-authorised', message: 'no' }).kind).toBe('not-authorised');
     expect(() => unwrapEnvelope('nope')).toThrow(/malformed reply/);
     expect(unwrapEnvelope({ ok: true, value: 3 })).toBe(3);
   });

@@ -12,8 +12,9 @@ const KINDS: readonly ApiErrorKind[] = [
   'invalid-input',
   'not-found',
   'conflict',
-  'environment',
+  'lock-held',
   'not-authorised',
+  'environment',
   'internal',
 ];
 

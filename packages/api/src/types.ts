@@ -70,14 +70,16 @@ export interface MarkwrightApi {
 
 /**
  * Error kinds every transport carries unchanged to the caller. `not-authorised`: polkit refused, or the user
- * cancelled, the authorisation the privileged helper needs (nothing was read or changed).
+ * cancelled, the authorisation the privileged helper needs (nothing was read or changed). `lock-held`: another
+ * operation is changing the target; trying again later works.
  */
 export type ApiErrorKind =
   | 'invalid-input'
   | 'not-found'
   | 'conflict'
-  | 'environment'
+  | 'lock-held'
   | 'not-authorised'
+  | 'environment'
   | 'internal';
 
 export interface ApiErrorShape {

@@ -1,5 +1,6 @@
 export * from './bits/index';
 export * from './document/index';
+export * from './errors/index';
 export * from './ir/index';
 export * from './layout/index';
 export * from './net/index';

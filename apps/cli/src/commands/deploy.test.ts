@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { EnvironmentError } from '@markwright/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../testing/run-command';
 import { apply, plan } from './deploy';
@@ -27,9 +28,9 @@ describe('deploy verbs: --rule-priorities', () => {
   });
 
   it('accepts the document once the range covers its priorities (then the missing target is the problem)', async () => {
-    const run = await runCommand(plan, [wireguard, ...target, '--rule-priorities', '5000-5999']);
-    expect(run.code).toBe(2);
-    expect(run.err).toMatch(/mw-absent-namespace/);
+    const run = runCommand(plan, [wireguard, ...target, '--rule-priorities', '5000-5999']);
+    await expect(run).rejects.toThrow(EnvironmentError);
+    await expect(run).rejects.toThrow(/mw-absent-namespace/);
   });
 
   it('refuses a malformed or reversed range', async () => {

@@ -4,11 +4,9 @@ import {
   type ApplyResult,
   type DeploymentRecord,
   type DeployStatus,
-  EnvironmentError,
   formatChanges,
   type HelperCall,
   HelperClient,
-  HelperRefusedError,
   type Ownership,
   openSession,
   ownershipFor,
@@ -18,7 +16,6 @@ import {
   runningAsRoot,
   runVerb,
   type Target,
-  ToolError,
 } from '@markwright/host';
 import { flag, type ParsedArgs, parseArgs } from '../args';
 import { readTextFile } from '../input-file';
@@ -58,31 +55,23 @@ function verbRunner(args: ParsedArgs, io: CommandIo): VerbRunner {
     const client = new HelperClient();
     try {
       return await client.request<T>({ ...call, ...range, target: target! } as HelperCall);
-    } catch (error) {
-      throw error instanceof HelperRefusedError ? error.toTyped() : error;
     } finally {
       await client.close();
     }
   };
 }
 
-/** Run a deploy verb: environment problems (missing tool, no root, not authorised, lock held) exit 2. */
+/**
+ * Run a deploy verb. Failures are thrown as typed errors (bad input, not found, lock held, not authorised, a
+ * tool refused) and reported by the command line's one failure path with their exit code.
+ */
 function verb(
   valued: readonly string[],
   body: (io: CommandIo, args: ParsedArgs, run: VerbRunner) => Promise<ExitCode>,
 ): Command {
   return async (io) => {
     const args = parseArgs(io.args, [...COMMON, ...valued], ['json']);
-    const run = verbRunner(args, io);
-    try {
-      return await body(io, args, run);
-    } catch (error) {
-      if (error instanceof EnvironmentError || error instanceof ToolError) {
-        io.stderr(`markwright: ${error.message}\n`);
-        return EXIT.environment;
-      }
-      throw error;
-    }
+    return body(io, args, verbRunner(args, io));
   };
 }
 

@@ -8,7 +8,6 @@ import {
   parseConntrackListing,
   parseTarget,
   readDocument,
-  ToolError,
 } from '@markwright/host';
 import { flag, parseArgs } from '../args';
 import { type Command, EXIT } from '../io';
@@ -43,32 +42,24 @@ const impactCommand: Command = async (io) => {
   const saved = flag(args, 'conntrack');
   const connections =
     saved === undefined ? undefined : parseConntrackListing(readText(saved, '--conntrack')).connections;
-  try {
-    if (process.getuid?.() !== 0) {
-      throw new EnvironmentError(
-        `markwright ${'impact'} reads the kernel's trace and connection tables: run it as root`,
-      );
-    }
-    const runner = await openRunner(target);
-    const report = await liveImpact(runner, doc, DEFAULT_OWNERSHIP, { connections });
-    if (args.switches.has('json')) {
-      io.stdout(`${JSON.stringify(report)}\n`);
-      return EXIT.ok;
-    }
-    const lines = [`${report.changed.length} of ${report.connections} connections would change\n`];
-    for (const g of report.groups ?? []) {
-      lines.push(`${g.summary}\n`);
-      for (const c of report.changed.filter((x) => x.rule === g.rule).slice(0, 20)) lines.push(changeText(c));
-    }
-    io.stdout(lines.join(''));
-    return EXIT.ok;
-  } catch (error) {
-    if (error instanceof EnvironmentError || error instanceof ToolError) {
-      io.stderr(`markwright: ${error.message}\n`);
-      return EXIT.environment;
-    }
-    throw error;
+  if (process.getuid?.() !== 0) {
+    throw new EnvironmentError(
+      `markwright ${'impact'} reads the kernel's trace and connection tables: run it as root`,
+    );
   }
+  const runner = await openRunner(target);
+  const report = await liveImpact(runner, doc, DEFAULT_OWNERSHIP, { connections });
+  if (args.switches.has('json')) {
+    io.stdout(`${JSON.stringify(report)}\n`);
+    return EXIT.ok;
+  }
+  const lines = [`${report.changed.length} of ${report.connections} connections would change\n`];
+  for (const g of report.groups ?? []) {
+    lines.push(`${g.summary}\n`);
+    for (const c of report.changed.filter((x) => x.rule === g.rule).slice(0, 20)) lines.push(changeText(c));
+  }
+  io.stdout(lines.join(''));
+  return EXIT.ok;
 };
 
 export default impactCommand;

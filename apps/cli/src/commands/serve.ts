@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type Backend, createBackend } from '@markwright/app-backend/backend';
 import { type RunningServer, startServer } from '@markwright/app-backend/server';
 import { defaultDatabasePath, StoreError } from '@markwright/app-backend/store';
-import { InputError } from '@markwright/core';
+import { EnvironmentError, InputError } from '@markwright/core';
 import { flag, parseArgs } from '../args';
 import { type Command, type CommandIo, EXIT } from '../io';
 
@@ -70,7 +70,25 @@ const serve: Command = async (io) => {
     locate('markwright.mjs', '../../dist/markwright.mjs') ??
     resolve(here, 'markwright.mjs');
 
-  let backend: Backend;
+  // The port first: a busy port must fail before a database is created or migrated. No request can arrive
+  // before the backend is ready (nobody has the token until the address is printed below).
+  let backend: Backend | null = null;
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      dispatch: (method, argument) =>
+        backend
+          ? backend.dispatch(method, argument)
+          : Promise.resolve({
+              ok: false,
+              error: { kind: 'environment', message: 'the backend is starting' },
+            }),
+      rendererDir,
+      port,
+    });
+  } catch (error) {
+    throw new EnvironmentError(`cannot listen on 127.0.0.1:${port}: ${(error as Error).message}`, '--port');
+  }
   try {
     backend = createBackend({
       dbPath,
@@ -79,19 +97,9 @@ const serve: Command = async (io) => {
       ...(rootDir ? { rootDir: resolve(rootDir) } : {}),
     });
   } catch (error) {
-    if (error instanceof StoreError) {
-      io.stderr(`markwright: ${error.message}\n`);
-      return EXIT.environment;
-    }
+    await server.close();
+    if (error instanceof StoreError) throw new EnvironmentError(error.message, '--db');
     throw error;
-  }
-  let server: RunningServer;
-  try {
-    server = await startServer({ dispatch: backend.dispatch, rendererDir, port });
-  } catch (error) {
-    backend.close();
-    io.stderr(`markwright: cannot listen on 127.0.0.1:${port}: ${(error as Error).message}\n`);
-    return EXIT.environment;
   }
   io.stdout(`Markwright is serving at ${server.url}\n`);
   if (parsed.switches.has('open')) openInBrowser(server.url, io);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, type SimulationReport } from '@markwright/core';
+import { EnvironmentError, InputError, type SimulationReport } from '@markwright/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCommand } from '../testing/run-command';
 import simulate from './simulate';
@@ -201,12 +201,12 @@ describe('markwright simulate', () => {
     ).rejects.toThrow(/bad\.json/);
   });
 
-  it('--verify without root exits 2 and says why', async () => {
+  it('--verify without root is an environment error (exit 2) that says why', async () => {
     const spy = vi.spyOn(process, 'getuid').mockReturnValue(1000);
     try {
-      const { code, err } = await run(['--ruleset', file('r6.nft', NFT), '--packet', PACKET, '--verify']);
-      expect(code).toBe(2);
-      expect(err).toMatch(/--verify needs root/);
+      const failed = run(['--ruleset', file('r6.nft', NFT), '--packet', PACKET, '--verify']);
+      await expect(failed).rejects.toThrow(EnvironmentError);
+      await expect(failed).rejects.toThrow(/--verify needs root/);
     } finally {
       spy.mockRestore();
     }

@@ -7,14 +7,7 @@ import {
   type RuleOwner,
   type TracedPacket,
 } from '@markwright/core';
-import {
-  EnvironmentError,
-  liveTrace,
-  openRunner,
-  parseTarget,
-  readDocument,
-  ToolError,
-} from '@markwright/host';
+import { EnvironmentError, liveTrace, openRunner, parseTarget, readDocument } from '@markwright/host';
 import { flag, parseArgs } from '../args';
 import { type Command, EXIT } from '../io';
 
@@ -113,12 +106,6 @@ const traceCommand: Command = async (io) => {
     if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else if (report.packets.length === 0) io.stdout('no matching packet seen\n');
     return EXIT.ok;
-  } catch (error) {
-    if (error instanceof EnvironmentError || error instanceof ToolError) {
-      io.stderr(`markwright: ${error.message}\n`);
-      return EXIT.environment;
-    }
-    throw error;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

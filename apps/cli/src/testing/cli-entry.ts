@@ -1,7 +1,7 @@
 // The deploy verbs of the markwright command line, alone, for kernel tests that must run them as separate
 // processes (kill -9, concurrency, watchdog). Bundled on the fly by cli-bundle.ts; same errors and exit codes.
-import { InputError } from '@markwright/core';
 import * as verbs from '../commands/deploy';
+import { reportFailure, wantsJson } from '../failure';
 
 const [verb, ...args] = process.argv.slice(2);
 const command = (verbs as Record<string, typeof verbs.plan>)[verb ?? ''];
@@ -19,7 +19,6 @@ command({
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`markwright: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = error instanceof InputError ? 1 : 2;
+    process.exitCode = reportFailure(error, wantsJson(args), (t) => process.stderr.write(t));
   },
 );

@@ -1,4 +1,5 @@
 import {
+  EnvironmentError,
   hex8,
   type KernelObservation,
   type PacketResult,
@@ -130,14 +131,12 @@ export async function verifyOnKernel(
   json: boolean,
 ): Promise<ExitCode> {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    io.stderr('markwright: simulate --verify needs root (it builds network namespaces)\n');
-    return EXIT.environment;
+    throw new EnvironmentError('simulate --verify needs root (it builds network namespaces)', '--verify');
   }
   const tools = [...new Set(['ip', 'nft', loaded.kind.load![0]!])];
   const missing = tools.filter((t) => !hasTool(t));
   if (missing.length > 0) {
-    io.stderr(`markwright: simulate --verify needs ${missing.join(', ')}\n`);
-    return EXIT.environment;
+    throw new EnvironmentError(`simulate --verify needs ${missing.join(', ')}`, '--verify');
   }
   let scratch: Scratch | null = null;
   const rows: VerifyRow[] = [];
@@ -149,8 +148,7 @@ export async function verifyOnKernel(
     });
   } catch (error) {
     if (error instanceof VerifyError) {
-      io.stderr(`markwright: the kernel refused the scratch box: ${error.message}\n`);
-      return EXIT.environment;
+      throw new EnvironmentError(`the kernel refused the scratch box: ${error.message}`, '--verify');
     }
     throw error;
   } finally {

@@ -1,9 +1,14 @@
 // One mapping from whatever a call threw to the ApiError the caller sees: typed causes keep their kind and field,
 // anything unexpected becomes `internal` (with its message, never a stack).
 
-import { ApiError } from '@markwright/api';
-import { InputError } from '@markwright/core';
-import { EnvironmentError, NotAuthorisedError, ToolError } from '@markwright/host';
+import { ApiError, type ApiErrorKind } from '@markwright/api';
+import {
+  EnvironmentError,
+  type ErrorKind,
+  type ErrorShape,
+  errorShapeOf,
+  InputError,
+} from '@markwright/core';
 import type { z } from 'zod';
 import { StoreError } from '../store/errors';
 
@@ -25,12 +30,27 @@ export function fromZodError(error: z.ZodError): ApiError {
   );
 }
 
+/** The API's word for each kind of typed error (the API says `invalid-input` where the CLI says `input`). */
+const API_KIND: Readonly<Record<ErrorKind, ApiErrorKind>> = {
+  input: 'invalid-input',
+  'not-found': 'not-found',
+  'lock-held': 'lock-held',
+  'not-authorised': 'not-authorised',
+  environment: 'environment',
+  'tool-failed': 'environment',
+  internal: 'internal',
+};
+
+/** An error another process reported (`--json` stderr, the helper's answer) as the API error it is. */
+export function fromErrorShape(shape: ErrorShape): ApiError {
+  const kind = API_KIND[shape.kind];
+  return new ApiError(kind, shape.message, shape.field ?? undefined);
+}
+
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof InputError) return new ApiError('invalid-input', error.message, error.field);
-  if (error instanceof NotAuthorisedError) return new ApiError('not-authorised', error.message);
-  if (error instanceof EnvironmentError || error instanceof ToolError)
-    return new ApiError('environment', error.message);
+  if (error instanceof InputError || error instanceof EnvironmentError)
+    return fromErrorShape(errorShapeOf(error));
   if (error instanceof StoreError) {
     const kind =
       error.kind === 'not-found' ? 'not-found' : error.kind === 'conflict' ? 'conflict' : 'environment';

@@ -18,7 +18,6 @@ import {
   EnvironmentError,
   type HelperCall,
   HelperClient,
-  HelperRefusedError,
   pkexecArgv,
   runningAsRoot,
 } from '@markwright/host';
@@ -86,11 +85,8 @@ export class HelperHostBridge implements HostBridge {
         ...(this.options.viaPkexec === undefined ? {} : { viaPkexec: this.options.viaPkexec }),
       });
     }
-    try {
-      return await this.client.request<T>(call);
-    } catch (error) {
-      throw error instanceof HelperRefusedError ? error.toTyped() : error;
-    }
+    // Refusals arrive as core's typed errors (kind and field kept); toApiError maps them.
+    return this.client.request<T>(call);
   }
 
   async listTargets(): Promise<string[]> {

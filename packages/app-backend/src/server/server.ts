@@ -37,6 +37,7 @@ const STATUS: Readonly<Record<ApiErrorKind, number>> = {
   'invalid-input': 400,
   'not-found': 404,
   conflict: 409,
+  'lock-held': 409,
   environment: 503,
   'not-authorised': 403,
   internal: 500,

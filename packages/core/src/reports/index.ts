@@ -1,4 +1,5 @@
 export * from './deploy';
+export * from './errors';
 export * from './layouts';
 export * from './observe';
 export * from './types';

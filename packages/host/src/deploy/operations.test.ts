@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ToolError } from '../exec/errors';
+import { LockHeld, ToolError } from '../exec/errors';
 import { FakeKernel } from '../testing/fake-kernel';
 import type { OwnedState } from '../types';
 import type { DeployContext } from './context';
@@ -207,6 +207,7 @@ describe('deploy operations against a fake kernel', () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(lockFile, `${process.ppid} ${processStart(process.ppid)}`);
     expect(() => other.lock()).toThrow(/another markwright operation \(pid \d+\)/);
+    expect(() => other.lock()).toThrow(LockHeld);
     rmSync(lockFile);
     release();
     writeFileSync(lockFile, '999999999');

@@ -1,5 +1,5 @@
-import { InputError } from '@markwright/core';
-import { EnvironmentError } from '../exec/errors';
+import { InputError, NotFound } from '@markwright/core';
+import { LockHeld } from '../exec/errors';
 import { targetLabel } from '../exec/target';
 import type { ApplyResult, DeploymentRecord, DeployStatus, OwnedState } from '../types';
 import type { DeployContext } from './context';
@@ -47,8 +47,7 @@ async function takeLock(ctx: DeployContext, waitMs: number): Promise<() => void>
     try {
       return ctx.store.lock();
     } catch (error) {
-      const held = error instanceof EnvironmentError && /another markwright operation/.test(error.message);
-      if (!held || Date.now() >= deadline) throw error;
+      if (!(error instanceof LockHeld) || Date.now() >= deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -243,7 +242,7 @@ export async function confirm(ctx: DeployContext): Promise<DeploymentRecord> {
       const pending = ctx.store.pending();
       const record = pending ? ctx.store.deployment(pending.id) : null;
       if (!pending || !record || record.outcome !== 'pending') {
-        throw new InputError('confirm', null, 'no deployment awaits confirmation (see markwright status)');
+        throw new NotFound('confirm', null, 'no deployment awaits confirmation (see markwright status)');
       }
       const confirmed: DeploymentRecord = {
         ...record,
@@ -272,7 +271,7 @@ export async function rollback(ctx: DeployContext, to?: string): Promise<Deploym
       if (to !== undefined) {
         const record = ctx.store.deployment(to);
         if (!record)
-          throw new InputError(
+          throw new NotFound(
             '--to',
             to,
             `no such deployment (known: ${all.map((d) => d.id).join(', ') || 'none'})`,
@@ -290,7 +289,7 @@ export async function rollback(ctx: DeployContext, to?: string): Promise<Deploym
           from: record.id,
         };
       } else {
-        if (!current) throw new InputError('rollback', null, 'there is no deployment to roll back');
+        if (!current) throw new NotFound('rollback', null, 'there is no deployment to roll back');
         const earlier = all.filter((d) => d.id < current.id && d.outcome === 'confirmed').pop();
         target = earlier
           ? {
@@ -375,8 +374,7 @@ export async function status(ctx: DeployContext): Promise<DeployStatus> {
   try {
     return await locked(ctx, () => readStatus(ctx));
   } catch (error) {
-    if (error instanceof EnvironmentError && /another markwright operation/.test(error.message))
-      return readStatus(ctx);
+    if (error instanceof LockHeld) return readStatus(ctx);
     throw error;
   }
 }

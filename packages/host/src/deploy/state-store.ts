@@ -1,6 +1,6 @@
 import { closeSync, constants, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { EnvironmentError } from '../exec/errors';
+import { EnvironmentError, LockHeld } from '../exec/errors';
 import { targetKey } from '../exec/target';
 import type { DeploymentRecord, OwnedState, Target } from '../types';
 import { readJson, readTextNoFollow, removeFile, writeJsonAtomic } from './atomic-file';
@@ -177,14 +177,15 @@ export class StateStore {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const holder = lockHolder(file);
         if (holder && holder.pid !== process.pid && isSameProcess(holder.pid, holder.start)) {
-          throw new EnvironmentError(
+          throw new LockHeld(
             `another markwright operation (pid ${holder.pid}) is changing ${this.dir}; wait for it to finish`,
+            this.dir,
           );
         }
         rmSync(file, { force: true });
       }
     }
-    throw new EnvironmentError(`cannot take the lock ${file}`);
+    throw new LockHeld(`cannot take the lock ${file}`, file);
   }
 }
 

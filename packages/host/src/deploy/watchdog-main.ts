@@ -4,7 +4,7 @@
 import { appendFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
-import { EnvironmentError } from '../exec/errors';
+import { LockHeld } from '../exec/errors';
 import { createSystemRunner } from '../exec/runner';
 import type { DeployContext } from './context';
 import { locked, revertPending } from './operations';
@@ -52,7 +52,7 @@ async function tryLocked(ctx: DeployContext, fn: () => Promise<void>): Promise<b
     await locked(ctx, fn);
     return true;
   } catch (error) {
-    if (error instanceof EnvironmentError) return false;
+    if (error instanceof LockHeld) return false;
     throw error;
   }
 }

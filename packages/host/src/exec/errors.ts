@@ -1,10 +1,10 @@
-/** The environment is wrong (missing tool, no permission, lock held): the CLI exits 2. */
-export class EnvironmentError extends Error {
-  override readonly name = 'EnvironmentError';
-}
+import { ToolFailed } from '@markwright/core';
+
+// The tagged environment errors are core's, so every process (and the app) shares one definition.
+export { AuthRefused, EnvironmentError, LockHeld } from '@markwright/core';
 
 /** A kernel tool refused a command; carries the argv and the tool's own message. */
-export class ToolError extends Error {
+export class ToolError extends ToolFailed {
   override readonly name = 'ToolError';
   constructor(
     readonly argv: readonly string[],

@@ -11,6 +11,7 @@ export async function openRunner(target: Target): Promise<Runner> {
     if (!names.includes(target.name)) {
       throw new EnvironmentError(
         `network namespace ${JSON.stringify(target.name)} does not exist (see ip netns list)`,
+        '--target',
       );
     }
   }

@@ -1,6 +1,7 @@
+import { AuthRefused, InputError, LockHeld } from '@markwright/core';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../exec/errors';
-import { HelperClient, HelperRefusedError, NotAuthorisedError } from './client';
+import { HelperClient } from './client';
 
 const node = (script: string) => [process.execPath, '-e', script];
 
@@ -15,8 +16,10 @@ const ECHO_HELPER = node(`
       const req = JSON.parse(buf.slice(0, i));
       buf = buf.slice(i + 1);
       const res = req.verb === 'apply'
-        ? { id: req.id, ok: false, error: { kind: 'input', message: 'document: bad' } }
-        : { id: req.id, ok: true, result: { verb: req.verb, pid: process.pid } };
+        ? { id: req.id, ok: false, error: { kind: 'input', field: 'document', message: 'document: bad' } }
+        : req.verb === 'confirm'
+          ? { id: req.id, ok: false, error: { kind: 'lock-held', field: null, message: 'another operation' } }
+          : { id: req.id, ok: true, result: { verb: req.verb, pid: process.pid } };
       process.stdout.write(JSON.stringify(res) + '\\n');
     }
   });
@@ -41,9 +44,11 @@ describe('helper client', () => {
     const client = new HelperClient({ argv: ECHO_HELPER });
     try {
       const error = await client.request({ verb: 'apply', target: 'local', document: '{}' }).catch((e) => e);
-      expect(error).toBeInstanceOf(HelperRefusedError);
-      expect((error as HelperRefusedError).kind).toBe('input');
-      expect((error as HelperRefusedError).toTyped().name).toBe('InputError');
+      expect(error).toBeInstanceOf(InputError);
+      expect(error).toMatchObject({ kind: 'input', field: 'document', message: 'document: bad' });
+      const held = await client.request({ verb: 'confirm', target: 'local' }).catch((e) => e);
+      expect(held).toBeInstanceOf(LockHeld);
+      expect(held).toBeInstanceOf(EnvironmentError);
     } finally {
       await client.close();
     }
@@ -57,7 +62,7 @@ describe('helper client', () => {
       viaPkexec: true,
     });
     const error = await client.request({ verb: 'probe', target: 'local' }).catch((e) => e);
-    expect(error).toBeInstanceOf(NotAuthorisedError);
+    expect(error).toBeInstanceOf(AuthRefused);
     expect(error).toBeInstanceOf(EnvironmentError);
     expect(String(error)).toMatch(
       /not authorised: polkit refused org\.markwright\.manage \(Error executing command as another user: Not authorized\)/,
@@ -80,7 +85,7 @@ describe('helper client', () => {
     });
     const error = await client.request({ verb: 'status', target: 'local' }).catch((e) => e);
     expect(error).toBeInstanceOf(EnvironmentError);
-    expect(error).not.toBeInstanceOf(NotAuthorisedError);
+    expect(error).not.toBeInstanceOf(AuthRefused);
     expect(String(error)).toMatch(
       /helper stopped \(2\): state dir \/var\/lib\/markwright is not owned by root/,
     );

@@ -4,37 +4,10 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { InputError } from '@markwright/core';
+import { AuthRefused, parseErrorShape, typedErrorFrom } from '@markwright/core';
 import { EnvironmentError } from '../exec/errors';
 import { HELPER_PATH, PKEXEC_PATH, POLKIT_ACTION } from '../exec/privilege';
-import type { HelperErrorKind, HelperRequest, HelperResponse } from './protocol';
-
-/** polkit refused, or the user cancelled the authentication (pkexec exits 126 or 127 before the helper runs). */
-export class NotAuthorisedError extends EnvironmentError {
-  readonly notAuthorised = true;
-}
-
-/** The helper ran the request and refused it (bad input) or could not do it (environment). */
-export class HelperRefusedError extends Error {
-  override readonly name = 'HelperRefusedError';
-  constructor(
-    readonly kind: HelperErrorKind,
-    message: string,
-  ) {
-    super(message);
-  }
-
-  /** The same refusal as the error type the command line and the app already map to exit codes. */
-  toTyped(): Error {
-    if (this.kind === 'environment') return new EnvironmentError(this.message);
-    if (this.kind === 'input') {
-      const error = new InputError('helper', null, '');
-      error.message = this.message;
-      return error;
-    }
-    return this;
-  }
-}
+import type { HelperRequest, HelperResponse } from './protocol';
 
 export interface HelperClientOptions {
   /** How to start the helper; default `pkexec /usr/lib/markwright/markwright-helper`. */
@@ -84,7 +57,7 @@ export class HelperClient {
 
   constructor(private readonly options: HelperClientOptions = {}) {}
 
-  /** Start the helper (once per session); rejects with NotAuthorisedError when polkit says no. */
+  /** Start the helper (once per session); rejects with AuthRefused when polkit says no. */
   start(): Promise<void> {
     if (!this.started) {
       this.started = this.spawnHelper();
@@ -110,7 +83,7 @@ export class HelperClient {
       const timer = setTimeout(() => {
         child.kill('SIGTERM');
         reject(
-          new NotAuthorisedError(
+          new AuthRefused(
             `not authorised: no answer from polkit within ${Math.round((this.options.startTimeoutMs ?? 120_000) / 1000)} s`,
           ),
         );
@@ -154,11 +127,9 @@ export class HelperClient {
     const said = this.stderr.trim().split('\n').pop() ?? '';
     const viaPkexec = this.options.viaPkexec ?? argv[0] === PKEXEC_PATH;
     if (viaPkexec && code === 126)
-      return new NotAuthorisedError(`not authorised: the authentication for ${POLKIT_ACTION} was cancelled`);
+      return new AuthRefused(`not authorised: the authentication for ${POLKIT_ACTION} was cancelled`);
     if (viaPkexec && code === 127)
-      return new NotAuthorisedError(
-        `not authorised: polkit refused ${POLKIT_ACTION}${said ? ` (${said})` : ''}`,
-      );
+      return new AuthRefused(`not authorised: polkit refused ${POLKIT_ACTION}${said ? ` (${said})` : ''}`);
     return new EnvironmentError(
       `the privileged helper stopped (${code ?? signal})${said ? `: ${said.replace(/^markwright-helper: /, '')}` : ''}`,
     );
@@ -175,10 +146,20 @@ export class HelperClient {
     if (!waiter) return;
     this.waiting.delete(response.id);
     if (response.ok) waiter.resolve(response.result);
-    else waiter.reject(new HelperRefusedError(response.error.kind, response.error.message));
+    else {
+      const shape = parseErrorShape(response.error) ?? {
+        kind: 'internal' as const,
+        field: null,
+        message: `the helper sent a malformed error: ${line.slice(0, 200)}`,
+      };
+      waiter.reject(typedErrorFrom(shape));
+    }
   }
 
-  /** Send one request; resolves with its result, rejects with HelperRefusedError or why the helper is gone. */
+  /**
+   * Send one request; resolves with its result, rejects with the typed error the helper reported (kind and field
+   * kept) or with why the helper is gone.
+   */
   async request<T>(call: HelperCall): Promise<T> {
     await this.start();
     const child = this.child;

@@ -1,7 +1,7 @@
 // The privileged helper's protocol: one JSON object per line on stdin and stdout. The helper reads every request
 // as untrusted data and validates it again here, whatever the caller checked already.
 
-import { InputError } from '@markwright/core';
+import { type ErrorShape, InputError } from '@markwright/core';
 import { parseTarget } from '../exec/target';
 
 /** The only verbs the helper runs: the ones that need CAP_NET_ADMIN or the root-owned state folder. */
@@ -40,11 +40,9 @@ export interface HelperRequest {
   readonly seconds?: number;
 }
 
-export type HelperErrorKind = 'input' | 'environment' | 'internal';
-
 export type HelperResponse =
   | { readonly id: number; readonly ok: true; readonly result: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: { kind: HelperErrorKind; message: string } };
+  | { readonly id: number; readonly ok: false; readonly error: ErrorShape };
 
 /** The first line the helper prints once it runs as root with its folders checked. */
 export interface HelperHello {

@@ -18,7 +18,7 @@ describe('helper loop', () => {
     expect(await answer('{"id":4,"verb":"exec","target":"local"}', open)).toMatchObject({
       id: 4,
       ok: false,
-      error: { kind: 'input', message: expect.stringMatching(/^verb:/) },
+      error: { kind: 'input', field: 'verb', message: expect.stringMatching(/^verb:/) },
     });
     expect(await answer('not json', open)).toMatchObject({ id: -1, ok: false, error: { kind: 'input' } });
     expect(opened).toBe(0);
@@ -28,7 +28,7 @@ describe('helper loop', () => {
     expect(await answer('{"id":1,"verb":"status","target":"local"}', unreachable)).toEqual({
       id: 1,
       ok: false,
-      error: { kind: 'environment', message: 'no kernel in this test' },
+      error: { kind: 'environment', field: null, message: 'no kernel in this test' },
     });
   });
 

@@ -2,23 +2,14 @@
 // typed responses; nothing the caller sends can make it run anything but the verbs in the protocol.
 
 import type { Readable, Writable } from 'node:stream';
-import { InputError } from '@markwright/core';
-import { EnvironmentError, ToolError } from '../exec/errors';
-import {
-  HELPER_HELLO,
-  type HelperErrorKind,
-  type HelperResponse,
-  MAX_REQUEST_BYTES,
-  parseRequest,
-} from './protocol';
+import { errorShapeOf, InputError } from '@markwright/core';
+import { HELPER_HELLO, type HelperResponse, MAX_REQUEST_BYTES, parseRequest } from './protocol';
 import { runVerb, type SessionOpener } from './verbs';
 
+/** The error with its kind and field (lock held, not found, ...), so the caller rebuilds the same typed error. */
 function errorResponse(id: number, error: unknown): HelperResponse {
-  let kind: HelperErrorKind = 'internal';
-  if (error instanceof InputError) kind = 'input';
-  else if (error instanceof EnvironmentError || error instanceof ToolError) kind = 'environment';
-  const message = error instanceof Error ? error.message : String(error);
-  return { id, ok: false, error: { kind, message: message.slice(0, 4000) } };
+  const shape = errorShapeOf(error);
+  return { id, ok: false, error: { ...shape, message: shape.message.slice(0, 4000) } };
 }
 
 /** Answer one raw line (already split); never throws. */
