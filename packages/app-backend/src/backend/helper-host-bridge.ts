@@ -14,13 +14,7 @@ import type {
   TraceReport,
 } from '@markwright/core';
 import { isNetnsName } from '@markwright/core';
-import {
-  EnvironmentError,
-  type HelperCall,
-  HelperClient,
-  pkexecArgv,
-  runningAsRoot,
-} from '@markwright/host';
+import { EnvironmentError, type HelperCall, HelperClient, pkexecArgv, runningAsRoot } from '@markwright/host';
 import type { HostBridge } from './host-bridge';
 
 export interface HelperHostBridgeOptions {

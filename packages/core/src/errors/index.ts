@@ -1,4 +1,4 @@
 export * from './environment';
 export * from './input';
-export * from './report';
 export * from './printable';
+export * from './report';
