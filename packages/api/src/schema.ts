@@ -86,6 +86,8 @@ export const methodSchemas = {
   confirm: onTarget,
   rollback: z.strictObject({
     target: targetSpec,
+    /** With `to`: go back by applying that deployment's saved layout version with this countdown. */
+    confirmTimeout: z.number().int().min(1).max(3600).optional(),
     to: z
       .string()
       .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be a deployment id')
@@ -93,6 +95,11 @@ export const methodSchemas = {
   }),
   status: onTarget,
   history: onTarget,
+  pendingDeployments: none,
+  getLayoutTarget: byName,
+  setLayoutTarget: z.strictObject({ name: layoutName, target: targetSpec }),
+  keepWrites: onTarget,
+  uninstall: onTarget,
   impact: z.strictObject({ name: layoutName, version: version.optional(), target: targetSpec }),
   traceLive: z.strictObject({
     target: targetSpec,

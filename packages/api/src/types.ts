@@ -33,6 +33,42 @@ export type {
 /** Where a deploy goes: `local` or `netns:NAME`. */
 export type TargetSpec = string;
 
+/** One deployment as the history shows it: the host's record and where it came from in the app. */
+export interface DeploymentEntry extends DeploymentRecord {
+  /** The saved layout version it deployed, when the app deployed it. */
+  readonly layoutName: string | null;
+  readonly layoutVersion: number | null;
+  /** The version's note. */
+  readonly note: string | null;
+  /** Who deployed it from the app (the user the app runs as). */
+  readonly by: string | null;
+  /** Why it was made when it was not a plain apply, e.g. `rollback to ID`. */
+  readonly purpose: string | null;
+  /** True for the one deployment whose state is on the target now (pending or confirmed, not ended). */
+  readonly live: boolean;
+}
+
+/** A deployment waiting for Keep on one target. */
+export interface PendingDeployment {
+  readonly target: string;
+  readonly id: string;
+  readonly secondsLeft: number;
+  readonly deadline: string;
+  readonly documentName: string;
+  readonly layoutName: string | null;
+  readonly layoutVersion: number | null;
+}
+
+/** What Keep writes so the deployment survives a reboot. */
+export interface KeepWrites {
+  readonly target: string;
+  /** Files holding the rules, absolute paths on the box. */
+  readonly files: readonly string[];
+  /** The systemd unit that loads them at boot, and the link that enables it. */
+  readonly unit: string;
+  readonly enables: string;
+}
+
 /** A stored layout's compiled rules (optionally on top of a live box's rules), or a ruleset text, and packets. */
 export type SimulateInput = ApiInput<'simulate'>;
 
@@ -60,7 +96,17 @@ export interface MarkwrightApi {
   confirm(input: ApiInput<'confirm'>): Promise<DeploymentRecord>;
   rollback(input: ApiInput<'rollback'>): Promise<DeploymentRecord>;
   status(input: ApiInput<'status'>): Promise<DeployStatus>;
-  history(input: ApiInput<'history'>): Promise<DeploymentRecord[]>;
+  /** The target's deployments, oldest first, each with its layout version, note and whether it is live now. */
+  history(input: ApiInput<'history'>): Promise<DeploymentEntry[]>;
+  /** Every deployment waiting for Keep, on every target the app has deployed to (one helper session). */
+  pendingDeployments(input?: ApiInput<'pendingDeployments'>): Promise<PendingDeployment[]>;
+  /** The target chosen for a layout, or null before one was chosen. */
+  getLayoutTarget(input: ApiInput<'getLayoutTarget'>): Promise<{ target: string | null }>;
+  setLayoutTarget(input: ApiInput<'setLayoutTarget'>): Promise<{ target: string }>;
+  /** The files and unit Keep writes on the target. */
+  keepWrites(input: ApiInput<'keepWrites'>): Promise<KeepWrites>;
+  /** Removes every rule and file Markwright installed on the target; history stays. */
+  uninstall(input: ApiInput<'uninstall'>): Promise<{ removed: true }>;
   /** Which of the target's live connections the stored layout would change. */
   impact(input: ApiInput<'impact'>): Promise<ImpactReport>;
   /** Waits for the next packet like `packet` on the target and returns its live path (one traced packet or none). */

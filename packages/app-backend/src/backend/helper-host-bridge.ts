@@ -14,7 +14,16 @@ import type {
   TraceReport,
 } from '@markwright/core';
 import { isNetnsName } from '@markwright/core';
-import { EnvironmentError, type HelperCall, HelperClient, pkexecArgv, runningAsRoot } from '@markwright/host';
+import type { KeepWrites } from '@markwright/api';
+import {
+  EnvironmentError,
+  type HelperCall,
+  HelperClient,
+  parseTarget,
+  persistencePaths,
+  pkexecArgv,
+  runningAsRoot,
+} from '@markwright/host';
 import type { HostBridge } from './host-bridge';
 
 export interface HelperHostBridgeOptions {
@@ -123,6 +132,21 @@ export class HelperHostBridge implements HostBridge {
 
   history(target: string): Promise<DeploymentRecord[]> {
     return this.call({ verb: 'history', target });
+  }
+
+  async uninstall(target: string): Promise<void> {
+    await this.call({ verb: 'uninstall', target });
+  }
+
+  keepWrites(target: string): KeepWrites {
+    parseTarget(target);
+    const paths = persistencePaths(this.options.rootDir ?? '/');
+    return {
+      target,
+      files: [paths.ruleset, paths.ipRulesV4, paths.ipRulesV6, paths.tc],
+      unit: paths.unit,
+      enables: paths.wants,
+    };
   }
 
   impact(target: string, documentText: string): Promise<ImpactReport> {

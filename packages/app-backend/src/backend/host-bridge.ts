@@ -11,6 +11,7 @@ import type {
   ProbeReport,
   TraceReport,
 } from '@markwright/core';
+import type { KeepWrites } from '@markwright/api';
 
 export interface HostBridge {
   /** `local` and every network namespace the box has. */
@@ -23,6 +24,10 @@ export interface HostBridge {
   rollback(target: string, to?: string): Promise<DeploymentRecord>;
   status(target: string): Promise<DeployStatus>;
   history(target: string): Promise<DeploymentRecord[]>;
+  /** Removes everything Markwright installed on the target (kernel state and boot files). */
+  uninstall(target: string): Promise<void>;
+  /** The files and unit a confirmation writes on the target (nothing is read or written to answer). */
+  keepWrites(target: string): KeepWrites;
   impact(target: string, documentText: string): Promise<ImpactReport>;
   /** One packet matching the nft `match`, traced; `documentText` decodes marks into its fields. */
   trace(target: string, match: string, seconds: number, documentText?: string): Promise<TraceReport>;

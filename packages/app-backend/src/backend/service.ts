@@ -1,7 +1,17 @@
 // MarkwrightApi implemented over the store, core and a HostBridge. Arguments arrive validated in shape (see
 // dispatch.ts); documents are validated here by core, and nothing invalid reaches the store or a box.
 
-import { type ApiArgument, ApiError, type ApiInput, layoutName, type MarkwrightApi } from '@markwright/api';
+import { userInfo } from 'node:os';
+import {
+  type ApiArgument,
+  ApiError,
+  type ApiInput,
+  type DeploymentEntry,
+  type KeepWrites,
+  layoutName,
+  type MarkwrightApi,
+  type PendingDeployment,
+} from '@markwright/api';
 import type {
   ApplyResult,
   AuditEntry,
@@ -26,7 +36,17 @@ import { acknowledge, byPresence } from '@markwright/core';
 import type { Store } from '../store/store';
 import type { DocumentTools } from './core-tools';
 import type { HostBridge } from './host-bridge';
+import { historyEntries, pendingEntry } from './deploy-records';
 import { traceMatch } from './trace-match';
+
+/** The user the app runs as, recorded with each deployment it makes. */
+function currentUser(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface ServiceDeps {
   readonly store: Store;
@@ -90,7 +110,28 @@ export class MarkwrightService implements MarkwrightApi {
     return this.store.duplicateLayout(input.from, input.to);
   }
 
+  /** Refused while the layout is live on a target (the mirror is refreshed from those targets first). */
   async deleteLayout(input: ApiArgument<'deleteLayout'>): Promise<void> {
+    const liveOn = () =>
+      this.store
+        .liveDeployments()
+        .filter((d) => d.layoutName === input.name)
+        .map((d) => d.target);
+    for (const target of liveOn()) {
+      try {
+        for (const record of await this.deps.host.history(target)) this.mirror(record);
+      } catch {
+        // The target cannot be read now: what the app last saw there still counts.
+      }
+    }
+    const targets = liveOn();
+    if (targets.length > 0) {
+      throw new ApiError(
+        'conflict',
+        `layout ${JSON.stringify(input.name)} is live on ${targets.join(', ')}: uninstall it there or deploy another layout first`,
+        'name',
+      );
+    }
     this.store.deleteLayout(input.name);
   }
 
@@ -190,7 +231,7 @@ export class MarkwrightService implements MarkwrightApi {
 
   private mirror(
     record: DeploymentRecord,
-    origin?: { layoutName: string; layoutVersion: number },
+    origin?: { layoutName: string; layoutVersion: number; purpose?: string },
   ): DeploymentRecord {
     this.store.recordDeployment(record, origin);
     return record;
@@ -201,10 +242,16 @@ export class MarkwrightService implements MarkwrightApi {
     return this.deps.host.plan(input.target, doc.text);
   }
 
-  async apply(input: ApiArgument<'apply'>): Promise<ApplyResult> {
+  async apply(input: ApiArgument<'apply'>, purpose?: string): Promise<ApplyResult> {
     const doc = this.deployable(input.name, input.version);
     const result = await this.deps.host.apply(input.target, doc.text, input.confirmTimeout);
-    this.mirror(result.deployment, { layoutName: doc.name, layoutVersion: doc.version });
+    const by = currentUser();
+    this.store.recordDeployment(result.deployment, {
+      layoutName: doc.name,
+      layoutVersion: doc.version,
+      ...(by === undefined ? {} : { by }),
+      ...(purpose === undefined ? {} : { purpose }),
+    });
     return result;
   }
 
@@ -212,7 +259,30 @@ export class MarkwrightService implements MarkwrightApi {
     return this.mirror(await this.deps.host.confirm(input.target));
   }
 
+  /**
+   * Back to an earlier deployment. With a countdown, that deployment's saved layout version is applied again
+   * and waits for Keep like any apply; without one (or when the app did not make it) the host restores its
+   * recorded state at once.
+   */
   async rollback(input: ApiArgument<'rollback'>): Promise<DeploymentRecord> {
+    const source = input.to === undefined ? undefined : this.store.deploymentSources(input.target).get(input.to);
+    if (
+      input.confirmTimeout !== undefined &&
+      source?.layoutName &&
+      source.layoutVersion !== null &&
+      this.store.hasVersion(source.layoutName, source.layoutVersion)
+    ) {
+      const result = await this.apply(
+        {
+          name: source.layoutName,
+          version: source.layoutVersion,
+          target: input.target,
+          confirmTimeout: input.confirmTimeout,
+        },
+        `rollback to ${input.to}`,
+      );
+      return result.deployment;
+    }
     return this.mirror(await this.deps.host.rollback(input.target, input.to));
   }
 
@@ -233,10 +303,50 @@ export class MarkwrightService implements MarkwrightApi {
     return this.deps.host.trace(input.target, traceMatch(input.packet), input.seconds ?? 30, doc);
   }
 
-  async history(input: ApiArgument<'history'>): Promise<DeploymentRecord[]> {
+  async history(input: ApiArgument<'history'>): Promise<DeploymentEntry[]> {
     const records = await this.deps.host.history(input.target);
     for (const record of records) this.mirror(record);
-    return records;
+    return historyEntries(records, this.store.deploymentSources(input.target));
+  }
+
+  /** Asks each target the app deployed to, through the one helper session; a target gone since is left out. */
+  async pendingDeployments(): Promise<PendingDeployment[]> {
+    const found: PendingDeployment[] = [];
+    const failures: unknown[] = [];
+    const targets = this.store.deploymentTargets();
+    for (const target of targets) {
+      try {
+        const status = await this.deps.host.status(target);
+        if (status.last) this.mirror(status.last);
+        const entry = pendingEntry(target, status, this.store.deploymentSources(target));
+        if (entry) found.push(entry);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (targets.length > 0 && failures.length === targets.length) throw failures[0];
+    return found;
+  }
+
+  async getLayoutTarget(input: ApiArgument<'getLayoutTarget'>): Promise<{ target: string | null }> {
+    return { target: this.store.layoutTarget(input.name) };
+  }
+
+  async setLayoutTarget(input: ApiArgument<'setLayoutTarget'>): Promise<{ target: string }> {
+    this.store.setLayoutTarget(input.name, input.target);
+    this.store.recordAudit('layout.target', input.name, input.target);
+    return { target: input.target };
+  }
+
+  async keepWrites(input: ApiArgument<'keepWrites'>): Promise<KeepWrites> {
+    return this.deps.host.keepWrites(input.target);
+  }
+
+  async uninstall(input: ApiArgument<'uninstall'>): Promise<{ removed: true }> {
+    await this.deps.host.uninstall(input.target);
+    this.store.recordAudit('target.uninstall', input.target);
+    for (const record of await this.deps.host.history(input.target)) this.mirror(record);
+    return { removed: true };
   }
 
   /** Also called directly (not only through the dispatcher), so a missing argument means "no limit". */

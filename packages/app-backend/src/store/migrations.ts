@@ -49,6 +49,16 @@ export const MIGRATIONS: readonly string[] = [
     detail TEXT
   );
   `,
+  // 2: the target each layout deploys to (chosen once, remembered), and who made a deployment and why.
+  `
+  CREATE TABLE layout_targets (
+    layout_id INTEGER PRIMARY KEY REFERENCES layouts(id) ON DELETE CASCADE,
+    target TEXT NOT NULL,
+    chosen_at TEXT NOT NULL
+  );
+  ALTER TABLE deployments ADD COLUMN applied_by TEXT;
+  ALTER TABLE deployments ADD COLUMN purpose TEXT;
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from './errors';
-import { SCHEMA_VERSION } from './migrations';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 import { defaultDatabasePath } from './paths';
 import { Store } from './store';
 
@@ -58,6 +58,30 @@ describe('schema', () => {
     const again = Store.open(join(dir, 'empty.db'));
     expect(again.listLayouts().map((l) => l.name)).toEqual(['kept']);
     again.close();
+  });
+
+  it('takes a version 1 database to the current schema, keeping its deployments and adding layout targets', () => {
+    const path = join(dir, 'v1.db');
+    const raw = new Database(path);
+    raw.exec(MIGRATIONS[0]!);
+    raw.pragma('user_version = 1');
+    raw
+      .prepare(
+        `INSERT INTO deployments (id, target, layout_name, layout_version, document_name, outcome, applied_at, record)
+         VALUES ('d1', 'netns:r', 'old', 1, 'old', 'confirmed', '2026-01-01T00:00:00Z', '{}')`,
+      )
+      .run();
+    raw.close();
+    const store = Store.open(path);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(store.liveDeployments()).toEqual([
+      { target: 'netns:r', id: 'd1', layoutName: 'old', layoutVersion: 1 },
+    ]);
+    expect(store.deploymentSources('netns:r').get('d1')).toMatchObject({ by: null, purpose: null });
+    store.createLayout('old', { document: doc('old'), fieldCount: 0 });
+    store.setLayoutTarget('old', 'netns:r');
+    expect(store.layoutTarget('old')).toBe('netns:r');
+    store.close();
   });
 
   it('defaults to $XDG_DATA_HOME, else ~/.local/share', () => {
@@ -204,7 +228,11 @@ describe('files that are not ours', () => {
     raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     raw.close();
     const before = readFileSync(path);
-    expectStoreError(() => Store.open(path), 'newer-schema', /schema version 2, newer than .* \(1\)/);
+    expectStoreError(
+      () => Store.open(path),
+      'newer-schema',
+      new RegExp(`schema version ${SCHEMA_VERSION + 1}, newer than .* \\(${SCHEMA_VERSION}\\)`),
+    );
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 

@@ -24,6 +24,27 @@ export interface DeploymentOrigin {
   readonly layoutName?: string;
   readonly layoutVersion?: number;
   readonly plan?: unknown;
+  /** Who deployed it (the user the app runs as). */
+  readonly by?: string;
+  /** Why, when it is not a plain apply (e.g. `rollback to ID`). */
+  readonly purpose?: string;
+}
+
+/** What the app knows of one mirrored deployment beyond the host's record. */
+export interface DeploymentSource {
+  readonly layoutName: string | null;
+  readonly layoutVersion: number | null;
+  readonly note: string | null;
+  readonly by: string | null;
+  readonly purpose: string | null;
+}
+
+/** A deployment whose state is on its target now (the latest pending or confirmed one there). */
+export interface LiveDeployment {
+  readonly target: string;
+  readonly id: string;
+  readonly layoutName: string | null;
+  readonly layoutVersion: number | null;
 }
 
 interface LayoutRow {
@@ -112,6 +133,14 @@ export class Store {
 
   listLayouts(): LayoutSummary[] {
     return (this.sql(`${SUMMARY_SQL} ORDER BY l.name`).all() as LayoutRow[]).map((r) => this.summary(r));
+  }
+
+  hasVersion(name: string, version: number): boolean {
+    return (
+      this.sql(
+        'SELECT 1 FROM layout_versions v JOIN layouts l ON l.id = v.layout_id WHERE l.name = ? AND v.version = ?',
+      ).get(name, version) !== undefined
+    );
   }
 
   hasLayout(name: string): boolean {
@@ -239,14 +268,16 @@ export class Store {
           | undefined;
         this.sql(
           `INSERT INTO deployments (id, target, layout_name, layout_version, document_name, outcome, applied_at,
-               confirmed_at, ended_at, previous_id, plan, record)
+               confirmed_at, ended_at, previous_id, plan, record, applied_by, purpose)
              VALUES (@id, @target, @layoutName, @layoutVersion, @documentName, @outcome, @appliedAt, @confirmedAt,
-               @endedAt, @previousId, @plan, @record)
+               @endedAt, @previousId, @plan, @record, @by, @purpose)
              ON CONFLICT (id) DO UPDATE SET outcome = excluded.outcome, confirmed_at = excluded.confirmed_at,
                ended_at = excluded.ended_at, record = excluded.record,
                layout_name = coalesce(deployments.layout_name, excluded.layout_name),
                layout_version = coalesce(deployments.layout_version, excluded.layout_version),
-               plan = coalesce(deployments.plan, excluded.plan)`,
+               plan = coalesce(deployments.plan, excluded.plan),
+               applied_by = coalesce(deployments.applied_by, excluded.applied_by),
+               purpose = coalesce(deployments.purpose, excluded.purpose)`,
         ).run({
           id: record.id,
           target: record.target,
@@ -260,6 +291,8 @@ export class Store {
           previousId: record.previousId,
           plan: origin.plan === undefined ? null : JSON.stringify(origin.plan),
           record: JSON.stringify(record),
+          by: origin.by ?? null,
+          purpose: origin.purpose ?? null,
         });
         if (known?.outcome !== record.outcome) {
           this.audit(`deployment.${record.outcome}`, record.target, `${record.id} (${record.documentName})`);
@@ -281,6 +314,74 @@ export class Store {
       'SELECT target FROM deployments GROUP BY target ORDER BY max(applied_at) DESC',
     ).all() as { target: string }[];
     return rows.map((r) => r.target);
+  }
+
+  /** Where each of the target's mirrored deployments came from, by deployment id. */
+  deploymentSources(target: string): Map<string, DeploymentSource> {
+    const rows = this.sql(
+      `SELECT d.id, d.layout_name, d.layout_version, d.applied_by, d.purpose, v.note
+       FROM deployments d
+       LEFT JOIN layouts l ON l.name = d.layout_name
+       LEFT JOIN layout_versions v ON v.layout_id = l.id AND v.version = d.layout_version
+       WHERE d.target = ?`,
+    ).all(target) as {
+      id: string;
+      layout_name: string | null;
+      layout_version: number | null;
+      applied_by: string | null;
+      purpose: string | null;
+      note: string | null;
+    }[];
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          layoutName: r.layout_name,
+          layoutVersion: r.layout_version,
+          note: r.note,
+          by: r.applied_by,
+          purpose: r.purpose,
+        },
+      ]),
+    );
+  }
+
+  /** Per target, the deployment live there as far as the mirror knows (the latest pending or confirmed one). */
+  liveDeployments(): LiveDeployment[] {
+    const rows = this.sql(
+      `SELECT target, id, layout_name, layout_version FROM (
+         SELECT target, id, layout_name, layout_version,
+           row_number() OVER (PARTITION BY target ORDER BY applied_at DESC, rowid DESC) AS n
+         FROM deployments WHERE outcome IN ('pending', 'confirmed'))
+       WHERE n = 1 ORDER BY target`,
+    ).all() as { target: string; id: string; layout_name: string | null; layout_version: number | null }[];
+    return rows.map((r) => ({
+      target: r.target,
+      id: r.id,
+      layoutName: r.layout_name,
+      layoutVersion: r.layout_version,
+    }));
+  }
+
+  /** The target chosen for a layout, or null before one was chosen. */
+  layoutTarget(name: string): string | null {
+    const row = this.sql(
+      'SELECT t.target FROM layout_targets t JOIN layouts l ON l.id = t.layout_id WHERE l.name = ?',
+    ).get(name) as { target: string } | undefined;
+    if (!row) this.layoutRow(name);
+    return row?.target ?? null;
+  }
+
+  setLayoutTarget(name: string, target: string): void {
+    this.db
+      .transaction(() => {
+        const row = this.layoutRow(name);
+        this.sql(
+          `INSERT INTO layout_targets (layout_id, target, chosen_at) VALUES (?, ?, ?)
+           ON CONFLICT (layout_id) DO UPDATE SET target = excluded.target, chosen_at = excluded.chosen_at`,
+        ).run(row.id, target, this.stamp());
+      })
+      .immediate();
   }
 
   recordAudit(action: string, subject: string, detail: string | null = null): void {

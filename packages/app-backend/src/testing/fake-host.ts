@@ -149,6 +149,24 @@ export class FakeHost implements HostBridge {
     return [...this.of(target)]; // oldest first, as the host lists them
   }
 
+  async uninstall(target: string): Promise<void> {
+    this.guard(`uninstall ${target}`);
+    const list = this.of(target);
+    for (const r of list) {
+      if (r.outcome === 'pending' || r.outcome === 'confirmed')
+        this.update(target, r.id, { outcome: 'rolled-back', message: 'uninstalled' });
+    }
+  }
+
+  keepWrites(target: string) {
+    return {
+      target,
+      files: ['/etc/markwright/ruleset.nft'],
+      unit: '/etc/systemd/system/markwright-restore.service',
+      enables: '/etc/systemd/system/multi-user.target.wants/markwright-restore.service',
+    };
+  }
+
   /** Live connections per target, for impact: none unless a test puts some. */
   readonly impacts = new Map<string, ImpactReport>();
   /** Traced packets per target, for traceLive. */
