@@ -5,7 +5,14 @@
 import { createRouterLab, kernelSkip, type RouterLab } from '@markwright/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { steerDocument } from '../fixtures/documents';
-import { applyWithCountdown, historyRows, openDeployTarget, waitForOutcome } from '../harness/deploy-ui';
+import {
+  applyWithCountdown,
+  historyLabel,
+  historyRows,
+  openDeployTarget,
+  planDeploy,
+  waitForOutcome,
+} from '../harness/deploy-ui';
 import { describeFlow } from '../harness/flow';
 import { nftTables, type OwnedKernelState, ownedKernelState, uplinkFor } from '../harness/kernel';
 import { importDocument, screenshot } from '../harness/ui';
@@ -33,6 +40,7 @@ describeFlow('deploy and let the countdown run out', { skip }, (ctx) => {
     await importDocument(page, steerDocument('steer', PORT));
     await openDeployTarget(page, target);
     await page.getByTestId('confirm-timeout').fill(String(CONFIRM_SECONDS));
+    await planDeploy(page);
     await page.getByTestId('apply').click();
     // On a busy machine the three seconds may be over before the first status poll: either is shown.
     const { state } = await waitForOutcome(page, ['pending', 'reverted']);
@@ -53,6 +61,7 @@ describeFlow('deploy and let the countdown run out', { skip }, (ctx) => {
     // The history holds the deployment: applied, then reverted by the watchdog.
     const rows = await historyRows(page);
     expect(rows.map((r) => r.outcome)).toEqual(['reverted']);
+    expect(await historyLabel(page, rows[0]!.id)).toBe('reverted by timeout');
     await screenshot(page, ctx.launcher, 'deploy-reverted');
   });
 

@@ -1,6 +1,7 @@
 // Flow 6: two deployments of two versions of a layout, each kept; then "Roll back to this" on the first one in
-// the history. The router's owned state is then exactly what the first deployment left (nft table and ip rules
-// as the tools print them) and traffic routes as it did: port A by uplink2, port B by uplink1 again.
+// the history, confirmed, with the same countdown as an apply, then kept. The router's owned state is then exactly
+// what the first deployment left (nft table and ip rules as the tools print them) and traffic routes as it did:
+// port A by uplink2, port B by uplink1 again.
 
 import { createRouterLab, kernelSkip, type RouterLab } from '@markwright/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -60,23 +61,28 @@ describeFlow('roll back from history to an earlier deployment', { skip }, (ctx) 
     expect(rows.map((r) => r.id)).toEqual([first.id, second.id]);
   });
 
-  it('rolls back to the first deployment: the kernel matches it again', async () => {
+  it('rolls back to the first deployment after a yes, with a countdown: the kernel matches it again', async () => {
     const { page } = ctx;
     await page.getByTestId(`rollback-${first.id}`).click();
-    const { text } = await waitForOutcome(page, ['rolled-back']);
-    expect(text).toBe(`Rolled back to deployment ${first.id}`);
+    await page.getByTestId('confirm-rollback').waitFor();
+    expect(ownedKernelState(lab.router)).toEqual(second.state);
+    await page.getByTestId('confirm-rollback-yes').click();
+    const { text } = await waitForOutcome(page, ['pending']);
+    expect(text).toBe(`Rolling back to ${first.id}: keep it before the countdown ends, or it is undone`);
+    await page.getByTestId('countdown').waitFor();
+    expect(ownedKernelState(lab.router)).toEqual(first.state);
+    const id = await keepDeployment(page);
+    await waitForHistory(page, id, 'confirmed');
     await waitIdle(page);
     await screenshot(page, ctx.launcher, 'deploy-rolled-back');
     expect(ownedKernelState(lab.router)).toEqual(first.state);
     expect(uplinkFor(lab, PORT_A)).toBe('uplink2');
     expect(uplinkFor(lab, PORT_B)).toBe('uplink1');
-    // The rollback is a deployment of its own; the second one is marked rolled back.
+    // The rollback is a deployment of its own, of the first one's version, and it is the live one now.
     const rows = await historyRows(page);
-    expect(rows.slice(0, 2)).toEqual([
-      { id: first.id, outcome: 'confirmed' },
-      { id: second.id, outcome: 'rolled-back' },
-    ]);
-    expect(rows.at(-1)?.outcome).toBe('confirmed');
+    expect(rows.map((r) => r.id)).toEqual([first.id, second.id, id]);
+    await waitForText(page.getByTestId(`history-${id}-version`), 'steer v1');
+    await waitForText(page.getByTestId('history-live'), new RegExp(`Live now: ${id} \\(steer v1\\)`));
     expect(ctx.session.pageErrors).toEqual([]);
   });
 });

@@ -13,13 +13,21 @@ export async function openDeployTarget(page: Page, target: string): Promise<void
   await waitIdle(page);
 }
 
+/** Plans the chosen version for the chosen target; Apply is enabled only after this. */
 export async function planDeploy(page: Page): Promise<void> {
   await page.getByTestId('plan').click();
   await page.getByTestId('plan-report').waitFor({ timeout: 60_000 });
   await waitIdle(page);
 }
 
-export type OutcomeState = 'pending' | 'applied' | 'kept' | 'reverted' | 'rolled-back' | 'other';
+export type OutcomeState =
+  | 'pending'
+  | 'applied'
+  | 'kept'
+  | 'reverted'
+  | 'rolled-back'
+  | 'uninstalled'
+  | 'other';
 
 /** Waits until the deploy outcome is in one of `states` (its data-state); returns the state and its text. */
 export async function waitForOutcome(
@@ -36,9 +44,10 @@ export async function waitForOutcome(
   return { state: (await read()) as OutcomeState, text: await textOf(outcome) };
 }
 
-/** Applies the open layout with a confirm timeout; returns once the countdown is shown. */
+/** Plans and applies the chosen version with a confirm timeout; returns once the countdown is shown. */
 export async function applyWithCountdown(page: Page, seconds: number): Promise<number> {
   await page.getByTestId('confirm-timeout').fill(String(seconds));
+  await planDeploy(page);
   await page.getByTestId('apply').click();
   const { text } = await waitForOutcome(page, ['pending']);
   expect(text).toMatch(/^Applied: keep it before the countdown ends/);
@@ -94,6 +103,7 @@ export async function withStatus<T>(page: Page, wait: () => Promise<T>): Promise
 
 export interface HistoryRow {
   readonly id: string;
+  /** The host's outcome (`confirmed`, `reverted`, `rolled-back`, ...), as the row carries it. */
   readonly outcome: string;
 }
 
@@ -103,12 +113,22 @@ export async function historyRows(page: Page): Promise<HistoryRow[]> {
   const out: HistoryRow[] = [];
   for (let i = 0; i < (await rows.count()); i++) {
     const id = (await rows.nth(i).getAttribute('data-testid'))!.slice('history-'.length);
-    out.push({ id, outcome: await textOf(page.getByTestId(`history-${id}-outcome`)) });
+    out.push({ id, outcome: await outcomeOf(page, id) });
   }
   return out;
 }
 
-/** Waits until the history shows deployment `id` with `outcome`. */
+async function outcomeOf(page: Page, id: string): Promise<string> {
+  const cell = page.getByTestId(`history-${id}-outcome`);
+  return (await cell.count()) === 0 ? '' : ((await cell.getAttribute('data-outcome')) ?? '');
+}
+
+/** Waits until the history shows deployment `id` with the host's `outcome`. */
 export async function waitForHistory(page: Page, id: string, outcome: string): Promise<void> {
-  await waitForText(page.getByTestId(`history-${id}-outcome`), outcome, 60_000);
+  await withStatus(page, () => expect.poll(() => outcomeOf(page, id), { timeout: 60_000 }).toBe(outcome));
+}
+
+/** The label the history shows for deployment `id` (applied, confirmed, reverted by timeout, ...). */
+export async function historyLabel(page: Page, id: string): Promise<string> {
+  return textOf(page.getByTestId(`history-${id}-outcome`));
 }

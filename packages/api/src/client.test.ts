@@ -2,7 +2,7 @@
 // bridge unwrapped, and typed errors rebuilt from envelopes.
 
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
-import { apiFromBridge, type PreloadBridge, readToken } from './client';
+import { apiFromBridge, hasToken, type PreloadBridge, readToken, tokenInAddress } from './client';
 import { errorFromShape, unwrapEnvelope } from './envelope';
 import { createHttpApi } from './http-client';
 import { API_METHODS } from './methods';
@@ -37,6 +37,16 @@ describe('readToken', () => {
     expect(replaced).toEqual(['/']);
     vi.stubGlobal('location', { hash: '', pathname: '/', search: '' });
     expect(readToken()).toBe('abc_DEF-123');
+  });
+
+  it('tells whether a token is in the address or kept for the tab', () => {
+    vi.stubGlobal('location', { hash: '', pathname: '/', search: '' });
+    expect([hasToken(), tokenInAddress()]).toEqual([false, false]);
+    vi.stubGlobal('location', { hash: '#token=new_1', pathname: '/', search: '' });
+    expect([hasToken(), tokenInAddress()]).toEqual([true, true]);
+    readToken();
+    vi.stubGlobal('location', { hash: '', pathname: '/', search: '' });
+    expect([hasToken(), tokenInAddress()]).toEqual([true, false]);
   });
 
   it('ignores other fragments and fails with an environment error when there is no token', () => {

@@ -27,9 +27,27 @@ export function apiFromBridge(bridge: PreloadBridge): MarkwrightApi {
   return apiFromSender((method, argument) => bridge[method](argument));
 }
 
+/** True inside the Electron window, where the preload carries every call and no token is needed. */
+export function hasBridge(): boolean {
+  return Boolean((globalThis as { markwright?: PreloadBridge }).markwright);
+}
+
+/** Whether a serve-mode call would have a token: one in the address (`#token=...`) or kept for this tab. */
+export function hasToken(): boolean {
+  if (TOKEN_IN_HASH.test(globalThis.location?.hash ?? '')) return true;
+  return Boolean(globalThis.sessionStorage?.getItem(TOKEN_KEY));
+}
+
+/** Whether the address carries a token now (a URL pasted into the open tab changes only the fragment). */
+export function tokenInAddress(): boolean {
+  return TOKEN_IN_HASH.test(globalThis.location?.hash ?? '');
+}
+
+const TOKEN_IN_HASH = /^#token=([A-Za-z0-9_-]+)$/;
+
 /** The serve-mode token: taken from `#token=...` once (then removed from the address bar), kept for the tab. */
 export function readToken(): string {
-  const match = /^#token=([A-Za-z0-9_-]+)$/.exec(globalThis.location?.hash ?? '');
+  const match = TOKEN_IN_HASH.exec(globalThis.location?.hash ?? '');
   if (match?.[1]) {
     globalThis.sessionStorage?.setItem(TOKEN_KEY, match[1]);
     globalThis.history?.replaceState(null, '', `${location.pathname}${location.search}`);

@@ -4,6 +4,7 @@
 
 import { accessSync, constants, readdirSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
+import type { KeepWrites } from '@markwright/api';
 import type {
   ApplyResult,
   DeploymentRecord,
@@ -14,7 +15,6 @@ import type {
   TraceReport,
 } from '@markwright/core';
 import { isNetnsName } from '@markwright/core';
-import type { KeepWrites } from '@markwright/api';
 import {
   EnvironmentError,
   type HelperCall,

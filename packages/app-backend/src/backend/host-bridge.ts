@@ -2,6 +2,7 @@
 // privileged helper, a separate process started through pkexec when the app is not root, so the window never
 // runs privileged code; listing the targets needs none.
 
+import type { KeepWrites } from '@markwright/api';
 import type {
   ApplyResult,
   DeploymentRecord,
@@ -11,7 +12,6 @@ import type {
   ProbeReport,
   TraceReport,
 } from '@markwright/core';
-import type { KeepWrites } from '@markwright/api';
 
 export interface HostBridge {
   /** `local` and every network namespace the box has. */

@@ -35,8 +35,8 @@ import type {
 import { acknowledge, byPresence } from '@markwright/core';
 import type { Store } from '../store/store';
 import type { DocumentTools } from './core-tools';
-import type { HostBridge } from './host-bridge';
 import { historyEntries, pendingEntry } from './deploy-records';
+import type { HostBridge } from './host-bridge';
 import { traceMatch } from './trace-match';
 
 /** The user the app runs as, recorded with each deployment it makes. */
@@ -265,7 +265,8 @@ export class MarkwrightService implements MarkwrightApi {
    * recorded state at once.
    */
   async rollback(input: ApiArgument<'rollback'>): Promise<DeploymentRecord> {
-    const source = input.to === undefined ? undefined : this.store.deploymentSources(input.target).get(input.to);
+    const source =
+      input.to === undefined ? undefined : this.store.deploymentSources(input.target).get(input.to);
     if (
       input.confirmTimeout !== undefined &&
       source?.layoutName &&

@@ -145,10 +145,31 @@ describe.skipIf(skip)('app flows on an in-memory backend in Chromium', () => {
     await show('deploy');
     expect(await page.getByTestId('target').inputValue()).toBe('netns:lab');
     expect(await page.getByTestId('confirm-timeout').inputValue()).toBe('45');
-    await expect.poll(() => page.getByTestId('plan-report').textContent()).toContain('Plan for netns:lab');
+    await expect.poll(() => page.getByTestId('plan-report').textContent()).toContain('for netns:lab');
     await page.getByTestId('probe-summary').waitFor();
     await show('simulator');
     expect(await page.getByTestId('sim-routes').inputValue()).toContain('"dev":"wan2"');
+    expect(bp.errors).toEqual([]);
+  });
+
+  it('shows the target in the header and a pending deployment on every view until it is kept', async () => {
+    const { page } = bp;
+    expect(await page.getByTestId('header-target').textContent()).toContain('target: netns:lab');
+    await page.getByTestId('tab-deploy').click();
+    await page.getByTestId('apply').click();
+    await page.getByTestId('countdown').waitFor();
+    expect(await page.getByTestId('keep-writes').textContent()).toMatch(/^Keep writes \/etc\/markwright/);
+    await page.getByTestId('tab-designer').click();
+    const banner = page.getByTestId('pending-banner');
+    await banner.waitFor();
+    expect(await page.getByTestId('pending-banner-target').textContent()).toBe('netns:lab');
+    expect(await page.getByTestId('pending-banner-layout').textContent()).toBe('edge v3');
+    expect(Number(await page.getByTestId('pending-banner-seconds').textContent())).toBeGreaterThan(40);
+    await page.getByTestId('pending-banner-keep').click();
+    await expect.poll(() => banner.count()).toBe(0);
+    await page.getByTestId('tab-deploy').click();
+    await expect.poll(() => page.getByTestId('deploy-outcome').getAttribute('data-state')).toBe('kept');
+    await expect.poll(() => page.getByTestId('history-live').textContent()).toContain('edge v3');
     expect(bp.errors).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import {
 } from '../data/contexts';
 import { baseStyles } from '../styles/theme';
 import { applyTheme, readTheme, type ThemeChoice } from '../styles/tokens';
+import '../components/pending-banner/pending-banner.component';
 import '../views/designer-view/designer-view.component';
 import '../views/deploy-view/deploy-view.component';
 import '../views/layouts-view/layouts-view.component';
@@ -58,9 +59,11 @@ export class MarkwrightApp extends LitElement {
   set data(data: AppData) {
     this.dataValue?.activity.removeEventListener('change', this.onChange);
     this.dataValue?.draft.removeEventListener('change', this.onChange);
+    this.dataValue?.deploy.removeEventListener('change', this.onChange);
     this.dataValue = data;
     data.activity.addEventListener('change', this.onChange);
     data.draft.addEventListener('change', this.onChange);
+    data.deploy.addEventListener('change', this.onChange);
     this.providers.activity.setValue(data.activity);
     this.providers.layouts.setValue(data.layouts);
     this.providers.draft.setValue(data.draft);
@@ -108,12 +111,14 @@ export class MarkwrightApp extends LitElement {
         </nav>
         <span class="spacer"></span>
         ${draft?.openLayout ? html`<span class="open" data-testid="open-layout">${draft.openLayout.name} v${draft.openLayout.version}${draft.dirty ? ' •' : ''}</span>` : nothing}
+        ${draft?.openLayout ? this.renderTarget() : nothing}
         <button data-testid="theme-toggle" aria-label="theme: ${this.theme} (change)"
           @click=${() => {
             this.theme = NEXT_THEME[this.theme];
             applyTheme(this.theme);
           }}>Theme: ${this.theme}</button>
       </header>
+      <mw-pending-banner></mw-pending-banner>
       <main id="view" role="tabpanel" aria-labelledby="tab-${this.view}" @navigate=${(e: CustomEvent<ViewName>) => this.show(e.detail)}>
         ${this.renderView()}
       </main>
@@ -122,6 +127,14 @@ export class MarkwrightApp extends LitElement {
         ${activity?.busy ? html`<span class="muted"> working…</span>` : nothing}
       </footer>
     `;
+  }
+
+  /** Where a deploy of the open layout goes; choosing it happens on Deploy, never silently. */
+  private renderTarget() {
+    const target = this.dataValue?.deploy.target ?? null;
+    return html`<button class="target ${target === null ? 'unset' : ''}" data-testid="header-target"
+      title="The target deploys of this layout go to (choose it on Deploy)" @click=${() => this.show('deploy')}>
+      ${target === null ? 'no target chosen' : `target: ${target === 'local' ? 'this box (local)' : target}`}</button>`;
   }
 
   private renderView() {

@@ -39,6 +39,13 @@ export const appStyles = css`
   .open {
     color: var(--mw-muted);
   }
+  .target {
+    font-family: var(--mw-mono, monospace);
+  }
+  .target.unset {
+    color: var(--mw-muted);
+    font-style: italic;
+  }
   main {
     padding: 12px 14px;
     flex: 1;

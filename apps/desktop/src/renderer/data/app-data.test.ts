@@ -133,6 +133,9 @@ describe('state that views show, kept while they come and go', () => {
 
   it('blocks planning while the layout has errors or unsaved changes', async () => {
     const { data, store } = await dataWithLayout();
+    await data.deploy.show();
+    expect(data.deploy.blockedReason).toBe('Choose a target first.');
+    await data.deploy.chooseTarget('netns:lab');
     expect(data.deploy.blockedReason).toBeNull();
     store.addField('fwmark', 0x1);
     expect(data.deploy.blockedReason).toBe('The layout has unsaved changes: save it first.');

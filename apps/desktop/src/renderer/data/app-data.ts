@@ -24,8 +24,9 @@ export class AppData {
     return this.layouts.current;
   }
 
-  /** Loads the layouts list and opens the first layout. */
+  /** Loads the layouts list, opens the first layout and starts following pending deployments. */
   start(): Promise<void> {
+    this.deploy.pending.start();
     return this.layouts.start();
   }
 

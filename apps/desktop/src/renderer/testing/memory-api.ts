@@ -1,6 +1,6 @@
 // An in-memory MarkwrightApi for component tests of the layout flows: layouts with immutable versions and
-// core's document check; targets, probe, plan and simulate from memory-box. Applying and its follow-ups are
-// outside what these tests drive and say so.
+// core's document check; targets, probe, plan and simulate from memory-box; deploying from memory-deploy. A live
+// trace is outside what these tests drive and says so.
 
 import {
   ApiError,
@@ -11,6 +11,7 @@ import {
 } from '@markwright/api';
 import { checkDocument } from '@markwright/core';
 import { memoryBox } from './memory-box';
+import { memoryDeploy } from './memory-deploy';
 
 interface Stored {
   name: string;
@@ -22,7 +23,8 @@ export interface MemoryApi extends MarkwrightApi {
   readonly calls: string[];
 }
 
-export function createMemoryApi(): MemoryApi {
+/** `now` drives the countdowns of pending deployments (tests move it on). */
+export function createMemoryApi(clockNow: () => number = Date.now): MemoryApi {
   const layouts = new Map<string, Stored>();
   const calls: string[] = [];
   let clock = Date.parse('2026-01-01T00:00:00Z');
@@ -60,6 +62,16 @@ export function createMemoryApi(): MemoryApi {
       document: { ...document, name: s.name },
     });
   };
+  const deploy = memoryDeploy(
+    calls,
+    (name, version) => {
+      const s = find(name);
+      const v = version === undefined ? s.versions.at(-1) : s.versions[version - 1];
+      if (!v) throw new ApiError('not-found', `${name} has no version ${version}`, 'version');
+      return v;
+    },
+    clockNow,
+  );
   const outside = (method: string) => async (): Promise<never> => {
     calls.push(method);
     throw new ApiError('environment', `${method} is not part of the in-memory backend`);
@@ -113,7 +125,11 @@ export function createMemoryApi(): MemoryApi {
     async deleteLayout({ name }) {
       calls.push('deleteLayout');
       find(name);
+      const live = deploy.liveTargetsOf(name);
+      if (live.length > 0)
+        throw new ApiError('conflict', `layout "${name}" is live on ${live.join(', ')}`, 'name');
       layouts.delete(name);
+      deploy.forget(name);
     },
     async listVersions({ name }) {
       calls.push('listVersions');
@@ -160,15 +176,8 @@ export function createMemoryApi(): MemoryApi {
       if (!v) throw new ApiError('not-found', `${name} has no version ${version}`, 'version');
       return v.document;
     }),
-    apply: outside('apply'),
-    confirm: outside('confirm'),
-    rollback: outside('rollback'),
-    impact: outside('impact'),
+    ...deploy,
     traceLive: outside('traceLive'),
-    history: async () => {
-      calls.push('history');
-      return [];
-    },
     audit: async () => [],
   };
   return api;

@@ -1,6 +1,6 @@
 // The deploy and simulate side of the in-memory backend, for tests that switch between views: two targets, a
 // probe of a box that has one routing table, no deployment yet, a plan computed by core (every owned line is an addition to an
-// empty box) and the simulator run on the compiled document. Applying is outside what these tests drive.
+// empty box) and the simulator run on the compiled document (deploying is in memory-deploy).
 
 import type { DocumentJson, MarkwrightApi, SimulateInput } from '@markwright/api';
 import type { PlanReport, ProbeReport } from '@markwright/core';
@@ -61,7 +61,7 @@ export function simulateDocument(input: SimulateInput): SimulationReport {
 export function memoryBox(
   calls: string[],
   documentOf: (name: string, version?: number) => DocumentJson,
-): Pick<MarkwrightApi, 'listTargets' | 'probe' | 'plan' | 'simulate' | 'status'> {
+): Pick<MarkwrightApi, 'listTargets' | 'probe' | 'plan' | 'simulate'> {
   return {
     async listTargets() {
       calls.push('listTargets');
@@ -74,10 +74,6 @@ export function memoryBox(
     async plan({ name, version, target }) {
       calls.push('plan');
       return planReport(target, name, documentOf(name, version));
-    },
-    async status({ target }) {
-      calls.push('status');
-      return { target, state: 'none', pending: null, last: null, liveMatchesLast: true };
     },
     async simulate(input) {
       calls.push('simulate');

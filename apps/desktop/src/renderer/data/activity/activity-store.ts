@@ -11,6 +11,11 @@ export interface Status {
   readonly text: string;
 }
 
+/** An API call's outcome: its value, or its failure as one line. */
+export type Attempt<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly message: string };
+
 export class ActivityStore extends DataStore {
   status: Status | null = null;
   private inFlight = 0;
@@ -33,13 +38,23 @@ export class ActivityStore extends DataStore {
 
   /** Runs an API call, turning its failure into the status line (and rethrowing nothing). */
   async run<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
+    const result = await this.attempt(what, call);
+    return result.ok ? result.value : undefined;
+  }
+
+  /**
+   * Like `run`, and also hands the failure's message back, so the view can show it next to what caused it
+   * (the status line only echoes it).
+   */
+  async attempt<T>(what: string, call: () => Promise<T>): Promise<Attempt<T>> {
     this.inFlight++;
     this.notify();
     try {
-      return await call();
+      return { ok: true, value: await call() };
     } catch (error) {
-      this.setStatus('error', `${what}: ${describeError(error)}`);
-      return undefined;
+      const message = describeError(error);
+      this.setStatus('error', `${what}: ${message}`);
+      return { ok: false, message };
     } finally {
       this.inFlight--;
       this.notify();

@@ -1,26 +1,39 @@
-// Deploying the open layout: the chosen target (this box or a network namespace), its probe, the plan (diff and
-// nft check), apply with the confirm-or-revert countdown, Keep / Revert now, and the target's history with
-// rollback. The deploy view renders this and calls its methods.
+// Deploying a saved layout version: the target chosen for the layout (explicitly, then remembered), its probe,
+// the plan of exactly this version for exactly this target (Apply waits for it), apply with the confirm-or-revert
+// countdown, Keep / Revert now, the target's history with rollback (asked, then with a countdown) and uninstall.
+// Each action's failure is kept beside the action until it succeeds or its inputs change. The deploy view
+// renders this and calls its methods.
 
-import type { MarkwrightApi } from '@markwright/api';
-import type {
-  ApplyResult,
-  DeploymentRecord,
-  DeployStatus,
-  ImpactReport,
-  PlanReport,
-  ProbeReport,
-} from '@markwright/core';
+import type { DeploymentEntry, LayoutVersionSummary, MarkwrightApi } from '@markwright/api';
+import type { ApplyResult, ImpactReport, PlanReport, ProbeReport } from '@markwright/core';
 import type { ActivityStore } from '../activity/activity-store';
 import { DataStore } from '../data-store';
 import type { DraftStore } from '../draft/draft-store';
-import { PendingWatch } from './pending-watch';
+import { describeError } from '../errors';
+import { PendingStore } from './pending-store';
 
 /** What the last deploy action ended in; `state` is for tests and assistive tech to tell outcomes apart. */
 export interface Outcome {
   readonly tone: 'ok' | 'error' | 'info';
-  readonly state: 'pending' | 'applied' | 'kept' | 'reverted' | 'rolled-back' | 'other';
+  readonly state: 'pending' | 'applied' | 'kept' | 'reverted' | 'rolled-back' | 'uninstalled' | 'other';
   readonly text: string;
+}
+
+/** The actions whose failures are shown beside them. */
+export type DeployAction =
+  | 'target'
+  | 'probe'
+  | 'plan'
+  | 'apply'
+  | 'keep'
+  | 'revert'
+  | 'rollback'
+  | 'uninstall';
+
+/** A plan and what it was made of: valid only while the layout version and the target stay the same. */
+interface ShownPlan {
+  readonly key: string;
+  readonly report: PlanReport;
 }
 
 /** The confirmation window the UI offers (seconds); the API also takes 0, which means "no confirmation". */
@@ -29,51 +42,93 @@ const TIMEOUT_MAX = 3600;
 
 export class DeployStore extends DataStore {
   targets: string[] = [];
-  target = 'local';
+  /** The target chosen for the open layout; null until someone chooses one (never local by default). */
+  target: string | null = null;
+  /** The saved versions of the open layout, newest first. */
+  versions: LayoutVersionSummary[] = [];
+  /** The saved version to deploy; null follows the open layout's version. */
+  chosenVersion: number | null = null;
   /** The last probe, of whichever target it was taken on. */
   probe: ProbeReport | null = null;
-  plan: PlanReport | null = null;
+  private shownPlan: ShownPlan | null = null;
   /** The plan's effect on the target's live connections (read after the plan). */
   impact: ImpactReport | null = null;
   applied: ApplyResult | null = null;
   outcome: Outcome | null = null;
-  history: DeploymentRecord[] = [];
+  history: DeploymentEntry[] = [];
+  errors: Partial<Record<DeployAction, string>> = {};
   timeoutText = '30';
-  readonly watch: PendingWatch;
+  /** A deployment whose "Roll back to this" waits for a yes. */
+  rollbackAsked: string | null = null;
+  uninstallAsked = false;
+  readonly pending: PendingStore;
   private loaded = false;
+  /** The layout whose remembered target and versions are loaded. */
+  private layoutShown: string | null = null;
+  private versionShown: number | null = null;
 
   constructor(
     private readonly api: MarkwrightApi,
     private readonly activity: ActivityStore,
     private readonly layout: DraftStore,
+    pending?: PendingStore,
   ) {
     super();
-    this.watch = new PendingWatch(
-      (target) => api.status({ target }),
-      () => this.notify(),
-      (status) => void this.settled(status),
-    );
+    this.pending = pending ?? new PendingStore(api, activity);
+    this.pending.addEventListener('change', () => this.notify());
+    this.pending.onSettled((target, id) => void this.settled(target, id));
+    layout.addEventListener('change', () => void this.followLayout());
   }
 
-  /** The deploy view is shown: the targets and a waiting deployment the first time, the history each time. */
+  /** The deploy view is shown: the targets the first time, the history each time. */
   async show(): Promise<void> {
+    await this.followLayout();
     if (this.loaded) return this.refreshHistory();
     this.loaded = true;
     const list = await this.activity.run('Listing targets', () => this.api.listTargets());
-    if (!list) return;
-    this.targets = list;
-    if (!list.includes(this.target)) this.target = list[0] ?? 'local';
+    if (list) this.targets = list;
     this.notify();
     await this.refreshHistory();
-    await this.resumePending();
   }
 
-  /** Why planning and applying are refused now, or null. */
+  /** The version plan and apply use. */
+  get version(): number | null {
+    return this.chosenVersion ?? this.layout.openLayout?.version ?? null;
+  }
+
+  /** What a plan must have been made of to let Apply run now. */
+  private get planKey(): string | null {
+    const open = this.layout.openLayout;
+    if (!open || this.target === null || this.version === null) return null;
+    return `${open.name}@${this.version}→${this.target}`;
+  }
+
+  /** The plan of exactly this version for exactly this target, or null. */
+  get plan(): PlanReport | null {
+    return this.shownPlan && this.shownPlan.key === this.planKey ? this.shownPlan.report : null;
+  }
+
+  /** Why planning is refused now, or null. */
   get blockedReason(): string | null {
     const layout = this.layout;
     if (!layout.draft || !layout.openLayout) return 'Open a saved layout first.';
-    if (layout.hasErrors) return 'The layout has errors: fix them in the designer first.';
-    if (layout.dirty) return 'The layout has unsaved changes: save it first.';
+    const deployingOpen = this.version === layout.openLayout.version;
+    if (deployingOpen && layout.hasErrors) return 'The layout has errors: fix them in the designer first.';
+    if (deployingOpen && layout.dirty) return 'The layout has unsaved changes: save it first.';
+    if (this.target === null) return 'Choose a target first.';
+    return null;
+  }
+
+  /** Why Apply is refused now, or null: it needs a clean plan of this version for this target. */
+  get applyBlockedReason(): string | null {
+    const blocked = this.blockedReason;
+    if (blocked) return blocked;
+    const plan = this.plan;
+    if (!plan) return `Plan version ${this.version} for ${this.target} first.`;
+    if (!plan.check.ok) return 'The plan failed its check: see the plan.';
+    if ((plan.problems ?? []).length > 0) return 'The target cannot take this plan: see the problems in it.';
+    if (this.pending.of(this.target)) return `A deployment on ${this.target} is waiting for Keep.`;
+    if (this.timeoutSeconds === null) return this.timeoutProblem;
     return null;
   }
 
@@ -90,14 +145,27 @@ export class DeployStore extends DataStore {
       : null;
   }
 
-  /** True while a deployment waits for Keep or its revert. */
-  get pending(): boolean {
-    return this.watch.active && this.watch.secondsLeft !== null;
+  /** The outcome to show: the last action's, or that a deployment waits on this target (e.g. after a restart). */
+  get shownOutcome(): Outcome | null {
+    if (this.outcome) return this.outcome;
+    return this.pending.of(this.target)
+      ? { tone: 'info', state: 'pending', text: 'A deployment is waiting for confirmation' }
+      : null;
+  }
+
+  /** The seconds left on the chosen target's pending deployment, or null when nothing waits there. */
+  get secondsLeft(): number | null {
+    return this.pending.of(this.target)?.secondsLeft ?? null;
   }
 
   /** The probe of the chosen target, when there is one. */
   get targetProbe(): ProbeReport | null {
-    return this.probe?.target === this.target ? this.probe : null;
+    return this.probe && this.probe.target === this.target ? this.probe : null;
+  }
+
+  /** The deployment live on the chosen target now, as its history says. */
+  get live(): DeploymentEntry | null {
+    return this.history.find((h) => h.live) ?? null;
   }
 
   setTimeoutText(text: string): void {
@@ -105,21 +173,32 @@ export class DeployStore extends DataStore {
     this.notify();
   }
 
+  /** Chooses the version to deploy (a plan of another version no longer counts). */
+  chooseVersion(version: number): void {
+    this.chosenVersion = version === this.layout.openLayout?.version ? null : version;
+    this.forgetPlan();
+  }
+
+  /** Chooses the target and remembers it for the open layout (a plan for another target no longer counts). */
   async chooseTarget(target: string): Promise<void> {
-    this.watch.stop();
     this.target = target;
-    this.plan = null;
-    this.impact = null;
-    this.applied = null;
+    this.forgetPlan();
     this.outcome = null;
-    this.notify();
+    this.applied = null;
+    const open = this.layout.openLayout;
+    if (open) {
+      const saved = await this.activity.attempt('Remembering the target', () =>
+        this.api.setLayoutTarget({ name: open.name, target }),
+      );
+      this.setError('target', saved.ok ? null : saved.message);
+    }
     await this.refreshHistory();
-    await this.resumePending();
   }
 
   async probeTarget(): Promise<void> {
     const target = this.target;
-    const report = await this.activity.run(`Probing ${target}`, () => this.api.probe({ target }));
+    if (target === null) return;
+    const report = await this.act('probe', `Probing ${target}`, () => this.api.probe({ target }));
     if (!report) return;
     this.probe = report;
     this.notify();
@@ -127,69 +206,172 @@ export class DeployStore extends DataStore {
 
   async makePlan(): Promise<void> {
     const open = this.layout.openLayout;
-    if (!open || this.blockedReason) return;
-    const target = this.target;
-    const plan = await this.activity.run('Planning', () =>
-      this.api.plan({ name: open.name, version: open.version, target }),
+    const key = this.planKey;
+    const { target, version } = this;
+    if (!open || key === null || target === null || version === null || this.blockedReason) return;
+    const report = await this.act('plan', 'Planning', () =>
+      this.api.plan({ name: open.name, version, target }),
     );
-    if (!plan) return;
-    this.plan = plan;
+    if (!report) return;
+    this.shownPlan = { key, report };
     this.impact = null;
     this.notify();
     const impact = await this.activity.run('Reading live connections', () =>
-      this.api.impact({ name: open.name, version: open.version, target }),
+      this.api.impact({ name: open.name, version, target }),
     );
-    if (impact && this.plan === plan) this.impact = impact;
+    if (impact && this.shownPlan?.report === report) this.impact = impact;
     this.notify();
   }
 
   async apply(): Promise<void> {
     const open = this.layout.openLayout;
+    const { target, version } = this;
     const confirmTimeout = this.timeoutSeconds;
-    if (!open || confirmTimeout === null || this.blockedReason) return;
-    const target = this.target;
-    const result = await this.activity.run('Applying', () =>
-      this.api.apply({ name: open.name, version: open.version, target, confirmTimeout }),
+    if (!open || target === null || version === null || confirmTimeout === null) return;
+    if (this.applyBlockedReason) return;
+    const result = await this.act('apply', 'Applying', () =>
+      this.api.apply({ name: open.name, version, target, confirmTimeout }),
     );
     if (!result) return;
     this.applied = result;
     if (result.confirmDeadline !== null) {
       this.setOutcome('info', 'pending', 'Applied: keep it before the countdown ends, or it is undone');
-      this.watch.follow(target);
     } else {
       this.setOutcome('ok', 'applied', `Applied (${result.deployment.outcome})`);
     }
-    await this.refreshHistory();
+    await Promise.all([this.pending.refresh(), this.refreshHistory()]);
   }
 
   async keep(): Promise<void> {
     const target = this.target;
-    const record = await this.activity.run('Confirming', () => this.api.confirm({ target }));
-    if (!record) return;
-    this.watch.stop();
-    this.setOutcome('ok', 'kept', `Kept: deployment ${record.id} confirmed`);
+    const waiting = this.pending.of(target);
+    if (target === null) return;
+    const ok = await this.pending.keep(target);
+    this.setError('keep', ok ? null : (this.pending.errors.get(target) ?? 'Keep failed'));
+    if (!ok) return;
+    this.setOutcome('ok', 'kept', `Kept: deployment ${waiting?.id ?? ''} confirmed`);
     await this.refreshHistory();
   }
 
   async revertNow(): Promise<void> {
     const target = this.target;
-    const record = await this.activity.run('Reverting', () => this.api.rollback({ target }));
-    if (!record) return;
-    this.watch.stop();
+    if (target === null) return;
+    const ok = await this.pending.revertNow(target);
+    this.setError('revert', ok ? null : (this.pending.errors.get(target) ?? 'Revert failed'));
+    if (!ok) return;
     this.setOutcome('ok', 'reverted', 'Reverted: the previous state is back');
     await this.refreshHistory();
   }
 
-  async rollbackTo(id: string): Promise<void> {
+  askRollback(id: string | null): void {
+    this.rollbackAsked = id;
+    this.notify();
+  }
+
+  /** Goes back to the asked deployment with the same countdown as an apply. */
+  async rollback(): Promise<void> {
+    const to = this.rollbackAsked;
     const target = this.target;
-    const record = await this.activity.run('Rolling back', () => this.api.rollback({ target, to: id }));
+    const confirmTimeout = this.timeoutSeconds;
+    if (to === null || target === null || confirmTimeout === null) return;
+    this.rollbackAsked = null;
+    const record = await this.act('rollback', 'Rolling back', () =>
+      this.api.rollback({ target, to, confirmTimeout }),
+    );
     if (!record) return;
-    this.setOutcome('ok', 'rolled-back', `Rolled back to deployment ${id}`);
-    await this.refreshHistory();
+    if (record.outcome === 'pending') {
+      this.setOutcome(
+        'info',
+        'pending',
+        `Rolling back to ${to}: keep it before the countdown ends, or it is undone`,
+      );
+    } else {
+      this.setOutcome('ok', 'rolled-back', `Rolled back to deployment ${to}`);
+    }
+    await Promise.all([this.pending.refresh(), this.refreshHistory()]);
+  }
+
+  askUninstall(asked: boolean): void {
+    this.uninstallAsked = asked;
+    this.notify();
+  }
+
+  async uninstall(): Promise<void> {
+    const target = this.target;
+    if (target === null || !this.uninstallAsked) return;
+    this.uninstallAsked = false;
+    const done = await this.act('uninstall', `Uninstalling from ${target}`, () =>
+      this.api.uninstall({ target }),
+    );
+    if (!done) return;
+    this.setOutcome('ok', 'uninstalled', `Uninstalled: nothing of Markwright is left on ${target}`);
+    await Promise.all([this.pending.refresh(), this.refreshHistory()]);
   }
 
   dispose(): void {
-    this.watch.stop();
+    this.pending.dispose();
+  }
+
+  /** The open layout changed: load its remembered target and its versions. */
+  private async followLayout(): Promise<void> {
+    const open = this.layout.openLayout;
+    const name = open?.name ?? null;
+    if (name === this.layoutShown && open?.version === this.versionShown) return;
+    const newLayout = name !== this.layoutShown;
+    this.layoutShown = name;
+    this.versionShown = open?.version ?? null;
+    if (newLayout) {
+      this.target = null;
+      this.chosenVersion = null;
+      this.outcome = null;
+      this.applied = null;
+      this.forgetPlan();
+    }
+    if (!name) {
+      this.versions = [];
+      this.notify();
+      return;
+    }
+    if (newLayout) {
+      // Background reads: they must not hold the activity busy (saving waits for it).
+      const remembered = await this.api.getLayoutTarget({ name }).then(
+        (r) => r.target,
+        (error: unknown) => {
+          this.setError('target', `Reading the layout’s target: ${describeError(error)}`);
+          return null;
+        },
+      );
+      if (this.layoutShown !== name) return;
+      this.target = remembered;
+      this.notify();
+      if (this.loaded) await this.refreshHistory();
+    }
+    const versions = await this.api.listVersions({ name }).catch(() => null);
+    if (versions && this.layoutShown === name) this.versions = versions;
+    this.notify();
+  }
+
+  private forgetPlan(): void {
+    this.shownPlan = null;
+    this.impact = null;
+    delete this.errors.plan;
+    delete this.errors.apply;
+    this.rollbackAsked = null;
+    this.uninstallAsked = false;
+    this.notify();
+  }
+
+  /** Runs an action, keeping its failure beside it until it succeeds. */
+  private async act<T>(action: DeployAction, what: string, call: () => Promise<T>): Promise<T | undefined> {
+    const result = await this.activity.attempt(what, call);
+    this.setError(action, result.ok ? null : result.message);
+    return result.ok ? result.value : undefined;
+  }
+
+  private setError(action: DeployAction, message: string | null): void {
+    if (message === null) delete this.errors[action];
+    else this.errors = { ...this.errors, [action]: message };
+    this.notify();
   }
 
   private setOutcome(tone: Outcome['tone'], state: Outcome['state'], text: string): void {
@@ -199,31 +381,29 @@ export class DeployStore extends DataStore {
 
   private async refreshHistory(): Promise<void> {
     const target = this.target;
+    if (target === null) {
+      this.history = [];
+      this.notify();
+      return;
+    }
     const list = await this.activity.run('Reading history', () => this.api.history({ target }));
     if (!list || target !== this.target) return;
     this.history = list;
     this.notify();
   }
 
-  /** A deployment may already be waiting for confirmation (e.g. after the window was reopened). */
-  private async resumePending(): Promise<void> {
-    const target = this.target;
-    const status = await this.activity.run('Reading status', () => this.api.status({ target }));
-    if (!status?.pending || target !== this.target) return;
-    this.setOutcome('info', 'pending', 'A deployment is waiting for confirmation');
-    this.watch.follow(target);
-  }
-
-  private async settled(status: DeployStatus): Promise<void> {
+  /** A pending deployment on the chosen target stopped waiting: say how, from its history. */
+  private async settled(target: string, id: string): Promise<void> {
+    if (target !== this.target) return;
     await this.refreshHistory();
-    const id = this.applied?.deployment.id;
-    const record = this.history.find((r) => r.id === id) ?? status.last;
+    if (this.outcome && this.outcome.state !== 'pending') return;
+    const record = this.history.find((r) => r.id === id);
     if (record?.outcome === 'reverted') {
       this.setOutcome('error', 'reverted', 'Reverted: the countdown ran out and the previous state is back');
     } else if (record?.outcome === 'confirmed') {
       this.setOutcome('ok', 'kept', `Kept: deployment ${record.id} confirmed`);
     } else {
-      this.setOutcome('info', 'other', `No longer pending (${record?.outcome ?? status.state})`);
+      this.setOutcome('info', 'other', `No longer pending (${record?.outcome ?? 'unknown'})`);
     }
   }
 }

@@ -29,6 +29,8 @@ export class LayoutsStore extends DataStore implements LayoutLibrary {
   importText = '';
   importName = '';
   exportText = '';
+  /** Why deleting a layout was refused (e.g. it is live on a target), shown on its row until the next try. */
+  deleteError: { readonly name: string; readonly message: string } | null = null;
   /** The open layout, edited in the designer and the policy view. */
   readonly current: DraftStore;
 
@@ -86,11 +88,10 @@ export class LayoutsStore extends DataStore implements LayoutLibrary {
   }
 
   async remove(name: string): Promise<boolean> {
-    const done = await this.activity.run('Deleting', async () => {
-      await this.api.deleteLayout({ name });
-      return true;
-    });
-    if (!done) return false;
+    const done = await this.activity.attempt('Deleting', () => this.api.deleteLayout({ name }));
+    this.deleteError = done.ok ? null : { name, message: done.message };
+    this.notify();
+    if (!done.ok) return false;
     if (this.current.openLayout?.name === name) this.current.close();
     if (this.versions?.name === name) this.versions = null;
     await this.refresh();

@@ -98,13 +98,13 @@ export class SimulationStore extends DataStore {
     this.notify();
   }
 
-  /** The target a live trace runs on: the one chosen on Deploy. */
-  get traceTarget(): string {
+  /** The target a live trace runs on: the one chosen on Deploy (none until one is chosen). */
+  get traceTarget(): string | null {
     return this.deploy.target;
   }
 
   get canTrace(): boolean {
-    return this.packets.ok && !this.tracing;
+    return this.packets.ok && !this.tracing && this.traceTarget !== null;
   }
 
   /** Arm a trace for the form's first packet on the deploy target and wait for such a packet (up to 60 s). */
@@ -113,6 +113,7 @@ export class SimulationStore extends DataStore {
     if (!parsed.ok || this.tracing) return;
     const open = this.layout.openLayout;
     const target = this.deploy.target;
+    if (target === null) return;
     this.tracing = true;
     this.live = null;
     this.notify();

@@ -1,11 +1,15 @@
-// Deploy: choose a target (this box or a network namespace), probe it, plan the change (the diff and the nft
-// check), apply with a visible countdown and Keep / Revert now, and the target's history with rollback.
+// Deploy: choose the layout's target (remembered per layout), probe it, choose the saved version, plan exactly
+// that version for exactly that target (Apply waits for it), apply with a visible countdown and Keep / Revert now,
+// the target's history with the live deployment and rollback, and uninstall. Each error stays beside its cause.
 
 import { html, LitElement, nothing } from 'lit';
 import { StoreController } from '../../controllers/store-controller';
 import { activityContext, deployContext, draftContext } from '../../data/contexts';
+import type { DeployAction } from '../../data/deploy/deploy-store';
+import { keepWritesText } from '../../data/deploy/pending-store';
 import { viewStyles } from '../../styles/layout';
 import { baseStyles } from '../../styles/theme';
+import { renderHistory, renderPlan } from './deploy-view.parts';
 import { deployViewStyles } from './deploy-view.styles';
 
 export class DeployView extends LitElement {
@@ -15,30 +19,42 @@ export class DeployView extends LitElement {
   private readonly layout = new StoreController(this, draftContext);
   private readonly activity = new StoreController(this, activityContext);
 
+  private error(action: DeployAction) {
+    const message = this.deploy.value?.errors[action];
+    return message
+      ? html`<p class="error" role="alert" data-testid="${action}-error">${message}</p>`
+      : nothing;
+  }
+
   override render() {
     const deploy = this.deploy.value;
     const layout = this.layout.value;
     const busy = this.activity.value?.busy ?? false;
     if (!deploy || !layout) return nothing;
     const blocked = deploy.blockedReason;
+    const applyBlocked = deploy.applyBlockedReason;
     const timeoutProblem = deploy.timeoutProblem;
-    const pending = deploy.pending;
+    const open = layout.openLayout;
     return html`
       <div class="col">
         <div class="panel">
           <h2>Target</h2>
           <div class="row">
             <label for="target">Deploy to</label>
-            <select id="target" data-testid="target" @change=${(e: Event) => void deploy.chooseTarget((e.target as HTMLSelectElement).value)}>
+            <select id="target" data-testid="target" ?disabled=${!open}
+              @change=${(e: Event) => void deploy.chooseTarget((e.target as HTMLSelectElement).value)}>
+              <option value="" disabled ?selected=${deploy.target === null}>choose a target…</option>
               ${deploy.targets.map((t) => html`<option value=${t} ?selected=${t === deploy.target}>${t === 'local' ? 'this box (local)' : t}</option>`)}
             </select>
-            <button data-testid="probe" @click=${() => void deploy.probeTarget()}>Probe</button>
+            <button data-testid="probe" ?disabled=${deploy.target === null || busy} @click=${() => void deploy.probeTarget()}>Probe</button>
           </div>
+          ${deploy.target === null && open ? html`<p class="muted" data-testid="target-unset">No target chosen for ${open.name} yet: nothing is deployed until you choose one.</p>` : nothing}
+          ${this.error('target')} ${this.error('probe')}
           ${this.renderProbe()}
         </div>
         <div class="panel">
           <h2>Layout</h2>
-          ${layout.openLayout ? html`<p data-testid="deploy-layout">${layout.openLayout.name} v${layout.openLayout.version}</p>` : nothing}
+          ${open ? this.renderVersion() : nothing}
           ${blocked ? html`<p class="error" data-testid="deploy-blocked">${blocked}</p>` : nothing}
           <div class="row">
             <button data-testid="plan" ?disabled=${blocked !== null || busy} @click=${() => void deploy.makePlan()}>Plan</button>
@@ -47,18 +63,35 @@ export class DeployView extends LitElement {
               aria-invalid=${timeoutProblem ? 'true' : 'false'}
               @input=${(e: Event) => deploy.setTimeoutText((e.target as HTMLInputElement).value)} />
             <span>s</span>
-            <button class="primary" data-testid="apply" ?disabled=${blocked !== null || timeoutProblem !== null || pending || busy}
-              @click=${() => void deploy.apply()}>Apply</button>
+            <button class="primary" data-testid="apply" ?disabled=${applyBlocked !== null || busy}
+              title=${applyBlocked ?? 'Apply the plan shown'} @click=${() => void deploy.apply()}>Apply</button>
           </div>
           ${timeoutProblem ? html`<p class="error" data-testid="confirm-timeout-error">${timeoutProblem}</p>` : nothing}
+          ${applyBlocked && !blocked && !timeoutProblem ? html`<p class="muted" data-testid="apply-blocked">${applyBlocked}</p>` : nothing}
+          ${this.error('plan')} ${this.error('apply')}
         </div>
-        ${this.renderPending(pending)}
+        ${this.renderPending()}
+        ${this.renderUninstall()}
       </div>
       <div class="col">
-        ${this.renderPlan()}
-        ${this.renderHistory()}
+        ${renderPlan(deploy)}
+        ${renderHistory(deploy)}
       </div>
     `;
+  }
+
+  private renderVersion() {
+    const deploy = this.deploy.value!;
+    const open = this.layout.value!.openLayout!;
+    const versions = deploy.versions.length ? deploy.versions : [{ version: open.version, note: null }];
+    return html`<div class="row">
+      <label for="version">Version</label>
+      <select id="version" data-testid="deploy-version"
+        @change=${(e: Event) => deploy.chooseVersion(Number((e.target as HTMLSelectElement).value))}>
+        ${versions.map((v) => html`<option value=${v.version} ?selected=${v.version === deploy.version}>v${v.version}${v.version === open.version ? ' (open)' : ''}${v.note ? ` — ${v.note}` : ''}</option>`)}
+      </select>
+    </div>
+    <p data-testid="deploy-layout">${open.name} v${deploy.version}</p>`;
   }
 
   private renderProbe() {
@@ -76,85 +109,46 @@ export class DeployView extends LitElement {
     </dl>`;
   }
 
-  private renderPending(pending: boolean) {
+  private renderPending() {
     const deploy = this.deploy.value!;
-    const outcome = deploy.outcome;
-    return html`<div class="panel ${pending ? 'pending' : ''}">
+    const outcome = deploy.shownOutcome;
+    const left = deploy.secondsLeft;
+    return html`<div class="panel ${left !== null ? 'pending' : ''}">
       <h2>Confirmation</h2>
       ${
-        pending
-          ? html`<p>Reverting in <span class="countdown" data-testid="countdown">${deploy.watch.secondsLeft}</span> s unless kept.</p>
+        left !== null && deploy.target !== null
+          ? html`<p>Reverting in <span class="countdown" data-testid="countdown">${left}</span> s unless kept.</p>
+              <p class="muted" data-testid="keep-writes">${keepWritesText(deploy.pending.writes.get(deploy.target))}</p>
               <div class="row">
                 <button class="primary" data-testid="keep" @click=${() => void deploy.keep()}>Keep</button>
                 <button class="danger" data-testid="revert-now" @click=${() => void deploy.revertNow()}>Revert now</button>
               </div>`
           : nothing
       }
+      ${this.error('keep')} ${this.error('revert')}
       ${outcome ? html`<p class="outcome ${outcome.tone === 'error' ? 'error' : ''}" data-testid="deploy-outcome" data-state=${outcome.state} role="status">${outcome.text}</p>` : html`<p class="muted">Nothing pending.</p>`}
     </div>`;
   }
 
-  private renderPlan() {
-    const plan = this.deploy.value?.plan;
-    if (!plan)
-      return html`<div class="panel"><h2>Plan</h2><p class="muted">Plan to see what would change.</p></div>`;
-    const changed = plan.changes.filter((c) => c.action !== 'keep').length;
-    return html`<div class="panel" data-testid="plan-report">
-      <h2>Plan for ${plan.target}: ${changed} change${changed === 1 ? '' : 's'}</h2>
-      <p data-testid="plan-check" class=${plan.check.ok ? '' : 'error'}>nft check: ${plan.check.ok ? 'ok' : plan.check.message}</p>
-      <pre class="changes" data-testid="plan-changes">${plan.changes.map(
-        (c) =>
-          html`<div class=${c.action}>${c.action === 'add' ? '+' : c.action === 'remove' ? '-' : ' '} [${c.kind}] ${c.text}</div>`,
-      )}</pre>
-      ${this.renderImpact()}
-    </div>`;
-  }
-
-  /** Which live connections the plan would move or break, grouped by the policy rule behind it. */
-  private renderImpact() {
-    const impact = this.deploy.value?.impact;
-    if (!impact) return html`<p class="muted">Live connections: reading…</p>`;
-    const changed = impact.changed;
-    return html`<div data-testid="plan-impact">
-      <h3>Live connections: ${changed.length} of ${impact.connections} would change</h3>
-      <ul>${(impact.groups ?? []).map((g) => html`<li data-testid="impact-group">${g.summary}</li>`)}</ul>
-      ${
-        changed.length
-          ? html`<table>
-              <tr><th>connection</th><th>before</th><th>after</th></tr>
-              ${changed.slice(0, 50).map(
-                (c) => html`<tr class=${c.breaks ? 'error' : ''} data-testid="impact-change">
-                  <td class="mono">${c.flow.proto} ${c.flow.saddr}:${c.flow.sport ?? '-'} → ${c.flow.daddr}:${c.flow.dport ?? '-'}</td>
-                  <td>${c.before.verdict} via ${c.before.oif ?? '—'} (table ${c.before.table ?? '—'})</td>
-                  <td>${c.breaks ? html`<b>breaks</b> ` : nothing}${c.after.verdict} via ${c.after.oif ?? '—'} (table ${c.after.table ?? '—'})</td>
-                </tr>`,
-              )}
-            </table>`
-          : nothing
-      }
-    </div>`;
-  }
-
-  private renderHistory() {
+  private renderUninstall() {
     const deploy = this.deploy.value!;
-    return html`<div class="panel" data-testid="history">
-      <h2>History on ${deploy.target}</h2>
+    const target = deploy.target;
+    if (target === null) return nothing;
+    return html`<div class="panel">
+      <h2>Uninstall</h2>
       ${
-        deploy.history.length === 0
-          ? html`<p class="muted">No deployments yet.</p>`
-          : html`<table>
-              <tr><th>id</th><th>layout</th><th>applied</th><th>outcome</th><th></th></tr>
-              ${deploy.history.map(
-                (r) => html`<tr data-testid="history-${r.id}">
-                  <td class="mono">${r.id}</td><td>${r.documentName}</td>
-                  <td class="muted">${new Date(r.appliedAt).toLocaleString()}</td>
-                  <td data-testid="history-${r.id}-outcome">${r.outcome}</td>
-                  <td><button data-testid="rollback-${r.id}" ?disabled=${deploy.watch.active}
-                    @click=${() => void deploy.rollbackTo(r.id)}>Roll back to this</button></td>
-                </tr>`,
-              )}
-            </table>`
+        deploy.uninstallAsked
+          ? html`<div role="alertdialog" aria-labelledby="uninstall-title" data-testid="confirm-uninstall">
+              <p id="uninstall-title">Remove every rule and boot file Markwright installed on ${target}? The history stays.</p>
+              <div class="row">
+                <button class="danger" data-testid="confirm-uninstall-yes" @click=${() => void deploy.uninstall()}>Uninstall</button>
+                <button data-testid="confirm-uninstall-no" @click=${() => deploy.askUninstall(false)}>Cancel</button>
+              </div>
+            </div>`
+          : html`<button class="danger" data-testid="uninstall" ?disabled=${this.activity.value?.busy ?? false}
+              @click=${() => deploy.askUninstall(true)}>Uninstall from ${target}…</button>`
       }
+      ${this.error('uninstall')}
     </div>`;
   }
 }

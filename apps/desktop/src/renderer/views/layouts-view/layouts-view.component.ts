@@ -97,6 +97,7 @@ export class LayoutsView extends LitElement {
                   <button class="danger" data-testid="delete-${l.name}" @click=${() => {
                     this.deleting = l.name;
                   }}>Delete</button>
+                  ${store.deleteError?.name === l.name ? html`<div class="error" role="alert" data-testid="delete-error-${l.name}">${store.deleteError.message}</div>` : nothing}
                 </td>
               </tr>`,
             )}

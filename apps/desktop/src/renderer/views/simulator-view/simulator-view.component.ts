@@ -86,7 +86,7 @@ export class SimulatorView extends LitElement {
           <button class="primary" type="submit" data-testid="simulate" ?disabled=${!sim.canRun}>Simulate</button>
           <span></span>
           <button type="button" data-testid="trace-live" ?disabled=${!sim.canTrace} title="Wait for the next such packet on the target chosen on Deploy and show the kernel's path"
-            @click=${() => void sim.traceLive()}>${sim.tracing ? `Tracing on ${sim.traceTarget}…` : `Trace live on ${sim.traceTarget}`}</button>
+            @click=${() => void sim.traceLive()}>${sim.traceTarget === null ? 'Trace live (choose a target on Deploy)' : sim.tracing ? `Tracing on ${sim.traceTarget}…` : `Trace live on ${sim.traceTarget}`}</button>
           ${sim.blocked ? html`<span class="error full" data-testid="sim-blocked">Fix the layout's errors first.</span>` : nothing}
         </form>
         <h3 class="legend-title">Fields</h3>
