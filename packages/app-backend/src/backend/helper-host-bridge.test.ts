@@ -49,6 +49,44 @@ describe('the app reaches the kernel through one helper session', () => {
     }
   });
 
+  it('lists pending deployments of every target through that one helper, and names Keep’s files per target', async () => {
+    const bridge = new HelperHostBridge({ argv: RECORDING_HELPER });
+    const store = Store.open(':memory:');
+    try {
+      for (const target of ['local', 'netns:r1', 'netns:r2']) {
+        store.recordDeployment({
+          id: `d-${target}`,
+          target,
+          document: 'markwright-app',
+          documentName: 'steer',
+          appliedAt: '2026-01-01T00:00:00.000Z',
+          outcome: 'confirmed',
+          confirmedAt: '2026-01-01T00:00:00.000Z',
+          endedAt: null,
+          previousId: null,
+          state: { nftScript: '', ipRules: { v4: [], v6: [] }, tcFilters: [] },
+          message: null,
+        });
+      }
+      const service = new MarkwrightService({ store, tools: fakeTools, host: bridge });
+      for (let i = 0; i < 3; i++) expect(await service.pendingDeployments()).toEqual([]);
+      const pids = new Set<number>();
+      for (const target of ['local', 'netns:r1'])
+        pids.add(((await bridge.status(target)) as unknown as { pid: number }).pid);
+      expect(pids.size).toBe(1);
+      const writes = new HelperHostBridge({ argv: RECORDING_HELPER, rootDir: '/srv/box' }).keepWrites(
+        'netns:r1',
+      );
+      expect(writes.files).toContain('/srv/box/etc/markwright/targets/netns-r1/ruleset.json');
+      expect(writes.enables).toBe(
+        '/srv/box/etc/systemd/system/multi-user.target.wants/markwright-restore@netns-r1.service',
+      );
+    } finally {
+      await bridge.close();
+      store.close();
+    }
+  });
+
   it('sends the document as data with the target, never a file path or a command line', async () => {
     const bridge = new HelperHostBridge({ argv: RECORDING_HELPER });
     try {

@@ -139,11 +139,10 @@ export class HelperHostBridge implements HostBridge {
   }
 
   keepWrites(target: string): KeepWrites {
-    parseTarget(target);
-    const paths = persistencePaths(this.options.rootDir ?? '/');
+    const paths = persistencePaths(this.options.rootDir ?? '/', parseTarget(target));
     return {
       target,
-      files: [paths.ruleset, paths.ipRulesV4, paths.ipRulesV6, paths.tc],
+      files: [paths.ruleset, paths.ipRulesV4, paths.ipRulesV6, paths.tc, paths.dropIn],
       unit: paths.unit,
       enables: paths.wants,
     };

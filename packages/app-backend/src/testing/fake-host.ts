@@ -161,9 +161,9 @@ export class FakeHost implements HostBridge {
   keepWrites(target: string) {
     return {
       target,
-      files: ['/etc/markwright/ruleset.nft'],
-      unit: '/etc/systemd/system/markwright-restore.service',
-      enables: '/etc/systemd/system/multi-user.target.wants/markwright-restore.service',
+      files: [`/etc/markwright/targets/${target}/ruleset.json`],
+      unit: '/etc/systemd/system/markwright-restore@.service',
+      enables: `/etc/systemd/system/multi-user.target.wants/markwright-restore@${target}.service`,
     };
   }
 

@@ -194,9 +194,12 @@ export function memoryDeploy(
       calls.push('keepWrites');
       return {
         target,
-        files: ['/etc/markwright/ruleset.nft', '/etc/markwright/tc.batch'],
-        unit: '/etc/systemd/system/markwright-restore.service',
-        enables: '/etc/systemd/system/multi-user.target.wants/markwright-restore.service',
+        files: [
+          `/etc/markwright/targets/${target}/ruleset.json`,
+          `/etc/markwright/targets/${target}/tc.batch`,
+        ],
+        unit: '/etc/systemd/system/markwright-restore@.service',
+        enables: `/etc/systemd/system/multi-user.target.wants/markwright-restore@${target}.service`,
       };
     },
     async uninstall({ target }) {
