@@ -1,10 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { packageTestConfig } from '../../vitest.shared';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts'],
-    passWithNoTests: true,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-  },
-});
+export default packageTestConfig;

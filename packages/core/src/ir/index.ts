@@ -1,1 +1,2 @@
+export * from './match-kinds';
 export * from './types';

@@ -1,4 +1,5 @@
 import { InputError } from '../bits/errors';
+import { isModelledMatch } from '../ir/match-kinds';
 import type {
   AddrSet,
   Chain,
@@ -333,20 +334,8 @@ export class TableCompiler {
   }
 }
 
-const MATCH_KINDS = new Set([
-  'mark',
-  'iface',
-  'l3proto',
-  'addr',
-  'l4proto',
-  'port',
-  'ctstate',
-  'ctdirection',
-  'secmark',
-]);
-
 function isMatch(e: { kind: string; role?: string }): e is Match {
-  return MATCH_KINDS.has(e.kind) || (e.kind === 'opaque' && e.role === 'match');
+  return isModelledMatch(e) || (e.kind === 'opaque' && e.role === 'match');
 }
 
 function addrSetFamily(s: AddrSet): 0 | 4 | 6 {

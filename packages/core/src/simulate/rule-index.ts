@@ -1,3 +1,4 @@
+import { isModelledMatch } from '../ir/match-kinds';
 import type { Match, Range, Rule, RuleExpr } from '../ir/types';
 import { tryParseAddr } from './address';
 import type { PacketState } from './state';
@@ -142,23 +143,12 @@ const DIMENSIONS: readonly Dimension[] = [
   },
 ];
 
-const PURE_MATCHES = new Set([
-  'mark',
-  'iface',
-  'l3proto',
-  'addr',
-  'l4proto',
-  'port',
-  'ctstate',
-  'ctdirection',
-]);
-
 /** The matches a rule evaluates before anything with an effect (a statement, a verdict, an unmodelled test). */
 function leadingMatches(rule: Rule): Match[] {
   const out: Match[] = [];
   for (const e of rule.exprs) {
-    if (!PURE_MATCHES.has(e.kind)) break;
-    out.push(e as Match);
+    if (!isModelledMatch(e)) break;
+    out.push(e);
   }
   return out;
 }
@@ -338,7 +328,7 @@ const FINAL_VERDICTS = new Set(['accept', 'drop', 'reject', 'queue', 'return', '
 /** True when running the rule may change a key the index reads (a mark write, NAT, or a jump into other rules). */
 export function mayChangeKeys(rule: Rule): boolean {
   return rule.exprs.some((e: RuleExpr) => {
-    if (PURE_MATCHES.has(e.kind) || NO_EFFECT.has(e.kind) || e.kind === 'secmark') return false;
+    if (isModelledMatch(e) || NO_EFFECT.has(e.kind)) return false;
     if (e.kind === 'markWrite') return e.write.dst === 'meta';
     if (e.kind === 'opaque') return e.role !== 'match';
     if (e.kind === 'verdict') return !FINAL_VERDICTS.has(e.verdict.kind);

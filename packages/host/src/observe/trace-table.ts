@@ -1,4 +1,4 @@
-import { InputError, type Match } from '@markwright/core';
+import { InputError, isModelledMatch, type Match } from '@markwright/core';
 import { emitNftRule, parseNftRuleBody } from '@markwright/core/lang';
 import { isAlive } from '../deploy/state-store';
 import type { Runner } from '../exec/runner';
@@ -14,17 +14,6 @@ export const TRACE_TABLE_PREFIX = 'markwright_trace_';
 export const TRACE_PRIORITY = -2147483648;
 
 export const traceTableName = (pid: number): string => `${TRACE_TABLE_PREFIX}${pid}`;
-
-const MATCH_KINDS = new Set([
-  'mark',
-  'iface',
-  'l3proto',
-  'addr',
-  'l4proto',
-  'port',
-  'ctstate',
-  'ctdirection',
-]);
 
 /**
  * The `--match` expression as nft prints it. Only tests are allowed (no statements, verdicts or anything the
@@ -43,7 +32,7 @@ export function canonicalMatch(expr: string): string {
       `is not an nft match: ${error instanceof Error ? error.message : error}`,
     );
   }
-  const bad = exprs.find((e) => !MATCH_KINDS.has(e.kind));
+  const bad = exprs.find((e) => !isModelledMatch(e));
   if (bad || exprs.length === 0) {
     throw new InputError(
       '--match',
