@@ -1,6 +1,6 @@
 import { closeSync, constants, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { EnvironmentError, LockHeld } from '../exec/errors';
+import { LockHeld } from '../exec/errors';
 import { targetKey } from '../exec/target';
 import type { DeploymentRecord, OwnedState, Target } from '../types';
 import { readJson, readTextNoFollow, removeFile, writeJsonAtomic } from './atomic-file';
