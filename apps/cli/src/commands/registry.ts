@@ -36,6 +36,11 @@ register(
   'simulate --ruleset FILE --packet JSON: trace packets through netfilter and routing',
   async () => (await import('./simulate')).default,
 );
+register(
+  'lint',
+  "lint DOC [--target T | --routes FILE --ip-rules FILE] [--sysctls FILE] [--json]: run each rule's connection (with its reply) through the design and the box, and report packets that go the wrong way, incomplete tables, shadowed rules, unused fields and reverse-path filtering that drops traffic",
+  async () => (await import('./lint')).default,
+);
 register('plan', 'plan DOC --target T: what apply would change', async () => (await import('./deploy')).plan);
 register(
   'apply',

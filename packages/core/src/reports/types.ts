@@ -139,6 +139,15 @@ export type TraceStep =
       readonly rule: string;
     };
 
+/**
+ * A packet that went the wrong way for its connection: a reply that leaves by another interface than the
+ * connection arrived on (or has no route back), or a later packet that leaves by another interface than the first.
+ */
+export interface PathFlag {
+  readonly code: 'reply-path';
+  readonly message: string;
+}
+
 export interface PacketResult {
   readonly verdict: 'accept' | 'drop';
   /** Packet mark and ct mark as the packet leaves postrouting, or when dropped. */
@@ -156,6 +165,8 @@ export interface PacketResult {
   readonly unknownExprs?: number;
   /** What the simulator assumed for this packet (no routes given, queue as accept, ...). */
   readonly notes?: readonly string[];
+  /** Present when the packet went the wrong way for its connection (see PathFlag). */
+  readonly flags?: readonly PathFlag[];
 }
 
 export interface SimulationReport {
@@ -173,4 +184,33 @@ export interface DecodedField {
   readonly mask: number;
   /** False when the bits hold a number the field does not define (an unnamed enum value, an int out of range). */
   readonly defined: boolean;
+}
+
+// ---- lint --------------------------------------------------------------------------------------
+
+export type LintSeverity = 'error' | 'warning' | 'info';
+
+export type LintCode =
+  | 'reply-path'
+  | 'table-incomplete'
+  | 'shadowed-rule'
+  | 'field-never-read'
+  | 'field-never-set'
+  | 'persist-without-newonly'
+  | 'rp-filter'
+  /** Routing could not be checked: no routes were given (neither a target nor a routes file). */
+  | 'routing-unknown';
+
+/** One thing the linter found by running the design; `path` is the document path it is about. */
+export interface LintFinding {
+  readonly code: LintCode;
+  readonly severity: LintSeverity;
+  readonly message: string;
+  /** `policy.rules[2]`, `policy.routes[0]`, `layout.fields[1]` ... */
+  readonly path: string;
+}
+
+/** What `markwright lint --json` prints. */
+export interface LintReport {
+  readonly findings: readonly LintFinding[];
 }

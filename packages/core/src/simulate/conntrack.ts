@@ -9,6 +9,8 @@ export interface CtEntry {
   dnat: { readonly daddr: Addr; readonly dport: number | null } | null;
   readonly originalKey: string;
   replyKey: string;
+  /** Where the first packet came in and left ('' for locally generated or delivered), set when it is confirmed. */
+  path?: { readonly iif: string; readonly oif: string };
 }
 
 export type CtDirection = 'original' | 'reply';

@@ -3,6 +3,7 @@ import type { PacketResult, PacketSpec, SimulationReport, TraceStep } from '../r
 import { Conntrack, type CtLookup, ctState, reverseKey } from './conntrack';
 import { buildHooks, type HookTable, labelsOf, runBaseChain } from './hooks';
 import { type SimPacket, toSimPacket } from './packet';
+import { wrongWay } from './path-check';
 import { type RouteDecision, Router } from './routing';
 import type { PacketState } from './state';
 import { TcEgress } from './tc';
@@ -179,6 +180,7 @@ class PacketRun {
     if (!l) return;
     const p = this.p;
     const unchanged = p.daddr === this.sp.daddr && p.dport === this.sp.dport;
+    if (l.fresh) l.entry.path = { iif: this.sp.iif ?? '', oif: p.oif };
     this.conntrack.confirm(l, unchanged ? this.sp.reverseFlowKey : reverseKey(p));
   }
 
@@ -244,6 +246,13 @@ class PacketRun {
     // Assigned, not spread: this runs for every packet.
     if (p.unknown > 0) out.unknownExprs = p.unknown;
     if (p.notes.length > 0) out.notes = [...new Set(p.notes)];
+    const wrong = wrongWay(this.lookup, {
+      accepted: verdict === 'accept',
+      oif: verdict === 'accept' ? p.oif : '',
+      local: destination === 'local',
+      unroutable: verdict === 'drop' && d !== null && BLOCKED.has(d.result),
+    });
+    if (wrong) out.flags = [wrong];
     return out;
   }
 }

@@ -86,7 +86,9 @@ function describePacket(spec: PacketSpec | undefined, index: number): string {
 }
 
 function outcome(r: PacketResult): string {
-  const parts = [r.verdict === 'accept' ? 'ACCEPT' : 'DROP'];
+  // A packet that went the wrong way for its connection is never shown as a plain accept.
+  const wrong = r.flags && r.flags.length > 0 ? ' (WRONG WAY)' : '';
+  const parts = [(r.verdict === 'accept' ? 'ACCEPT' : 'DROP') + wrong];
   if (r.destination) parts.push(r.destination);
   if (r.oif) parts.push(`oif ${r.oif}`);
   if (r.table) parts.push(`table ${r.table}`);
@@ -121,6 +123,7 @@ export function formatTrace(report: SimulationReport, packets: readonly PacketSp
     out.push(`  ${outcome(r)}`);
     if (r.unknownExprs)
       out.push(`  note: ${r.unknownExprs} expression(s) not modelled; see [..] on the rules`);
+    for (const f of r.flags ?? []) out.push(`  !! ${f.code}: ${f.message}`);
     for (const n of r.notes ?? []) out.push(`  note: ${n}`);
     out.push('');
   });

@@ -1,4 +1,5 @@
 export * from './consumers';
 export * from './hazards';
 export * from './probe';
+export * from './sysctls';
 export * from './versions';

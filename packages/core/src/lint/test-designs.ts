@@ -1,0 +1,55 @@
+import type { MarkwrightDocument } from '../document/types';
+import type { IpRule, Route } from '../ir/types';
+import { parseBoxFile } from '../lang/registry';
+
+// The dual-WAN router the linter's tests run designs on: a LAN and two uplinks, wan1 the main default route,
+// table 200 a default route via wan2 (as an admin sets it up by hand before marking traffic into it).
+
+export const DUAL_WAN_ROUTES = `default via 192.0.2.1 dev wan1
+10.0.0.0/24 dev lan0 proto kernel scope link src 10.0.0.1
+192.0.2.0/24 dev wan1 proto kernel scope link src 192.0.2.2
+198.51.100.0/24 dev wan2 proto kernel scope link src 198.51.100.2
+default via 198.51.100.1 dev wan2 table 200
+local 10.0.0.1 dev lan0 table local proto kernel scope host src 10.0.0.1
+local 192.0.2.2 dev wan1 table local proto kernel scope host src 192.0.2.2
+local 198.51.100.2 dev wan2 table local proto kernel scope host src 198.51.100.2
+`;
+
+export const routesOf = (text: string): Route[] => [
+  ...parseBoxFile(text, 'routes', { source: 'routes' }).box.routes!,
+];
+
+export const ipRulesOf = (text: string): IpRule[] => [
+  ...parseBoxFile(text, 'ipRules', { source: 'ip-rules' }).box.ipRules!,
+];
+
+/** HTTPS from the LAN out of wan2: uplink restored from the ct mark, `fwmark ... lookup 200`. */
+export function dualWan(overrides: Partial<MarkwrightDocument['policy']> = {}): MarkwrightDocument {
+  return {
+    format: 'markwright/1',
+    name: 'dual-wan',
+    layout: {
+      fields: [
+        {
+          name: 'uplink',
+          space: 'fwmark',
+          kind: 'enum',
+          mask: 0x3000000,
+          offset: 24,
+          width: 2,
+          values: { isp1: 1, isp2: 2 },
+          persist: true,
+          newOnly: true,
+        },
+      ],
+    },
+    policy: {
+      rules: [
+        { name: 'https via isp2', match: { iif: 'lan0', proto: 'tcp', dport: 443 }, set: { uplink: 'isp2' } },
+      ],
+      routes: [{ when: { uplink: 'isp2' }, table: 200, priority: 10002, family: 4 }],
+      classes: [],
+      ...overrides,
+    },
+  };
+}
