@@ -6,8 +6,10 @@ cd "$(dirname "$0")/.."
 
 PNPM_VERSION=12.4.2
 # python3 sends locally generated packets with a socket mark for `simulate --verify`; dbus, polkitd and pkexec
-# run the normal-user flows (started by hand by the tests); dpkg-dev builds the Debian package.
-APT_PACKAGES=(nftables iptables iproute2 conntrack iputils-ping python3 chromium xvfb dbus polkitd pkexec dpkg-dev)
+# run the normal-user flows (started by hand by the tests); dpkg-dev builds the Debian package; the SSH target
+# tests start a real sshd in a namespace and run the exported Ansible role against it.
+APT_PACKAGES=(nftables iptables iproute2 conntrack iputils-ping python3 chromium xvfb dbus polkitd pkexec dpkg-dev
+  openssh-client openssh-server ansible-core)
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 

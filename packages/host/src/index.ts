@@ -4,3 +4,4 @@ export * from './helper/index';
 export * from './observe/index';
 export * from './probe/index';
 export * from './types';
+export * from './remote/index';

@@ -148,6 +148,11 @@ export interface DeployStatus {
   readonly pending: { readonly id: string; readonly secondsLeft: number; readonly deadline: string } | null;
   readonly last: DeploymentRecord | null;
   readonly liveMatchesLast: boolean;
+  /**
+   * The newest deployment when it is not `last`: one that was reverted (its deadline passed, also while nobody
+   * was connected), rolled back or failed. What someone reconnecting to a box needs to see first.
+   */
+  readonly newest?: DeploymentRecord | null;
 }
 
 /** `markwright uninstall --json`: everything Markwright owned on the target is gone. */

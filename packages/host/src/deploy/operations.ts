@@ -385,6 +385,7 @@ async function readStatus(ctx: DeployContext): Promise<DeployStatus> {
   const live = await readOwnedState(ctx.runner, ctx.ownership, last?.state ?? null);
   const liveMatchesLast = sameState(live, last?.state ?? EMPTY_STATE);
   const nowMs = ctx.now().getTime();
+  const newest = ctx.store.last();
   return {
     target: targetLabel(ctx.runner.target),
     state: pending
@@ -403,6 +404,7 @@ async function readStatus(ctx: DeployContext): Promise<DeployStatus> {
       : null,
     last,
     liveMatchesLast,
+    ...(newest && newest.id !== last?.id ? { newest } : {}),
   };
 }
 

@@ -1,0 +1,6 @@
+export * from './host-key';
+export * from './remote-cli';
+export * from './remote-client';
+export * from './remote-shell';
+export * from './ssh-session';
+export * from './ssh-target';

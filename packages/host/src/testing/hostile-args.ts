@@ -1,0 +1,22 @@
+/** Hostile arguments: each must reach the remote program as exactly one argument, unexpanded. */
+export const HOSTILE = [
+  "it's",
+  '$(touch /tmp/pwned)',
+  '`id`',
+  'a  b c',
+  '; rm -rf /',
+  '"double"',
+  "'",
+  "''",
+  '\\',
+  '*',
+  '~root',
+  '-e',
+  '--',
+  '',
+  '$HOME',
+  '!x',
+  'ünïcödé',
+  '{a,b}',
+  '> /tmp/x',
+];
