@@ -48,7 +48,7 @@ export function flag(parsed: ParsedArgs, name: string): string | undefined {
 }
 
 /** Options that mean the same to every verb that takes them; given before the verb they are moved after it. */
-const GLOBAL_VALUED = new Set(['--state-dir', '--root-dir', '--target', '--db', '--port']);
+const GLOBAL_VALUED = new Set(['--state-dir', '--root-dir', '--target', '--db', '--port', '--ssh-config']);
 const HELP = new Set(['--help', '-h']);
 
 /** Split argv into the verb and its arguments, with options given before the verb moved after it. */

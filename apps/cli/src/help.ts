@@ -7,13 +7,20 @@ export const VERSION = process.env.MARKWRIGHT_BUILD_VERSION ?? 'dev';
 
 const MANUAL = `
 DEPLOY OPTIONS (plan, apply, confirm, rollback, status, history, uninstall)
-  --target local|netns:NAME  the box itself, or a network namespace on it (required)
+  --target local|netns:NAME|ssh:[user@]host[:port]
+                             the box itself, a network namespace on it, or a box over SSH (required);
+                             apply takes several (--target A --target B, or A,B): one at a time,
+                             stopping at the first failure
+  --canary                   apply to several: confirm the first target (after reaching it again on a
+                             fresh connection) before any other is touched
+  --ssh-config FILE          ssh: targets: this client configuration instead of ~/.ssh/config
   --confirm-timeout S        apply: seconds until an unconfirmed deployment reverts by itself
                              (default 60; 0 keeps it at once and writes the restore files)
   --rule-priorities LO-HI    plan, apply: where the document's ip rules may sit (default 10000-10999)
   --to ID                    rollback: the deployment to go back to (default: the one before)
-  --state-dir DIR            history and journal folder (root only; default /var/lib/markwright)
-  --root-dir DIR             root of the restore files (root only; default /)
+  --state-dir DIR            history and journal folder (root only; default /var/lib/markwright);
+                             with an ssh: target, the folder on that box
+  --root-dir DIR             root of the restore files (root only; default /); ssh: on that box
   --json                     print the report as JSON
 
 WHAT MARKWRIGHT CHANGES
@@ -29,6 +36,18 @@ PRIVILEGE
   verbs with the document and target as data, and keeps its state in /var/lib/markwright (root, 0700).
   A refused or cancelled authorisation ends the command with "not authorised" and exit 2.
   Everything else (layout, explain, parse, compile, simulate, serve) runs as the user.
+
+SSH TARGETS
+  ssh:[user@]host[:port] runs the verb on that box with the system OpenSSH client: one connection per
+  command (a ControlMaster in a private folder), BatchMode=yes (keys and agent only, no password is
+  asked or stored), StrictHostKeyChecking=yes against your ~/.ssh/config and known_hosts. An unknown or
+  changed host key is refused before anything runs, with the fingerprint the box offers and how to accept
+  it. On the box Markwright runs its own helper as root: /usr/lib/markwright/markwright-helper when the
+  markwright package is installed there, else this build's bundle, copied once into
+  /var/lib/markwright/cli/HASH after checking the box's Node.js (>= 20). A root login runs it directly;
+  another user runs it through sudo -n (a sudoers rule for that one command, never a password). The
+  revert watchdog runs on the box: a lost connection still reverts at the deadline, and status shows it
+  (newest: ... reverted) when you reconnect.
 
 EXIT STATUS
   0  ok

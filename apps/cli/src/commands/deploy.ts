@@ -5,61 +5,16 @@ import {
   type DeploymentRecord,
   type DeployStatus,
   formatChanges,
-  type HelperCall,
-  HelperClient,
-  type Ownership,
-  openSession,
   ownershipFor,
   type PlanReport,
-  parseRequest,
-  parseTarget,
-  runningAsRoot,
-  runVerb,
-  type Target,
 } from '@markwright/host';
 import { flag, type ParsedArgs, parseArgs } from '../args';
 import { readTextFile } from '../input-file';
 import { type Command, type CommandIo, EXIT, type ExitCode } from '../io';
+import { applyToMany } from './apply-many';
+import { openVerbSession, singleTarget, targetsOf, type VerbRunner } from './verb-runner';
 
-const COMMON = ['target', 'state-dir', 'root-dir', 'rule-priorities'];
-
-/** Runs one deploy verb where the privilege is: in this process as root, else in the helper through pkexec. */
-type VerbRunner = <T>(call: Omit<HelperCall, 'target'>) => Promise<T>;
-
-function verbRunner(args: ParsedArgs, io: CommandIo): VerbRunner {
-  const target = flag(args, 'target');
-  parseTarget(target);
-  const stateDir = flag(args, 'state-dir');
-  const rootDir = flag(args, 'root-dir');
-  // The ip rule range Markwright owns on this target: every verb acts only on rules inside it.
-  const rulePriorities = flag(args, 'rule-priorities');
-  ownershipFor(rulePriorities, '--rule-priorities');
-  const range = rulePriorities === undefined ? {} : { rulePriorities };
-  return async <T>(call: Omit<HelperCall, 'target'>): Promise<T> => {
-    const request = parseRequest({ ...call, ...range, target, id: 0 });
-    if (runningAsRoot()) {
-      const open = (t: Target, ownership: Ownership) =>
-        openSession({ target: t, stateDir, rootDir, ownership });
-      const warn = (problem: string) => io.stderr(`markwright: skipped ${problem}\n`);
-      return (await runVerb(request, open, warn)) as T;
-    }
-    // The helper's folders are fixed: a user elevating through polkit cannot choose where root writes.
-    if (stateDir !== undefined || rootDir !== undefined) {
-      const [name, value] = stateDir !== undefined ? ['--state-dir', stateDir] : ['--root-dir', rootDir];
-      throw new InputError(
-        name,
-        value,
-        'can only be chosen when running as root (the helper uses its fixed folders)',
-      );
-    }
-    const client = new HelperClient();
-    try {
-      return await client.request<T>({ ...call, ...range, target: target! } as HelperCall);
-    } finally {
-      await client.close();
-    }
-  };
-}
+const COMMON = ['target', 'state-dir', 'root-dir', 'rule-priorities', 'ssh-config'];
 
 /**
  * Run a deploy verb. Failures are thrown as typed errors (bad input, not found, lock held, not authorised, a
@@ -68,12 +23,20 @@ function verbRunner(args: ParsedArgs, io: CommandIo): VerbRunner {
 function verb(
   valued: readonly string[],
   body: (io: CommandIo, args: ParsedArgs, run: VerbRunner) => Promise<ExitCode>,
+  { switches = [], multi = false }: { switches?: readonly string[]; multi?: boolean } = {},
 ): Command {
   return async (io) => {
-    const args = parseArgs(io.args, [...COMMON, ...valued], ['json']);
-    return body(io, args, verbRunner(args, io));
+    const args = parseArgs(io.args, [...COMMON, ...valued], ['json', ...switches]);
+    const session = multi ? null : openVerbSession(args, singleTarget(args), io);
+    try {
+      return await body(io, args, session?.run ?? noRunner);
+    } finally {
+      await session?.close();
+    }
   };
 }
+
+const noRunner: VerbRunner = () => Promise.reject(new Error('no single target'));
 
 /** The document as data for the verb: read here, parsed and compiled again where the verb runs. */
 function documentCall(args: ParsedArgs) {
@@ -115,14 +78,37 @@ export const plan = verb([], async (io, args, run) => {
   return problems.length > 0 ? EXIT.environment : EXIT.ok;
 });
 
-export const apply = verb(['confirm-timeout'], async (io, args, run) => {
+function confirmTimeoutOf(args: ParsedArgs): number {
   const timeoutText = flag(args, 'confirm-timeout') ?? '60';
   if (!/^\d{1,5}$/.test(timeoutText) || Number(timeoutText) > 86_400)
     throw new InputError('--confirm-timeout', timeoutText, 'must be whole seconds 0..86400');
+  return Number(timeoutText);
+}
+
+async function applyOne(io: CommandIo, args: ParsedArgs): Promise<ExitCode> {
+  const session = openVerbSession(args, singleTarget(args), io);
+  try {
+    return await applyWith(io, args, session.run);
+  } finally {
+    await session.close();
+  }
+}
+
+export const apply = verb(
+  ['confirm-timeout'],
+  async (io, args) => {
+    if (targetsOf(args).length > 1 || args.switches.has('canary'))
+      return applyToMany(io, args, confirmTimeoutOf(args), documentCall(args));
+    return applyOne(io, args);
+  },
+  { switches: ['canary'], multi: true },
+);
+
+async function applyWith(io: CommandIo, args: ParsedArgs, run: VerbRunner): Promise<ExitCode> {
   const result = await run<ApplyResult>({
     verb: 'apply',
     ...documentCall(args),
-    confirmTimeout: Number(timeoutText),
+    confirmTimeout: confirmTimeoutOf(args),
   });
   if (args.switches.has('json')) json(io, result);
   else {
@@ -134,7 +120,7 @@ export const apply = verb(['confirm-timeout'], async (io, args, run) => {
     }
   }
   return EXIT.ok;
-});
+}
 
 export const confirm = verb([], async (io, args, run) => {
   const record = await run<DeploymentRecord>({ verb: 'confirm' });
@@ -159,6 +145,7 @@ export const status = verb([], async (io, args, run) => {
     if (report.pending)
       io.stdout(`awaiting confirmation of ${report.pending.id}: ${report.pending.secondsLeft} s left\n`);
     if (report.last) io.stdout(`last: ${describeRecord(report.last)}\n`);
+    if (report.newest) io.stdout(`newest: ${describeRecord(report.newest)}\n`);
   }
   return EXIT.ok;
 });

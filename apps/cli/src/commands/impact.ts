@@ -1,16 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { type ImpactChange, InputError } from '@markwright/core';
+import { type ImpactChange, type ImpactReport, InputError } from '@markwright/core';
 import {
   DEFAULT_OWNERSHIP,
   EnvironmentError,
+  isSshTargetText,
   liveImpact,
   openRunner,
   parseConntrackListing,
   parseTarget,
   readDocument,
 } from '@markwright/host';
-import { flag, parseArgs } from '../args';
-import { type Command, EXIT } from '../io';
+import { flag, type ParsedArgs, parseArgs } from '../args';
+import { type Command, type CommandIo, EXIT, type ExitCode } from '../io';
+import { openVerbSession } from './verb-runner';
 
 const USAGE = 'usage: markwright impact DOC --target T [--conntrack FILE] [--json]';
 
@@ -32,23 +34,7 @@ function changeText(c: ImpactChange): string {
   return `  ${c.breaks ? 'BREAKS ' : ''}${flow}\n    before: ${side(c.before)}\n    after:  ${side(c.after)}\n`;
 }
 
-/** Which live connections a document would change; exit 0 whether or not anything changes. */
-const impactCommand: Command = async (io) => {
-  const args = parseArgs(io.args, ['target', 'conntrack'], ['json']);
-  const file = args.positionals[0];
-  if (!file) throw new InputError('DOC', file, `a document file is required (${USAGE})`);
-  const doc = readDocument(readText(file, 'DOC'), file);
-  const target = parseTarget(flag(args, 'target'));
-  const saved = flag(args, 'conntrack');
-  const connections =
-    saved === undefined ? undefined : parseConntrackListing(readText(saved, '--conntrack')).connections;
-  if (process.getuid?.() !== 0) {
-    throw new EnvironmentError(
-      `markwright ${'impact'} reads the kernel's trace and connection tables: run it as root`,
-    );
-  }
-  const runner = await openRunner(target);
-  const report = await liveImpact(runner, doc, DEFAULT_OWNERSHIP, { connections });
+function printImpact(io: CommandIo, args: ParsedArgs, report: ImpactReport): ExitCode {
   if (args.switches.has('json')) {
     io.stdout(`${JSON.stringify(report)}\n`);
     return EXIT.ok;
@@ -60,6 +46,45 @@ const impactCommand: Command = async (io) => {
   }
   io.stdout(lines.join(''));
   return EXIT.ok;
+}
+
+/** Which live connections a document would change; exit 0 whether or not anything changes. */
+const impactCommand: Command = async (io) => {
+  const args = parseArgs(io.args, ['target', 'conntrack', 'ssh-config', 'state-dir', 'root-dir'], ['json']);
+  const file = args.positionals[0];
+  if (!file) throw new InputError('DOC', file, `a document file is required (${USAGE})`);
+  const text = readText(file, 'DOC');
+  const doc = readDocument(text, file);
+  if (isSshTargetText(flag(args, 'target'))) {
+    if (args.flags.has('conntrack'))
+      throw new InputError(
+        '--conntrack',
+        flag(args, 'conntrack'),
+        'reads a saved listing here; an ssh: target lists its own',
+      );
+    const session = openVerbSession(args, flag(args, 'target')!, io);
+    try {
+      return printImpact(
+        io,
+        args,
+        await session.run<ImpactReport>({ verb: 'impact', document: text, documentPath: file }),
+      );
+    } finally {
+      await session.close();
+    }
+  }
+  const target = parseTarget(flag(args, 'target'));
+  const saved = flag(args, 'conntrack');
+  const connections =
+    saved === undefined ? undefined : parseConntrackListing(readText(saved, '--conntrack')).connections;
+  if (process.getuid?.() !== 0) {
+    throw new EnvironmentError(
+      `markwright ${'impact'} reads the kernel's trace and connection tables: run it as root`,
+    );
+  }
+  const runner = await openRunner(target);
+  const report = await liveImpact(runner, doc, DEFAULT_OWNERSHIP, { connections });
+  return printImpact(io, args, report);
 };
 
 export default impactCommand;

@@ -6,10 +6,19 @@ import {
   type LiveTraceStep,
   type RuleOwner,
   type TracedPacket,
+  type TraceReport,
 } from '@markwright/core';
-import { EnvironmentError, liveTrace, openRunner, parseTarget, readDocument } from '@markwright/host';
-import { flag, parseArgs } from '../args';
-import { type Command, EXIT } from '../io';
+import {
+  EnvironmentError,
+  isSshTargetText,
+  liveTrace,
+  openRunner,
+  parseTarget,
+  readDocument,
+} from '@markwright/host';
+import { flag, type ParsedArgs, parseArgs } from '../args';
+import { type Command, type CommandIo, EXIT, type ExitCode } from '../io';
+import { openVerbSession } from './verb-runner';
 
 const USAGE =
   'usage: markwright trace --target T --match EXPR [--count N] [--seconds S] [--doc FILE] [--json]';
@@ -68,9 +77,14 @@ export function packetText(p: TracedPacket): string {
 
 /** Live trace of matching packets; ends after --count packets, --seconds, or on SIGINT/SIGTERM (the rule goes either way). */
 const traceCommand: Command = async (io) => {
-  const args = parseArgs(io.args, ['target', 'match', 'count', 'seconds', 'doc'], ['json']);
+  const args = parseArgs(
+    io.args,
+    ['target', 'match', 'count', 'seconds', 'doc', 'ssh-config', 'state-dir', 'root-dir'],
+    ['json'],
+  );
   if (args.positionals.length)
     throw new InputError(args.positionals[0]!, args.positionals[0], `is not an option (${USAGE})`);
+  if (isSshTargetText(flag(args, 'target'))) return remoteTrace(io, args);
   const target = parseTarget(flag(args, 'target'));
   const match = flag(args, 'match');
   if (match === undefined) throw new InputError('--match', null, `is required (${USAGE})`);
@@ -111,5 +125,30 @@ const traceCommand: Command = async (io) => {
     process.off('SIGTERM', onSignal);
   }
 };
+
+/** The trace run by the box's own helper over SSH: the first matching packet, printed when it is seen. */
+async function remoteTrace(io: CommandIo, args: ParsedArgs): Promise<ExitCode> {
+  const match = flag(args, 'match');
+  if (match === undefined) throw new InputError('--match', null, `is required (${USAGE})`);
+  if (args.flags.has('count') && flag(args, 'count') !== '1')
+    throw new InputError('--count', flag(args, 'count'), 'must be 1 with an ssh: target');
+  const seconds = positive(flag(args, 'seconds'), '--seconds', 30);
+  const docFile = flag(args, 'doc');
+  const session = openVerbSession(args, flag(args, 'target')!, io);
+  try {
+    const report = await session.run<TraceReport>({
+      verb: 'trace',
+      match,
+      seconds: Math.min(seconds, 120),
+      ...(docFile === undefined ? {} : { document: readFileSync(docFile, 'utf8'), documentPath: docFile }),
+    });
+    if (args.switches.has('json')) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    else if (report.packets.length === 0) io.stdout('no matching packet seen\n');
+    else for (const p of report.packets) io.stdout(packetText(p));
+    return EXIT.ok;
+  } finally {
+    await session.close();
+  }
+}
 
 export default traceCommand;

@@ -2,7 +2,7 @@
 // and requests sent as data, exactly as to the local helper. The helper on the box starts the revert watchdog
 // there, so a lost connection changes nothing about the countdown.
 
-import { type HelperCall, HelperClient, HelperRefusedError } from '../helper/client';
+import { type HelperCall, HelperClient } from '../helper/client';
 import { prepareRemoteHelper, type RemoteDirs, type RemoteHelper } from './remote-cli';
 import { type SshOptions, SshSession } from './ssh-session';
 import type { SshTarget } from './ssh-target';
@@ -44,12 +44,8 @@ export class RemoteSession {
   /** One request to the box's helper, for the box itself (target `local` there). */
   async request<T>(call: Omit<HelperCall, 'target'>): Promise<T> {
     await this.start();
-    try {
-      const result = await this.client!.request<T>({ ...call, target: 'local' } as HelperCall);
-      return relabel(result, this.ssh.label) as T;
-    } catch (error) {
-      throw error instanceof HelperRefusedError ? error.toTyped() : error;
-    }
+    const result = await this.client!.request<T>({ ...call, target: 'local' } as HelperCall);
+    return relabel(result, this.ssh.label) as T;
   }
 
   async close(): Promise<void> {
