@@ -3,5 +3,5 @@ export * from './exec/index';
 export * from './helper/index';
 export * from './observe/index';
 export * from './probe/index';
-export * from './types';
 export * from './remote/index';
+export * from './types';
