@@ -16,6 +16,12 @@ DEPLOY OPTIONS (plan, apply, confirm, rollback, status, history, uninstall)
   --ssh-config FILE          ssh: targets: this client configuration instead of ~/.ssh/config
   --confirm-timeout S        apply: seconds until an unconfirmed deployment reverts by itself
                              (default 60; 0 keeps it at once and writes the restore files)
+  --confirm-when-verified    apply, rollback: check the live box right after the change: one test
+                             packet per policy rule (from a scratch namespace into the device it
+                             arrives on, or from the box with its socket mark) must end with the
+                             fields, route table, device and tc class the document gives it; kept
+                             as "verified" when all agree, else reverted at once and exit 3 with
+                             each disagreement as expected vs seen
   --rule-priorities LO-HI    plan, apply: where the document's ip rules may sit (default 10000-10999)
   --to ID                    rollback: the deployment to go back to (default: the one before)
   --state-dir DIR            history and journal folder (root only; default /var/lib/markwright);
@@ -53,6 +59,7 @@ EXIT STATUS
   0  ok
   1  the input is wrong (the message names the field and the value)
   2  the environment is wrong (missing tool, not authorised, lock held, a tool refused)
+  3  the box did not do what the document says (--confirm-when-verified); the change was reverted
 
 FILES
   /usr/lib/markwright/               the program (CLI, app pages, helper, watchdog)

@@ -6,8 +6,8 @@ export interface CommandIo {
   readonly readStdin: () => Promise<string>;
 }
 
-/** Exit codes of the command-line contract. */
-export const EXIT = { ok: 0, badInput: 1, environment: 2 } as const;
+/** Exit codes of the command-line contract; `disagreed`: the box did not do what the document says (reverted). */
+export const EXIT = { ok: 0, badInput: 1, environment: 2, disagreed: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export type Command = (io: CommandIo) => Promise<ExitCode>;

@@ -125,10 +125,13 @@ describe('transport envelopes', () => {
       version?: number | undefined;
       target: string;
       confirmTimeout?: number | undefined;
+      verify?: boolean | undefined;
     }>();
     expect(methodSchemas.apply.safeParse({ name: 'x', target: 'local', confirmTimeout: 5 }).success).toBe(
       true,
     );
+    expect(methodSchemas.apply.safeParse({ name: 'x', target: 'local', verify: true }).success).toBe(true);
+    expect(methodSchemas.rollback.safeParse({ target: 'local', verify: 1 }).success).toBe(false);
     expect(methodSchemas.audit.parse(null)).toEqual({});
   });
 });

@@ -82,6 +82,7 @@ export const methodSchemas = {
     version: version.optional(),
     target: targetSpec,
     confirmTimeout: z.number().int().min(0).max(3600).optional(),
+    verify: z.boolean().optional(),
   }),
   confirm: onTarget,
   rollback: z.strictObject({
@@ -92,6 +93,7 @@ export const methodSchemas = {
       .string()
       .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be a deployment id')
       .optional(),
+    verify: z.boolean().optional(),
   }),
   status: onTarget,
   history: onTarget,

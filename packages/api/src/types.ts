@@ -92,8 +92,19 @@ export interface MarkwrightApi {
   listTargets(): Promise<TargetSpec[]>;
   probe(input: ApiInput<'probe'>): Promise<ProbeReport>;
   plan(input: ApiInput<'plan'>): Promise<PlanReport>;
+  /**
+   * Apply a saved layout version. `verify: true` (the CLI's `--confirm-when-verified`): right after applying, one
+   * test packet per policy rule goes through the live box and must end as the simulator says (the layout's fields,
+   * route table, device, tc class). All agree: the deployment is kept at once (`deployment.outcome` `verified`,
+   * no deadline). Any disagreement: it is reverted at once (`reverted-by-verification`). Either way
+   * `result.verification` (a `DeployVerification`) lists each rule's packet, expected and seen outcome, and
+   * `disagreements` as `{ rule, field, expected, seen }` with `field` a layout field or `verdict`, `table`, `oif`,
+   * `class`. A check that cannot run (no python3, a tool refused) reverts too and rejects with `environment`.
+   * Without `verify`, `confirmTimeout` and `confirm` work as before.
+   */
   apply(input: ApiInput<'apply'>): Promise<ApplyResult>;
   confirm(input: ApiInput<'confirm'>): Promise<DeploymentRecord>;
+  /** Go back to an earlier deployment; `verify: true` checks it on the live box as `apply` does (see there). */
   rollback(input: ApiInput<'rollback'>): Promise<DeploymentRecord>;
   status(input: ApiInput<'status'>): Promise<DeployStatus>;
   /** The target's deployments, oldest first, each with its layout version, note and whether it is live now. */

@@ -1,3 +1,4 @@
+export * from './confirm/index';
 export * from './deploy/index';
 export * from './exec/index';
 export * from './helper/index';

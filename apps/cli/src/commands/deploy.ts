@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { InputError, type UninstallResult } from '@markwright/core';
+import { formatVerification } from '@markwright/core/confirm';
 import {
   type ApplyResult,
   type DeploymentRecord,
@@ -85,6 +86,18 @@ function confirmTimeoutOf(args: ParsedArgs): number {
   return Number(timeoutText);
 }
 
+const VERIFIED = 'confirm-when-verified';
+
+/** The live check's lines (text mode) and the exit code it means: 3 when the box disagreed and it was reverted. */
+function reportCheck(io: CommandIo, verification: DeploymentRecord['verification'], json: boolean): ExitCode {
+  if (!verification) return EXIT.ok;
+  if (!json) {
+    io.stdout(formatVerification(verification));
+    if (!verification.ok) io.stdout('reverted: the box did not do what the document says\n');
+  }
+  return verification.ok ? EXIT.ok : EXIT.disagreed;
+}
+
 async function applyOne(io: CommandIo, args: ParsedArgs): Promise<ExitCode> {
   const session = openVerbSession(args, singleTarget(args), io);
   try {
@@ -97,11 +110,18 @@ async function applyOne(io: CommandIo, args: ParsedArgs): Promise<ExitCode> {
 export const apply = verb(
   ['confirm-timeout'],
   async (io, args) => {
-    if (targetsOf(args).length > 1 || args.switches.has('canary'))
+    if (targetsOf(args).length > 1 || args.switches.has('canary')) {
+      if (args.switches.has(VERIFIED))
+        throw new InputError(
+          '--confirm-when-verified',
+          true,
+          'checks one target at a time: give one --target',
+        );
       return applyToMany(io, args, confirmTimeoutOf(args), documentCall(args));
+    }
     return applyOne(io, args);
   },
-  { switches: ['canary'], multi: true },
+  { switches: ['canary', VERIFIED], multi: true },
 );
 
 async function applyWith(io: CommandIo, args: ParsedArgs, run: VerbRunner): Promise<ExitCode> {
@@ -109,17 +129,21 @@ async function applyWith(io: CommandIo, args: ParsedArgs, run: VerbRunner): Prom
     verb: 'apply',
     ...documentCall(args),
     confirmTimeout: confirmTimeoutOf(args),
+    ...(args.switches.has(VERIFIED) ? { verify: true } : {}),
   });
-  if (args.switches.has('json')) json(io, result);
+  const asJson = args.switches.has('json');
+  if (asJson) json(io, result);
   else {
     io.stdout(`applied ${result.deployment.id} to ${result.deployment.target}\n`);
+    if (result.deployment.outcome === 'verified')
+      io.stdout(`verified ${result.deployment.id}; persisted for reboot\n`);
     if (result.confirmDeadline) {
       io.stdout(
         `run "markwright confirm --target ${result.deployment.target}" before ${result.confirmDeadline} or it is reverted\n`,
       );
     }
   }
-  return EXIT.ok;
+  return reportCheck(io, result.verification, asJson);
 }
 
 export const confirm = verb([], async (io, args, run) => {
@@ -129,13 +153,22 @@ export const confirm = verb([], async (io, args, run) => {
   return EXIT.ok;
 });
 
-export const rollback = verb(['to'], async (io, args, run) => {
-  const to = flag(args, 'to');
-  const record = await run<DeploymentRecord>({ verb: 'rollback', ...(to === undefined ? {} : { to }) });
-  if (args.switches.has('json')) json(io, record);
-  else io.stdout(`${record.message}: now ${record.id}\n`);
-  return EXIT.ok;
-});
+export const rollback = verb(
+  ['to'],
+  async (io, args, run) => {
+    const to = flag(args, 'to');
+    const record = await run<DeploymentRecord>({
+      verb: 'rollback',
+      ...(to === undefined ? {} : { to }),
+      ...(args.switches.has(VERIFIED) ? { verify: true } : {}),
+    });
+    const asJson = args.switches.has('json');
+    if (asJson) json(io, record);
+    else io.stdout(`${record.message}: now ${record.id}\n`);
+    return reportCheck(io, record.verification, asJson);
+  },
+  { switches: [VERIFIED] },
+);
 
 export const status = verb([], async (io, args, run) => {
   const report = await run<DeployStatus>({ verb: 'status' });

@@ -44,7 +44,7 @@ register(
 register('plan', 'plan DOC --target T: what apply would change', async () => (await import('./deploy')).plan);
 register(
   'apply',
-  'apply DOC --target T: atomic apply with confirm-or-revert',
+  'apply DOC --target T [--confirm-when-verified]: atomic apply with confirm-or-revert, or kept only when the live box does what the document says',
   async () => (await import('./deploy')).apply,
 );
 register(
@@ -54,7 +54,7 @@ register(
 );
 register(
   'rollback',
-  'rollback [--to ID] --target T: restore an earlier deployment',
+  'rollback [--to ID] [--confirm-when-verified] --target T: restore an earlier deployment',
   async () => (await import('./deploy')).rollback,
 );
 register(

@@ -108,13 +108,19 @@ export class HelperHostBridge implements HostBridge {
     return this.call({ verb: 'plan', target, document: documentText, documentPath: APP_DOCUMENT });
   }
 
-  apply(target: string, documentText: string, confirmTimeout?: number): Promise<ApplyResult> {
+  apply(
+    target: string,
+    documentText: string,
+    confirmTimeout?: number,
+    verify?: boolean,
+  ): Promise<ApplyResult> {
     return this.call({
       verb: 'apply',
       target,
       document: documentText,
       documentPath: APP_DOCUMENT,
       ...(confirmTimeout === undefined ? {} : { confirmTimeout }),
+      ...(verify ? { verify: true } : {}),
     });
   }
 
@@ -122,8 +128,13 @@ export class HelperHostBridge implements HostBridge {
     return this.call({ verb: 'confirm', target });
   }
 
-  rollback(target: string, to?: string): Promise<DeploymentRecord> {
-    return this.call({ verb: 'rollback', target, ...(to === undefined ? {} : { to }) });
+  rollback(target: string, to?: string, verify?: boolean): Promise<DeploymentRecord> {
+    return this.call({
+      verb: 'rollback',
+      target,
+      ...(to === undefined ? {} : { to }),
+      ...(verify ? { verify: true } : {}),
+    });
   }
 
   status(target: string): Promise<DeployStatus> {

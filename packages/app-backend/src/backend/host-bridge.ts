@@ -19,9 +19,15 @@ export interface HostBridge {
   probe(target: string): Promise<ProbeReport>;
   /** `documentText` is a `markwright/1` document as JSON text. */
   plan(target: string, documentText: string): Promise<PlanReport>;
-  apply(target: string, documentText: string, confirmTimeout?: number): Promise<ApplyResult>;
+  /** `verify`: check the live box right after applying; kept when it agrees, reverted at once otherwise. */
+  apply(
+    target: string,
+    documentText: string,
+    confirmTimeout?: number,
+    verify?: boolean,
+  ): Promise<ApplyResult>;
   confirm(target: string): Promise<DeploymentRecord>;
-  rollback(target: string, to?: string): Promise<DeploymentRecord>;
+  rollback(target: string, to?: string, verify?: boolean): Promise<DeploymentRecord>;
   status(target: string): Promise<DeployStatus>;
   history(target: string): Promise<DeploymentRecord[]>;
   /** Removes everything Markwright installed on the target (kernel state and boot files). */

@@ -244,7 +244,7 @@ export class MarkwrightService implements MarkwrightApi {
 
   async apply(input: ApiArgument<'apply'>, purpose?: string): Promise<ApplyResult> {
     const doc = this.deployable(input.name, input.version);
-    const result = await this.deps.host.apply(input.target, doc.text, input.confirmTimeout);
+    const result = await this.deps.host.apply(input.target, doc.text, input.confirmTimeout, input.verify);
     const by = currentUser();
     this.store.recordDeployment(result.deployment, {
       layoutName: doc.name,
@@ -279,12 +279,13 @@ export class MarkwrightService implements MarkwrightApi {
           version: source.layoutVersion,
           target: input.target,
           confirmTimeout: input.confirmTimeout,
+          ...(input.verify === undefined ? {} : { verify: input.verify }),
         },
         `rollback to ${input.to}`,
       );
       return result.deployment;
     }
-    return this.mirror(await this.deps.host.rollback(input.target, input.to));
+    return this.mirror(await this.deps.host.rollback(input.target, input.to, input.verify));
   }
 
   async status(input: ApiArgument<'status'>): Promise<DeployStatus> {

@@ -59,6 +59,33 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE deployments ADD COLUMN applied_by TEXT;
   ALTER TABLE deployments ADD COLUMN purpose TEXT;
   `,
+  // 3: the outcomes of the live check after a change (kept as verified, reverted by the check). SQLite cannot
+  // change a CHECK constraint, so the table is copied into one that allows them.
+  `
+  CREATE TABLE deployments_v2 (
+    id TEXT PRIMARY KEY,
+    target TEXT NOT NULL,
+    layout_name TEXT,
+    layout_version INTEGER,
+    document_name TEXT NOT NULL,
+    outcome TEXT NOT NULL
+      CHECK (outcome IN ('pending', 'confirmed', 'verified', 'reverted', 'reverted-by-verification',
+                         'rolled-back', 'failed', 'superseded')),
+    applied_at TEXT NOT NULL,
+    confirmed_at TEXT,
+    ended_at TEXT,
+    previous_id TEXT,
+    plan TEXT CHECK (plan IS NULL OR json_valid(plan)),
+    record TEXT NOT NULL CHECK (json_valid(record)),
+    applied_by TEXT,
+    purpose TEXT
+  );
+  INSERT INTO deployments_v2 SELECT id, target, layout_name, layout_version, document_name, outcome, applied_at,
+    confirmed_at, ended_at, previous_id, plan, record, applied_by, purpose FROM deployments;
+  DROP TABLE deployments;
+  ALTER TABLE deployments_v2 RENAME TO deployments;
+  CREATE INDEX deployments_by_target ON deployments (target, applied_at);
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -236,6 +236,34 @@ describe('files that are not ours', () => {
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 
+  it('moves a version 1 database to the live-check outcomes, keeping its deployments', () => {
+    const path = join(dir, 'v1.db');
+    const raw = new Database(path);
+    raw.exec(MIGRATIONS[0]!);
+    raw.pragma('user_version = 1');
+    raw
+      .prepare(
+        `INSERT INTO deployments (id, target, document_name, outcome, applied_at, record)
+         VALUES ('d1', 'local', 'edge', 'confirmed', '2026-01-01T00:00:00Z', '{}')`,
+      )
+      .run();
+    raw.close();
+    const store = Store.open(path);
+    const rows = () => store.db.prepare('SELECT id, outcome FROM deployments ORDER BY id').all();
+    expect(rows()).toEqual([{ id: 'd1', outcome: 'confirmed' }]);
+    store.db
+      .prepare(
+        `INSERT INTO deployments (id, target, document_name, outcome, applied_at, record)
+         VALUES ('d2', 'local', 'edge', 'reverted-by-verification', '2026-01-01T00:01:00Z', '{}')`,
+      )
+      .run();
+    expect(rows()).toEqual([
+      { id: 'd1', outcome: 'confirmed' },
+      { id: 'd2', outcome: 'reverted-by-verification' },
+    ]);
+    store.close();
+  });
+
   it("refuses another program's SQLite database", () => {
     const path = join(dir, 'other.db');
     const raw = new Database(path);

@@ -201,6 +201,23 @@ export function describeApiContract(transport: string, open: () => Promise<Contr
       await expectApiError(api.confirm({ target: 'netns:lab' }), 'environment', /authorisation refused/);
     });
 
+    it('applies with the live check: the verified deployment and its check come back and are mirrored', async () => {
+      await api.createLayout({ name: 'edge', document: sampleDocument('edge') });
+      const applied = await api.apply({ name: 'edge', target: 'netns:lab', verify: true });
+      expect(applied.deployment.outcome).toBe('verified');
+      expect(applied.confirmDeadline).toBeNull();
+      expect(applied.verification).toEqual({ ok: true, rules: [], disagreements: [], durationMs: 0 });
+      expect((await api.history({ target: 'netns:lab' })).map((r) => r.outcome)).toEqual(['verified']);
+      expect((await api.audit({})).map((a) => a.action)).toContain('deployment.verified');
+      const untyped = api as unknown as { apply(input: unknown): Promise<unknown> };
+      await expectApiError(
+        untyped.apply({ name: 'edge', target: 'netns:lab', verify: 'yes' }),
+        'invalid-input',
+        /boolean/,
+        'verify',
+      );
+    });
+
     it('accepts no argument for methods that take none', async () => {
       const untyped = api as unknown as Record<string, () => Promise<unknown>>;
       expect(await untyped.listLayouts!()).toEqual([]);

@@ -77,7 +77,12 @@ export class FakeHost implements HostBridge {
     };
   }
 
-  async apply(target: string, documentText: string, confirmTimeout?: number): Promise<ApplyResult> {
+  async apply(
+    target: string,
+    documentText: string,
+    confirmTimeout?: number,
+    verify?: boolean,
+  ): Promise<ApplyResult> {
     this.guard(`apply ${target} ${confirmTimeout ?? 'default'}`);
     const list = this.of(target);
     const previous = list.at(-1) ?? null;
@@ -87,7 +92,7 @@ export class FakeHost implements HostBridge {
       document: documentText,
       documentName: (JSON.parse(documentText) as { name: string }).name,
       appliedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, this.next)).toISOString(),
-      outcome: confirmTimeout === 0 ? 'confirmed' : 'pending',
+      outcome: verify ? 'verified' : confirmTimeout === 0 ? 'confirmed' : 'pending',
       confirmedAt: null,
       endedAt: null,
       previousId: previous?.id ?? null,
@@ -95,6 +100,11 @@ export class FakeHost implements HostBridge {
       message: null,
     };
     list.push(record);
+    if (verify) {
+      // The fake box does everything the document says: no rule, nothing to disagree with.
+      const verification = { ok: true, rules: [], disagreements: [], durationMs: 0 };
+      return { deployment: { ...record, verification }, confirmDeadline: null, verification };
+    }
     return {
       deployment: record,
       confirmDeadline: confirmTimeout === 0 ? null : String(confirmTimeout ?? 60),

@@ -3,6 +3,7 @@
 // rename or remove a key.
 
 import type { BoxConfig } from '../ir/types';
+import type { DeployVerification } from './confirm';
 
 export interface ToolVersions {
   readonly nft: string | null;
@@ -106,13 +107,23 @@ export interface PlanProblem {
   readonly message: string;
 }
 
+/**
+ * `verified`: confirmed automatically because the live box did what the document says
+ * (`--confirm-when-verified`); `reverted-by-verification`: reverted at once because it did not (see `verification`).
+ * `reverted` is the confirmation deadline passing.
+ */
 export type DeploymentOutcome =
   | 'pending'
   | 'confirmed'
+  | 'verified'
   | 'reverted'
+  | 'reverted-by-verification'
   | 'rolled-back'
   | 'failed'
   | 'superseded';
+
+/** Outcomes whose state was accepted as the target's state (by hand or by the live check). */
+export const KEPT_OUTCOMES: readonly DeploymentOutcome[] = ['confirmed', 'verified'];
 
 export interface DeploymentRecord {
   readonly id: string;
@@ -133,12 +144,21 @@ export interface DeploymentRecord {
   readonly restored?: string;
   /** The ip rule priority range Markwright owned when this was applied. */
   readonly ipRulePriorities?: readonly [number, number];
+  /** The live check of `--confirm-when-verified`: each rule's packet, expected vs seen, the disagreements. */
+  readonly verification?: DeployVerification;
+  /** The `markwright/1` document applied, as text (`document` is where it was read from). */
+  readonly documentText?: string;
 }
 
 export interface ApplyResult {
   readonly deployment: DeploymentRecord;
   /** When an unconfirmed deployment is reverted (ISO 8601 UTC); null when no confirmation is needed. */
   readonly confirmDeadline: string | null;
+  /**
+   * With `--confirm-when-verified`: the live check. `ok` true: the deployment is kept (`verified`); false: it was
+   * reverted at once (`reverted-by-verification`, exit 3). Also in `deployment.verification`.
+   */
+  readonly verification?: DeployVerification;
 }
 
 export interface DeployStatus {

@@ -1,3 +1,4 @@
+export * from './confirm';
 export * from './deploy';
 export * from './errors';
 export * from './layouts';

@@ -8,11 +8,12 @@ import { addForeignState, foreignState, ownedKernelState } from '../testing/fore
 import { SAMPLE_DOC } from '../testing/sample-doc';
 import { bundleWatchdog } from '../testing/watchdog-bundle';
 import type { DeployContext } from './context';
-import { apply, confirm, rollback, status, uninstall } from './operations';
+import { apply, confirm, status, uninstall } from './operations';
 import { ownedStateFromDocument, readDocument } from './owned-from-document';
 import { restoreDocument } from './owned-table';
 import { DEFAULT_OWNERSHIP } from './ownership';
 import { persistencePaths } from './persistence';
+import { rollback } from './rollback';
 import { openSession } from './session';
 
 const skip = kernelSkip('deploy kernel tests', ['ip', 'nft', 'iptables', 'tc', 'ping']);

@@ -14,6 +14,7 @@ export * from './plan-checks';
 export * from './private-dir';
 export * from './process-identity';
 export * from './record-checks';
+export * from './rollback';
 export * from './secmark-support';
 export * from './session';
 export * from './state-errors';

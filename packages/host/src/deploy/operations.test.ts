@@ -6,10 +6,11 @@ import { LockHeld, ToolError } from '../exec/errors';
 import { FakeKernel } from '../testing/fake-kernel';
 import type { OwnedState } from '../types';
 import type { DeployContext } from './context';
-import { apply, confirm, history, recover, rollback, status, uninstall } from './operations';
+import { apply, confirm, history, recover, status, uninstall } from './operations';
 import { DEFAULT_OWNERSHIP, EMPTY_STATE, wrapTableBody } from './ownership';
 import { persistencePaths } from './persistence';
 import { processStart } from './process-identity';
+import { rollback } from './rollback';
 import { StateStore } from './state-store';
 
 const state = (n: number, extra: Partial<OwnedState> = {}): OwnedState => ({

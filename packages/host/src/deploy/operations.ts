@@ -1,4 +1,4 @@
-import { InputError, NotFound } from '@markwright/core';
+import { type DeployVerification, InputError, KEPT_OUTCOMES, NotFound } from '@markwright/core';
 import { LockHeld } from '../exec/errors';
 import { targetLabel } from '../exec/target';
 import type { ApplyResult, DeploymentRecord, DeployStatus, OwnedState } from '../types';
@@ -19,12 +19,28 @@ export interface ApplyInput {
   readonly wanted: OwnedState;
   readonly document: string;
   readonly documentName: string;
+  /** The document applied, as text: kept in the record so a rollback to it can be checked on the live box. */
+  readonly documentText?: string;
   /** Seconds until an unconfirmed deployment is reverted; 0 = no confirmation needed. */
   readonly confirmTimeout: number;
+  /**
+   * Check the live box right after applying: kept (`verified`) when it does what the document says, reverted at
+   * once otherwise. The deployment waits as pending meanwhile, so a crash mid-check is reverted by the watchdog.
+   */
+  readonly verify?: LiveCheck;
 }
 
+/** The live check of one document on the target, run after its rules are loaded. */
+export type LiveCheck = () => Promise<DeployVerification>;
+
+/** A state with no document behind it (before the first deployment, older records): no rule to check. */
+export const NOTHING_TO_CHECK: DeployVerification = { ok: true, rules: [], disagreements: [], durationMs: 0 };
+
+/** The deadline that guards a check in progress when no confirmation timeout was asked for. */
+const CHECK_GUARD_SECONDS = 300;
+
 /** How long confirm and rollback wait for a short command (status, the watchdog's tick) to release the lock. */
-const CONFIRM_LOCK_WAIT_MS = 10_000;
+export const CONFIRM_LOCK_WAIT_MS = 10_000;
 
 /**
  * Run `fn` holding the target's lock, after finishing whatever an interrupted process left behind. With
@@ -89,16 +105,25 @@ function needsRecovery(ctx: DeployContext): boolean {
   return pending !== null && Date.parse(pending.deadline) <= ctx.now().getTime();
 }
 
-function finishRevert(ctx: DeployContext, id: string, outcome: 'reverted' | 'rolled-back'): void {
+function finishRevert(
+  ctx: DeployContext,
+  id: string,
+  outcome: 'reverted' | 'rolled-back' | 'reverted-by-verification',
+  extra: Partial<DeploymentRecord> = {},
+): void {
   const record = ctx.store.deployment(id);
   if (record && record.outcome === 'pending') {
-    ctx.store.saveDeployment({ ...record, outcome, endedAt: ctx.now().toISOString() });
+    ctx.store.saveDeployment({ ...record, ...extra, outcome, endedAt: ctx.now().toISOString() });
   }
   if (ctx.store.pending()?.id === id) ctx.store.clearPending();
 }
 
 /** Put back the state a pending deployment replaced. Lock held. */
-export async function revertPending(ctx: DeployContext, id: string): Promise<void> {
+export async function revertPending(
+  ctx: DeployContext,
+  id: string,
+  why: { outcome: 'reverted-by-verification'; extra: Partial<DeploymentRecord> } | null = null,
+): Promise<void> {
   const record = ctx.store.deployment(id) as StoredDeployment | null;
   if (record?.outcome !== 'pending') {
     if (ctx.store.pending()?.id === id) ctx.store.clearPending();
@@ -117,7 +142,7 @@ export async function revertPending(ctx: DeployContext, id: string): Promise<voi
   };
   ctx.store.writeJournal(journal);
   await install(ctx.runner, ctx.ownership, back, journal.tcLines);
-  finishRevert(ctx, id, 'reverted');
+  finishRevert(ctx, id, why?.outcome ?? 'reverted', why?.extra);
   ctx.store.clearJournal();
 }
 
@@ -132,6 +157,7 @@ export async function apply(ctx: DeployContext, input: ApplyInput): Promise<Appl
     ipRules: input.wanted.ipRules,
     tcFilters: input.wanted.tcFilters,
   };
+  const timeout = input.verify && input.confirmTimeout === 0 ? CHECK_GUARD_SECONDS : input.confirmTimeout;
   return locked(ctx, async () => {
     const current = ctx.store.current() as StoredDeployment | null;
     const live = await readOwnedState(ctx.runner, ctx.ownership, current?.state ?? null, wanted.tcFilters);
@@ -140,8 +166,7 @@ export async function apply(ctx: DeployContext, input: ApplyInput): Promise<Appl
     const baseline = pendingNow && current?.outcome === 'pending' ? (current.snapshot ?? EMPTY_STATE) : live;
     const now = ctx.now();
     const id = newDeploymentId(now);
-    const deadline =
-      input.confirmTimeout > 0 ? new Date(now.getTime() + input.confirmTimeout * 1000).toISOString() : null;
+    const deadline = timeout > 0 ? new Date(now.getTime() + timeout * 1000).toISOString() : null;
     const draft: StoredDeployment = {
       id,
       target: targetLabel(ctx.runner.target),
@@ -156,9 +181,10 @@ export async function apply(ctx: DeployContext, input: ApplyInput): Promise<Appl
       message: null,
       snapshot: baseline,
       ipRulePriorities: ctx.ownership.ipRulePriorities,
+      ...(input.documentText === undefined ? {} : { documentText: input.documentText }),
     };
     // Persistence folders are checked before the kernel is touched, so a refusal changes nothing.
-    if (!deadline) checkPersistenceDirs(ctx.rootDir, ctx.runner.target);
+    if (!deadline || input.verify) checkPersistenceDirs(ctx.rootDir, ctx.runner.target);
     ctx.store.writeJournal({
       op: 'apply',
       deploymentId: id,
@@ -200,8 +226,51 @@ export async function apply(ctx: DeployContext, input: ApplyInput): Promise<Appl
     if (!deadline) persist(ctx, installed);
     ctx.store.clearJournal();
     crashPoint('pending');
+    if (input.verify) return settleByCheck(ctx, id, input.verify);
     return { deployment: record, confirmDeadline: deadline };
   });
+}
+
+/**
+ * Keep or revert a pending deployment by the live check. A check that cannot run reverts too (nothing unchecked
+ * is kept when a check was asked for) and its error is passed on. Lock held.
+ */
+async function settleByCheck(ctx: DeployContext, id: string, check: LiveCheck): Promise<ApplyResult> {
+  let verification: DeployVerification;
+  try {
+    verification = await check();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    await revertPending(ctx, id, {
+      outcome: 'reverted-by-verification',
+      extra: {
+        message: `reverted: the live check could not run: ${reason.trim().replace(/\s*\n\s*/g, '; ')}`,
+      },
+    });
+    throw error;
+  }
+  const record = ctx.store.deployment(id)!;
+  if (verification.ok) {
+    const kept: DeploymentRecord = {
+      ...record,
+      outcome: 'verified',
+      confirmedAt: ctx.now().toISOString(),
+      verification,
+    };
+    ctx.store.saveDeployment(kept);
+    ctx.store.clearPending();
+    persist(ctx, record.state);
+    return { deployment: kept, confirmDeadline: null, verification };
+  }
+  const n = verification.disagreements.length;
+  await revertPending(ctx, id, {
+    outcome: 'reverted-by-verification',
+    extra: {
+      verification,
+      message: `reverted: the box did not do what the document says (${n} disagreement${n === 1 ? '' : 's'})`,
+    },
+  });
+  return { deployment: ctx.store.deployment(id)!, confirmDeadline: null, verification };
 }
 
 /** What a failed step left live: the state it found, which compensation put back. */
@@ -213,7 +282,7 @@ export function restoredText(before: DeploymentRecord | null, live: OwnedState):
 }
 
 /** A step that failed and was undone is history too: its error, and what is live again. */
-function recordFailure(
+export function recordFailure(
   ctx: DeployContext,
   draft: StoredDeployment,
   error: unknown,
@@ -231,7 +300,7 @@ function recordFailure(
   });
 }
 
-function persist(ctx: DeployContext, state: OwnedState): void {
+export function persist(ctx: DeployContext, state: OwnedState): void {
   writePersistence(ctx.rootDir, ctx.runner.target, state);
 }
 
@@ -255,110 +324,6 @@ export async function confirm(ctx: DeployContext): Promise<DeploymentRecord> {
       ctx.store.clearPending();
       persist(ctx, record.state);
       return confirmed;
-    },
-    CONFIRM_LOCK_WAIT_MS,
-  );
-}
-
-/** Go back to an earlier deployment's state (`to`), or to the state before the current one. */
-export async function rollback(ctx: DeployContext, to?: string): Promise<DeploymentRecord> {
-  return locked(
-    ctx,
-    async () => {
-      const all = ctx.store.deployments() as StoredDeployment[];
-      const current = ctx.store.current() as StoredDeployment | null;
-      let target: { state: OwnedState; document: string; documentName: string; from: string | null };
-      if (to !== undefined) {
-        const record = ctx.store.deployment(to);
-        if (!record)
-          throw new NotFound(
-            '--to',
-            to,
-            `no such deployment (known: ${all.map((d) => d.id).join(', ') || 'none'})`,
-          );
-        if (record.state.nft === undefined)
-          throw new InputError(
-            '--to',
-            to,
-            'was recorded by an older version without the table as listed; apply its document again',
-          );
-        target = {
-          state: record.state,
-          document: record.document,
-          documentName: record.documentName,
-          from: record.id,
-        };
-      } else {
-        if (!current) throw new NotFound('rollback', null, 'there is no deployment to roll back');
-        const earlier = all.filter((d) => d.id < current.id && d.outcome === 'confirmed').pop();
-        target = earlier
-          ? {
-              state: earlier.state,
-              document: earlier.document,
-              documentName: earlier.documentName,
-              from: earlier.id,
-            }
-          : {
-              state: current.snapshot ?? EMPTY_STATE,
-              document: '',
-              documentName: '(state before the first deployment)',
-              from: null,
-            };
-      }
-      const live = await readOwnedState(
-        ctx.runner,
-        ctx.ownership,
-        current?.state ?? null,
-        target.state.tcFilters,
-      );
-      const now = ctx.now();
-      const draft: StoredDeployment = {
-        id: newDeploymentId(now),
-        target: targetLabel(ctx.runner.target),
-        document: target.document,
-        documentName: target.documentName,
-        appliedAt: now.toISOString(),
-        outcome: 'confirmed',
-        confirmedAt: now.toISOString(),
-        endedAt: null,
-        previousId: current?.id ?? null,
-        state: target.state,
-        message: target.from
-          ? `rollback to ${target.from}`
-          : 'rollback to the state before the first deployment',
-        snapshot: live,
-        ipRulePriorities: ctx.ownership.ipRulePriorities,
-      };
-      checkPersistenceDirs(ctx.rootDir, ctx.runner.target);
-      ctx.store.writeJournal({
-        op: 'rollback',
-        deploymentId: draft.id,
-        pid: process.pid,
-        pidStart: ownStart(),
-        startedAt: now.toISOString(),
-        restoreTo: live,
-        tcLines: [...live.tcFilters, ...target.state.tcFilters],
-        draft,
-      });
-      let installed: OwnedState;
-      try {
-        installed = await installOrRestore(ctx.runner, ctx.ownership, target.state, live);
-      } catch (error) {
-        // Nothing changed, or compensation put the previous state back; otherwise recovery needs the journal.
-        if (!(error instanceof CompensationFailed)) {
-          recordFailure(ctx, draft, error, current, live);
-          ctx.store.clearJournal();
-        }
-        throw error;
-      }
-      if (current)
-        ctx.store.saveDeployment({ ...current, outcome: 'rolled-back', endedAt: now.toISOString() });
-      ctx.store.clearPending();
-      const record: StoredDeployment = { ...draft, state: installed };
-      ctx.store.saveDeployment(record);
-      persist(ctx, installed);
-      ctx.store.clearJournal();
-      return record;
     },
     CONFIRM_LOCK_WAIT_MS,
   );
@@ -431,7 +396,7 @@ export async function uninstall(ctx: DeployContext): Promise<void> {
     await install(ctx.runner, ctx.ownership, EMPTY_STATE, live.tcFilters);
     const pending = ctx.store.pending();
     if (pending) finishRevert(ctx, pending.id, 'rolled-back');
-    if (current && current.outcome === 'confirmed') {
+    if (current && KEPT_OUTCOMES.includes(current.outcome)) {
       ctx.store.saveDeployment({
         ...current,
         outcome: 'rolled-back',

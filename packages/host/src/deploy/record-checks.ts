@@ -120,7 +120,27 @@ export function checkOwnedState(
   return o as unknown as OwnedState;
 }
 
-const OUTCOMES = new Set(['pending', 'confirmed', 'reverted', 'rolled-back', 'failed', 'superseded']);
+const OUTCOMES = new Set([
+  'pending',
+  'confirmed',
+  'verified',
+  'reverted',
+  'reverted-by-verification',
+  'rolled-back',
+  'failed',
+  'superseded',
+]);
+
+/** The live check kept with a record: shown, never acted on; its shape is checked, its texts are data. */
+function checkVerification(v: unknown, path: string): void {
+  const o = object(v, path);
+  if (typeof o.ok !== 'boolean') throw new RecordProblem(`${path}.ok`, 'must be true or false');
+  list(o.rules, `${path}.rules`, (r, p) => object(r, p));
+  list(o.disagreements, `${path}.disagreements`, (d, p) => {
+    const x = object(d, p);
+    for (const key of ['rule', 'field', 'expected', 'seen'] as const) string(x[key], `${p}.${key}`);
+  });
+}
 
 export function checkRecord(v: unknown, path: string, ownership: Ownership): DeploymentRecord {
   const o = object(v, path);
@@ -134,6 +154,9 @@ export function checkRecord(v: unknown, path: string, ownership: Ownership): Dep
   nullable(o.previousId, `${path}.previousId`, id);
   nullable(o.message, `${path}.message`, string);
   if (o.restored !== undefined) string(o.restored, `${path}.restored`);
+  // The document is parsed and checked again by whoever reads it (a rollback's live check).
+  if (o.documentText !== undefined) string(o.documentText, `${path}.documentText`);
+  if (o.verification !== undefined) checkVerification(o.verification, `${path}.verification`);
   if (o.ipRulePriorities !== undefined) priorityRange(o.ipRulePriorities, `${path}.ipRulePriorities`);
   checkOwnedState(o.state, `${path}.state`, ownership, false);
   if (o.snapshot !== undefined) checkOwnedState(o.snapshot, `${path}.snapshot`, ownership, false);

@@ -1,5 +1,6 @@
 import { closeSync, constants, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { KEPT_OUTCOMES } from '@markwright/core';
 import { LockHeld } from '../exec/errors';
 import { targetKey } from '../exec/target';
 import type { DeploymentRecord, OwnedState, Target } from '../types';
@@ -123,7 +124,7 @@ export class StateStore {
     const ids = this.ids();
     for (let i = ids.length - 1; i >= 0; i--) {
       const record = this.deployment(ids[i]!);
-      if (record && (record.outcome === 'confirmed' || record.outcome === 'pending')) return record;
+      if (record && (KEPT_OUTCOMES.includes(record.outcome) || record.outcome === 'pending')) return record;
     }
     return null;
   }

@@ -17,9 +17,10 @@ import { FakeKernel } from '../testing/fake-kernel';
 import type { OwnedState } from '../types';
 import { writeJsonAtomic } from './atomic-file';
 import type { DeployContext } from './context';
-import { apply, confirm, history, rollback, status, uninstall } from './operations';
+import { apply, confirm, history, status, uninstall } from './operations';
 import { DEFAULT_OWNERSHIP, wrapTableBody } from './ownership';
 import { plan } from './plan';
+import { rollback } from './rollback';
 import { StateStore } from './state-store';
 
 const state = (n: number): OwnedState => ({

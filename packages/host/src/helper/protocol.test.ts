@@ -74,6 +74,18 @@ describe('helper requests are validated inside the helper', () => {
     expect(() => parseRequest(request)).toThrow(message);
   });
 
+  it('takes the live check as a boolean on apply and rollback only', () => {
+    const base = { id: 1, target: 'netns:lab' };
+    expect(parseRequest({ ...base, verb: 'apply', document: doc, verify: true }).verify).toBe(true);
+    expect(parseRequest({ ...base, verb: 'rollback', verify: false }).verify).toBe(false);
+    expect(() => parseRequest({ ...base, verb: 'apply', document: doc, verify: 'yes' })).toThrow(
+      /verify.*must be true or false/,
+    );
+    expect(() => parseRequest({ ...base, verb: 'plan', document: doc, verify: true })).toThrow(
+      /verify.*not accepted by plan/,
+    );
+  });
+
   it('bounds the document it will parse', () => {
     expect(() =>
       parseRequest({ id: 1, verb: 'plan', target: 'local', document: 'x'.repeat(3 * 1024 * 1024) }),

@@ -34,6 +34,11 @@ export interface HelperRequest {
   readonly rulePriorities?: string;
   /** rollback: the deployment to go back to. */
   readonly to?: string;
+  /**
+   * apply and rollback: check the live box after the change (one test packet per policy rule); kept when it does
+   * what the document says, reverted at once otherwise (`--confirm-when-verified`).
+   */
+  readonly verify?: boolean;
   /** trace: the nft match of the packets to trace (checked again by the trace: tests only). */
   readonly match?: string;
   /** trace: how long to wait for a matching packet, 1..120 seconds. */
@@ -61,9 +66,9 @@ const DEPLOYMENT_ID = /^[A-Za-z0-9_.:-]{1,80}$/;
 const FIELDS: Record<HelperVerb, readonly string[]> = {
   probe: [],
   plan: ['document', 'documentPath', 'rulePriorities'],
-  apply: ['document', 'documentPath', 'rulePriorities', 'confirmTimeout'],
+  apply: ['document', 'documentPath', 'rulePriorities', 'confirmTimeout', 'verify'],
   confirm: ['rulePriorities'],
-  rollback: ['to', 'rulePriorities'],
+  rollback: ['to', 'rulePriorities', 'verify'],
   status: ['rulePriorities'],
   history: ['rulePriorities'],
   uninstall: ['rulePriorities'],
@@ -130,6 +135,10 @@ export function parseRequest(value: unknown): HelperRequest {
     if (!Number.isInteger(t) || (t as number) < 1 || (t as number) > 120)
       throw new InputError('seconds', t, 'must be whole seconds 1..120');
     request.seconds = t as number;
+  }
+  if ((verb === 'apply' || verb === 'rollback') && raw.verify !== undefined) {
+    if (typeof raw.verify !== 'boolean') throw new InputError('verify', raw.verify, 'must be true or false');
+    request.verify = raw.verify;
   }
   if (verb === 'rollback' && raw.to !== undefined) {
     const to = text('to', raw.to, 80);

@@ -4,6 +4,7 @@
 import { basename } from 'node:path';
 import { InputError } from '@markwright/core';
 import { compileOwned } from '@markwright/core/compile';
+import { checkLive } from '../confirm/live-check';
 import { kernelCapabilities } from '../deploy/capabilities';
 import type { DeployContext } from '../deploy/context';
 import {
@@ -11,12 +12,12 @@ import {
   confirm as confirmDeployment,
   status as deployStatus,
   history as listHistory,
-  rollback as rollbackDeployment,
   uninstall as uninstallAll,
 } from '../deploy/operations';
 import { ownedStateFromDocument, readDocument } from '../deploy/owned-from-document';
 import { DEFAULT_OWNERSHIP, type Ownership } from '../deploy/ownership';
 import { plan as planDeployment } from '../deploy/plan';
+import { rollback as rollbackDeployment } from '../deploy/rollback';
 import { assertSecmarksDeployable } from '../deploy/secmark-support';
 import { CorruptStateError } from '../deploy/state-errors';
 import { openRunner } from '../exec/open';
@@ -54,6 +55,7 @@ function wantedOf(request: HelperRequest) {
     name: doc.name || basename(source),
     wanted: ownedStateFromDocument(doc, ownership),
     box: compileOwned(doc, ownership).box,
+    ownership,
   };
 }
 
@@ -94,20 +96,27 @@ export async function runVerb(
       });
     }
     case 'apply': {
-      const { wanted, name, doc } = wantedOf(request);
+      const { wanted, name, doc, ownership } = wantedOf(request);
       const ctx = await open(target);
       await assertSecmarksDeployable(ctx.runner, doc);
       return applyDeployment(ctx, {
         wanted,
         document,
         documentName: name,
+        documentText: request.document ?? '',
         confirmTimeout: request.confirmTimeout ?? 60,
+        ...(request.verify ? { verify: () => checkLive(ctx.runner, doc, ownership) } : {}),
       });
     }
     case 'confirm':
       return confirmDeployment(await open(target));
-    case 'rollback':
-      return rollbackDeployment(await open(target), request.to);
+    case 'rollback': {
+      const ctx = await open(target);
+      // The restored deployment's own document, read again as untrusted text from the state folder.
+      const checkFor = (text: string) => () =>
+        checkLive(ctx.runner, readDocument(text, 'the restored deployment'), ctx.ownership);
+      return rollbackDeployment(ctx, request.to, request.verify ? checkFor : undefined);
+    }
     case 'status':
       return deployStatus(await open(target));
     case 'history': {
