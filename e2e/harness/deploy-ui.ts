@@ -16,7 +16,7 @@ export async function openDeployTarget(page: Page, target: string): Promise<void
 /** Plans the chosen version for the chosen target; Apply is enabled only after this. */
 export async function planDeploy(page: Page): Promise<void> {
   await page.getByTestId('plan').click();
-  await page.getByTestId('plan-report').waitFor({ timeout: 60_000 });
+  await withStatus(page, () => page.getByTestId('plan-report').waitFor({ timeout: 60_000 }));
   await waitIdle(page);
 }
 

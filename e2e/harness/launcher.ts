@@ -10,6 +10,8 @@ export interface AppSession {
   readonly launcher: LauncherName;
   /** The page of the running instance (replaced by restart). */
   readonly page: Page;
+  /** Serve mode: the address the server printed, with its session token (the Electron window needs none). */
+  readonly url?: string;
   /** Uncaught exceptions the page threw; a flow ends by checking there were none. */
   readonly pageErrors: readonly string[];
   /** Closes the app completely and starts a new instance on the same database and state folders. */

@@ -114,6 +114,10 @@ class ServeSession implements AppSession {
     return { context, page };
   }
 
+  get url(): string {
+    return this.server.url;
+  }
+
   private watch(page: Page): void {
     page.on('pageerror', (error) => this.pageErrors.push(error.message));
   }
