@@ -4,7 +4,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kernelSkip, Netns } from '@markwright/testkit';
+import { createRouterLab, kernelSkip, Netns } from '@markwright/testkit';
 import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_DOC } from '../testing/sample-doc';
@@ -88,6 +88,28 @@ describe.skipIf(Boolean(skip))('the privileged helper process', () => {
       await next.close();
     }
   });
+
+  it('applies with the live check: the helper sends the test packets and keeps the verified deployment', async () => {
+    const lab = createRouterLab('hlv');
+    const client = session();
+    try {
+      const applied = await client.request<ApplyResult>({
+        verb: 'apply',
+        target: `netns:${lab.router.name}`,
+        document: JSON.stringify(SAMPLE_DOC),
+        documentPath: '/home/admin/steer.json',
+        verify: true,
+      });
+      expect(applied.deployment.outcome).toBe('verified');
+      expect(applied.verification?.ok).toBe(true);
+      const [rule] = applied.verification!.rules;
+      expect([rule!.rule, rule!.seen?.table, rule!.seen?.oif]).toEqual(['video', '100', 'r2']);
+      expect(ownedTable(lab.router)).toBe(true);
+    } finally {
+      await client.close();
+      lab.destroy();
+    }
+  }, 120_000);
 
   it('refuses to start on a state dir others may read', async () => {
     chmodSync(join(dir, 'state'), 0o755);
