@@ -3,7 +3,7 @@ import type { MarkwrightDocument } from '../document/types';
 import type { LintCode } from '../reports/types';
 import { hasErrors, lintDocument } from './lint';
 import { parseSysctls } from './sysctls';
-import { DUAL_WAN_ROUTES, dualWan, ipRulesOf, routesOf } from './test-designs';
+import { DUAL_WAN_ROUTES, dualWan, dualWanByIif, dualWanManaged, ipRulesOf, routesOf } from './test-designs';
 import type { LintBox } from './types';
 
 // One design that triggers each code and one that does not, on the dual-WAN router of test-designs.ts.
@@ -41,6 +41,14 @@ describe('reply-path', () => {
   });
   it('is quiet when the table holds the connected routes and replies return to the LAN', () => {
     expect(codes(dualWan(), box(COMPLETE_TABLE))).not.toContain('reply-path');
+  });
+  it('is quiet when the document manages table 200 and copies lan0 into it', () => {
+    const onlyMain = DUAL_WAN_ROUTES.replace('default via 198.51.100.1 dev wan2 table 200\n', '');
+    expect(codes(dualWanManaged(), box(onlyMain))).toEqual([]);
+    expect(codes(dualWanManaged(), box(DUAL_WAN_ROUTES))).toEqual([]);
+  });
+  it('is quiet when the binding selects by iif lan0, so replies from wan2 use the main table', () => {
+    expect(codes(dualWanByIif(), box())).toEqual([]);
   });
 });
 

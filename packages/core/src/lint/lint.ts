@@ -1,5 +1,6 @@
 import { compileDocument } from '../compile/compile-document';
 import { MARKWRIGHT_RULE_PROTOCOL } from '../compile/options';
+import { routesWithOwnedTables } from '../compile/tables';
 import type { MarkwrightDocument } from '../document/types';
 import type { BoxConfig } from '../ir/types';
 import type { LintFinding, LintReport, LintSeverity } from '../reports/types';
@@ -12,7 +13,10 @@ import type { LintBox, LintOptions } from './types';
 
 const RANK: Readonly<Record<LintSeverity, number>> = { error: 0, warning: 1, info: 2 };
 
-/** The box with the design on it: the document's rules, ip rules and routes; the box's own ip rules and routes. */
+/**
+ * The box with the design on it: the document's rules and ip rules in place of ours, the tables it owns filled
+ * (declared routes and routes copied from the box's interfaces, as apply writes them), the box's other routes kept.
+ */
 function boxWith(
   doc: MarkwrightDocument,
   box: LintBox,
@@ -24,7 +28,7 @@ function boxWith(
     box: {
       ruleset: ours.ruleset,
       ipRules: [...box.ipRules.filter((r) => r.protocol !== String(protocol)), ...ours.ipRules],
-      routes: [...box.routes, ...ours.routes],
+      routes: routesWithOwnedTables(doc, box.routes, protocol),
       tcFilters: ours.tcFilters,
     },
   };
@@ -48,7 +52,7 @@ export function lintDocument(
     ...persistFindings(doc),
     ...shadowedRuleFindings(doc, flows),
   ];
-  if (box.routes.length === 0) {
+  if (given.routes.length === 0) {
     if (doc.policy.routes.length > 0) {
       findings.push({
         code: 'routing-unknown',

@@ -53,3 +53,25 @@ export function dualWan(overrides: Partial<MarkwrightDocument['policy']> = {}): 
     },
   };
 }
+
+/** The same design with table 200 managed: its default via wan2 declared, lan0's connected route copied in. */
+export function dualWanManaged(): MarkwrightDocument {
+  return dualWan({
+    routes: [
+      {
+        when: { uplink: 'isp2' },
+        table: 200,
+        priority: 10002,
+        family: 4,
+        owns: { routes: [{ to: 'default', via: '198.51.100.1', dev: 'wan2' }], copy: [{ dev: 'lan0' }] },
+      },
+    ],
+  });
+}
+
+/** The same design with the binding limited to packets arriving from the LAN (`iif lan0`): replies never look up 200. */
+export function dualWanByIif(): MarkwrightDocument {
+  return dualWan({
+    routes: [{ when: { uplink: 'isp2' }, iif: 'lan0', table: 200, priority: 10002, family: 4 }],
+  });
+}
