@@ -70,6 +70,7 @@ export const plan = verb([], async (io, args, run) => {
     for (const note of report.notes ?? []) io.stdout(`note: ${note}\n`);
     for (const p of problems)
       io.stdout(`cannot apply (${p.part}): ${p.field}: ${p.message} (got ${JSON.stringify(p.value)})\n`);
+    for (const f of report.lint ?? []) io.stdout(`lint ${f.severity} ${f.code} ${f.path}: ${f.message}\n`);
   }
   // A document the box cannot take is an input error; a kernel lacking a capability is the environment's.
   // nft -c fails on a label no LSM knows; that is the secmark problem already reported, not the document's.

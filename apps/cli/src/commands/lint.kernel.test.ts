@@ -74,6 +74,23 @@ describe.skipIf(skip)('lint --target netns:NAME', () => {
     expect(r.findings.find((f) => f.code === 'table-incomplete')!.message).toMatch(/10\.70\.0\.0\/24/);
   });
 
+  it('plan shows the same findings, in its text and in --json under "lint", without changing its exit code', () => {
+    const file = doc('plan');
+    const state = ['--state-dir', join(dir, 'state'), '--target', `netns:${lab.router.name}`];
+    const j = cli(['plan', file, ...state, '--json']);
+    expect(j.code).toBe(0);
+    const report = JSON.parse(j.stdout) as { changes: unknown[]; lint: Record<string, string>[] };
+    expect(report.changes.length).toBeGreaterThan(0);
+    expect(report.lint.find((f) => f.code === 'reply-path')).toMatchObject({
+      severity: 'error',
+      path: 'policy.rules[0]',
+    });
+    const t = cli(['plan', file, ...state]);
+    expect(t.stdout).toMatch(
+      /^lint error reply-path policy\.rules\[0\]: "https via isp2": the reply leaves by r2/m,
+    );
+  });
+
   it('is clean when the binding selects by iif r0', () => {
     const r = lint(doc('iif', { iif: 'r0' }));
     expect(r).toMatchObject({ code: 0, findings: [] });

@@ -1,3 +1,4 @@
+import type { LintFinding } from './types';
 // JSON shapes of probe, plan, apply, status and history: what `markwright probe|plan|apply|confirm|rollback|
 // status|history --json` print and the app shows. Contracts used outside the test suite: extend them, never
 // rename or remove a key.
@@ -92,6 +93,8 @@ export interface PlanReport {
   readonly problems?: readonly PlanProblem[];
   /** What applies but may not do what the document means (an empty routing table, rp_filter ignoring marks). */
   readonly notes?: readonly string[];
+  /** The design linted on this box's routes, ip rules and sysctls (`markwright lint --target`): never blocks. */
+  readonly lint?: readonly LintFinding[];
 }
 
 /**

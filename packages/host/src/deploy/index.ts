@@ -15,6 +15,7 @@ export * from './private-dir';
 export * from './process-identity';
 export * from './record-checks';
 export * from './rollback';
+export * from './routing-sysctls';
 export * from './secmark-support';
 export * from './session';
 export * from './state-errors';

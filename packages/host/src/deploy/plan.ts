@@ -1,4 +1,5 @@
-import type { BoxConfig, MarkwrightDocument } from '@markwright/core';
+import type { BoxConfig, LintFinding, MarkwrightDocument } from '@markwright/core';
+import { lintDocument } from '@markwright/core/lint';
 import type { Runner } from '../exec/runner';
 import { targetLabel } from '../exec/target';
 import type { OwnedState, PlanReport } from '../types';
@@ -7,6 +8,7 @@ import { diffOwned } from './diff';
 import { readOwnedState } from './kernel-state';
 import type { Ownership } from './ownership';
 import { planChecks } from './plan-checks';
+import { readRoutingSysctls } from './routing-sysctls';
 
 /** The document and box a plan dry-runs beyond nft, with the target's kernel capabilities. */
 export interface PlanSubject {
@@ -22,6 +24,16 @@ export async function checkNftScript(
 ): Promise<{ ok: boolean; message: string | null }> {
   const res = await runner.run(['nft', '-c', '-f', '-'], { input: script, allowFail: true });
   return res.code === 0 ? { ok: true, message: null } : { ok: false, message: res.stderr.trim() };
+}
+
+/** The design run on the live routes, ip rules and sysctls; a document that does not compile has no findings. */
+async function lintOnBox(runner: Runner, s: PlanSubject, ownership: Ownership): Promise<LintFinding[]> {
+  const box = { routes: s.box.routes, ipRules: s.box.ipRules, sysctls: await readRoutingSysctls(runner) };
+  try {
+    return [...lintDocument(s.doc, box, { ruleProtocol: ownership.ipRuleProtocol }).findings];
+  } catch {
+    return [];
+  }
 }
 
 export async function plan(
@@ -43,5 +55,6 @@ export async function plan(
     check: await checkNftScript(runner, input.wanted.nftScript),
     problems: findings.problems,
     notes: findings.notes,
+    ...(s && { lint: await lintOnBox(runner, s, ownership) }),
   };
 }

@@ -1,5 +1,4 @@
 export * from './consumers';
 export * from './hazards';
 export * from './probe';
-export * from './sysctls';
 export * from './versions';
