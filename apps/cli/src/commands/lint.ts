@@ -6,9 +6,8 @@ import {
   EnvironmentError,
   openRunner,
   parseTarget,
-  probe,
   readDocument,
-  readRoutingSysctls,
+  readLiveRouting,
   ToolError,
 } from '@markwright/host';
 import { flag, parseArgs } from '../args';
@@ -36,16 +35,10 @@ function boxFromFiles(routes?: string, ipRules?: string, sysctls?: string): Lint
   };
 }
 
-/** The target's routes and ip rules as probe reads them, and its interface sysctls (unless a file gives them). */
+/** The target's routes and ip rules (every table, both families) and its interface sysctls (unless a file gives them). */
 async function boxFromTarget(target: string, sysctls?: string): Promise<LintBox> {
-  const runner = await openRunner(parseTarget(target));
-  const probed = await probe(runner, DEFAULT_OWNERSHIP);
-  return {
-    routes: probed.box.routes,
-    ipRules: probed.box.ipRules,
-    sysctls:
-      sysctls !== undefined ? parseSysctls(readTextFile(sysctls), sysctls) : await readRoutingSysctls(runner),
-  };
+  const live = await readLiveRouting(await openRunner(parseTarget(target)));
+  return sysctls === undefined ? live : { ...live, sysctls: parseSysctls(readTextFile(sysctls), sysctls) };
 }
 
 const LABEL: Record<LintFinding['severity'], string> = { error: 'error', warning: 'warning', info: 'note' };

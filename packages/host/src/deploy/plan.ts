@@ -1,4 +1,4 @@
-import type { BoxConfig, LintFinding, MarkwrightDocument } from '@markwright/core';
+import { type BoxConfig, InputError, type LintFinding, type MarkwrightDocument } from '@markwright/core';
 import { lintDocument } from '@markwright/core/lint';
 import type { Runner } from '../exec/runner';
 import { targetLabel } from '../exec/target';
@@ -6,9 +6,9 @@ import type { OwnedState, PlanReport } from '../types';
 import type { KernelCapabilities } from './capabilities';
 import { diffOwned } from './diff';
 import { readOwnedState } from './kernel-state';
+import { readLiveRouting } from './live-routing';
 import type { Ownership } from './ownership';
 import { planChecks } from './plan-checks';
-import { readRoutingSysctls } from './routing-sysctls';
 
 /** The document and box a plan dry-runs beyond nft, with the target's kernel capabilities. */
 export interface PlanSubject {
@@ -28,11 +28,12 @@ export async function checkNftScript(
 
 /** The design run on the live routes, ip rules and sysctls; a document that does not compile has no findings. */
 async function lintOnBox(runner: Runner, s: PlanSubject, ownership: Ownership): Promise<LintFinding[]> {
-  const box = { routes: s.box.routes, ipRules: s.box.ipRules, sysctls: await readRoutingSysctls(runner) };
   try {
+    const box = await readLiveRouting(runner);
     return [...lintDocument(s.doc, box, { ruleProtocol: ownership.ipRuleProtocol }).findings];
-  } catch {
-    return [];
+  } catch (error) {
+    if (error instanceof InputError) return [];
+    throw error;
   }
 }
 
