@@ -92,6 +92,8 @@ export async function openScratchSource(host: Runner, target: Runner): Promise<S
     throw error;
   }
   const sources = new Set<string>();
+  // The redirect changes only when the arrival device does (packets of one device share it).
+  let redirectedTo: string | null = null;
   return {
     async send(p) {
       if (!p.iif) throw new Error('a scratch source sends only packets that arrive on a device');
@@ -100,29 +102,32 @@ export async function openScratchSource(host: Runner, target: Runner): Promise<S
         await inNs(['addr', 'add', a.host, 'dev', 'p0', ...a.nodad]);
         sources.add(p.saddr);
       }
-      await target.run([
-        'tc',
-        'filter',
-        'replace',
-        'dev',
-        dev,
-        'ingress',
-        'prio',
-        '1',
-        'protocol',
-        'all',
-        'u32',
-        'match',
-        'u32',
-        '0',
-        '0',
-        'action',
-        'mirred',
-        'ingress',
-        'redirect',
-        'dev',
-        p.iif,
-      ]);
+      if (redirectedTo !== p.iif) {
+        await target.run([
+          'tc',
+          'filter',
+          'replace',
+          'dev',
+          dev,
+          'ingress',
+          'prio',
+          '1',
+          'protocol',
+          'all',
+          'u32',
+          'match',
+          'u32',
+          '0',
+          '0',
+          'action',
+          'mirred',
+          'ingress',
+          'redirect',
+          'dev',
+          p.iif,
+        ]);
+        redirectedTo = p.iif;
+      }
       await host.run(['ip', 'netns', 'exec', ns, toolPath('python3'), '-c', SEND_PACKET, ...sendArgs(p)]);
     },
     destroy,
