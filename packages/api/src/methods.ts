@@ -32,6 +32,7 @@ const METHODS: Record<ApiMethod, true> = {
   keepWrites: true,
   uninstall: true,
   impact: true,
+  suggest: true,
   traceLive: true,
   audit: true,
 };

@@ -103,6 +103,12 @@ export const methodSchemas = {
   keepWrites: onTarget,
   uninstall: onTarget,
   impact: z.strictObject({ name: layoutName, version: version.optional(), target: targetSpec }),
+  suggest: z.strictObject({
+    target: targetSpec,
+    width: z.number().int().min(1).max(32).optional(),
+    band: z.number().int().min(1).max(1000).optional(),
+    document: documentJson.optional(),
+  }),
   traceLive: z.strictObject({
     target: targetSpec,
     packet: packetSpec,

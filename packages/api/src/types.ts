@@ -17,6 +17,7 @@ import type {
   PlanReport,
   ProbeReport,
   SimulationReport,
+  SuggestReport,
   TraceReport,
 } from '@markwright/core';
 import type { ApiInput } from './schema';
@@ -120,6 +121,11 @@ export interface MarkwrightApi {
   uninstall(input: ApiInput<'uninstall'>): Promise<{ removed: true }>;
   /** Which of the target's live connections the stored layout would change. */
   impact(input: ApiInput<'impact'>): Promise<ImpactReport>;
+  /**
+   * Probes the target and proposes free bits, a free ip rule priority band and free table ids for a new field or
+   * route, clear of everything detected there (and of the document's own fields and routes, when given).
+   */
+  suggest(input: ApiInput<'suggest'>): Promise<SuggestReport>;
   /** Waits for the next packet like `packet` on the target and returns its live path (one traced packet or none). */
   traceLive(input: ApiInput<'traceLive'>): Promise<TraceReport>;
   audit(input?: ApiInput<'audit'>): Promise<AuditEntry[]>;

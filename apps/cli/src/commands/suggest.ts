@@ -1,4 +1,4 @@
-import { type BoxUsage, InputError, type ProbeReport, type Suggestion, suggest } from '@markwright/core';
+import { InputError, type ProbeReport, type Suggestion, suggestForProbe } from '@markwright/core';
 import {
   DEFAULT_OWNERSHIP,
   EnvironmentError,
@@ -11,21 +11,6 @@ import { flag, parseArgs } from '../args';
 import { type Command, EXIT } from '../io';
 
 const USAGE = 'usage: markwright suggest --target local|netns:NAME [--width N] [--band N] [--json]';
-
-/** What the probed box takes: its rules' bits, ip rule priorities, tables, and the consumers seen there. */
-export function usageOf(report: ProbeReport): BoxUsage {
-  const tables = new Set<number>();
-  for (const r of report.box.routes) if (/^\d+$/.test(r.table)) tables.add(Number(r.table));
-  for (const r of report.box.ipRules)
-    if (r.action.kind === 'table' && /^\d+$/.test(r.action.table)) tables.add(Number(r.action.table));
-  return {
-    fwmark: Number.parseInt(report.bitsInUse.fwmark, 16),
-    ctmark: Number.parseInt(report.bitsInUse.ctmark, 16),
-    rulePriorities: [...new Set(report.box.ipRules.map((r) => r.priority))],
-    tables: [...tables],
-    consumers: report.consumers.map((c) => c.consumer),
-  };
-}
 
 const count = (text: string | undefined, name: string, max: number, fallback: number): number => {
   if (text === undefined) return fallback;
@@ -68,14 +53,13 @@ const suggestCommand: Command = async (io) => {
   try {
     const runner = await openRunner(target);
     const report = await probe(runner, DEFAULT_OWNERSHIP, { rootDir: flag(args, 'root-dir') ?? '/' });
-    const s = suggest(usageOf(report), {
+    const out = suggestForProbe(report, {
       width,
       band,
       preferredPriorities: DEFAULT_OWNERSHIP.ipRulePriorities,
     });
-    const out = { target: report.target, ...s, consumers: report.consumers, hazards: report.hazards ?? [] };
     io.stdout(
-      args.switches.has('json') ? `${JSON.stringify(out, null, 2)}\n` : readable(report.target, report, s),
+      args.switches.has('json') ? `${JSON.stringify(out, null, 2)}\n` : readable(report.target, report, out),
     );
     return EXIT.ok;
   } catch (error) {

@@ -125,4 +125,30 @@ describe('MarkwrightService with core', () => {
     const sent = host.records.get('netns:lab')![0]!.document;
     expect(JSON.parse(sent)).toEqual((await backend.service.getLayout({ name: 'edge' })).document);
   });
+
+  it('suggests free bits, priorities and tables on a probed target, clear of the document given', async () => {
+    // The fake box's rules use fwmark bit 14 (0x4000); the document takes bits 0-1 and priority 10000, table 100.
+    const document = {
+      format: 'markwright/1',
+      name: 'taken',
+      layout: { fields: [{ name: 'low', space: 'fwmark', kind: 'int', offset: 0, width: 2 }] },
+      policy: { routes: [{ when: { low: 1 }, table: 100, priority: 10000 }] },
+    };
+    const report = await backend.service.suggest({ target: 'netns:lab', width: 2, document });
+    expect(report.target).toBe('netns:lab');
+    for (const run of report.fwmark) expect(Number.parseInt(run.mask, 16) & 0x4003).toBe(0);
+    expect(report.priorities).toEqual({ from: 10001, to: 10010 });
+    expect(report.tables).toEqual([101, 102]);
+    const plain = await backend.service.suggest({ target: 'netns:lab' });
+    expect(plain.priorities).toEqual({ from: 10000, to: 10009 });
+    expect(plain.tables[0]).toBe(100);
+    // A document the check refuses is refused here too, naming its field.
+    const refused = await failure(
+      backend.service.suggest({
+        target: 'local',
+        document: { ...document, layout: { fields: [{ name: 'X' }] } },
+      }),
+    );
+    expect(refused.message).toMatch(/layout\.fields\[0\]/);
+  });
 });

@@ -30,9 +30,10 @@ import type {
   PlanReport,
   ProbeReport,
   SimulationReport,
+  SuggestReport,
   TraceReport,
 } from '@markwright/core';
-import { acknowledge, byPresence } from '@markwright/core';
+import { acknowledge, byPresence, DEFAULT_OWNERSHIP, suggestForProbe } from '@markwright/core';
 import type { Store } from '../store/store';
 import type { DocumentTools } from './core-tools';
 import { historyEntries, pendingEntry } from './deploy-records';
@@ -298,6 +299,17 @@ export class MarkwrightService implements MarkwrightApi {
   async impact(input: ApiArgument<'impact'>): Promise<ImpactReport> {
     const doc = this.deployable(input.name, input.version);
     return this.deps.host.impact(input.target, doc.text);
+  }
+
+  async suggest(input: ApiArgument<'suggest'>): Promise<SuggestReport> {
+    const document = input.document === undefined ? undefined : this.validated(input.document).document;
+    const report = await this.deps.host.probe(input.target);
+    return suggestForProbe(report, {
+      ...(input.width !== undefined && { width: input.width }),
+      ...(input.band !== undefined && { band: input.band }),
+      ...(document && { document }),
+      preferredPriorities: DEFAULT_OWNERSHIP.ipRulePriorities,
+    });
   }
 
   async traceLive(input: ApiArgument<'traceLive'>): Promise<TraceReport> {

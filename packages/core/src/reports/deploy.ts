@@ -36,6 +36,21 @@ export interface Hazard {
   readonly evidence: string;
 }
 
+/**
+ * Whether the target kernel's security modules accept secmark contexts, found by loading a secmark object into
+ * a throwaway namespace. Without a module that implements secctx_to_secid (SELinux, AppArmor, Smack), every
+ * label is refused (`nft add secmark` fails with ENOENT), so no document with labels can be deployed.
+ */
+export interface SecmarkSupport {
+  readonly accepted: boolean;
+  /** Active security modules (`/sys/kernel/security/lsm`), or null when securityfs is not readable. */
+  readonly lsms: readonly string[] | null;
+  /** The context the kernel accepted, when one was. */
+  readonly context?: string;
+  /** One line for people: what was tried and what the kernel said. */
+  readonly reason: string;
+}
+
 export interface ProbeReport {
   readonly target: string;
   readonly tools: ToolVersions;
@@ -49,6 +64,8 @@ export interface ProbeReport {
   readonly warnings?: readonly string[];
   /** What on the box would silently undo a deployment (systemd-networkd, nftables.conf), each with its fix. */
   readonly hazards?: readonly Hazard[];
+  /** Whether security labels (secmark) can be deployed on this kernel. */
+  readonly secmark?: SecmarkSupport;
 }
 
 /** One object of an nft JSON listing (`{"rule": {...}}`, `{"chain": {...}}`, ...). */

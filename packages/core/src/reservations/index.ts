@@ -6,4 +6,5 @@ export * from './explain';
 export * from './hazards';
 export * from './route-conflicts';
 export * from './suggest';
+export * from './suggest-report';
 export * from './types';

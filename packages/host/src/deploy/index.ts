@@ -16,6 +16,7 @@ export * from './private-dir';
 export * from './process-identity';
 export * from './record-checks';
 export * from './rollback';
+export * from './secmark-lsm';
 export * from './secmark-support';
 export * from './session';
 export * from './state-errors';

@@ -1,8 +1,9 @@
-import type { BoxConfig, IpRule, MarkwrightDocument, TcFilter } from '@markwright/core';
+import type { BoxConfig, IpRule, MarkwrightDocument, SecmarkSupport, TcFilter } from '@markwright/core';
 import type { Runner } from '../exec/runner';
 import type { PlanProblem } from '../types';
 import type { KernelCapabilities } from './capabilities';
 import type { Ownership } from './ownership';
+import { probeSecmarkSupport } from './secmark-lsm';
 
 /** What the plan found the box cannot apply (blocking) and what applies but may not do what is meant. */
 export interface PlanFindings {
@@ -115,15 +116,32 @@ async function checkTcFilter(
 }
 
 /**
- * Each label's context must be known to an LSM, or `nft add secmark` fails with ENOENT. `nft -c` of a lone
- * object in a scratch table asks the kernel without committing anything.
+ * Each label's context must be known to an LSM, or `nft add secmark` fails with ENOENT. First the kernel is asked
+ * whether any security module maps contexts at all (the probe's scratch-namespace test): where none does, every
+ * label is refused with that reason. Otherwise `nft -c` of a lone object in a scratch table asks the kernel about
+ * each context without committing anything.
  */
 export async function checkSecmarks(
   runner: Runner,
   doc: MarkwrightDocument,
   out: PlanFindings,
+  support: () => Promise<SecmarkSupport> = probeSecmarkSupport,
 ): Promise<void> {
-  for (const [i, label] of (doc.layout.secmarks ?? []).entries()) {
+  const labels = doc.layout.secmarks ?? [];
+  if (labels.length === 0) return;
+  const kernel = await support();
+  if (!kernel.accepted) {
+    for (const [i, label] of labels.entries())
+      out.problems.push({
+        part: 'secmark',
+        kind: 'environment',
+        field: `layout.secmarks[${i}].context`,
+        value: label.context,
+        message: `no security module on this box accepts this context: ${kernel.reason}`,
+      });
+    return;
+  }
+  for (const [i, label] of labels.entries()) {
     const script = `table inet mwplancheck {\n  secmark s { ${JSON.stringify(label.context)} }\n}\n`;
     const res = await runner.run(['nft', '-c', '-f', '-'], { input: script, allowFail: true });
     if (res.code === 0) continue;
@@ -134,7 +152,7 @@ export async function checkSecmarks(
       field: `layout.secmarks[${i}].context`,
       value: label.context,
       message: lsm
-        ? 'no security module on this box accepts this context (nft secmark: ENOENT); load a policy that defines it'
+        ? `no security module on this box accepts this context (nft secmark: ENOENT; ${kernel.reason}); load a policy that defines it`
         : `nft refuses the label: ${res.stderr.trim().split('\n')[0]}`,
     });
   }

@@ -9,6 +9,7 @@ import {
   parseTcFiltersJson,
 } from '@markwright/core/lang';
 import { OWNED_TABLE, type Ownership } from '../deploy/ownership';
+import { probeSecmarkSupport } from '../deploy/secmark-lsm';
 import type { Runner } from '../exec/runner';
 import { targetLabel } from '../exec/target';
 import type { ProbeReport } from '../types';
@@ -117,6 +118,7 @@ export async function probe(
   ];
   const used = bitsInUse(foreign);
   const hazards = await probeHazards(runner, options.rootDir);
+  const secmark = await probeSecmarkSupport(options.rootDir);
   return {
     target: targetLabel(runner.target),
     tools,
@@ -143,5 +145,6 @@ export async function probe(
     },
     ...(warnings.length ? { warnings } : {}),
     ...(hazards.length ? { hazards } : {}),
+    secmark,
   };
 }

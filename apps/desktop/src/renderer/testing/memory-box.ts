@@ -4,7 +4,7 @@
 
 import type { DocumentJson, MarkwrightApi, SimulateInput } from '@markwright/api';
 import type { PlanReport, ProbeReport } from '@markwright/core';
-import { parseDocument, type SimulationReport } from '@markwright/core';
+import { findHazards, parseDocument, type SimulationReport, suggestForProbe } from '@markwright/core';
 import { compileDocument } from '@markwright/core/compile';
 import { emitNftText } from '@markwright/core/lang';
 import { simulate } from '@markwright/core/simulate';
@@ -13,7 +13,27 @@ export const MEMORY_TARGETS = ['local', 'netns:lab'];
 
 const NO_STATE = { nftScript: '', ipRules: { v4: [], v6: [] }, tcFilters: [] };
 
+/**
+ * The lab namespace runs Tailscale and reloads an nftables.conf that flushes the ruleset; neither box has a security
+ * module that maps secmark contexts (as on the machine the tests run on).
+ */
+const LAB = {
+  consumers: [
+    {
+      consumer: 'tailscale',
+      evidence: ['ip mangle ts-postrouting #1: ts-postrouting'],
+      fwmarkBits: '0x00ff0000',
+      ctmarkBits: '0x00000000',
+    },
+  ],
+  hazards: findHazards({
+    networkd: null,
+    nftablesConf: { path: '/etc/nftables.conf', text: '#!/usr/sbin/nft -f\nflush ruleset\n' },
+  }),
+};
+
 export function probeReport(target: string): ProbeReport {
+  const lab = target === 'netns:lab';
   return {
     target,
     tools: { nft: '1.0.6', iptables: null, iptablesBackend: null, ip: '6.1.0', tc: '6.1.0', conntrack: null },
@@ -32,8 +52,15 @@ export function probeReport(target: string): ProbeReport {
       tcFilters: [],
     },
     bitsInUse: { fwmark: '0x0', ctmark: '0x0' },
-    consumers: [],
+    consumers: lab ? LAB.consumers : [],
     owned: { table: false, ipRules: 0, tcFilters: 0 },
+    ...(lab && { hazards: LAB.hazards }),
+    secmark: {
+      accepted: false,
+      lsms: null,
+      reason:
+        'the kernel refuses every secmark context tried in a scratch namespace: system_u:object_r:unlabeled_t:s0 (selinux): ENOENT',
+    },
   };
 }
 
@@ -61,7 +88,7 @@ export function simulateDocument(input: SimulateInput): SimulationReport {
 export function memoryBox(
   calls: string[],
   documentOf: (name: string, version?: number) => DocumentJson,
-): Pick<MarkwrightApi, 'listTargets' | 'probe' | 'plan' | 'simulate'> {
+): Pick<MarkwrightApi, 'listTargets' | 'probe' | 'plan' | 'simulate' | 'suggest'> {
   return {
     async listTargets() {
       calls.push('listTargets');
@@ -74,6 +101,13 @@ export function memoryBox(
     async plan({ name, version, target }) {
       calls.push('plan');
       return planReport(target, name, documentOf(name, version));
+    },
+    async suggest({ target, width, document }) {
+      calls.push('suggest');
+      return suggestForProbe(probeReport(target), {
+        ...(width !== undefined && { width }),
+        ...(document !== undefined && { document: parseDocument(document) }),
+      });
     },
     async simulate(input) {
       calls.push('simulate');

@@ -5,7 +5,8 @@
 // renders this and calls its methods.
 
 import type { DeploymentEntry, LayoutVersionSummary, MarkwrightApi } from '@markwright/api';
-import type { ApplyResult, ImpactReport, PlanReport, ProbeReport } from '@markwright/core';
+import type { ApplyResult, ImpactReport, PlanReport, ProbeReport, SuggestReport } from '@markwright/core';
+import { draftToDocument } from '../../logic/draft';
 import type { ActivityStore } from '../activity/activity-store';
 import { DataStore } from '../data-store';
 import type { DraftStore } from '../draft/draft-store';
@@ -57,6 +58,8 @@ export class DeployStore extends DataStore {
   outcome: Outcome | null = null;
   history: DeploymentEntry[] = [];
   errors: Partial<Record<DeployAction, string>> = {};
+  /** Free bits, priorities and tables on a target for the open layout, once asked for. */
+  suggestion: SuggestReport | null = null;
   timeoutText = '30';
   /** A deployment whose "Roll back to this" waits for a yes. */
   rollbackAsked: string | null = null;
@@ -201,6 +204,22 @@ export class DeployStore extends DataStore {
     const report = await this.act('probe', `Probing ${target}`, () => this.api.probe({ target }));
     if (!report) return;
     this.probe = report;
+    this.notify();
+  }
+
+  /**
+   * Probes the chosen target and proposes what is free there for a new field `width` bits wide and a new route,
+   * clear of everything detected and of the open layout's own fields and routes (when it has no errors).
+   */
+  async suggest(width = 1): Promise<void> {
+    const draft = this.layout.draft;
+    const target = this.target;
+    const document = draft && !this.layout.hasErrors ? draftToDocument(draft) : undefined;
+    const report = await this.activity.run(`Looking for free bits on ${target}`, () =>
+      this.api.suggest({ target, width, ...(document && { document }) }),
+    );
+    if (!report) return;
+    this.suggestion = report;
     this.notify();
   }
 

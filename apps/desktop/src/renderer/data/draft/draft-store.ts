@@ -145,13 +145,19 @@ export class DraftStore extends DataStore {
     });
   }
 
-  /** A new field on the given bits, named field<N>, and selected. */
-  addField(space: FieldSpace, mask: number): void {
+  /** True while any call is in flight. */
+  get busy(): boolean {
+    return this.activity.busy;
+  }
+
+  /** A new field on the given bits, named field<N>, and selected; `persist` for one saved to the ct mark. */
+  addField(space: FieldSpace, mask: number, persist = false): void {
     const draft = this.draft;
     if (!draft) return;
     let n = draft.fields.length + 1;
     while (draft.fields.some((f) => f.name === `field${n}`)) n++;
     const field = newField(space, mask, `field${n}`);
+    field.persist = persist;
     this.edit((d) => d.fields.push(field));
     this.select(field.id);
   }
@@ -222,6 +228,13 @@ export class DraftStore extends DataStore {
       if (list === 'rules') d.rules.push(newRule(d.rules.length + 1));
       else if (list === 'routes') d.routes.push(newRoute(d.routes.length));
       else d.classes.push(newClass(d.classes.length));
+    });
+  }
+
+  /** A new route binding on a given ip rule priority and table (as suggested for the box). */
+  addRoute(priority: number, table: number): void {
+    this.edit((d) => {
+      d.routes.push({ ...newRoute(d.routes.length), priority: String(priority), table: String(table) });
     });
   }
 

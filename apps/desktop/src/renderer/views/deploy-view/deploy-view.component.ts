@@ -2,6 +2,7 @@
 // that version for exactly that target (Apply waits for it), apply with a visible countdown and Keep / Revert now,
 // the target's history with the live deployment and rollback, and uninstall. Each error stays beside its cause.
 
+import type { Hazard } from '@markwright/core';
 import { html, LitElement, nothing } from 'lit';
 import { StoreController } from '../../controllers/store-controller';
 import { activityContext, deployContext, draftContext } from '../../data/contexts';
@@ -106,7 +107,29 @@ export class DeployView extends LitElement {
       <dt>ct mark in use</dt><dd class="mono" data-testid="probe-ctmark">${probe.bitsInUse.ctmark}</dd>
       <dt>consumers</dt><dd data-testid="probe-consumers">${probe.consumers.length === 0 ? 'none recognised' : probe.consumers.map((c) => html`<div title=${c.evidence.join('\n')}>${c.consumer} <span class="mono muted">${c.fwmarkBits}</span></div>`)}</dd>
       <dt>ours</dt><dd>${probe.owned.table ? 'table inet markwright' : 'no table'}, ${probe.owned.ipRules} ip rules, ${probe.owned.tcFilters} tc filters</dd>
-    </dl>`;
+      ${
+        probe.secmark
+          ? html`<dt>security labels</dt><dd data-testid="probe-secmark" class=${probe.secmark.accepted ? '' : 'error'}>
+              ${probe.secmark.accepted ? 'can be deployed' : 'cannot be deployed'}: ${probe.secmark.reason}</dd>`
+          : nothing
+      }
+    </dl>
+    ${this.renderHazards(probe.hazards ?? [])}`;
+  }
+
+  /** What on the target would silently undo a deployment, each with the change that prevents it. */
+  private renderHazards(hazards: readonly Hazard[]) {
+    if (hazards.length === 0) return nothing;
+    return html`<h3>Hazards</h3>
+      <ul class="hazards" data-testid="probe-hazards">
+        ${hazards.map(
+          (h) => html`<li data-testid="hazard-${h.id}">
+            <div class="error">${h.what}</div>
+            <div><b>Fix:</b> ${h.fix}</div>
+            <div class="muted mono">${h.evidence}</div>
+          </li>`,
+        )}
+      </ul>`;
   }
 
   private renderPending() {

@@ -35,4 +35,11 @@ export const deployViewStyles = css`
   .outcome {
     font-weight: 600;
   }
+  .hazards {
+    margin: 4px 0 0;
+    padding-left: 18px;
+  }
+  .hazards li {
+    margin-bottom: 6px;
+  }
 `;

@@ -8,6 +8,7 @@ import '../../components/field-inspector/field-inspector.component';
 import '../../components/label-panel/label-panel.component';
 import type { LabelPatch } from '../../components/label-panel/label-panel.component';
 import '../../components/mark-bench/mark-bench.component';
+import '../../components/suggest-panel/suggest-panel.component';
 import { StoreController } from '../../controllers/store-controller';
 import { deployContext, draftContext } from '../../data/contexts';
 import { type ClaimFilter, CONSUMER_CHOICES, knownClaims, probedClaims } from '../../data/known-claims';
@@ -75,6 +76,7 @@ export class DesignerView extends LitElement {
           )}
         </div>
         ${this.renderConflicts()}
+        ${this.renderSuggest()}
         <div class="panel">
           <h2>Encode / decode</h2>
           <mw-mark-bench .fields=${draft.fields}></mw-mark-bench>
@@ -139,6 +141,25 @@ export class DesignerView extends LitElement {
             ? html`<p class="muted" data-testid="no-conflicts">No known consumer or live rule uses these bits.</p>`
             : this.renderConflictList(conflicts)
       }
+    </div>`;
+  }
+
+  /** Free bits, priorities and tables on the target chosen on Deploy; a proposal becomes a field or a route. */
+  private renderSuggest() {
+    const store = this.layout.value!;
+    const deploy = this.deploy.value;
+    if (!deploy) return nothing;
+    return html`<div class="panel" data-testid="suggest-panel">
+      <mw-suggest-panel .report=${deploy.suggestion} .target=${deploy.target} ?busy=${store.busy}
+        @suggest-request=${(e: CustomEvent<{ width: number }>) => void deploy.suggest(e.detail.width)}
+        @use-bits=${(e: CustomEvent<{ space: 'fwmark' | 'connmark'; mask: number; persist: boolean }>) =>
+          store.addField(e.detail.space, e.detail.mask, e.detail.persist)}
+        @use-route=${(e: CustomEvent<{ priority: number; table: number }>) => {
+          store.addRoute(e.detail.priority, e.detail.table);
+          this.dispatchEvent(
+            new CustomEvent('navigate', { detail: 'policy', bubbles: true, composed: true }),
+          );
+        }}></mw-suggest-panel>
     </div>`;
   }
 
