@@ -94,6 +94,10 @@ describe.skipIf(skip)('labels, suggest and hazards on an in-memory backend in Ch
   it('suggests free bits and a route on the target, clear of what was detected, and uses them', async () => {
     const { page } = bp;
     await show(page, 'designer');
+    // The target chosen on Deploy (netns:lab) is the one probed.
+    await expect
+      .poll(() => page.getByTestId('suggest-panel').locator('h2').textContent())
+      .toBe('Free on netns:lab');
     await page.getByTestId('suggest-width').fill('40');
     await expect.poll(() => page.getByTestId('suggest-width-error').textContent()).toContain('1..32');
     expect(await page.getByTestId('suggest').isDisabled()).toBe(true);

@@ -13,13 +13,14 @@ export class SuggestPanel extends LitElement {
   static override styles = [baseStyles, suggestPanelStyles];
   static override properties = {
     report: { attribute: false },
-    target: {},
+    target: { attribute: false },
     busy: { type: Boolean },
     width: { state: true },
   };
 
   report: SuggestReport | null = null;
-  target = 'local';
+  /** The target chosen on Deploy, or null before one is. */
+  target: string | null = null;
   busy = false;
   /** The new field's width, as typed. */
   width = '1';
@@ -37,7 +38,7 @@ export class SuggestPanel extends LitElement {
     const width = this.widthNumber;
     const report = this.report;
     return html`<div class="head">
-        <h2>Free on ${this.target}</h2>
+        <h2>Free on ${this.target ?? 'a target'}</h2>
         <span>
           <label for="suggest-width">width</label>
           <input id="suggest-width" class="num" type="text" data-testid="suggest-width" .value=${this.width}
@@ -45,13 +46,19 @@ export class SuggestPanel extends LitElement {
             @input=${(e: Event) => {
               this.width = (e.target as HTMLInputElement).value;
             }} />
-          <button data-testid="suggest" ?disabled=${width === null || this.busy}
+          <button data-testid="suggest" ?disabled=${width === null || this.busy || this.target === null}
             title="Probe the target chosen on Deploy and propose what is free there"
             @click=${() => this.emit('suggest-request', { width })}>Suggest</button>
         </span>
       </div>
       ${width === null ? html`<div class="error" data-testid="suggest-width-error">width: must be a number of bits, 1..32 (got ${JSON.stringify(this.width)})</div>` : nothing}
-      ${report && report.target === this.target ? this.renderReport(report) : html`<p class="muted">Suggest probes ${this.target} and proposes bits, ip rule priorities and tables nothing there uses.</p>`}`;
+      ${
+        this.target === null
+          ? html`<p class="muted" data-testid="suggest-no-target">Choose a target on Deploy: Suggest probes it and proposes bits, ip rule priorities and tables nothing there uses.</p>`
+          : report && report.target === this.target
+            ? this.renderReport(report)
+            : html`<p class="muted">Suggest probes ${this.target} and proposes bits, ip rule priorities and tables nothing there uses.</p>`
+      }`;
   }
 
   private renderReport(r: SuggestReport) {

@@ -214,6 +214,10 @@ export class DeployStore extends DataStore {
   async suggest(width = 1): Promise<void> {
     const draft = this.layout.draft;
     const target = this.target;
+    if (target === null) {
+      this.activity.setStatus('error', 'Choose a target on Deploy first: Suggest probes it');
+      return;
+    }
     const document = draft && !this.layout.hasErrors ? draftToDocument(draft) : undefined;
     const report = await this.activity.run(`Looking for free bits on ${target}`, () =>
       this.api.suggest({ target, width, ...(document && { document }) }),
