@@ -59,7 +59,8 @@ EXIT STATUS
   0  ok
   1  the input is wrong (the message names the field and the value)
   2  the environment is wrong (missing tool, not authorised, lock held, a tool refused)
-  3  the box did not do what the document says (--confirm-when-verified); the change was reverted
+  3  the kernel disagreed: the box did not do what the document says (--confirm-when-verified; the
+     change was reverted), or simulate --verify found a packet where the kernel and the simulator differ
 
 FILES
   /usr/lib/markwright/               the program (CLI, app pages, helper, watchdog)

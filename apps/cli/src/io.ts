@@ -6,7 +6,7 @@ export interface CommandIo {
   readonly readStdin: () => Promise<string>;
 }
 
-/** Exit codes of the command-line contract; `disagreed`: the box did not do what the document says (reverted). */
+/** Exit codes of the command-line contract; `disagreed`: the box or the kernel did not do what was expected (apply --confirm-when-verified reverts; simulate --verify found a difference). */
 export const EXIT = { ok: 0, badInput: 1, environment: 2, disagreed: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

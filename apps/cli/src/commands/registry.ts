@@ -33,7 +33,7 @@ register(
 );
 register(
   'simulate',
-  'simulate --ruleset FILE --packet JSON: trace packets through netfilter and routing',
+  'simulate --ruleset FILE --packet JSON [--verify]: trace packets through netfilter and routing; --verify replays UDP and TCP, IPv4 and IPv6 packets through the kernel in scratch namespaces and exits 3 when the kernel disagrees',
   async () => (await import('./simulate')).default,
 );
 register(

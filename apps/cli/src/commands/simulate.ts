@@ -5,7 +5,7 @@ import { type Command, EXIT } from '../io';
 import { loadBox } from '../verify/box-files';
 
 const USAGE =
-  'usage: markwright simulate --ruleset FILE [--ip-rules FILE] [--routes FILE] [--tc FILE --tc-dev DEV] --packet JSON [--packet JSON ...] [--json] [--verify]';
+  'usage: markwright simulate --ruleset FILE [--ip-rules FILE] [--ip6-rules FILE] [--routes FILE] [--tc FILE --tc-dev DEV] --packet JSON [--packet JSON ...] [--json] [--verify]';
 
 /** Each --packet is a JSON object; errors name the packet (`--packet[2].mark`) and the bad value. */
 export function readPackets(texts: readonly string[]): PacketSpec[] {
@@ -21,7 +21,7 @@ export function readPackets(texts: readonly string[]): PacketSpec[] {
 const simulateCommand: Command = async (io) => {
   const args = parseArgs(
     io.args,
-    ['ruleset', 'ip-rules', 'routes', 'tc', 'tc-dev', 'packet'],
+    ['ruleset', 'ip-rules', 'ip6-rules', 'routes', 'tc', 'tc-dev', 'packet'],
     ['json', 'verify'],
   );
   if (args.positionals.length > 0)
@@ -32,6 +32,7 @@ const simulateCommand: Command = async (io) => {
   const files = {
     ruleset,
     ipRules: flag(args, 'ip-rules'),
+    ipRules6: flag(args, 'ip6-rules'),
     routes: flag(args, 'routes'),
     tc: flag(args, 'tc'),
     tcDev: flag(args, 'tc-dev'),

@@ -13,6 +13,8 @@ import { readTextFile } from '../input-file';
 export interface BoxFiles {
   readonly ruleset: string;
   readonly ipRules?: string;
+  /** `ip -6 rule` listing (JSON or text): the IPv6 rules, which the listing itself does not mark as IPv6. */
+  readonly ipRules6?: string;
   readonly routes?: string;
   readonly tc?: string;
   readonly tcDev?: string;
@@ -42,9 +44,13 @@ function inFile<T>(file: string, fn: () => T): T {
 }
 
 /** One file read into its part of the box, its kind detected; errors name the file. */
-function readPart(file: string, part: BoxPart, dev?: string): { kind: FileKind; box: Partial<BoxConfig> } {
+function readPart(
+  file: string,
+  part: BoxPart,
+  options: { dev?: string; family?: 4 | 6 } = {},
+): { kind: FileKind; box: Partial<BoxConfig> } {
   const text = readTextFile(file);
-  return inFile(file, () => parseBoxFile(text, part, { source: file, ...(dev !== undefined && { dev }) }));
+  return inFile(file, () => parseBoxFile(text, part, { source: file, ...options }));
 }
 
 /** Read every file of a box; each error names the file and the field in it. */
@@ -54,7 +60,10 @@ export function loadBox(files: BoxFiles): LoadedBox {
     parseBoxFile(rulesetText, 'ruleset', { source: files.ruleset }),
   );
   const ruleset: Ruleset = box.ruleset!;
-  const ipRules: readonly IpRule[] = files.ipRules ? readPart(files.ipRules, 'ipRules').box.ipRules! : [];
+  const ipRules: readonly IpRule[] = [
+    ...(files.ipRules ? readPart(files.ipRules, 'ipRules').box.ipRules! : []),
+    ...(files.ipRules6 ? readPart(files.ipRules6, 'ipRules', { family: 6 }).box.ipRules! : []),
+  ];
   const routes: readonly Route[] = files.routes ? readPart(files.routes, 'routes').box.routes! : [];
   let tcFilters: readonly TcFilter[] = [];
   if (files.tc) {
@@ -64,7 +73,7 @@ export function loadBox(files: BoxFiles): LoadedBox {
         null,
         'is needed with --tc (tc -j filter show does not name the device)',
       );
-    tcFilters = readPart(files.tc, 'tcFilters', files.tcDev).box.tcFilters!;
+    tcFilters = readPart(files.tc, 'tcFilters', { dev: files.tcDev }).box.tcFilters!;
   }
   return { box: { ruleset, ipRules, routes, tcFilters }, rulesetText, kind };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { BoxConfig, IpRule, PacketSpec, Route } from '@markwright/core';
-import { tableName } from '@markwright/core/simulate';
+import { cidrTest, parseAddr, tableName } from '@markwright/core/simulate';
 import { exec } from './exec';
 
 /**
@@ -21,8 +21,11 @@ const DEFAULT_RULES = new Map([
   [32766, 'main'],
   [32767, 'default'],
 ]);
+// Peers answer nothing: no ICMP errors, no TCP resets, so the router's conntrack sees only the replayed packets.
 const QUIET =
-  'table ip mwquiet {\n  chain out {\n    type filter hook output priority 0; policy accept;\n    icmp type destination-unreachable drop\n  }\n}\n';
+  'table inet mwquiet {\n  chain out {\n    type filter hook output priority 0; policy accept;\n' +
+  '    icmp type destination-unreachable drop\n    icmpv6 type destination-unreachable drop\n' +
+  '    tcp flags & rst == rst drop\n  }\n}\n';
 
 /** One of the three rules every namespace starts with (0 local, 32766 main, 32767 default). */
 const isDefaultRule = (r: IpRule): boolean =>
@@ -91,9 +94,20 @@ function routerAddresses(box: BoxConfig, dev: string): string[] {
   for (const r of box.routes) {
     if (tableName(r.table) !== 'local' || r.type !== 'local' || r.dev !== dev) continue;
     // The prefix comes from the connected route on the same device that contains the address.
+    // IPv6 connected routes name no source: the one on the device whose prefix holds the address.
+    const address = parseAddr(r.dst.address, 'route.dst');
     const connected = box.routes.find(
       (c) =>
-        c.dev === dev && c.scope === 'link' && c.prefsrc === r.dst.address && tableName(c.table) === 'main',
+        c.dev === dev &&
+        tableName(c.table) === 'main' &&
+        ((c.scope === 'link' && c.prefsrc === r.dst.address) ||
+          (r.family === 6 &&
+            c.family === 6 &&
+            c.type === 'unicast' &&
+            !c.gateway &&
+            c.dst.prefix > 0 &&
+            c.dst.prefix < 128 &&
+            cidrTest(c.dst)(address))),
     );
     out.push(`${r.dst.address}/${connected ? connected.dst.prefix : r.dst.prefix}`);
   }
@@ -160,7 +174,6 @@ export function buildScratch(box: BoxConfig, packets: readonly PacketSpec[]): Sc
       inPeer(['ip', 'route', 'replace', 'default', 'via', GATEWAY4, 'dev', 'p0', 'onlink']);
       inPeer(['ip', '-6', 'neigh', 'replace', GATEWAY6, 'lladdr', mac, 'dev', 'p0', 'nud', 'permanent']);
       inPeer(['ip', '-6', 'route', 'replace', 'default', 'via', GATEWAY6, 'dev', 'p0']);
-      // Nobody listens on the peers: keep their ICMP errors out of the router's conntrack.
       exec(['nft', '-f', '-'], { netns: peer, input: QUIET });
       const sources = new Set(packets.filter((p) => p.iif === dev).map((p) => p.saddr));
       for (const s of sources) {

@@ -15,13 +15,20 @@ import { buildScratch, type Scratch } from './scratch';
 
 const UDP_PAYLOAD = 16;
 
+/** The transport a replayed packet uses, or null when the packet is not replayed. */
+function transportOf(p: PacketSpec): 'udp' | 'tcp' | null {
+  if (p.proto === 'udp' || p.proto === 17) return 'udp';
+  if (p.proto === 'tcp' || p.proto === 6) return 'tcp';
+  return null;
+}
+
 /**
  * Postrouting (and input, for local delivery) at a priority after every ordinary chain: the marks as the packet
  * leaves. One set per device, keyed `meta mark . ct mark`, filtered to the packet being replayed.
  */
-function observerScript(devices: readonly string[], p: PacketSpec): string {
+function observerScript(devices: readonly string[], p: PacketSpec, l4: 'udp' | 'tcp'): string {
   const l3 = p.saddr.includes(':') ? 'ip6' : 'ip';
-  const filter = `${l3} saddr ${p.saddr} meta l4proto udp udp sport ${p.sport ?? 0}`;
+  const filter = `${l3} saddr ${p.saddr} meta l4proto ${l4} ${l4} sport ${p.sport ?? 0}`;
   const targets = [...devices, 'lo'].map((d, i) => ({ set: `o${i}`, rule: `oifname "${d}" ${filter}` }));
   targets.push({ set: 'oin', rule: filter });
   const sets = targets.map((t) => `  set ${t.set} {\n    typeof meta mark . ct mark\n  }\n`).join('');
@@ -42,16 +49,33 @@ const [saddr, sport, daddr, dport, len] = process.argv.slice(1);
 const s = dgram.createSocket(saddr.includes(':') ? 'udp6' : 'udp4');
 s.bind(Number(sport), saddr, () => s.send(Buffer.alloc(Number(len), 0x6d), Number(dport), daddr, () => s.close()));`;
 
+// A TCP packet is replayed as the SYN of a connection attempt; nobody answers, so the attempt is dropped unsent.
+const SEND_TCP = `
+const net = require('node:net');
+const [saddr, sport, daddr, dport] = process.argv.slice(1);
+const s = net.connect({ host: daddr, port: Number(dport), localAddress: saddr, localPort: Number(sport) });
+s.on('error', () => {});
+setTimeout(() => { s.destroy(); process.exit(0); }, 100);`;
+
 // Locally generated packets need SO_MARK (36), which node cannot set; IP_FREEBIND lets any source be bound.
 const SEND_MARKED = `
 import socket, sys
-saddr, sport, daddr, dport, mark, n = sys.argv[1:]
-s = socket.socket(socket.AF_INET6 if ':' in saddr else socket.AF_INET, socket.SOCK_DGRAM)
+import time
+saddr, sport, daddr, dport, mark, n, l4 = sys.argv[1:]
+s = socket.socket(socket.AF_INET6 if ':' in saddr else socket.AF_INET, socket.SOCK_STREAM if l4 == 'tcp' else socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, 36, int(mark))
-s.setsockopt(socket.SOL_IP, 15, 1)
+if ':' in saddr:
+    s.setsockopt(socket.IPPROTO_IPV6, 78, 1)
+else:
+    s.setsockopt(socket.SOL_IP, 15, 1)
 s.bind((saddr, int(sport)))
 try:
-    s.sendto(b'm' * int(n), (daddr, int(dport)))
+    if l4 == 'tcp':
+        s.setblocking(False)
+        s.connect_ex((daddr, int(dport)))
+        time.sleep(0.1)
+    else:
+        s.sendto(b'm' * int(n), (daddr, int(dport)))
 except OSError as e:
     print(e, file=sys.stderr)
 `;
@@ -63,8 +87,8 @@ interface Listing {
 }
 
 function replay(scratch: Scratch, p: PacketSpec): KernelObservation {
-  if (p.proto !== 'udp' && p.proto !== 17)
-    return { replayed: false, reason: 'only UDP packets are replayed' };
+  const l4 = transportOf(p);
+  if (!l4) return { replayed: false, reason: 'only UDP and TCP packets are replayed' };
   const local = p.iif === null || p.iif === undefined;
   if (local && !hasTool('python3'))
     return { replayed: false, reason: 'locally generated packets need python3 (SO_MARK)' };
@@ -72,16 +96,17 @@ function replay(scratch: Scratch, p: PacketSpec): KernelObservation {
     netns: scratch.router,
     input: 'table inet mwverify\ndelete table inet mwverify\n',
   });
-  exec(['nft', '-f', '-'], { netns: scratch.router, input: observerScript(scratch.devices, p) });
+  exec(['nft', '-f', '-'], { netns: scratch.router, input: observerScript(scratch.devices, p, l4) });
   const args = [p.saddr, String(p.sport ?? 0), p.daddr, String(p.dport ?? 0)];
   if (local) {
-    exec(['python3', '-c', SEND_MARKED, ...args, String(p.mark ?? 0), String(UDP_PAYLOAD)], {
+    exec(['python3', '-c', SEND_MARKED, ...args, String(p.mark ?? 0), String(UDP_PAYLOAD), l4], {
       netns: scratch.router,
     });
   } else {
     const peer = scratch.peers.get(p.iif!);
     if (!peer) return { replayed: false, reason: `no interface ${p.iif}` };
-    exec([process.execPath, '-e', SEND_UDP, ...args, String(UDP_PAYLOAD)], { netns: peer });
+    const script = l4 === 'tcp' ? SEND_TCP : SEND_UDP;
+    exec([process.execPath, '-e', script, ...args, String(UDP_PAYLOAD)], { netns: peer });
   }
   exec(['sleep', '0.05']);
   const listing = JSON.parse(
@@ -122,13 +147,22 @@ const outcomeText = (o: { verdict?: string; mark?: number; ctmark?: number; oif?
     ? `accept ${o.oif ?? 'local'} mark ${hex8(o.mark ?? 0)} ctmark ${hex8(o.ctmark ?? 0)}`
     : 'drop';
 
-/** `simulate --verify`: replay the packets through the kernel in scratch namespaces and compare. */
+export interface VerifyOptions {
+  /** Runs in the scratch router namespace (by name) after the box is loaded, before any packet is replayed. */
+  readonly afterLoad?: (routerNetns: string) => void;
+}
+
+/**
+ * `simulate --verify`: replay the packets through the kernel in scratch namespaces and compare. Exit 3 when the
+ * kernel disagrees with the simulator on any replayed packet (the report is printed all the same).
+ */
 export async function verifyOnKernel(
   io: CommandIo,
   loaded: LoadedBox,
   packets: readonly PacketSpec[],
   report: SimulationReport,
   json: boolean,
+  options: VerifyOptions = {},
 ): Promise<ExitCode> {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     throw new EnvironmentError('simulate --verify needs root (it builds network namespaces)', '--verify');
@@ -143,6 +177,7 @@ export async function verifyOnKernel(
   try {
     scratch = buildScratch(loaded.box, packets);
     loadRuleset(scratch, loaded);
+    options.afterLoad?.(scratch.router);
     packets.forEach((p, i) => {
       rows.push(compare(i, replay(scratch!, p), report.packets[i]!));
     });
@@ -156,13 +191,14 @@ export async function verifyOnKernel(
   }
   const compared = rows.filter((r) => r.agree !== null);
   const agreed = compared.filter((r) => r.agree).length;
+  const code = agreed === compared.length ? EXIT.ok : EXIT.disagreed;
   if (json) {
     const out: VerifyReport = {
       packets: report.packets,
       verify: { agreed, compared: compared.length, rows },
     };
     io.stdout(`${JSON.stringify(out, null, 2)}\n`);
-    return EXIT.ok;
+    return code;
   }
   const lines = rows.map((r) => {
     const status =
@@ -176,5 +212,5 @@ export async function verifyOnKernel(
   io.stdout(
     `${lines.join('\n')}\nkernel and simulator agree on ${agreed} of ${compared.length} replayed packets\n`,
   );
-  return EXIT.ok;
+  return code;
 }

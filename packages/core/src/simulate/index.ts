@@ -1,4 +1,4 @@
-export { type Addr, parseAddr, tryParseAddr } from './address';
+export { type Addr, cidrTest, parseAddr, tryParseAddr } from './address';
 export { Conntrack, type CtEntry } from './conntrack';
 export { type SimPacket, toSimPacket } from './packet';
 export { ipRuleText, type RouteDecision, Router, tableName } from './routing';
