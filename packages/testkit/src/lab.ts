@@ -6,6 +6,8 @@ import { run } from './run';
  *                                                 └─(r2 198.51.100.1 / u0 198.51.100.2)── uplink2
  * Both uplinks own the "far" address 203.0.113.7 (on lo), so a packet to it is delivered by whichever uplink
  * the router picks. The router's main table defaults via uplink1; table 100 defaults via uplink2.
+ * With `ipv6`, the same shape in IPv6: fd70::2/fd70::1, 2001:db8:1::1/::2, 2001:db8:2::1/::2, far 2001:db8:ff::7,
+ * `ip -6` routes as for IPv4, and permanent neighbour entries so no neighbour discovery crosses the router's hooks.
  */
 export interface RouterLab {
   readonly client: Netns;
@@ -14,14 +16,72 @@ export interface RouterLab {
   readonly uplink2: Netns;
   readonly farAddress: string;
   readonly clientAddress: string;
+  /** IPv6 addresses, when the lab was made with `ipv6`. */
+  readonly farAddress6: string | null;
+  readonly clientAddress6: string | null;
   /** UDP packets to `port` that each uplink has received so far. */
   received(port: number): { uplink1: number; uplink2: number };
   destroy(): void;
 }
 
 export const FAR_ADDRESS = '203.0.113.7';
+export const FAR_ADDRESS6 = '2001:db8:ff::7';
 
-export function createRouterLab(prefix: string): RouterLab {
+const macOf = (ns: Netns, dev: string): string =>
+  (JSON.parse(ns.exec(['ip', '-j', 'link', 'show', dev]).stdout) as { address: string }[])[0]!.address;
+
+/** IPv6 on the lab's links; only sysctls inside the lab's namespaces are changed. */
+function addIpv6(client: Netns, router: Netns, uplink1: Netns, uplink2: Netns): void {
+  const links: [Netns, string, string, Netns, string, string][] = [
+    [client, 'c0', 'fd70::2', router, 'r0', 'fd70::1'],
+    [router, 'r1', '2001:db8:1::1', uplink1, 'u0', '2001:db8:1::2'],
+    [router, 'r2', '2001:db8:2::1', uplink2, 'u0', '2001:db8:2::2'],
+  ];
+  for (const [a, aDev, aAddr, b, bDev, bAddr] of links) {
+    // nodad: the addresses are usable at once, without the duplicate-address wait.
+    a.exec(['ip', '-6', 'addr', 'add', `${aAddr}/64`, 'dev', aDev, 'nodad']);
+    b.exec(['ip', '-6', 'addr', 'add', `${bAddr}/64`, 'dev', bDev, 'nodad']);
+    a.exec([
+      'ip',
+      '-6',
+      'neigh',
+      'replace',
+      bAddr,
+      'lladdr',
+      macOf(b, bDev),
+      'dev',
+      aDev,
+      'nud',
+      'permanent',
+    ]);
+    b.exec([
+      'ip',
+      '-6',
+      'neigh',
+      'replace',
+      aAddr,
+      'lladdr',
+      macOf(a, aDev),
+      'dev',
+      bDev,
+      'nud',
+      'permanent',
+    ]);
+  }
+  router.sysctl('net.ipv6.conf.all.forwarding', '1');
+  client.exec(['ip', '-6', 'route', 'add', 'default', 'via', 'fd70::1', 'dev', 'c0']);
+  router.exec(['ip', '-6', 'route', 'add', 'default', 'via', '2001:db8:1::2', 'dev', 'r1']);
+  router.exec(['ip', '-6', 'route', 'add', 'default', 'via', '2001:db8:2::2', 'dev', 'r2', 'table', '100']);
+  for (const [uplink, gw] of [
+    [uplink1, '2001:db8:1::1'],
+    [uplink2, '2001:db8:2::1'],
+  ] as const) {
+    uplink.exec(['ip', '-6', 'addr', 'add', `${FAR_ADDRESS6}/128`, 'dev', 'lo', 'nodad']);
+    uplink.exec(['ip', '-6', 'route', 'add', 'fd70::/64', 'via', gw, 'dev', 'u0']);
+  }
+}
+
+export function createRouterLab(prefix: string, options: { ipv6?: boolean } = {}): RouterLab {
   const made: Netns[] = [];
   try {
     const client = Netns.create(`${prefix}-c`);
@@ -56,6 +116,8 @@ export function createRouterLab(prefix: string): RouterLab {
       );
     }
 
+    if (options.ipv6) addIpv6(client, router, uplink1, uplink2);
+
     const counters = new Map<number, true>();
     const ensureCounter = (port: number): void => {
       if (counters.has(port)) return;
@@ -84,6 +146,8 @@ export function createRouterLab(prefix: string): RouterLab {
       uplink2,
       farAddress: FAR_ADDRESS,
       clientAddress: '10.70.0.2',
+      farAddress6: options.ipv6 ? FAR_ADDRESS6 : null,
+      clientAddress6: options.ipv6 ? 'fd70::2' : null,
       received(port) {
         ensureCounter(port);
         return { uplink1: count(uplink1, port), uplink2: count(uplink2, port) };

@@ -133,6 +133,19 @@ export const labRoutes = (): Route[] => [
   route('100', '0.0.0.0/0', 'r2', { gateway: '198.51.100.2' }),
 ];
 
+/** The same router in IPv6 (testkit's lab made with `ipv6`): fd70::/64 on r0, 2001:db8:1::/64 and 2001:db8:2::/64. */
+export const labRoutes6 = (): Route[] => [
+  localRoute('fd70::1', 'r0'),
+  localRoute('2001:db8:1::1', 'r1'),
+  localRoute('2001:db8:2::1', 'r2'),
+  localRoute('::1', 'lo'),
+  route('main', 'fd70::/64', 'r0'),
+  route('main', '2001:db8:1::/64', 'r1'),
+  route('main', '2001:db8:2::/64', 'r2'),
+  route('main', '::/0', 'r1', { gateway: '2001:db8:1::2' }),
+  route('100', '::/0', 'r2', { gateway: '2001:db8:2::2' }),
+];
+
 export const defaultIpRules = (): IpRule[] => [
   ipRule(0, 'local'),
   ipRule(32766, 'main'),

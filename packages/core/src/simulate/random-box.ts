@@ -21,7 +21,7 @@ export function prng(seed: number): () => number {
 export interface RandomBox {
   readonly tables: Table[];
   readonly nftScript: string;
-  /** iptables-restore input for the mangle table, or '' when this box has no iptables part. */
+  /** iptables-restore (ip6tables-restore for family 6) input for the mangle table, or '' when there is none. */
   readonly iptablesRestore: string;
   readonly ipRules: IpRule[];
   /** `ip rule add ...` arguments (after `ip rule add`), one array per rule. */
@@ -35,7 +35,10 @@ const PORTS = [53, 80, 443, 5000];
 const MASKS = [0x1, 0x2, 0x3, 0xf, 0xf0, 0xff, 0xf00, 0xfff, 0xffffffff];
 
 class Gen {
-  constructor(private readonly r: () => number) {}
+  constructor(
+    private readonly r: () => number,
+    readonly family: 4 | 6 = 4,
+  ) {}
   int = (n: number): number => Math.floor(this.r() * n);
   pick = <T>(xs: readonly T[]): T => xs[this.int(xs.length)]!;
   chance = (p: number): boolean => this.r() < p;
@@ -64,7 +67,23 @@ function markMatch(g: Gen, space: 'meta' | 'ct'): Both {
   return { nft: `${lhs} ${invert ? '!=' : '=='} ${hex(value)}`, ipt, ir: [m] };
 }
 
-/** Interface and address tests: the lab's client is 10.70.0.2 on r0, replies come from 203.0.113.7 on r1/r2. */
+/** Addresses of testkit's lab: the client and its subnet, the far address and a prefix holding it. */
+const LAB_ADDRESSES = {
+  4: [
+    ['src', '10.70.0.0/24'],
+    ['src', '203.0.113.7'],
+    ['dst', '203.0.113.0/24'],
+    ['dst', '10.70.0.2'],
+  ],
+  6: [
+    ['src', 'fd70::/64'],
+    ['src', '2001:db8:ff::7'],
+    ['dst', '2001:db8:ff::/48'],
+    ['dst', 'fd70::2'],
+  ],
+} as const;
+
+/** Interface and address tests: the lab's client is on r0, replies come from the far address on r1/r2. */
 function pathMatch(g: Gen): Both {
   const invert = g.chance(0.25);
   if (g.chance(0.5)) {
@@ -75,17 +94,13 @@ function pathMatch(g: Gen): Both {
       ir: [{ kind: 'iface', dir: 'in', names: [dev], invert }],
     };
   }
-  const [dir, text] = g.pick([
-    ['src', '10.70.0.0/24'],
-    ['src', '203.0.113.7'],
-    ['dst', '203.0.113.0/24'],
-    ['dst', '10.70.0.2'],
-  ] as const);
+  const [dir, text] = g.pick(LAB_ADDRESSES[g.family]);
   const [address, prefix] = text.split('/');
-  const cidr = { family: 4 as const, address: address!, prefix: prefix === undefined ? 32 : Number(prefix) };
+  const host = g.family === 4 ? 32 : 128;
+  const cidr = { family: g.family, address: address!, prefix: prefix === undefined ? host : Number(prefix) };
   return {
-    nft: `ip ${dir === 'src' ? 'saddr' : 'daddr'} ${invert ? '!= ' : ''}${text}`,
-    ipt: `${invert ? '! ' : ''}-${dir === 'src' ? 's' : 'd'} ${prefix === undefined ? `${text}/32` : text}`,
+    nft: `${g.family === 4 ? 'ip' : 'ip6'} ${dir === 'src' ? 'saddr' : 'daddr'} ${invert ? '!= ' : ''}${text}`,
+    ipt: `${invert ? '! ' : ''}-${dir === 'src' ? 's' : 'd'} ${prefix === undefined ? `${text}/${host}` : text}`,
     ir: [{ kind: 'addr', dir, set: { kind: 'cidrs', cidrs: [cidr] }, invert }],
   };
 }
@@ -240,10 +255,22 @@ function rules(
   return { text, ir };
 }
 
+export interface RandomBoxOptions {
+  /** Add an iptables (ip6tables for family 6) mangle table beside the nft one. */
+  readonly iptables?: boolean;
+  readonly tableName?: string;
+  /** Address family of the packets the box is for: its addresses, iptables flavour and ip rules. Default 4. */
+  readonly family?: 4 | 6;
+  /** Family of the nft table: `ip`/`ip6` for the address family (the default), or `inet` for both. */
+  readonly nftFamily?: 'ip' | 'ip6' | 'inet';
+}
+
 /** A random box: an nft table (optionally with an iptables mangle table beside it) and fwmark ip rules. */
-export function randomBox(seed: number, options: { iptables?: boolean; tableName?: string } = {}): RandomBox {
-  const g = new Gen(prng(seed));
+export function randomBox(seed: number, options: RandomBoxOptions = {}): RandomBox {
+  const family = options.family ?? 4;
+  const g = new Gen(prng(seed), family);
   const name = options.tableName ?? 'mwsim';
+  const nftFamily = options.nftFamily ?? (family === 4 ? 'ip' : 'ip6');
   const setElems = [...new Set([g.valueUnder(0xff), g.valueUnder(0xff), g.valueUnder(0xff)])].sort(
     (a, b) => a - b,
   );
@@ -261,7 +288,7 @@ export function randomBox(seed: number, options: { iptables?: boolean; tableName
   const nftChain = (cname: string, head: string | null, body: string[]) =>
     `  chain ${cname} {\n${head ? `    ${head}\n` : ''}${body.map((l) => `    ${l}\n`).join('')}  }\n`;
   const nftScript =
-    `table ip ${name} {\n` +
+    `table ${nftFamily} ${name} {\n` +
     `  set marks {\n    type mark\n    elements = { ${setElems.map(hex).join(', ')} }\n  }\n` +
     nftChain('mw_sub', null, sub.text) +
     nftChain('mw_pre', `type filter hook prerouting priority ${prePriority}; policy accept;`, pre.text) +
@@ -270,7 +297,7 @@ export function randomBox(seed: number, options: { iptables?: boolean; tableName
     '}\n';
   const tables: Table[] = [
     {
-      family: 'ip',
+      family: nftFamily,
       name,
       origin: 'nft',
       chains,
@@ -303,7 +330,7 @@ export function randomBox(seed: number, options: { iptables?: boolean; tableName
     // iptables' table is registered when first loaded; our nft table existed before, so at equal
     // priority the nft chain runs first.
     tables.push({
-      family: 'ip',
+      family: family === 4 ? 'ip' : 'ip6',
       name: 'mangle',
       origin: 'iptables',
       chains: [
@@ -336,7 +363,7 @@ export function randomBox(seed: number, options: { iptables?: boolean; tableName
     // `suppress_prefixlength 0` turns a default-route answer into "keep looking".
     const suppress = action.kind === 'table' && g.chance(0.3) ? 0 : undefined;
     ipRules.push({
-      family: 4,
+      family,
       priority: pref,
       not,
       fwmark: { value, mask },
