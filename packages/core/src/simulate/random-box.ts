@@ -68,7 +68,7 @@ function markMatch(g: Gen, space: 'meta' | 'ct'): Both {
 }
 
 /** Addresses of testkit's lab: the client and its subnet, the far address and a prefix holding it. */
-const LAB_ADDRESSES = {
+const LAB_ADDRESSES: Readonly<Record<4 | 6, readonly (readonly ['src' | 'dst', string])[]>> = {
   4: [
     ['src', '10.70.0.0/24'],
     ['src', '203.0.113.7'],
