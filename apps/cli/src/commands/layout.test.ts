@@ -120,7 +120,7 @@ describe('layout check', () => {
         { field: 'layout.fields[1].mask', message: 'fields "a" and "b" overlap in fwmark bits 0xc' },
         {
           field: 'policy.routes[0].table',
-          message: `table 254 is the kernel's "main" table (reserved) (got 254)`,
+          message: `table 254 is the kernel's "main" table (reserved; only a binding with suppress_prefixlength may look it up, and none may own it) (got 254)`,
         },
       ],
       conflicts: [],
