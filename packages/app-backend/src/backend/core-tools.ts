@@ -22,7 +22,7 @@ import {
   serializeDocument,
 } from '@markwright/core';
 import { bitUsage } from '@markwright/core/analyze';
-import { compileDocument } from '@markwright/core/compile';
+import { boxWithDocument } from '@markwright/core/compile';
 import { parseIpRoutesAuto, parseIpRulesAuto, parseRulesetAuto } from '@markwright/core/lang';
 import { simulate } from '@markwright/core/simulate';
 
@@ -39,7 +39,8 @@ export interface DocumentTools {
   detectConsumers(hostRules: readonly string[]): string[];
   /** Conflicts with rules read from a box (nft JSON, nft text or iptables-save texts). */
   hostConflicts(layout: Layout, hostRules: readonly string[]): Conflict[];
-  compileDocument(document: MarkwrightDocument): BoxConfig;
+  /** The box with the document applied: its table, ip rules, owned routes and tc filters in place of ours. */
+  boxWithDocument(live: BoxConfig, document: MarkwrightDocument): BoxConfig;
   parseRuleset(text: string): Ruleset;
   parseIpRules(text: string): IpRule[];
   parseRoutes(text: string): Route[];
@@ -68,7 +69,7 @@ export const coreTools: DocumentTools = {
       layout,
       hostRules.flatMap((text) => bitUsage(parseRulesetAuto(text).ruleset)),
     ),
-  compileDocument: (document) => compileDocument(document),
+  boxWithDocument: (live, document) => boxWithDocument(live, document),
   parseRuleset: (text) => parseRulesetAuto(text).ruleset,
   parseIpRules: (text) => parseIpRulesAuto(text),
   parseRoutes: (text) => parseIpRoutesAuto(text),

@@ -195,22 +195,15 @@ export class MarkwrightService implements MarkwrightApi {
 
   async simulate(input: ApiArgument<'simulate'>): Promise<SimulationReport> {
     const { tools } = this.deps;
-    const compiled: BoxConfig | null = input.document
-      ? tools.compileDocument(this.validated(input.document).document)
-      : null;
-    const live = input.ruleset === undefined ? null : tools.parseRuleset(input.ruleset);
-    const box: BoxConfig = {
-      ruleset: { tables: [...(live?.tables ?? []), ...(compiled?.ruleset.tables ?? [])] },
-      ipRules: [
-        ...(input.ipRules === undefined ? [] : tools.parseIpRules(input.ipRules)),
-        ...(compiled?.ipRules ?? []),
-      ],
-      routes: [
-        ...(input.routes === undefined ? [] : tools.parseRoutes(input.routes)),
-        ...(compiled?.routes ?? []),
-      ],
-      tcFilters: compiled?.tcFilters ?? [],
+    const live: BoxConfig = {
+      ruleset: input.ruleset === undefined ? { tables: [] } : tools.parseRuleset(input.ruleset),
+      ipRules: input.ipRules === undefined ? [] : tools.parseIpRules(input.ipRules),
+      routes: input.routes === undefined ? [] : tools.parseRoutes(input.routes),
+      tcFilters: [],
     };
+    const box = input.document
+      ? tools.boxWithDocument(live, this.validated(input.document).document)
+      : live;
     return tools.simulate(box, input.packets);
   }
 

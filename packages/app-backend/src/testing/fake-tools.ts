@@ -56,7 +56,7 @@ export const fakeTools: DocumentTools = {
           severity: 'shares-bits' as const,
           presence: 'detected' as const,
         })),
-  compileDocument: () => ({ ruleset: { tables: [] }, ipRules: [], routes: [], tcFilters: [] }),
+  boxWithDocument: (live) => live,
   parseRuleset: () => ({ tables: [] }),
   parseIpRules: () => [],
   parseRoutes: () => [],

@@ -19,3 +19,4 @@ export {
   ownedTables,
   routesWithOwnedTables,
 } from './tables';
+export { boxWithDocument } from './with-document';
