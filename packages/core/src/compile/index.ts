@@ -14,7 +14,7 @@ export { compileOwned } from './owned';
 export {
   copiedTableRoutes,
   declaredTableRoutes,
-  type OwnedTable,
+  type OwnedRouteTable,
   ownedTableIds,
   ownedTables,
   routesWithOwnedTables,

@@ -5,6 +5,7 @@ import { type OwnedLoads, ownedLoads } from '../ownership/owned-loads';
 import { DEFAULT_OWNERSHIP, type Ownership } from '../ownership/ownership';
 import { compileDocument } from './compile-document';
 import type { CompileFamilies } from './options';
+import { ownedTables } from './tables';
 
 /** Refuse ip rules and tc filters outside the owned ranges, naming the document field. */
 function checkRanges(doc: MarkwrightDocument, box: BoxConfig, ownership: Ownership): void {
@@ -47,5 +48,12 @@ export function compileOwned(
     ...(families !== undefined && { families }),
   });
   checkRanges(doc, box, ownership);
-  return { box, loads: ownedLoads(box, ownership) };
+  return {
+    box,
+    loads: ownedLoads(
+      box,
+      ownership,
+      ownedTables(doc).map((t) => t.table),
+    ),
+  };
 }

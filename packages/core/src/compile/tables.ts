@@ -7,7 +7,7 @@ import { MARKWRIGHT_RULE_PROTOCOL } from '../ownership/ownership';
 import { parseCidr } from './address';
 
 /** One binding that owns a table, with its place in the document. */
-export interface OwnedTable {
+export interface OwnedRouteTable {
   readonly table: number;
   readonly path: string;
   readonly binding: RouteBinding;
@@ -15,8 +15,8 @@ export interface OwnedTable {
 }
 
 /** The tables the document owns, in document order. */
-export function ownedTables(doc: MarkwrightDocument): OwnedTable[] {
-  const out: OwnedTable[] = [];
+export function ownedTables(doc: MarkwrightDocument): OwnedRouteTable[] {
+  const out: OwnedRouteTable[] = [];
   (doc.policy?.routes ?? []).forEach((binding, i) => {
     if (!binding.owns) return;
     out.push({

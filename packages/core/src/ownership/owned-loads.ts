@@ -1,6 +1,8 @@
 import type { BoxConfig, IpRule, TcFilter } from '../ir/types';
 import { formatIpRule } from '../lang/iproute/print-rule';
 import { emitNftTable } from '../lang/nft/print-text';
+import type { OwnedRoutes } from '../reports/deploy';
+import { ownedRouteLines } from './owned-routes';
 import type { Ownership } from './ownership';
 import { replaceScript } from './replace-script';
 
@@ -12,6 +14,8 @@ export interface OwnedLoads {
   readonly ipRules: { readonly v4: readonly string[]; readonly v6: readonly string[] };
   /** tc filters as `tc -batch` lines. */
   readonly tcFilters: readonly string[];
+  /** The routes the document declares in the tables it owns (copied routes are added from the box at apply). */
+  readonly routes: OwnedRoutes;
 }
 
 const RESERVED_TABLES: Record<string, string> = { '253': 'default', '254': 'main', '255': 'local' };
@@ -48,8 +52,8 @@ export function ownedTableBody(box: BoxConfig, ownership: Ownership): string {
   return table && table.chains.length > 0 ? emitNftTable(table) : '';
 }
 
-/** The owned part of a compiled box as deploy loads it. */
-export function ownedLoads(box: BoxConfig, ownership: Ownership): OwnedLoads {
+/** The owned part of a compiled box as deploy loads it; `tables` are the routing tables the document owns. */
+export function ownedLoads(box: BoxConfig, ownership: Ownership, tables: readonly number[] = []): OwnedLoads {
   return {
     nftScript: replaceScript(ownedTableBody(box, ownership), ownership.table),
     ipRules: {
@@ -57,5 +61,6 @@ export function ownedLoads(box: BoxConfig, ownership: Ownership): OwnedLoads {
       v6: box.ipRules.filter((r) => r.family === 6).map(formatOwnedIpRule),
     },
     tcFilters: box.tcFilters.map(formatOwnedTcFilter),
+    routes: ownedRouteLines(box.routes, tables),
   };
 }

@@ -11,7 +11,8 @@ export const MARKWRIGHT_TABLE = 'markwright';
 
 /**
  * What Markwright owns on a box, and so may change: everything else is only read. Compile writes inside it and
- * deploy acts only on what it finds inside it.
+ * deploy acts only on what it finds inside it. Routes it owns carry `ipRuleProtocol` too and live in the routing
+ * tables the deployed document owns (`OwnedRoutes.tables`).
  */
 export interface Ownership {
   /** The `inet` table replaced as a whole. */
@@ -22,8 +23,6 @@ export interface Ownership {
   readonly ipRulePriorities: readonly [number, number];
   /** Inclusive tc filter `prio` range our filters live in; class bindings without a priority start at its low end. */
   readonly tcPriorities: readonly [number, number];
-  /** Routing tables whose routes Markwright manages (none yet: routes are read, never written). */
-  readonly routeTables: readonly number[];
 }
 
 export const DEFAULT_OWNERSHIP: Ownership = {
@@ -31,5 +30,4 @@ export const DEFAULT_OWNERSHIP: Ownership = {
   ipRuleProtocol: MARKWRIGHT_RULE_PROTOCOL,
   ipRulePriorities: [10000, 10999],
   tcPriorities: [49000, 49999],
-  routeTables: [],
 };

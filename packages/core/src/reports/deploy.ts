@@ -90,10 +90,21 @@ export interface OwnedState {
   readonly ipRules: { readonly v4: readonly string[]; readonly v6: readonly string[] };
   /** `tc filter` lines as given to `tc -batch`. */
   readonly tcFilters: readonly string[];
+  /** Routes in the tables the document owns; absent when it owns none (and in records of older versions). */
+  readonly routes?: OwnedRoutes;
+}
+
+/** Routes Markwright owns, per family, and the tables the document owns. */
+export interface OwnedRoutes {
+  /** Tables the document owns: routes are added only there. */
+  readonly tables: readonly number[];
+  /** `[TYPE] DST [via GW] [dev DEV] table T proto 77 metric M [src S]`: the words after `ip -4 route add`. */
+  readonly v4: readonly string[];
+  readonly v6: readonly string[];
 }
 
 export interface PlanChange {
-  readonly kind: 'nft' | 'ip-rule' | 'tc';
+  readonly kind: 'nft' | 'ip-rule' | 'route' | 'tc';
   readonly action: 'add' | 'remove' | 'keep';
   readonly text: string;
 }
@@ -119,7 +130,7 @@ export interface PlanReport {
  * here (exit 1); `environment`: the kernel lacks a capability the document needs (exit 2).
  */
 export interface PlanProblem {
-  readonly part: 'ip-rule' | 'tc' | 'secmark' | 'sysctl';
+  readonly part: 'ip-rule' | 'route' | 'tc' | 'secmark' | 'sysctl';
   readonly kind: 'document' | 'environment';
   /** The document field, e.g. `policy.classes[0].parent`. */
   readonly field: string;

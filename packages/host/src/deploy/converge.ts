@@ -9,6 +9,7 @@ import {
   reconcileTc,
   tcPlaces,
 } from './kernel-state';
+import { readOwnedRouteState, reconcileRoutes, routeTablesOf, unionTables } from './owned-routes';
 import { readOwnedTable, restoreOwnedTable, sameTable, tableDigest } from './owned-table';
 import { type Ownership, scriptDigest } from './ownership';
 
@@ -24,17 +25,32 @@ function storedTable(state: OwnedState): OwnedTable {
 
 /**
  * Put the kernel into `wanted`, a state read from a kernel or stored after being read: the table from its nft
- * objects in one transaction, then ip rules, then tc. Steps may throw.
+ * objects in one transaction, then routes into the owned tables, ip rules, routes out, then tc. Steps may throw.
+ * Our routes in `routeTablesSeen` that `wanted` does not hold are deleted too.
  */
 export async function install(
   runner: Runner,
   ownership: Ownership,
   wanted: OwnedState,
   tcLinesSeen: readonly string[],
-  options: { skipNft?: boolean; liveIpRules?: OwnedState['ipRules'] } = {},
+  options: {
+    skipNft?: boolean;
+    liveIpRules?: OwnedState['ipRules'];
+    routeTablesSeen?: readonly number[];
+  } = {},
 ): Promise<void> {
   if (!options.skipNft) await restoreOwnedTable(runner, storedTable(wanted));
   crashPoint('after-nft');
+  // Routes go in before the ip rules that look their tables up, and out after them.
+  const tables = unionTables(routeTablesOf(wanted), options.routeTablesSeen ?? []);
+  const liveRoutes = await readOwnedRouteState(runner, tables, ownership);
+  const routeStep = (step: 'add' | 'delete') =>
+    Promise.all(
+      (['v4', 'v6'] as const).map((family) =>
+        reconcileRoutes(runner, family, step, liveRoutes?.[family] ?? [], wanted.routes, tables, ownership),
+      ),
+    );
+  await routeStep('add');
   await Promise.all(
     (['v4', 'v6'] as const).map(async (family) => {
       const live = options.liveIpRules?.[family] ?? (await readOwnedIpRules(runner, family, ownership));
@@ -42,6 +58,7 @@ export async function install(
     }),
   );
   crashPoint('after-ip-rules');
+  await routeStep('delete');
   const places = tcPlaces([...wanted.tcFilters, ...tcLinesSeen]);
   const liveTc = await readOwnedTc(runner, places, ownership);
   await reconcileTc(runner, liveTc, wanted.tcFilters);
@@ -60,12 +77,19 @@ export async function verify(
 ): Promise<{ problems: string[]; table: OwnedTable }> {
   const problems: string[] = [];
   // A family whose rules needed no change was read under the lock moments ago; no need to read it twice.
-  const [table, v4, v6, liveTc] = await Promise.all([
+  const [table, v4, v6, liveTc, routes] = await Promise.all([
     readOwnedTable(runner),
     unchanged.v4 ? wanted.ipRules.v4 : readOwnedIpRules(runner, 'v4', ownership),
     unchanged.v6 ? wanted.ipRules.v6 : readOwnedIpRules(runner, 'v6', ownership),
     wanted.tcFilters.length ? readOwnedTc(runner, tcPlaces(wanted.tcFilters), ownership) : [],
+    readOwnedRouteState(runner, routeTablesOf(wanted), ownership),
   ]);
+  for (const family of ['v4', 'v6'] as const) {
+    const want = wanted.routes?.[family] ?? [];
+    const found = routes?.[family] ?? [];
+    if (!sameLines(found, want))
+      problems.push(`ip ${family} routes: expected ${JSON.stringify(want)}, found ${JSON.stringify(found)}`);
+  }
   if (wanted.nft !== undefined) {
     if (!sameTable(wanted.nft, table)) problems.push('nft table inet markwright: not what was loaded');
   } else {
@@ -111,7 +135,11 @@ export async function installOrRestore(
   else await loadNft(runner, wanted.nftScript);
   try {
     // `previous` was read under the lock just before, so its ip rules are the live ones.
-    await install(runner, ownership, wanted, seen, { skipNft: true, liveIpRules: previous.ipRules });
+    await install(runner, ownership, wanted, seen, {
+      skipNft: true,
+      liveIpRules: previous.ipRules,
+      routeTablesSeen: routeTablesOf(previous),
+    });
     const { problems, table } = await verify(runner, ownership, wanted, {
       v4: sameLines(previous.ipRules.v4, wanted.ipRules.v4),
       v6: sameLines(previous.ipRules.v6, wanted.ipRules.v6),
@@ -121,7 +149,7 @@ export async function installOrRestore(
     return { ...wanted, nft: table };
   } catch (error) {
     try {
-      await install(runner, ownership, previous, seen);
+      await install(runner, ownership, previous, seen, { routeTablesSeen: routeTablesOf(wanted) });
     } catch (undoError) {
       throw new CompensationFailed(error, undoError);
     }

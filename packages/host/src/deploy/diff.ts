@@ -20,7 +20,7 @@ function lineDiff(
   return out;
 }
 
-/** What changes when `wanted` replaces `live`: nft table lines, ip rules (`-4`/`-6` prefixed), tc filters. */
+/** What changes when `wanted` replaces `live`: nft table lines, ip rules and owned routes (`-4`/`-6` prefixed), tc filters. */
 export function diffOwned(live: OwnedState, wanted: OwnedState): PlanChange[] {
   return [
     ...lineDiff('nft', bodyLines(live.nftScript), bodyLines(wanted.nftScript)),
@@ -28,6 +28,14 @@ export function diffOwned(live: OwnedState, wanted: OwnedState): PlanChange[] {
       'ip-rule',
       [...live.ipRules.v4.map((r) => `-4 ${r}`), ...live.ipRules.v6.map((r) => `-6 ${r}`)],
       [...wanted.ipRules.v4.map((r) => `-4 ${r}`), ...wanted.ipRules.v6.map((r) => `-6 ${r}`)],
+    ),
+    ...lineDiff(
+      'route',
+      [...(live.routes?.v4 ?? []).map((r) => `-4 ${r}`), ...(live.routes?.v6 ?? []).map((r) => `-6 ${r}`)],
+      [
+        ...(wanted.routes?.v4 ?? []).map((r) => `-4 ${r}`),
+        ...(wanted.routes?.v6 ?? []).map((r) => `-6 ${r}`),
+      ],
     ),
     ...lineDiff('tc', live.tcFilters, wanted.tcFilters),
   ];
@@ -37,7 +45,7 @@ export function diffOwned(live: OwnedState, wanted: OwnedState): PlanChange[] {
 export function formatChanges(changes: readonly PlanChange[]): string {
   const sign = { add: '+', remove: '-', keep: ' ' } as const;
   const out: string[] = [];
-  for (const kind of ['nft', 'ip-rule', 'tc'] as const) {
+  for (const kind of ['nft', 'ip-rule', 'route', 'tc'] as const) {
     const mine = changes.filter((c) => c.kind === kind);
     if (mine.length === 0) continue;
     out.push(`${kind}:`);

@@ -1,7 +1,9 @@
-// Reading and reconciling what Markwright owns in the kernel: our nft table, our ip rules, our tc filters.
+// Reading and reconciling what Markwright owns in the kernel: our nft table, our ip rules, our tc filters (and,
+// through owned-routes, the routes in the tables the document owns).
 // Everything else is only ever read.
 import type { Runner } from '../exec/runner';
 import type { OwnedState } from '../types';
+import { readOwnedRouteState, routeTablesOf, unionTables } from './owned-routes';
 import { readOwnedTable, sameTable } from './owned-table';
 import { DIGEST_SET, OWNED_TABLE, type Ownership, REPLACE_HEADER } from './ownership';
 
@@ -96,7 +98,8 @@ export async function readOwnedTc(
 }
 
 /**
- * Live owned state, read from the kernel: the table's listing as nft JSON, ip rules and tc filters. Its
+ * Live owned state, read from the kernel: the table's listing as nft JSON, ip rules, tc filters and our routes in
+ * the tables `known` and `extraRouteTables` name (the field is absent when there are none). Its
  * `nftScript` is `known`'s text when the table is exactly what `known` left, else the table's listing.
  */
 export async function readOwnedState(
@@ -104,14 +107,16 @@ export async function readOwnedState(
   ownership: Ownership,
   known: OwnedState | null,
   extraTcLines: readonly string[] = [],
+  extraRouteTables: readonly number[] = [],
 ): Promise<OwnedState> {
   // Independent reads run side by side: a snapshot is on the path of every apply.
   const places = tcPlaces([...(known?.tcFilters ?? []), ...extraTcLines]);
-  const [nft, v4, v6, live] = await Promise.all([
+  const [nft, v4, v6, live, routes] = await Promise.all([
     readOwnedTable(runner),
     readOwnedIpRules(runner, 'v4', ownership),
     readOwnedIpRules(runner, 'v6', ownership),
     readOwnedTc(runner, places, ownership),
+    readOwnedRouteState(runner, unionTables(routeTablesOf(known), extraRouteTables), ownership),
   ]);
   const nftScript =
     nft === null
@@ -122,7 +127,7 @@ export async function readOwnedState(
   // Prefer the exact text we loaded for a filter that is still there.
   const byKey = new Map((known?.tcFilters ?? []).map((l) => [tcKey(l), l]));
   const tcFilters = live.map((l) => byKey.get(tcKey(l)) ?? l);
-  return { nftScript, ipRules: { v4, v6 }, tcFilters, nft };
+  return { nftScript, ipRules: { v4, v6 }, tcFilters, nft, ...(routes !== undefined && { routes }) };
 }
 
 /** Load a replace script compiled from a document, in one transaction. */

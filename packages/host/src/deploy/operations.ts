@@ -6,6 +6,7 @@ import type { DeployContext } from './context';
 import { CompensationFailed, install, installOrRestore } from './converge';
 import { crashPoint } from './crash-points';
 import { readOwnedState } from './kernel-state';
+import { routeTablesOf, withRouteTables } from './owned-routes';
 import { sameState } from './owned-table';
 import { EMPTY_STATE } from './ownership';
 import { checkPersistenceDirs, removePersistence, writePersistence } from './persistence';
@@ -129,7 +130,8 @@ export async function revertPending(
     if (ctx.store.pending()?.id === id) ctx.store.clearPending();
     return;
   }
-  const back = record.snapshot ?? EMPTY_STATE;
+  // Our routes in the tables the deployment owned go too, when what it replaced had none there.
+  const back = withRouteTables(record.snapshot ?? EMPTY_STATE, routeTablesOf(record.state));
   const journal: Journal = {
     op: 'revert',
     deploymentId: id,
@@ -156,11 +158,18 @@ export async function apply(ctx: DeployContext, input: ApplyInput): Promise<Appl
     nftScript: input.wanted.nftScript,
     ipRules: input.wanted.ipRules,
     tcFilters: input.wanted.tcFilters,
+    ...(input.wanted.routes !== undefined && { routes: input.wanted.routes }),
   };
   const timeout = input.verify && input.confirmTimeout === 0 ? CHECK_GUARD_SECONDS : input.confirmTimeout;
   return locked(ctx, async () => {
     const current = ctx.store.current() as StoredDeployment | null;
-    const live = await readOwnedState(ctx.runner, ctx.ownership, current?.state ?? null, wanted.tcFilters);
+    const live = await readOwnedState(
+      ctx.runner,
+      ctx.ownership,
+      current?.state ?? null,
+      wanted.tcFilters,
+      routeTablesOf(wanted),
+    );
     // An unconfirmed deployment being replaced never became the baseline: a revert goes to what it replaced.
     const pendingNow = ctx.store.pending();
     const baseline = pendingNow && current?.outcome === 'pending' ? (current.snapshot ?? EMPTY_STATE) : live;
@@ -383,17 +392,19 @@ export async function uninstall(ctx: DeployContext): Promise<void> {
     const current = ctx.store.current();
     const live = await readOwnedState(ctx.runner, ctx.ownership, current?.state ?? null);
     checkPersistenceDirs(ctx.rootDir, ctx.runner.target);
+    // Nothing of ours, and none of our routes in the tables the deployment owned.
+    const nothing = withRouteTables(EMPTY_STATE, routeTablesOf(live));
     ctx.store.writeJournal({
       op: 'uninstall',
       deploymentId: null,
       pid: process.pid,
       pidStart: ownStart(),
       startedAt: ctx.now().toISOString(),
-      restoreTo: EMPTY_STATE,
+      restoreTo: nothing,
       tcLines: live.tcFilters,
       draft: null,
     });
-    await install(ctx.runner, ctx.ownership, EMPTY_STATE, live.tcFilters);
+    await install(ctx.runner, ctx.ownership, nothing, live.tcFilters);
     const pending = ctx.store.pending();
     if (pending) finishRevert(ctx, pending.id, 'rolled-back');
     if (current && KEPT_OUTCOMES.includes(current.outcome)) {

@@ -134,7 +134,7 @@ export function tableDigest(table: OwnedTable): number | null {
 
 /**
  * Whether two owned states are the same: the table by its listed objects when both were read from a kernel (a
- * rule added by hand is a difference), else by the script text; ip rules and tc filters as sets.
+ * rule added by hand is a difference), else by the script text; ip rules, tc filters and owned routes as sets.
  */
 export function sameState(a: OwnedState, b: OwnedState): boolean {
   const tables =
@@ -142,6 +142,12 @@ export function sameState(a: OwnedState, b: OwnedState): boolean {
       ? sameTable(a.nft, b.nft)
       : tableBodyOf(a.nftScript).trim() === tableBodyOf(b.nftScript).trim();
   const sorted = (s: OwnedState) =>
-    JSON.stringify([[...s.ipRules.v4].sort(), [...s.ipRules.v6].sort(), [...s.tcFilters].sort()]);
+    JSON.stringify([
+      [...s.ipRules.v4].sort(),
+      [...s.ipRules.v6].sort(),
+      [...s.tcFilters].sort(),
+      [...(s.routes?.v4 ?? [])].sort(),
+      [...(s.routes?.v6 ?? [])].sort(),
+    ]);
   return tables && sorted(a) === sorted(b);
 }

@@ -24,6 +24,8 @@ export function persistencePaths(rootDir: string, target: Target = { kind: 'loca
     ruleset: join(dir, 'ruleset.json'),
     ipRulesV4: join(dir, 'ip-rules.v4'),
     ipRulesV6: join(dir, 'ip-rules.v6'),
+    routesV4: join(dir, 'routes.v4'),
+    routesV6: join(dir, 'routes.v6'),
     tc: join(dir, 'tc.batch'),
     unit: join(systemd, UNIT_TEMPLATE),
     dropIn: join(systemd, `${unitInstance(target)}.d`, 'target.conf'),
@@ -38,7 +40,7 @@ export function persistencePaths(rootDir: string, target: Target = { kind: 'loca
  */
 export function restoreUnitTemplate(): string {
   return `[Unit]
-Description=Restore Markwright mark rules for target %i (nft table inet markwright, ip rules, tc filters)
+Description=Restore Markwright mark rules for target %i (nft table inet markwright, owned routes, ip rules, tc filters)
 DefaultDependencies=no
 After=local-fs.target
 ConditionPathExists=/etc/markwright/targets/%i/ruleset.json
@@ -47,6 +49,8 @@ ConditionPathExists=/etc/markwright/targets/%i/ruleset.json
 Type=oneshot
 RemainAfterExit=yes
 ExecStart=/usr/sbin/nft -j -f /etc/markwright/targets/%i/ruleset.json
+ExecStart=-/usr/bin/ip -4 -batch /etc/markwright/targets/%i/routes.v4
+ExecStart=-/usr/bin/ip -6 -batch /etc/markwright/targets/%i/routes.v6
 ExecStart=-/usr/bin/ip -4 -batch /etc/markwright/targets/%i/ip-rules.v4
 ExecStart=-/usr/bin/ip -6 -batch /etc/markwright/targets/%i/ip-rules.v6
 ExecStart=-/usr/sbin/tc -batch /etc/markwright/targets/%i/tc.batch
@@ -67,8 +71,11 @@ export function targetDropIn(target: Target): string {
   return `[Unit]\nConditionPathExists=${path}\nAfter=network.target\n\n[Service]\nNetworkNamespacePath=${path}\n`;
 }
 
+const routeCount = (s: OwnedState): number => (s.routes?.v4.length ?? 0) + (s.routes?.v6.length ?? 0);
+
 const isEmpty = (s: OwnedState): boolean =>
-  (s.nft ?? null) === null && s.ipRules.v4.length + s.ipRules.v6.length + s.tcFilters.length === 0;
+  (s.nft ?? null) === null &&
+  s.ipRules.v4.length + s.ipRules.v6.length + s.tcFilters.length + routeCount(s) === 0;
 
 /**
  * Refuse, before anything is kept, persistence folders another user could have planted or can write: the boot
@@ -94,6 +101,10 @@ export function writePersistence(rootDir: string, target: Target, state: OwnedSt
   ensurePrivateDir(p.targets, 'persistence dir', 0o755);
   ensurePrivateDir(p.dir, 'persistence dir', 0o700);
   writeFileAtomic(p.ruleset, restoreDocument(state.nft), 0o600, false);
+  // Routes before the ip rules that look their tables up, as apply orders them.
+  const routes = (lines: readonly string[] = []) => lines.map((r) => `route add ${r}\n`).join('');
+  writeFileAtomic(p.routesV4, routes(state.routes?.v4), 0o600, false);
+  writeFileAtomic(p.routesV6, routes(state.routes?.v6), 0o600, false);
   writeFileAtomic(p.ipRulesV4, state.ipRules.v4.map((r) => `rule add ${r}\n`).join(''), 0o600, false);
   writeFileAtomic(p.ipRulesV6, state.ipRules.v6.map((r) => `rule add ${r}\n`).join(''), 0o600, false);
   writeFileAtomic(p.tc, state.tcFilters.map((l) => `${l}\n`).join(''), 0o600, false);

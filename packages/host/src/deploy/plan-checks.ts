@@ -1,8 +1,10 @@
 import type { BoxConfig, IpRule, MarkwrightDocument, SecmarkSupport, TcFilter } from '@markwright/core';
+import { ownedTables } from '@markwright/core/compile';
 import type { Runner } from '../exec/runner';
 import type { PlanProblem } from '../types';
 import type { KernelCapabilities } from './capabilities';
 import type { Ownership } from './ownership';
+import { ownedTableProblems } from './route-checks';
 import { probeSecmarkSupport } from './secmark-lsm';
 
 /** What the plan found the box cannot apply (blocking) and what applies but may not do what is meant. */
@@ -49,6 +51,8 @@ async function checkIpRules(
       (l) => l.protocol !== String(ownership.ipRuleProtocol),
     );
     const tablesSeen = new Set<string>();
+    // Tables the document owns are filled by apply: route-checks looks at them.
+    const owned = new Set(ownedTables(doc).map((t) => String(t.table)));
     for (const r of rules) {
       const taken = foreign.find((l) => l.priority === r.priority);
       if (taken) {
@@ -60,7 +64,7 @@ async function checkIpRules(
           message: `is taken by an IPv${family} rule Markwright does not own (${JSON.stringify(taken)}); choose a free priority`,
         });
       }
-      if (r.action.kind !== 'table' || tablesSeen.has(r.action.table)) continue;
+      if (r.action.kind !== 'table' || tablesSeen.has(r.action.table) || owned.has(r.action.table)) continue;
       tablesSeen.add(r.action.table);
       const routes = await runner.run(['ip', `-${family}`, 'route', 'show', 'table', r.action.table], {
         allowFail: true,
@@ -194,6 +198,7 @@ export async function planChecks(
 ): Promise<PlanFindings> {
   const out: PlanFindings = { problems: [], notes: [] };
   await checkIpRules(runner, doc, box, ownership, caps, out);
+  out.problems.push(...(await ownedTableProblems(runner, doc, ownership)));
   for (const [i, f] of box.tcFilters.entries())
     await checkTcFilter(runner, f, `policy.classes[${i}]`, caps, out);
   await checkSecmarks(runner, doc, out);

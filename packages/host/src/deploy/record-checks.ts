@@ -1,6 +1,8 @@
 // Everything read back from the state dir is checked before it is used as root: a record may only name our
-// table, ip rules tagged with our protocol inside our priority range, and tc filters in our band, in exactly
-// the forms Markwright writes. Anything else is refused with the file named.
+// table, ip rules tagged with our protocol inside our priority range, routes tagged with it in the tables the
+// record owns, and tc filters in our band, in exactly the forms Markwright writes. Anything else is refused with
+// the file named.
+import { ownedRouteProblem } from '@markwright/core';
 import type { DeploymentRecord, OwnedState } from '../types';
 import { ownedTableProblem } from './owned-table';
 import type { Ownership } from './ownership';
@@ -98,6 +100,28 @@ export function checkOwnedTcLine(v: unknown, path: string, ownership: Ownership)
   return v as string;
 }
 
+/** Routes of a state: tables a document may own, and lines with our protocol in those tables only. */
+export function checkOwnedRoutes(v: unknown, path: string, ownership: Ownership): void {
+  const o = object(v, path);
+  const tables = list(o.tables, `${path}.tables`, (t, p) => {
+    if (
+      !Number.isInteger(t) ||
+      (t as number) < 1 ||
+      (t as number) > 0xffffffff ||
+      [253, 254, 255].includes(t as number)
+    )
+      throw new RecordProblem(p, 'must be a routing table a document may own');
+    return t as number;
+  });
+  for (const family of ['v4', 'v6'] as const) {
+    list(o[family], `${path}.${family}`, (line, p) => {
+      const problem = ownedRouteProblem(line, tables, ownership.ipRuleProtocol);
+      if (problem) throw new RecordProblem(p, problem);
+      return line as string;
+    });
+  }
+}
+
 /** An owned state from disk; `structured` demands the nft objects (state that will be loaded). */
 export function checkOwnedState(
   v: unknown,
@@ -111,6 +135,7 @@ export function checkOwnedState(
   for (const family of ['v4', 'v6'] as const)
     list(rules[family], `${path}.ipRules.${family}`, (r, p) => checkOwnedIpRule(r, p, ownership));
   list(o.tcFilters, `${path}.tcFilters`, (l, p) => checkOwnedTcLine(l, p, ownership));
+  if (o.routes !== undefined) checkOwnedRoutes(o.routes, `${path}.routes`, ownership);
   if (o.nft === undefined) {
     if (structured) throw new RecordProblem(`${path}.nft`, 'is missing (state that would be loaded)');
   } else {

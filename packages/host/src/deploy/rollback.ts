@@ -4,6 +4,7 @@ import type { DeploymentRecord, OwnedState } from '../types';
 import type { DeployContext } from './context';
 import { CompensationFailed, install, installOrRestore } from './converge';
 import { readOwnedState } from './kernel-state';
+import { routeTablesOf } from './owned-routes';
 import {
   CONFIRM_LOCK_WAIT_MS,
   type LiveCheck,
@@ -85,6 +86,7 @@ export async function rollback(
         ctx.ownership,
         current?.state ?? null,
         target.state.tcFilters,
+        routeTablesOf(target.state),
       );
       const now = ctx.now();
       const draft: StoredDeployment = {

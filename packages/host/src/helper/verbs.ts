@@ -2,7 +2,7 @@
 // in-process when it is root already. One implementation, so both print the same reports.
 
 import { basename } from 'node:path';
-import { InputError } from '@markwright/core';
+import { InputError, type MarkwrightDocument } from '@markwright/core';
 import { compileOwned } from '@markwright/core/compile';
 import { checkLive } from '../confirm/live-check';
 import { kernelCapabilities } from '../deploy/capabilities';
@@ -14,13 +14,16 @@ import {
   history as listHistory,
   uninstall as uninstallAll,
 } from '../deploy/operations';
-import { ownedStateFromDocument, readDocument } from '../deploy/owned-from-document';
+import { copiesRoutes, ownedStateFromDocument, readDocument } from '../deploy/owned-from-document';
+import { readCopySources } from '../deploy/owned-routes';
 import { DEFAULT_OWNERSHIP, type Ownership } from '../deploy/ownership';
 import { plan as planDeployment } from '../deploy/plan';
 import { rollback as rollbackDeployment } from '../deploy/rollback';
+import { assertOwnedTablesDeployable } from '../deploy/route-checks';
 import { assertSecmarksDeployable } from '../deploy/secmark-support';
 import { CorruptStateError } from '../deploy/state-errors';
 import { openRunner } from '../exec/open';
+import type { Runner } from '../exec/runner';
 import { parseTarget } from '../exec/target';
 import { liveImpact } from '../observe/impact';
 import { liveTrace } from '../observe/trace';
@@ -46,17 +49,20 @@ export function ownershipFor(text: string | undefined, field = 'rulePriorities')
   return { ...DEFAULT_OWNERSHIP, ipRulePriorities: [lo, hi] };
 }
 
-function wantedOf(request: HelperRequest) {
+/** The request's document, read and checked before anything else is opened. */
+function documentOf(request: HelperRequest) {
   const source = request.documentPath ?? 'document';
   const doc = readDocument(request.document ?? '', source);
-  const ownership = ownershipFor(request.rulePriorities);
-  return {
-    doc,
-    name: doc.name || basename(source),
-    wanted: ownedStateFromDocument(doc, ownership),
-    box: compileOwned(doc, ownership).box,
-    ownership,
-  };
+  return { doc, name: doc.name || basename(source), ownership: ownershipFor(request.rulePriorities) };
+}
+
+/**
+ * What Markwright will own for the document on this box: the compiled parts, and the routes its tables copy from
+ * the box's interfaces as they are now (read only when the document copies any).
+ */
+async function wantedOf(doc: MarkwrightDocument, ownership: Ownership, runner: Runner) {
+  const sources = copiesRoutes(doc) ? await readCopySources(runner) : [];
+  return { wanted: ownedStateFromDocument(doc, ownership, sources), box: compileOwned(doc, ownership).box };
 }
 
 /** The last deployment's state, only to show plan lines as they were loaded: a plan needs no record. */
@@ -86,8 +92,9 @@ export async function runVerb(
     case 'probe':
       return probe(await openRunner(target), DEFAULT_OWNERSHIP);
     case 'plan': {
-      const { wanted, doc, box } = wantedOf(request);
+      const { doc } = documentOf(request);
       const ctx = await open(target);
+      const { wanted, box } = await wantedOf(doc, ctx.ownership, ctx.runner);
       return planDeployment(ctx.runner, ctx.ownership, {
         wanted,
         document,
@@ -96,9 +103,11 @@ export async function runVerb(
       });
     }
     case 'apply': {
-      const { wanted, name, doc, ownership } = wantedOf(request);
+      const { doc, name } = documentOf(request);
       const ctx = await open(target);
+      const { wanted } = await wantedOf(doc, ctx.ownership, ctx.runner);
       await assertSecmarksDeployable(ctx.runner, doc);
+      await assertOwnedTablesDeployable(ctx.runner, doc, ctx.ownership);
       return applyDeployment(ctx, {
         wanted,
         document,
