@@ -201,9 +201,7 @@ export class MarkwrightService implements MarkwrightApi {
       routes: input.routes === undefined ? [] : tools.parseRoutes(input.routes),
       tcFilters: [],
     };
-    const box = input.document
-      ? tools.boxWithDocument(live, this.validated(input.document).document)
-      : live;
+    const box = input.document ? tools.boxWithDocument(live, this.validated(input.document).document) : live;
     return tools.simulate(box, input.packets);
   }
 

@@ -31,6 +31,7 @@ export type PlanLine =
 /** The parts of a plan a problem is about, as the change kinds name them. */
 const CHANGE_KIND: Record<PlanProblem['part'], PlanChange['kind'] | null> = {
   'ip-rule': 'ip-rule',
+  route: 'route',
   tc: 'tc',
   secmark: 'nft',
   sysctl: null,
