@@ -181,8 +181,11 @@ describe.skipIf(skip)('the privileged side on a real kernel', () => {
         .split(' ')
         .map((word) => (word.startsWith('/etc/') ? onDisk(word) : word)),
     }));
+    // The table, owned routes (v4, v6), ip rules (v4, v6), tc.
     expect(steps.map((s) => s.argv[0])).toEqual([
       '/usr/sbin/nft',
+      '/usr/bin/ip',
+      '/usr/bin/ip',
       '/usr/bin/ip',
       '/usr/bin/ip',
       '/usr/sbin/tc',
