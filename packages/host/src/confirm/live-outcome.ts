@@ -5,10 +5,10 @@ import {
   type PacketOutcome,
   type PacketSpec,
 } from '@markwright/core';
+import { boxWithDocument } from '@markwright/core/compile';
 import { tableName } from '@markwright/core/simulate';
 import { OWNED_TABLE, type Ownership } from '../deploy/ownership';
 import type { Runner } from '../exec/runner';
-import { boxWithDocument } from '../observe/impact';
 import type { Observed } from './observer';
 
 // The two sides of the comparison besides the marks: what the document means on this box (its own table, ip rules

@@ -9,8 +9,9 @@ import { parseTarget } from '../exec/target';
 import { runVerb } from '../helper/verbs';
 import type { Target } from '../types';
 import type { DeployContext } from './context';
-import { rollback, uninstall } from './operations';
+import { uninstall } from './operations';
 import { persistencePaths } from './persistence';
+import { rollback } from './rollback';
 import { openSession } from './session';
 
 // The dual-WAN router from the lab: LAN r0 (10.70.0.0/24), wan1 r1 (main default), wan2 r2. HTTPS from the LAN is
