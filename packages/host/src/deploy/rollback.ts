@@ -4,7 +4,6 @@ import type { DeploymentRecord, OwnedState } from '../types';
 import type { DeployContext } from './context';
 import { CompensationFailed, install, installOrRestore } from './converge';
 import { readOwnedState } from './kernel-state';
-import { routeTablesOf } from './owned-routes';
 import {
   CONFIRM_LOCK_WAIT_MS,
   type LiveCheck,
@@ -15,6 +14,7 @@ import {
   restoredText,
   type StoredDeployment,
 } from './operations';
+import { routeTablesOf } from './owned-routes';
 import { EMPTY_STATE } from './ownership';
 import { checkPersistenceDirs } from './persistence';
 import { ownStart } from './process-identity';
