@@ -60,6 +60,7 @@ const WHAT: Record<Conflict['severity'], string> = {
   'sysctl-side-effect': 'changes a sysctl that affects',
   'rule-priority': 'puts ip rules at the priority of',
   'routing-table': 'fills the routing table of',
+  'label-overwrite': 'labels packets, replacing the label',
 };
 
 /** Bits of a mask as ranges: `24-25, 31`. */

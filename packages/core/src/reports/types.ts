@@ -19,17 +19,19 @@ export type ConflictSeverity =
   /** A route's ip rule priority falls in a band the consumer installs its own ip rules in. */
   | 'rule-priority'
   /** A route uses a routing table the consumer fills. */
-  | 'routing-table';
+  | 'routing-table'
+  /** A layout label and the consumer's labels replace each other on the packet (one secmark per packet). */
+  | 'label-overwrite';
 
 /** `detected`: the consumer was seen on this box (its rules, processes, files or interfaces); `catalogue`: only known to use these bits. */
 export type ConflictPresence = 'detected' | 'catalogue';
 
 export interface Conflict {
-  /** The layout field involved. */
+  /** The layout field (or, for a label conflict, the label) involved. */
   readonly field: string;
   /** Known consumer id (e.g. `tailscale`) or, for host rules, a description of the rule. */
   readonly consumer: string;
-  /** The overlapping bits, `0x...`. */
+  /** The overlapping bits, `0x...`; `secmark` for a label conflict. */
   readonly bits: string;
   readonly source: 'known' | 'host';
   readonly severity: ConflictSeverity;

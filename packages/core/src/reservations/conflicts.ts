@@ -5,6 +5,7 @@ import type { Field, FieldSpace, Layout } from '../layout/types';
 import type { Conflict } from '../reports/types';
 import { KNOWN_CONSUMERS } from './consumers';
 import { consumerOfRule } from './detect';
+import { hostLabelConflicts, knownLabelConflicts } from './label-conflicts';
 import type { KnownConsumer } from './types';
 
 export interface KnownConflictOptions {
@@ -97,7 +98,7 @@ function consumerConflicts(
 }
 
 /**
- * Where the layout meets known consumers: shared bits (in the field's space, and in the ct mark for persisted
+ * Where the layout meets known consumers: labels against consumers that label packets too, shared bits (in the field's space, and in the ct mark for persisted
  * fields), whole-mark overwriters, and src_valid_mark side effects on routed fwmark fields.
  */
 export function knownConflicts(layout: Layout, options: KnownConflictOptions = {}): Conflict[] {
@@ -113,6 +114,7 @@ export function knownConflicts(layout: Layout, options: KnownConflictOptions = {
       out.push(...consumerConflicts(field, consumer, isRouted, presence));
     }
   }
+  out.push(...knownLabelConflicts(layout, consumers, options.detected));
   return out;
 }
 
@@ -171,5 +173,6 @@ export function hostConflicts(layout: Layout, usages: readonly RuleBitUsage[]): 
       }
     }
   }
+  out.push(...hostLabelConflicts(layout, usages, (where) => OWN_TABLE.test(where), describeRule));
   return out;
 }

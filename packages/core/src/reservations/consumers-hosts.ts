@@ -62,9 +62,17 @@ export const HOST_CONSUMERS: readonly KnownConsumer[] = [
     marks: [],
     overwritesWholeMark: [],
     setsSrcValidMark: false,
+    labels: {
+      where:
+        'security table chains INPUT_direct, OUTPUT_direct, FORWARD_direct, jumped to from INPUT, OUTPUT, FORWARD',
+      meaning:
+        "direct rules (firewall-cmd --direct ... security ...) label packets there with SECMARK/CONNSECMARK at the security priority, the same hooks as Markwright's labels",
+      versions: 'iptables backend, and direct rules on either backend',
+    },
     notes:
       'No bits reserved. Rich rule "mark set=V/M" means (m & ~M) ^ V on the iptables backend but (m & M) ^ V on the nftables backend (firewalld#1564).',
-    source: 'firewalld src/firewall/core/nftables.py, ipXtables.py',
+    source:
+      'firewalld src/firewall/core/nftables.py, ipXtables.py (BUILT_IN_CHAINS["security"], build_default_rules)',
     verified: true,
   },
   {

@@ -1,5 +1,6 @@
 import { HOST_CONSUMERS } from './consumers-hosts';
 import { KUBERNETES_CONSUMERS } from './consumers-kubernetes';
+import { LABEL_CONSUMERS } from './consumers-labels';
 import { CLUSTER_ADDON_CONSUMERS, ROUTER_CONSUMERS } from './consumers-routers';
 import { VPN_CONSUMERS } from './consumers-vpn';
 import type { KnownConsumer } from './types';
@@ -11,6 +12,7 @@ export const KNOWN_CONSUMERS: readonly KnownConsumer[] = [
   ...VPN_CONSUMERS,
   ...HOST_CONSUMERS,
   ...ROUTER_CONSUMERS,
+  ...LABEL_CONSUMERS,
 ];
 
 export function findConsumer(id: string): KnownConsumer | undefined {

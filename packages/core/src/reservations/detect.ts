@@ -1,5 +1,11 @@
 import type { RuleBitUsage } from '../analyze/types';
 
+/** A rule that labels a packet or connection: xt SECMARK/CONNSECMARK, nft `meta secmark set` / `ct secmark set`. */
+export const LABEL_WRITE = /-j (?:CONN)?SECMARK\b|\b(?:meta|ct) secmark set\b/;
+
+/** Our own table: its labels are the layout's, never another consumer's. */
+const OWN_TABLE = /^(inet|ip|ip6) markwright\b/;
+
 /** Names that give a consumer away: table/chain names, or text in its rules. Ids are KNOWN_CONSUMERS ids. */
 export const CONSUMER_SIGNATURES: readonly { readonly consumer: string; readonly pattern: RegExp }[] = [
   { consumer: 'kube-proxy', pattern: /\bKUBE-(?!ROUTER)[A-Z0-9-]+/ },
@@ -24,6 +30,8 @@ export const CONSUMER_SIGNATURES: readonly { readonly consumer: string; readonly
   { consumer: 'fw4', pattern: /\btable inet fw4\b/ },
   { consumer: 'firewalld', pattern: /\btable inet firewalld\b|\bfirewalld\b/ },
   { consumer: 'shorewall', pattern: /\bshorewall\b/i },
+  // Any foreign rule that labels packets (our own table is never passed here as foreign).
+  { consumer: 'selinux-secmark', pattern: LABEL_WRITE },
 ];
 
 /** A known consumer seen on a box, with why we think so and the bits its own rules use. */
@@ -65,6 +73,7 @@ export function detectConsumers(
     }
   }
   for (const u of usages) {
+    if (OWN_TABLE.test(u.where)) continue;
     for (const { consumer, pattern } of CONSUMER_SIGNATURES) {
       const m = pattern.exec(`${u.where} ${u.rule}`);
       if (!m) continue;

@@ -4,6 +4,7 @@ export * from './consumers';
 export * from './detect';
 export * from './explain';
 export * from './hazards';
+export * from './presence-evidence';
 export * from './route-conflicts';
 export * from './suggest';
 export * from './suggest-report';

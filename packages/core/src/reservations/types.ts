@@ -35,6 +35,16 @@ export interface ConsumerMark {
   readonly meaning: string;
 }
 
+/** How a consumer labels packets (skb->secmark) and connections: one label per packet, the last writer wins. */
+export interface ConsumerLabels {
+  /** Where its labelling rules run (table, chains, hooks). */
+  readonly where: string;
+  /** What it does with labels (SECMARK, CONNSECMARK --save/--restore). */
+  readonly meaning: string;
+  /** Only in these versions, modes or set-ups; absent when always. */
+  readonly versions?: string;
+}
+
 /** Software on Linux that claims netfilter mark bits, as read from its own source (marks-facts.md section B). */
 export interface KnownConsumer {
   readonly id: string;
@@ -53,6 +63,8 @@ export interface KnownConsumer {
   /** Wider bands of ip rule priorities and table ids it uses (ranges, or ones that depend on a setting). */
   readonly priorityBands?: readonly NumberBand[];
   readonly tableBands?: readonly NumberBand[];
+  /** Packet and connection security labels it sets, when it labels packets. */
+  readonly labels?: ConsumerLabels;
   /** Global sysctls besides src_valid_mark that it changes. */
   readonly sysctls?: readonly SysctlChange[];
   /** Versions in which the whole-mark overwrite happens, when not all. */

@@ -12,6 +12,8 @@ describe.skipIf(skip)('probe a namespace', () => {
   beforeAll(() => {
     ns = Netns.create('prb');
     ns.exec(['ip', 'link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1']);
+    // Tailscale's interface name is evidence of Tailscale even before its rules are there.
+    ns.exec(['ip', 'link', 'add', 'tailscale0', 'type', 'veth', 'peer', 'name', 'tsp1']);
     addForeignState(ns, 'v0');
     ns.exec(['iptables', '-t', 'nat', '-N', 'KUBE-MARK-MASQ']);
     ns.exec(['iptables', '-t', 'nat', '-A', 'KUBE-MARK-MASQ', '-j', 'MARK', '--set-xmark', '0x4000/0x4000']);
@@ -50,6 +52,7 @@ describe.skipIf(skip)('probe a namespace', () => {
     expect(report.bitsInUse.fwmark).toBe('0x00074000');
     expect(report.owned).toEqual({ table: false, ipRules: 1, tcFilters: 0 });
     expect(report.warnings).toBeUndefined();
+    expect(report.consumers.find((c) => c.consumer === 'tailscale')?.evidence).toEqual(['interface tailscale0']);
     // No security module here maps secmark contexts: the probe says labels cannot be deployed.
     expect(report.secmark).toMatchObject({ accepted: false, reason: expect.stringContaining('ENOENT') });
   });

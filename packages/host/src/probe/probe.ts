@@ -15,6 +15,7 @@ import { targetLabel } from '../exec/target';
 import type { ProbeReport } from '../types';
 import { detectConsumers } from './consumers';
 import { probeHazards } from './hazards';
+import { systemEvidence, withPresence } from './system-evidence';
 import { probeVersions } from './versions';
 
 const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
@@ -124,19 +125,26 @@ export async function probe(
     tools,
     box: { ruleset, ipRules, routes, tcFilters },
     bitsInUse: { fwmark: hex(used.any.fwmark), ctmark: hex(used.any.ctmark) },
-    consumers: detectConsumers(
-      foreign.map((u) => ({
-        where: u.where,
-        text: u.rule,
-        fwmarkBits: (u.reads.fwmark | u.writes.fwmark) >>> 0,
-        ctmarkBits: (u.reads.ctmark | u.writes.ctmark) >>> 0,
-      })),
-      ruleset.tables
-        .filter((t) => !isOurs(t))
-        .flatMap((t) => [
-          `table ${t.family} ${t.name}`,
-          ...t.chains.map((c) => `chain ${t.family} ${t.name} ${c.name}`),
-        ]),
+    consumers: withPresence(
+      detectConsumers(
+        foreign.map((u) => ({
+          where: u.where,
+          text: u.rule,
+          fwmarkBits: (u.reads.fwmark | u.writes.fwmark) >>> 0,
+          ctmarkBits: (u.reads.ctmark | u.writes.ctmark) >>> 0,
+        })),
+        ruleset.tables
+          .filter((t) => !isOurs(t))
+          .flatMap((t) => [
+            `table ${t.family} ${t.name}`,
+            ...t.chains.map((c) => `chain ${t.family} ${t.name} ${c.name}`),
+          ]),
+      ),
+      systemEvidence(
+        options.rootDir ?? '/',
+        links.map((l) => l.ifname),
+        { processes: runner.target.kind === 'local' },
+      ),
     ),
     owned: {
       table: ruleset.tables.some(isOurs),

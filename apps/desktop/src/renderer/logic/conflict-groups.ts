@@ -56,6 +56,7 @@ function summarize(consumer: string, conflicts: readonly Conflict[]): string {
   if (conflicts.some((c) => c.severity === 'sysctl-side-effect')) parts.push('changes a routing sysctl');
   if (conflicts.some((c) => c.severity === 'rule-priority')) parts.push('uses the same ip rule priorities');
   if (conflicts.some((c) => c.severity === 'routing-table')) parts.push('uses the same routing table');
+  if (conflicts.some((c) => c.severity === 'label-overwrite')) parts.push('labels packets too');
   return `if you install ${name}: ${parts.join('; ')}`;
 }
 
