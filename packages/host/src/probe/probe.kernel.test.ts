@@ -52,7 +52,9 @@ describe.skipIf(skip)('probe a namespace', () => {
     expect(report.bitsInUse.fwmark).toBe('0x00074000');
     expect(report.owned).toEqual({ table: false, ipRules: 1, tcFilters: 0 });
     expect(report.warnings).toBeUndefined();
-    expect(report.consumers.find((c) => c.consumer === 'tailscale')?.evidence).toEqual(['interface tailscale0']);
+    expect(report.consumers.find((c) => c.consumer === 'tailscale')?.evidence).toEqual([
+      'interface tailscale0',
+    ]);
     // No security module here maps secmark contexts: the probe says labels cannot be deployed.
     expect(report.secmark).toMatchObject({ accepted: false, reason: expect.stringContaining('ENOENT') });
   });
