@@ -18,6 +18,7 @@ const METHODS: Record<ApiMethod, true> = {
   exportDocument: true,
   checkDocument: true,
   simulate: true,
+  lint: true,
   listTargets: true,
   probe: true,
   plan: true,

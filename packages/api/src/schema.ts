@@ -74,6 +74,11 @@ export const methodSchemas = {
       message: 'needs a document or a ruleset',
       path: ['document'],
     }),
+  lint: z.strictObject({
+    document: documentJson,
+    ipRules: z.string().max(MAX_TEXT).optional(),
+    routes: z.string().max(MAX_TEXT).optional(),
+  }),
   listTargets: none,
   probe: onTarget,
   plan: z.strictObject({ name: layoutName, version: version.optional(), target: targetSpec }),

@@ -14,6 +14,7 @@ import type {
   LayoutSummary,
   LayoutVersion,
   LayoutVersionSummary,
+  LintReport,
   PlanReport,
   ProbeReport,
   SimulationReport,
@@ -90,6 +91,11 @@ export interface MarkwrightApi {
   exportDocument(input: ApiInput<'exportDocument'>): Promise<ExportedDocument>;
   checkDocument(input: ApiInput<'checkDocument'>): Promise<CheckReport>;
   simulate(input: SimulateInput): Promise<SimulationReport>;
+  /**
+   * Lint a document by running it (`markwright lint`): each policy rule's connection through the design and the
+   * box's routing (`ip route show table all` / `ip rule show` text or JSON, optional); findings by document path.
+   */
+  lint(input: ApiInput<'lint'>): Promise<LintReport>;
   listTargets(): Promise<TargetSpec[]>;
   probe(input: ApiInput<'probe'>): Promise<ProbeReport>;
   plan(input: ApiInput<'plan'>): Promise<PlanReport>;

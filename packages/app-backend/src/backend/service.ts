@@ -26,6 +26,7 @@ import type {
   LayoutSummary,
   LayoutVersion,
   LayoutVersionSummary,
+  LintReport,
   MarkwrightDocument,
   PlanReport,
   ProbeReport,
@@ -34,6 +35,7 @@ import type {
   TraceReport,
 } from '@markwright/core';
 import { acknowledge, byPresence, DEFAULT_OWNERSHIP, suggestForProbe } from '@markwright/core';
+import { lintDocument } from '@markwright/core/lint';
 import type { Store } from '../store/store';
 import type { DocumentTools } from './core-tools';
 import { historyEntries, pendingEntry } from './deploy-records';
@@ -191,6 +193,15 @@ export class MarkwrightService implements MarkwrightApi {
       conflicts,
       ...(acknowledged.length > 0 && { acknowledged }),
     };
+  }
+
+  async lint(input: ApiArgument<'lint'>): Promise<LintReport> {
+    const { tools } = this.deps;
+    const { document } = this.validated(input.document);
+    return lintDocument(document, {
+      routes: input.routes === undefined ? [] : tools.parseRoutes(input.routes),
+      ipRules: input.ipRules === undefined ? [] : tools.parseIpRules(input.ipRules),
+    });
   }
 
   async simulate(input: ApiArgument<'simulate'>): Promise<SimulationReport> {

@@ -176,6 +176,25 @@ export function describeApiContract(transport: string, open: () => Promise<Contr
       await expectApiError(api.simulate({ packets: [] }), 'invalid-input', /at least one packet/, 'packets');
     });
 
+    it('lints a document: findings with code, severity, message and document path', async () => {
+      const report = await api.lint({ document: sampleDocument('lint') });
+      // The sample's one field is neither set nor read by a rule or binding.
+      expect(report.findings.map((f) => [f.code, f.path])).toEqual([
+        ['field-never-read', 'layout.fields[0]'],
+        ['field-never-set', 'layout.fields[0]'],
+      ]);
+      for (const f of report.findings) {
+        expect(Object.keys(f).sort()).toEqual(['code', 'message', 'path', 'severity']);
+        expect(f.path).toMatch(/^(layout|policy)\./);
+      }
+      await expectApiError(
+        api.lint({ document: { format: 'x' } }),
+        'invalid-input',
+        /format/,
+        'document.format',
+      );
+    });
+
     it('deploys through the host, mirrors history and carries host errors unchanged', async () => {
       await api.createLayout({ name: 'edge', document: sampleDocument('edge') });
       expect(await api.listTargets()).toEqual(['local', 'netns:lab']);

@@ -10,6 +10,7 @@ import {
   deployContext,
   draftContext,
   layoutsContext,
+  lintContext,
   simulationContext,
 } from '../data/contexts';
 import { baseStyles } from '../styles/theme';
@@ -52,6 +53,7 @@ export class MarkwrightApp extends LitElement {
     draft: new ContextProvider(this, { context: draftContext }),
     deploy: new ContextProvider(this, { context: deployContext }),
     simulation: new ContextProvider(this, { context: simulationContext }),
+    lint: new ContextProvider(this, { context: lintContext }),
   };
   private dataValue: AppData | undefined;
   private readonly onChange = () => this.requestUpdate();
@@ -69,6 +71,7 @@ export class MarkwrightApp extends LitElement {
     this.providers.draft.setValue(data.draft);
     this.providers.deploy.setValue(data.deploy);
     this.providers.simulation.setValue(data.simulation);
+    this.providers.lint.setValue(data.lint);
     void data.start();
   }
 

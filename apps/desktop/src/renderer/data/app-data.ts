@@ -5,6 +5,7 @@ import { ActivityStore } from './activity/activity-store';
 import { DeployStore } from './deploy/deploy-store';
 import type { DraftStore } from './draft/draft-store';
 import { LayoutsStore } from './layouts/layouts-store';
+import { LintStore } from './lint/lint-store';
 import { SimulationStore } from './simulation/simulation-store';
 
 export class AppData {
@@ -12,11 +13,13 @@ export class AppData {
   readonly layouts: LayoutsStore;
   readonly deploy: DeployStore;
   readonly simulation: SimulationStore;
+  readonly lint: LintStore;
 
   constructor(readonly api: MarkwrightApi) {
     this.layouts = new LayoutsStore(api, this.activity);
     this.deploy = new DeployStore(api, this.activity, this.layouts.current);
     this.simulation = new SimulationStore(api, this.activity, this.layouts.current, this.deploy);
+    this.lint = new LintStore(api, this.layouts.current, this.simulation);
   }
 
   /** The open layout (drafted in the designer and the policy view). */
@@ -32,6 +35,7 @@ export class AppData {
 
   dispose(): void {
     this.draft.dispose();
+    this.lint.dispose();
     this.deploy.dispose();
   }
 }

@@ -6,6 +6,7 @@ import type { ActivityStore } from './activity/activity-store';
 import type { DeployStore } from './deploy/deploy-store';
 import type { DraftStore } from './draft/draft-store';
 import type { LayoutsStore } from './layouts/layouts-store';
+import type { LintStore } from './lint/lint-store';
 import type { SimulationStore } from './simulation/simulation-store';
 
 export const activityContext = createContext<ActivityStore>(Symbol('markwright-activity'));
@@ -13,3 +14,4 @@ export const layoutsContext = createContext<LayoutsStore>(Symbol('markwright-lay
 export const draftContext = createContext<DraftStore>(Symbol('markwright-draft'));
 export const deployContext = createContext<DeployStore>(Symbol('markwright-deploy'));
 export const simulationContext = createContext<SimulationStore>(Symbol('markwright-simulation'));
+export const lintContext = createContext<LintStore>(Symbol('markwright-lint'));

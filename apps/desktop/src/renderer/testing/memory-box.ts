@@ -3,10 +3,11 @@
 // empty box) and the simulator run on the compiled document (deploying is in memory-deploy).
 
 import type { DocumentJson, MarkwrightApi, SimulateInput } from '@markwright/api';
-import type { PlanReport, ProbeReport } from '@markwright/core';
+import type { IpRule, PlanReport, ProbeReport, Route } from '@markwright/core';
 import { findHazards, parseDocument, type SimulationReport, suggestForProbe } from '@markwright/core';
 import { compileDocument } from '@markwright/core/compile';
-import { emitNftText } from '@markwright/core/lang';
+import { emitNftText, parseBoxFile } from '@markwright/core/lang';
+import { lintDocument } from '@markwright/core/lint';
 import { simulate } from '@markwright/core/simulate';
 
 export const MEMORY_TARGETS = ['local', 'netns:lab'];
@@ -88,7 +89,7 @@ export function simulateDocument(input: SimulateInput): SimulationReport {
 export function memoryBox(
   calls: string[],
   documentOf: (name: string, version?: number) => DocumentJson,
-): Pick<MarkwrightApi, 'listTargets' | 'probe' | 'plan' | 'simulate' | 'suggest'> {
+): Pick<MarkwrightApi, 'listTargets' | 'probe' | 'plan' | 'simulate' | 'suggest' | 'lint'> {
   return {
     async listTargets() {
       calls.push('listTargets');
@@ -112,6 +113,15 @@ export function memoryBox(
     async simulate(input) {
       calls.push('simulate');
       return simulateDocument(input);
+    },
+    // Linting follows every edit by itself: it is not one of the calls tests count.
+    async lint(input) {
+      const box = (part: 'routes' | 'ipRules', text: string | undefined) =>
+        text === undefined ? [] : (parseBoxFile(text, part).box[part] ?? []);
+      return lintDocument(parseDocument(input.document), {
+        routes: box('routes', input.routes) as Route[],
+        ipRules: box('ipRules', input.ipRules) as IpRule[],
+      });
     },
   };
 }

@@ -9,8 +9,9 @@ import '../../components/label-panel/label-panel.component';
 import type { LabelPatch } from '../../components/label-panel/label-panel.component';
 import '../../components/mark-bench/mark-bench.component';
 import '../../components/suggest-panel/suggest-panel.component';
+import { lintFindingStyles, lintFindings } from '../../components/lint-findings/lint-findings';
 import { StoreController } from '../../controllers/store-controller';
-import { deployContext, draftContext } from '../../data/contexts';
+import { deployContext, draftContext, lintContext } from '../../data/contexts';
 import { type ClaimFilter, CONSUMER_CHOICES, knownClaims, probedClaims } from '../../data/known-claims';
 import { type ConflictGroup, conflictView } from '../../logic/conflict-groups';
 import type { DraftField } from '../../logic/draft';
@@ -22,13 +23,14 @@ import { baseStyles, fieldColors } from '../../styles/theme';
 import { designerViewStyles } from './designer-view.styles';
 
 export class DesignerView extends LitElement {
-  static override styles = [baseStyles, ...viewStyles, designerViewStyles, fieldColors];
+  static override styles = [baseStyles, ...viewStyles, designerViewStyles, fieldColors, lintFindingStyles];
   static override properties = { claimFilter: { state: true } };
 
   /** Which known consumers' bits the strips show. */
   claimFilter: ClaimFilter = 'all';
   private readonly layout = new StoreController(this, draftContext);
   private readonly deploy = new StoreController(this, deployContext);
+  private readonly lint = new StoreController(this, lintContext);
 
   override render() {
     const store = this.layout.value;
@@ -75,6 +77,7 @@ export class DesignerView extends LitElement {
               @click=${() => store.select(f.id)}>${f.name || '(unnamed)'} <span class="mono">${hex(f.mask)}</span></button>`,
           )}
         </div>
+        ${this.renderLint(draft.fields)}
         ${this.renderConflicts()}
         ${this.renderSuggest()}
         <div class="panel">
@@ -113,6 +116,35 @@ export class DesignerView extends LitElement {
         @field-create=${(e: CustomEvent<{ mask: number }>) => store.addField(space, e.detail.mask)}
         @field-change=${(e: CustomEvent<{ id: number; mask: number }>) => store.patchField(e.detail.id, { mask: e.detail.mask })}
       ></mw-bit-strip>
+    </div>`;
+  }
+
+  /** The design run through the simulator: findings beside the field or rule they are about. */
+  private renderLint(fields: readonly DraftField[]) {
+    const lint = this.lint.value;
+    const draft = this.layout.value?.draft;
+    if (!lint || !draft || lint.findings.length === 0) return nothing;
+    const rows = [
+      ...fields.map((f, i) => ({
+        what: `field ${f.name}`,
+        id: `field-${f.name}`,
+        path: `layout.fields[${i}]`,
+      })),
+      ...draft.rules.map((r, i) => ({ what: `rule ${r.name}`, id: `rule-${i}`, path: `policy.rules[${i}]` })),
+      ...draft.routes.map((r, i) => ({
+        what: `route to table ${r.table}`,
+        id: `route-${i}`,
+        path: `policy.routes[${i}]`,
+      })),
+    ];
+    return html`<div class="panel" data-testid="lint">
+      <h2>Design lint</h2>
+      ${rows.map((row) => {
+        const found = lint.at(row.path);
+        return found.length === 0
+          ? nothing
+          : html`<div><strong>${row.what}</strong>${lintFindings(found, `lint-${row.id}`)}</div>`;
+      })}
     </div>`;
   }
 

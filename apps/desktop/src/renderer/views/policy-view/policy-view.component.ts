@@ -4,8 +4,9 @@
 
 import { html, LitElement, nothing } from 'lit';
 import '../../components/field-values/field-values.component';
+import { lintFindingStyles, lintFindings } from '../../components/lint-findings/lint-findings';
 import { StoreController } from '../../controllers/store-controller';
-import { draftContext } from '../../data/contexts';
+import { draftContext, lintContext } from '../../data/contexts';
 import type { DraftStore } from '../../data/draft/draft-store';
 import type { DraftDocument, DraftFieldValues, DraftRule } from '../../logic/draft';
 import type { Problems } from '../../logic/draft-problems';
@@ -21,11 +22,12 @@ const HOOKS: readonly DraftRule['hook'][] = ['prerouting', 'output', 'forward', 
 type TextKey = 'name' | 'proto' | 'iif' | 'oif' | 'saddr' | 'daddr' | 'sport' | 'dport';
 
 export class PolicyView extends LitElement {
-  static override styles = [baseStyles, ...viewStyles, policyViewStyles];
+  static override styles = [baseStyles, ...viewStyles, policyViewStyles, lintFindingStyles];
   static override properties = { syntax: { state: true } };
 
   syntax: PreviewSyntax = 'nft';
   private readonly layout = new StoreController(this, draftContext);
+  private readonly lint = new StoreController(this, lintContext);
 
   override render() {
     const store = this.layout.value;
@@ -59,7 +61,8 @@ export class PolicyView extends LitElement {
                     ${(['both', '4', '6'] as const).map((f) => html`<option value=${f} ?selected=${r.family === f}>${f === 'both' ? 'IPv4 + IPv6' : `IPv${f}`}</option>`)}
                   </select></div>
                 <button class="danger" data-testid="remove-route-${i}" @click=${() => store.removePolicyItem('routes', i)}>Remove</button>
-              </div></div>`,
+              </div>
+              ${lintFindings(this.lint.value?.at(`policy.routes[${i}]`) ?? [], `lint-route-${i}`)}</div>`,
           )}
         </div>
         <div class="panel">
@@ -106,6 +109,7 @@ export class PolicyView extends LitElement {
   private renderRule(store: DraftStore, draft: DraftDocument, r: DraftRule, i: number, problems: Problems) {
     const set = (key: TextKey) => (v: string) => store.patchPolicyItem('rules', i, { [key]: v });
     return html`<div class="card" data-testid="rule-${i}">
+      ${lintFindings(this.lint.value?.at(`policy.rules[${i}]`) ?? [], `lint-rule-${i}`)}
       <div class="line">
         ${this.textCell(`rules.${i}.name`, 'name', r.name, problems, set('name'))}
         <div class="cell"><label for="rules.${i}.hook">hook</label>
