@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { steerDocument } from '../fixtures/documents';
 import {
   applyWithCountdown,
+  byHand,
   historyLabel,
   historyRows,
   openDeployTarget,
@@ -39,6 +40,7 @@ describeFlow('deploy and let the countdown run out', { skip }, (ctx) => {
     expect(ownedBefore).toEqual({ table: null, ipRules: [] });
     await importDocument(page, steerDocument('steer', PORT));
     await openDeployTarget(page, target);
+    await byHand(page);
     await page.getByTestId('confirm-timeout').fill(String(CONFIRM_SECONDS));
     await planDeploy(page);
     await page.getByTestId('apply').click();

@@ -24,6 +24,7 @@ export type OutcomeState =
   | 'pending'
   | 'applied'
   | 'kept'
+  | 'verified'
   | 'reverted'
   | 'rolled-back'
   | 'uninstalled'
@@ -44,8 +45,14 @@ export async function waitForOutcome(
   return { state: (await read()) as OutcomeState, text: await textOf(outcome) };
 }
 
+/** Turns off "Confirm when verified" (the default): the countdown and Keep by hand. */
+export async function byHand(page: Page): Promise<void> {
+  await page.getByTestId('confirm-verified').setChecked(false);
+}
+
 /** Plans and applies the chosen version with a confirm timeout; returns once the countdown is shown. */
 export async function applyWithCountdown(page: Page, seconds: number): Promise<number> {
+  await byHand(page);
   await page.getByTestId('confirm-timeout').fill(String(seconds));
   await planDeploy(page);
   await page.getByTestId('apply').click();

@@ -2,7 +2,7 @@
 // of each (the saved layout version, its note, who deployed it and why), and which deployment is live now.
 
 import type { DeploymentEntry, PendingDeployment } from '@markwright/api';
-import type { DeploymentRecord, DeployStatus } from '@markwright/core';
+import { type DeploymentRecord, type DeployStatus, KEPT_OUTCOMES } from '@markwright/core';
 import type { DeploymentSource } from '../store/store';
 
 const NO_SOURCE: DeploymentSource = {
@@ -13,11 +13,11 @@ const NO_SOURCE: DeploymentSource = {
   purpose: null,
 };
 
-/** The deployment whose state is on the target now: the latest pending or confirmed one (records oldest first). */
+/** The deployment whose state is on the target now: the latest pending or kept one (records oldest first). */
 export function liveDeploymentId(records: readonly DeploymentRecord[]): string | null {
   for (let i = records.length - 1; i >= 0; i--) {
     const r = records[i]!;
-    if (r.outcome === 'pending' || r.outcome === 'confirmed') return r.id;
+    if (r.outcome === 'pending' || KEPT_OUTCOMES.includes(r.outcome)) return r.id;
   }
   return null;
 }

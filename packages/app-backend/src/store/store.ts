@@ -39,7 +39,7 @@ export interface DeploymentSource {
   readonly purpose: string | null;
 }
 
-/** A deployment whose state is on its target now (the latest pending or confirmed one there). */
+/** A deployment whose state is on its target now (the latest pending, confirmed or verified one there). */
 export interface LiveDeployment {
   readonly target: string;
   readonly id: string;
@@ -352,7 +352,7 @@ export class Store {
       `SELECT target, id, layout_name, layout_version FROM (
          SELECT target, id, layout_name, layout_version,
            row_number() OVER (PARTITION BY target ORDER BY applied_at DESC, rowid DESC) AS n
-         FROM deployments WHERE outcome IN ('pending', 'confirmed'))
+         FROM deployments WHERE outcome IN ('pending', 'confirmed', 'verified'))
        WHERE n = 1 ORDER BY target`,
     ).all() as { target: string; id: string; layout_name: string | null; layout_version: number | null }[];
     return rows.map((r) => ({

@@ -156,6 +156,7 @@ describe.skipIf(skip)('app flows on an in-memory backend in Chromium', () => {
     const { page } = bp;
     expect(await page.getByTestId('header-target').textContent()).toContain('target: netns:lab');
     await page.getByTestId('tab-deploy').click();
+    await page.getByTestId('confirm-verified').setChecked(false);
     await page.getByTestId('apply').click();
     await page.getByTestId('countdown').waitFor();
     expect(await page.getByTestId('keep-writes').textContent()).toMatch(/^Keep writes \/etc\/markwright/);

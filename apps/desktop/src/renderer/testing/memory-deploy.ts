@@ -3,6 +3,7 @@
 // targets and the target remembered per layout. Enough for the deploy data module's tests; no kernel.
 
 import { ApiError, type DeploymentEntry, type MarkwrightApi } from '@markwright/api';
+import type { DeployVerification, Disagreement } from '@markwright/core';
 
 const NO_STATE = { nftScript: '', ipRules: { v4: [], v6: [] }, tcFilters: [] };
 
@@ -26,6 +27,8 @@ export interface MemoryDeploy extends DeployMethods {
   liveTargetsOf(name: string): string[];
   /** Forget a layout's remembered target (it was deleted). */
   forget(name: string): void;
+  /** What the live check finds on the next verified apply (none: it agrees). */
+  disagreements: Disagreement[];
 }
 
 interface Entry extends DeploymentEntry {
@@ -59,7 +62,9 @@ export function memoryDeploy(
     }
   };
   const withLive = (list: Entry[]): DeploymentEntry[] => {
-    const live = [...list].reverse().find((r) => r.outcome === 'pending' || r.outcome === 'confirmed');
+    const live = [...list]
+      .reverse()
+      .find((r) => r.outcome === 'pending' || r.outcome === 'confirmed' || r.outcome === 'verified');
     return list.map(({ deadlineMs: _deadline, ...r }) => ({ ...r, live: r.id === live?.id }));
   };
   const pendingOf = (target: string): Entry | undefined => {
@@ -101,9 +106,24 @@ export function memoryDeploy(
     return entry;
   };
   const plain = ({ deadlineMs: _d, live: _l, ...r }: Entry) => r;
-  return {
-    async apply({ name, version, target, confirmTimeout }) {
+  const deploy: MemoryDeploy = {
+    disagreements: [],
+    async apply({ name, version, target, confirmTimeout, verify }) {
       calls.push('apply');
+      if (verify) {
+        const entry = applyVersion(target, name, version, 0, null);
+        const verification: DeployVerification = {
+          ok: deploy.disagreements.length === 0,
+          rules: [],
+          disagreements: deploy.disagreements,
+          durationMs: 5,
+        };
+        const ended = set(target, entry.id, {
+          outcome: verification.ok ? 'verified' : 'reverted-by-verification',
+          verification,
+        });
+        return { deployment: plain(ended), confirmDeadline: null, verification };
+      }
       const entry = applyVersion(target, name, version, confirmTimeout ?? 60, null);
       return {
         deployment: plain(entry),
@@ -118,7 +138,7 @@ export function memoryDeploy(
         set(target, pending.id, { outcome: 'confirmed', confirmedAt: new Date(now()).toISOString() }),
       );
     },
-    async rollback({ target, to, confirmTimeout }) {
+    async rollback({ target, to, confirmTimeout, verify }) {
       calls.push('rollback');
       const pending = pendingOf(target);
       if (to === undefined) {
@@ -129,6 +149,12 @@ export function memoryDeploy(
       }
       const earlier = of(target).find((r) => r.id === to);
       if (!earlier?.layoutName) throw new ApiError('not-found', `no deployment ${to} on ${target}`, 'to');
+      if (verify) {
+        const name = earlier.layoutName;
+        const version = earlier.layoutVersion ?? undefined;
+        const { deployment } = await deploy.apply({ name, version, target, verify });
+        return plain(set(target, deployment.id, { purpose: `rollback to ${to}` }));
+      }
       const entry = applyVersion(
         target,
         earlier.layoutName,
@@ -223,4 +249,5 @@ export function memoryDeploy(
       targets.delete(name);
     },
   };
+  return deploy;
 }

@@ -79,6 +79,7 @@ describe('the deploy data module', () => {
     const deploy = data.deploy;
     await deploy.chooseTarget('netns:lab');
     deploy.chooseVersion(1);
+    deploy.setVerify(false);
     deploy.setTimeoutText('30');
     await deploy.makePlan();
     await deploy.apply();
@@ -96,6 +97,7 @@ describe('the deploy data module', () => {
     const api = await twoVersions();
     const data = await start(api);
     await data.deploy.chooseTarget('netns:lab');
+    data.deploy.setVerify(false);
     await data.deploy.makePlan();
     await data.deploy.apply();
     data.dispose();
@@ -115,6 +117,7 @@ describe('the deploy data module', () => {
     const data = await start(await twoVersions());
     const deploy = data.deploy;
     await deploy.chooseTarget('netns:lab');
+    deploy.setVerify(false);
     deploy.setTimeoutText('60');
     for (const version of [1, 2]) {
       deploy.chooseVersion(version);
@@ -138,6 +141,7 @@ describe('the deploy data module', () => {
     const data = await start(api);
     const deploy = data.deploy;
     await deploy.chooseTarget('netns:lab');
+    deploy.setVerify(false);
     await deploy.makePlan();
     const realApply = api.apply;
     api.apply = async () => {
@@ -166,5 +170,39 @@ describe('the deploy data module', () => {
     expect(deploy.live).toBeNull();
     expect(await data.layouts.remove('steer')).toBe(true);
     expect(data.layouts.deleteError).toBeNull();
+  });
+
+  it('confirms when verified by default, and shows each disagreement when the box differs', async () => {
+    const api = await twoVersions();
+    const data = await start(api);
+    const deploy = data.deploy;
+    expect(deploy.verify).toBe(true);
+    await deploy.chooseTarget('netns:lab');
+    await deploy.makePlan();
+    await deploy.apply();
+    expect(deploy.outcome).toMatchObject({ state: 'verified', tone: 'ok' });
+    expect(deploy.secondsLeft).toBeNull();
+    expect(deploy.live?.outcome).toBe('verified');
+    (api as unknown as { disagreements: unknown[] }).disagreements.push({
+      rule: 'voip',
+      field: 'steer',
+      expected: '1',
+      seen: '0',
+    });
+    deploy.chooseVersion(1);
+    await deploy.makePlan();
+    await deploy.apply();
+    expect(deploy.outcome).toEqual({
+      tone: 'error',
+      state: 'reverted',
+      text: 'Reverted: the box did not do what the document says (1 disagreement)',
+    });
+    expect(deploy.verification?.disagreements).toEqual([
+      { rule: 'voip', field: 'steer', expected: '1', seen: '0' },
+    ]);
+    expect(deploy.history.map((h) => [h.outcome, h.live])).toEqual([
+      ['verified', true],
+      ['reverted-by-verification', false],
+    ]);
   });
 });

@@ -5,20 +5,24 @@
 // renders this and calls its methods.
 
 import type { DeploymentEntry, LayoutVersionSummary, MarkwrightApi } from '@markwright/api';
-import type { ApplyResult, ImpactReport, PlanReport, ProbeReport, SuggestReport } from '@markwright/core';
+import type {
+  ApplyResult,
+  DeploymentRecord,
+  DeployVerification,
+  ImpactReport,
+  PlanReport,
+  ProbeReport,
+  SuggestReport,
+} from '@markwright/core';
 import { draftToDocument } from '../../logic/draft';
 import type { ActivityStore } from '../activity/activity-store';
 import { DataStore } from '../data-store';
 import type { DraftStore } from '../draft/draft-store';
 import { describeError } from '../errors';
+import { checkedOutcome, type Outcome } from './outcomes';
 import { PendingStore } from './pending-store';
 
-/** What the last deploy action ended in; `state` is for tests and assistive tech to tell outcomes apart. */
-export interface Outcome {
-  readonly tone: 'ok' | 'error' | 'info';
-  readonly state: 'pending' | 'applied' | 'kept' | 'reverted' | 'rolled-back' | 'uninstalled' | 'other';
-  readonly text: string;
-}
+export type { Outcome } from './outcomes';
 
 /** The actions whose failures are shown beside them. */
 export type DeployAction =
@@ -61,6 +65,13 @@ export class DeployStore extends DataStore {
   /** Free bits, priorities and tables on a target for the open layout, once asked for. */
   suggestion: SuggestReport | null = null;
   timeoutText = '30';
+  /**
+   * Confirm when verified (the default): right after the change the live box is checked against what the document
+   * says; kept at once when it agrees, reverted at once when not. Off: the countdown and Keep by hand.
+   */
+  verify = true;
+  /** The last live check, with its disagreements (expected vs seen per rule). */
+  verification: DeployVerification | null = null;
   /** A deployment whose "Roll back to this" waits for a yes. */
   rollbackAsked: string | null = null;
   uninstallAsked = false;
@@ -171,6 +182,11 @@ export class DeployStore extends DataStore {
     return this.history.find((h) => h.live) ?? null;
   }
 
+  setVerify(verify: boolean): void {
+    this.verify = verify;
+    this.notify();
+  }
+
   setTimeoutText(text: string): void {
     this.timeoutText = text;
     this.notify();
@@ -252,12 +268,16 @@ export class DeployStore extends DataStore {
     const confirmTimeout = this.timeoutSeconds;
     if (!open || target === null || version === null || confirmTimeout === null) return;
     if (this.applyBlockedReason) return;
-    const result = await this.act('apply', 'Applying', () =>
-      this.api.apply({ name: open.name, version, target, confirmTimeout }),
+    const verify = this.verify;
+    this.verification = null;
+    const result = await this.act('apply', verify ? 'Applying and checking the box' : 'Applying', () =>
+      this.api.apply({ name: open.name, version, target, confirmTimeout, ...(verify ? { verify } : {}) }),
     );
     if (!result) return;
     this.applied = result;
-    if (result.confirmDeadline !== null) {
+    if (this.checked(result.deployment)) {
+      // kept or reverted by the live check
+    } else if (result.confirmDeadline !== null) {
       this.setOutcome('info', 'pending', 'Applied: keep it before the countdown ends, or it is undone');
     } else {
       this.setOutcome('ok', 'applied', `Applied (${result.deployment.outcome})`);
@@ -298,11 +318,15 @@ export class DeployStore extends DataStore {
     const confirmTimeout = this.timeoutSeconds;
     if (to === null || target === null || confirmTimeout === null) return;
     this.rollbackAsked = null;
+    const verify = this.verify;
+    this.verification = null;
     const record = await this.act('rollback', 'Rolling back', () =>
-      this.api.rollback({ target, to, confirmTimeout }),
+      this.api.rollback({ target, to, confirmTimeout, ...(verify ? { verify } : {}) }),
     );
     if (!record) return;
-    if (record.outcome === 'pending') {
+    if (this.checked(record)) {
+      // kept or reverted by the live check
+    } else if (record.outcome === 'pending') {
       this.setOutcome(
         'info',
         'pending',
@@ -333,6 +357,16 @@ export class DeployStore extends DataStore {
 
   dispose(): void {
     this.pending.dispose();
+  }
+
+  /** Says what the live check made of a deployment; false when it was not checked. */
+  private checked(record: DeploymentRecord): boolean {
+    const said = checkedOutcome(record);
+    if (!said) return false;
+    this.verification = record.verification ?? null;
+    this.outcome = said;
+    this.notify();
+    return true;
   }
 
   /** The open layout changed: load its remembered target and its versions. */
@@ -377,6 +411,7 @@ export class DeployStore extends DataStore {
   private forgetPlan(): void {
     this.shownPlan = null;
     this.impact = null;
+    this.verification = null;
     delete this.errors.plan;
     delete this.errors.apply;
     this.rollbackAsked = null;

@@ -21,6 +21,9 @@ export class PendingStore extends DataStore {
   private again = false;
   private stopped = true;
   private readonly listeners = new Set<SettledListener>();
+  /** When each target was last kept or reverted here, counted in actions. */
+  private readonly actedAt = new Map<string, number>();
+  private actions = 0;
 
   constructor(
     private readonly api: MarkwrightApi,
@@ -61,7 +64,10 @@ export class PendingStore extends DataStore {
     this.again = false;
     clearTimeout(this.timer);
     try {
-      const list = await this.api.pendingDeployments();
+      const started = this.actions;
+      const read = await this.api.pendingDeployments();
+      // A read that started before a Keep or revert on a target may still list it: trust the action.
+      const list = read.filter((p) => (this.actedAt.get(p.target) ?? 0) <= started);
       const before = this.list;
       this.list = list;
       for (const gone of before.filter((p) => !list.some((q) => q.id === p.id && q.target === p.target))) {
@@ -89,8 +95,12 @@ export class PendingStore extends DataStore {
 
   private async act(target: string, what: string, call: () => Promise<unknown>): Promise<boolean> {
     const result = await this.activity.attempt(what, call);
-    if (result.ok) this.errors.delete(target);
-    else this.errors.set(target, `${what}: ${result.message}`);
+    if (result.ok) {
+      this.errors.delete(target);
+      // Kept or reverted: nothing waits there now, whatever a read already under way still says.
+      this.list = this.list.filter((p) => p.target !== target);
+      this.actedAt.set(target, ++this.actions);
+    } else this.errors.set(target, `${what}: ${result.message}`);
     this.notify();
     if (result.ok) await this.refresh();
     return result.ok;

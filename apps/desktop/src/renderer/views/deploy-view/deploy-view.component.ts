@@ -67,6 +67,11 @@ export class DeployView extends LitElement {
             <button class="primary" data-testid="apply" ?disabled=${applyBlocked !== null || busy}
               title=${applyBlocked ?? 'Apply the plan shown'} @click=${() => void deploy.apply()}>Apply</button>
           </div>
+          <div class="row">
+            <input id="verify" type="checkbox" data-testid="confirm-verified" .checked=${deploy.verify}
+              @change=${(e: Event) => deploy.setVerify((e.target as HTMLInputElement).checked)} />
+            <label for="verify" title="After the change, one test packet per policy rule goes through the box; kept at once when every one ends as the document says, reverted at once otherwise">Confirm when verified (check the box, keep or revert at once)</label>
+          </div>
           ${timeoutProblem ? html`<p class="error" data-testid="confirm-timeout-error">${timeoutProblem}</p>` : nothing}
           ${applyBlocked && !blocked && !timeoutProblem ? html`<p class="muted" data-testid="apply-blocked">${applyBlocked}</p>` : nothing}
           ${this.error('plan')} ${this.error('apply')}
@@ -149,7 +154,31 @@ export class DeployView extends LitElement {
           : nothing
       }
       ${this.error('keep')} ${this.error('revert')}
+      ${this.renderVerification()}
       ${outcome ? html`<p class="outcome ${outcome.tone === 'error' ? 'error' : ''}" data-testid="deploy-outcome" data-state=${outcome.state} role="status">${outcome.text}</p>` : html`<p class="muted">Nothing pending.</p>`}
+    </div>`;
+  }
+
+  /** The last live check: how many rules agreed, and each disagreement as expected vs seen. */
+  private renderVerification() {
+    const check = this.deploy.value?.verification;
+    if (!check) return nothing;
+    const sent = check.rules.filter((r) => !r.skipped).length;
+    return html`<div data-testid="verification">
+      <p class=${check.ok ? '' : 'error'}>Live check: ${sent} rule packet${sent === 1 ? '' : 's'} sent, ${check.disagreements.length} disagreement${check.disagreements.length === 1 ? '' : 's'}.</p>
+      ${
+        check.disagreements.length
+          ? html`<table>
+              <tr><th>rule</th><th>field</th><th>expected</th><th>seen</th></tr>
+              ${check.disagreements.map(
+                (d) => html`<tr class="error" data-testid="verify-disagreement">
+                  <td>${d.rule}</td><td class="mono">${d.field}</td><td class="mono">${d.expected}</td><td class="mono">${d.seen}</td>
+                </tr>`,
+              )}
+            </table>`
+          : nothing
+      }
+      ${check.rules.filter((r) => r.skipped).map((r) => html`<p class="muted">${r.rule}: not checked (${r.skipped})</p>`)}
     </div>`;
   }
 
