@@ -19,7 +19,13 @@ import type { ActivityStore } from '../activity/activity-store';
 import { DataStore } from '../data-store';
 import type { DraftStore } from '../draft/draft-store';
 import { describeError } from '../errors';
-import { checkedOutcome, type Outcome } from './outcomes';
+import {
+  appliedOutcome,
+  confirmSeconds,
+  confirmSecondsProblem,
+  type Outcome,
+  rolledBackOutcome,
+} from './outcomes';
 import { PendingStore } from './pending-store';
 
 export type { Outcome } from './outcomes';
@@ -40,10 +46,6 @@ interface ShownPlan {
   readonly key: string;
   readonly report: PlanReport;
 }
-
-/** The confirmation window the UI offers (seconds); the API also takes 0, which means "no confirmation". */
-const TIMEOUT_MIN = 1;
-const TIMEOUT_MAX = 3600;
 
 export class DeployStore extends DataStore {
   targets: string[] = [];
@@ -148,15 +150,11 @@ export class DeployStore extends DataStore {
 
   /** The typed confirmation timeout in seconds, or null when it is not one. */
   get timeoutSeconds(): number | null {
-    const t = this.timeoutText.trim();
-    const n = Number(t);
-    return /^[0-9]{1,4}$/.test(t) && n >= TIMEOUT_MIN && n <= TIMEOUT_MAX ? n : null;
+    return confirmSeconds(this.timeoutText);
   }
 
   get timeoutProblem(): string | null {
-    return this.timeoutSeconds === null
-      ? `"${this.timeoutText}" is not ${TIMEOUT_MIN} to ${TIMEOUT_MAX} seconds`
-      : null;
+    return confirmSecondsProblem(this.timeoutText);
   }
 
   /** The outcome to show: the last action's, or that a deployment waits on this target (e.g. after a restart). */
@@ -275,13 +273,9 @@ export class DeployStore extends DataStore {
     );
     if (!result) return;
     this.applied = result;
-    if (this.checked(result.deployment)) {
-      // kept or reverted by the live check
-    } else if (result.confirmDeadline !== null) {
-      this.setOutcome('info', 'pending', 'Applied: keep it before the countdown ends, or it is undone');
-    } else {
-      this.setOutcome('ok', 'applied', `Applied (${result.deployment.outcome})`);
-    }
+    this.verification = result.deployment.verification ?? null;
+    this.outcome = appliedOutcome(result);
+    this.notify();
     await Promise.all([this.pending.refresh(), this.refreshHistory()]);
   }
 
@@ -324,17 +318,9 @@ export class DeployStore extends DataStore {
       this.api.rollback({ target, to, confirmTimeout, ...(verify ? { verify } : {}) }),
     );
     if (!record) return;
-    if (this.checked(record)) {
-      // kept or reverted by the live check
-    } else if (record.outcome === 'pending') {
-      this.setOutcome(
-        'info',
-        'pending',
-        `Rolling back to ${to}: keep it before the countdown ends, or it is undone`,
-      );
-    } else {
-      this.setOutcome('ok', 'rolled-back', `Rolled back to deployment ${to}`);
-    }
+    this.verification = record.verification ?? null;
+    this.outcome = rolledBackOutcome(record, to);
+    this.notify();
     await Promise.all([this.pending.refresh(), this.refreshHistory()]);
   }
 
@@ -357,16 +343,6 @@ export class DeployStore extends DataStore {
 
   dispose(): void {
     this.pending.dispose();
-  }
-
-  /** Says what the live check made of a deployment; false when it was not checked. */
-  private checked(record: DeploymentRecord): boolean {
-    const said = checkedOutcome(record);
-    if (!said) return false;
-    this.verification = record.verification ?? null;
-    this.outcome = said;
-    this.notify();
-    return true;
   }
 
   /** The open layout changed: load its remembered target and its versions. */

@@ -1,6 +1,6 @@
-// What the deploy view says an action ended in.
+// What the deploy view says an action ended in, and the confirmation window it accepts.
 
-import type { DeploymentRecord } from '@markwright/core';
+import type { ApplyResult, DeploymentRecord } from '@markwright/core';
 
 /** What the last deploy action ended in; `state` is for tests and assistive tech to tell outcomes apart. */
 export interface Outcome {
@@ -35,4 +35,39 @@ export function checkedOutcome(record: DeploymentRecord): Outcome | null {
     };
   }
   return null;
+}
+
+/** The confirmation window the UI offers (seconds); the API also takes 0, which means "no confirmation". */
+const TIMEOUT_MIN = 1;
+const TIMEOUT_MAX = 3600;
+
+/** The typed confirmation timeout in seconds, or null when it is not one. */
+export function confirmSeconds(text: string): number | null {
+  const t = text.trim();
+  const n = Number(t);
+  return /^[0-9]{1,4}$/.test(t) && n >= TIMEOUT_MIN && n <= TIMEOUT_MAX ? n : null;
+}
+
+export function confirmSecondsProblem(text: string): string | null {
+  return confirmSeconds(text) === null ? `"${text}" is not ${TIMEOUT_MIN} to ${TIMEOUT_MAX} seconds` : null;
+}
+
+export function appliedOutcome(result: ApplyResult): Outcome {
+  const checked = checkedOutcome(result.deployment);
+  if (checked) return checked;
+  return result.confirmDeadline !== null
+    ? { tone: 'info', state: 'pending', text: 'Applied: keep it before the countdown ends, or it is undone' }
+    : { tone: 'ok', state: 'applied', text: `Applied (${result.deployment.outcome})` };
+}
+
+export function rolledBackOutcome(record: DeploymentRecord, to: string): Outcome {
+  const checked = checkedOutcome(record);
+  if (checked) return checked;
+  return record.outcome === 'pending'
+    ? {
+        tone: 'info',
+        state: 'pending',
+        text: `Rolling back to ${to}: keep it before the countdown ends, or it is undone`,
+      }
+    : { tone: 'ok', state: 'rolled-back', text: `Rolled back to deployment ${to}` };
 }
