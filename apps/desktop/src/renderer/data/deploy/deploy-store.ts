@@ -7,7 +7,6 @@
 import type { DeploymentEntry, LayoutVersionSummary, MarkwrightApi } from '@markwright/api';
 import type {
   ApplyResult,
-  DeploymentRecord,
   DeployVerification,
   ImpactReport,
   PlanReport,
