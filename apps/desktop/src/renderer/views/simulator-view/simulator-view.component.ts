@@ -107,7 +107,11 @@ export class SimulatorView extends LitElement {
       <h2>Packet ${i + 1}</h2>
       <mw-hook-diagram .stages=${hookPath(p)}></mw-hook-diagram>
       <div class="summary">
-        <span>verdict <b class="verdict-${p.verdict}" data-testid="packet-${i}-verdict">${p.verdict}</b></span>
+        <span>verdict <b class="verdict-${p.verdict}" data-testid="packet-${i}-verdict">${p.verdict}</b>${
+          p.flags?.length
+            ? html` <b class="error" data-testid="packet-${i}-wrong-way">wrong way</b>`
+            : nothing
+        }</span>
         <span>mark <mw-mark-bits .mark=${p.mark} .fields=${fw}></mw-mark-bits></span>
         <span>ct mark <mw-mark-bits .mark=${p.ctmark} .fields=${ct}></mw-mark-bits></span>
         <span>table <b data-testid="packet-${i}-table">${p.table ?? '—'}</b></span>
@@ -120,6 +124,7 @@ export class SimulatorView extends LitElement {
             : nothing
         }
       </div>
+      ${(p.flags ?? []).map((f) => html`<div class="error" data-testid="packet-${i}-flag">${f.code}: ${f.message}</div>`)}
       ${
         p.notes?.length
           ? html`<ul class="notes" data-testid="packet-${i}-notes">
