@@ -1,6 +1,7 @@
 export * from './confirm/index';
 export * from './deploy/index';
 export * from './exec/index';
+export * from './export/index';
 export * from './helper/index';
 export * from './observe/index';
 export * from './probe/index';

@@ -93,6 +93,8 @@ export async function createSshBox(prefix: string): Promise<SshBox> {
         'PrintMotd no',
         'PrintLastLog no',
         'MaxSessions 20',
+        // scp and Ansible's file transfers use the SFTP protocol.
+        'Subsystem sftp internal-sftp',
         'LogLevel VERBOSE',
         '',
       ].join('\n'),

@@ -79,6 +79,11 @@ register(
   async () => (await import('./impact')).default,
 );
 register(
+  'export',
+  'export DOC --to ansible DIR: the compiled owned state as an Ansible playbook, inventory and role',
+  async () => (await import('./export')).default,
+);
+register(
   'serve',
   'serve [--port N] [--db PATH] [--open]: the app in a browser on 127.0.0.1',
   async () => (await import('./serve')).default,
