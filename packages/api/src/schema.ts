@@ -1,7 +1,7 @@
 // Runtime schemas for every MarkwrightApi argument. Both transports validate through these (the backend's
 // dispatcher), and MarkwrightApi's argument types are derived from them, so the two cannot disagree.
 
-import { isNetnsName, type PacketSpec } from '@markwright/core';
+import { isNetnsName, NAMED_PROTOCOLS, type PacketSpec } from '@markwright/core';
 import { z } from 'zod';
 import { LAYOUT_NAME_MAX, LAYOUT_NAME_MESSAGES, LAYOUT_NAME_PATTERN } from './names';
 
@@ -33,7 +33,7 @@ export const packetSpec = z.strictObject({
   oif: z.string().max(15).nullable().optional(),
   saddr: z.string().min(1).max(64),
   daddr: z.string().min(1).max(64),
-  proto: z.union([z.enum(['tcp', 'udp', 'icmp', 'icmpv6']), z.number().int().min(0).max(255)]),
+  proto: z.union([z.enum(NAMED_PROTOCOLS), z.number().int().min(0).max(255)]),
   sport: port.optional(),
   dport: port.optional(),
   mark: u32.optional(),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { BoxConfig, IpRule, PacketSpec, Route } from '@markwright/core';
+import { ipRuleAddWords } from '@markwright/core/lang';
 import { cidrTest, parseAddr, tableName } from '@markwright/core/simulate';
 import { exec } from './exec';
 
@@ -58,22 +59,12 @@ function devicesOf(box: BoxConfig, packets: readonly PacketSpec[]): string[] {
 }
 
 /** `ip rule add` arguments for one rule of the IR. */
-export function ipRuleArgs(r: IpRule): string[] {
-  const args = [r.family === 6 ? '-6' : '-4', 'rule', 'add', 'pref', String(r.priority)];
-  if (r.not) args.push('not');
-  if (r.from) args.push('from', `${r.from.address}/${r.from.prefix}`);
-  if (r.to) args.push('to', `${r.to.address}/${r.to.prefix}`);
-  if (r.iif) args.push('iif', r.iif);
-  if (r.oif) args.push('oif', r.oif);
-  if (r.fwmark) args.push('fwmark', `0x${r.fwmark.value.toString(16)}/0x${r.fwmark.mask.toString(16)}`);
-  const a = r.action;
-  if (a.kind === 'table') args.push('table', a.table);
-  else if (a.kind === 'goto') args.push('goto', String(a.priority));
-  else args.push(a.kind);
-  if (r.suppressPrefixlength !== undefined)
-    args.push('suppress_prefixlength', String(r.suppressPrefixlength));
-  return args;
-}
+export const ipRuleArgs = (r: IpRule): string[] => [
+  r.family === 6 ? '-6' : '-4',
+  'rule',
+  'add',
+  ...ipRuleAddWords(r),
+];
 
 /** `ip route add` arguments for a route the kernel does not create by itself (local and connected ones it does). */
 export function routeArgs(r: Route): string[] | null {

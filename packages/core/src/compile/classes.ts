@@ -2,13 +2,13 @@ import { InputError } from '../bits/errors';
 import type { ClassBinding } from '../document/types';
 import type { TcFilter } from '../ir/types';
 import type { Layout } from '../layout/types';
+import { isInterfaceName } from '../net/interface';
 import type { ResolvedOptions } from './options';
 import { bindingMark } from './routes';
 import { objectAt } from './shape';
 
 const CLASSID = /^[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}$/;
 const PARENT = /^(root|[0-9a-fA-F]{1,4}:[0-9a-fA-F]{0,4})$/;
-const DEV = /^[A-Za-z0-9_.:@-]{1,15}$/;
 
 /**
  * tc `fw` filters for the class bindings. The kernel keeps one mask per filter instance (dev, parent,
@@ -35,7 +35,7 @@ export function compileClasses(
         'selects mark value 0, which a tc fw filter cannot match (handle 0 is refused)',
       );
     }
-    if (typeof binding.dev !== 'string' || !DEV.test(binding.dev)) {
+    if (typeof binding.dev !== 'string' || !isInterfaceName(binding.dev)) {
       throw new InputError(`${path}.dev`, binding.dev, 'must be an interface name of 1-15 characters');
     }
     if (typeof binding.classid !== 'string' || !CLASSID.test(binding.classid)) {

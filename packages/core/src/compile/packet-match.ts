@@ -1,6 +1,8 @@
 import { InputError } from '../bits/errors';
 import type { PacketMatch, PolicyHook } from '../document/types';
 import type { Cidr, Match } from '../ir/types';
+import { isInterfacePattern } from '../net/interface';
+import { NAMED_PROTOCOLS, PACKET_PROTOCOLS, PORTED_PROTOCOLS } from '../net/protocols';
 import { parseCidr } from './address';
 import { parsePorts } from './ports';
 
@@ -13,11 +15,10 @@ export interface PacketSelector {
   readonly family: 4 | 6 | null;
 }
 
-const PROTOCOLS: Readonly<Record<string, number>> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58 };
-/** Protocols with ports in the transport header that both nft (`th`/named) and iptables (-m multiport) know. */
-const PORTED = new Set([6, 17, 33, 132, 136]);
-/** Interface names: at most 15 bytes (IFNAMSIZ - 1), no slash or whitespace; a trailing `*` is a prefix. */
-const IFACE = /^[A-Za-z0-9_.:@-]{1,15}\*?$/;
+/** The protocols a packet match names in words; others (sctp) go by number. */
+const PROTOCOLS: Readonly<Record<string, number>> = Object.fromEntries(
+  NAMED_PROTOCOLS.map((name) => [name, PACKET_PROTOCOLS[name]!]),
+);
 
 function parseProto(proto: unknown, path: string): number {
   if (typeof proto === 'string' && Object.hasOwn(PROTOCOLS, proto)) return PROTOCOLS[proto]!;
@@ -26,11 +27,11 @@ function parseProto(proto: unknown, path: string): number {
 }
 
 function parseIface(name: unknown, path: string): string {
-  if (typeof name !== 'string' || !IFACE.test(name)) {
+  if (typeof name !== 'string' || !isInterfacePattern(name)) {
     throw new InputError(
       path,
       name,
-      'an interface name is 1-15 characters (letters, digits, _ . : @ -), optionally ending in *',
+      'an interface name is 1-15 bytes without "/", ":" or spaces, optionally ending in *',
     );
   }
   return name;
@@ -90,7 +91,7 @@ export function compilePacketMatch(
   const proto = match.proto === undefined ? null : parseProto(match.proto, `${path}.proto`);
   if (proto !== null) claim(familyOfProto(proto), `${path}.proto`, match.proto);
   const hasPorts = match.sport !== undefined || match.dport !== undefined;
-  if (hasPorts && (proto === null || !PORTED.has(proto))) {
+  if (hasPorts && (proto === null || !PORTED_PROTOCOLS.has(proto))) {
     const key = match.sport !== undefined ? 'sport' : 'dport';
     throw new InputError(`${path}.${key}`, match[key], 'ports need match.proto tcp or udp (or 33, 132, 136)');
   }

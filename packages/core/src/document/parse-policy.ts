@@ -1,4 +1,5 @@
 import type { Layout } from '../layout/types';
+import { NAMED_PROTOCOLS } from '../net/protocols';
 import { readAddress, readFieldValues, readIfname } from './parse-common';
 import { checkTableOwners, readRoute } from './parse-routes';
 import { SECMARK_KEY } from './parse-secmarks';
@@ -6,7 +7,6 @@ import type { Reader } from './reader';
 import type { ClassBinding, PacketMatch, Policy, PolicyHook, PolicyRule, PortSpec } from './types';
 
 const HOOKS: readonly PolicyHook[] = ['prerouting', 'output', 'forward', 'postrouting'];
-const PROTOS = ['tcp', 'udp', 'icmp', 'icmpv6'] as const;
 /** tc handles: `MAJ:MIN` in hex, 1..4 digits each. */
 const CLASSID = /^[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}$/;
 function readPortItem(r: Reader, raw: unknown, path: string): number | string | undefined {
@@ -41,7 +41,7 @@ function readMatch(r: Reader, raw: unknown, path: string, layout: Layout): Packe
     out.proto =
       typeof obj.proto === 'number'
         ? r.integer(obj.proto, `${path}.proto`, 0, 255, 'a protocol number')
-        : r.oneOf(obj.proto, `${path}.proto`, PROTOS);
+        : r.oneOf(obj.proto, `${path}.proto`, NAMED_PROTOCOLS);
   }
   for (const key of ['saddr', 'daddr'] as const) {
     if (obj[key] !== undefined) out[key] = readAddress(r, obj[key], `${path}.${key}`);

@@ -1,4 +1,5 @@
 import type { FieldValues, Layout } from '../layout/types';
+import type { NamedProtocol } from '../net/protocols';
 
 export const DOCUMENT_FORMAT = 'markwright/1';
 
@@ -9,7 +10,7 @@ export type PortSpec = number | string | readonly (number | string)[];
 export interface PacketMatch {
   readonly iif?: string;
   readonly oif?: string;
-  readonly proto?: 'tcp' | 'udp' | 'icmp' | 'icmpv6' | number;
+  readonly proto?: NamedProtocol | number;
   readonly saddr?: string;
   readonly daddr?: string;
   readonly sport?: PortSpec;

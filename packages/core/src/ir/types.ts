@@ -1,4 +1,5 @@
 import type { MarkSpace, MarkWrite } from '../bits/algebra-types';
+import type { ConntrackState } from '../net/conntrack';
 
 // The one Ruleset IR. Parsers (nft JSON/text, iptables-save, ip -j rule/route, tc -j filter) produce it;
 // emitters, analysis and the simulator consume it. Numbers are u32 (0..0xffffffff) unless said otherwise.
@@ -107,7 +108,8 @@ export type AddrSet =
   | { readonly kind: 'addrRanges'; readonly family: 4 | 6; readonly ranges: readonly [string, string][] }
   | { readonly kind: 'setRef'; readonly name: string };
 
-export type CtState = 'new' | 'established' | 'related' | 'invalid' | 'untracked';
+/** A conntrack state name (the vocabulary lives in net/conntrack). */
+export type CtState = ConntrackState;
 
 export type Match =
   /** `((key) in values) != invert`. The classic `(mark & m) == v` is key {mask m, shift 0}, values [[v, v]]. */

@@ -56,7 +56,14 @@ export const NFT_PROTOCOL_NAMES: Readonly<Record<number, string>> = Object.fromE
   PROTOCOLS.filter((p) => p.nft).map((p) => [p.number, p.name]),
 );
 
-/** The protocols policy documents and packets name (`proto: "udp"`). */
+/** The protocols documents, policy rules and the API name in words (`proto: "udp"`); others go by number. */
+export const NAMED_PROTOCOLS = ['tcp', 'udp', 'icmp', 'icmpv6'] as const;
+export type NamedProtocol = (typeof NAMED_PROTOCOLS)[number];
+
+/** Protocols with ports in the transport header (tcp, udp, dccp, sctp, udplite), as nft `th` and iptables multiport read them. */
+export const PORTED_PROTOCOLS: ReadonlySet<number> = new Set([6, 17, 33, 132, 136]);
+
+/** The protocols a packet to simulate may name (`proto: "udp"`), sctp too. */
 export const PACKET_PROTOCOLS: Readonly<Record<string, number>> = {
   tcp: 6,
   udp: 17,

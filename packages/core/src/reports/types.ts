@@ -1,3 +1,4 @@
+import type { NamedProtocol } from '../net/protocols';
 // JSON shapes of the reports the CLI prints with --json and the app shows. They are contracts used outside
 // the test suite: extend them, never rename or remove a key.
 
@@ -64,7 +65,7 @@ export interface PacketSpec {
   readonly oif?: string | null;
   readonly saddr: string;
   readonly daddr: string;
-  readonly proto: 'tcp' | 'udp' | 'icmp' | 'icmpv6' | number;
+  readonly proto: NamedProtocol | number;
   readonly sport?: number;
   readonly dport?: number;
   readonly mark?: number;

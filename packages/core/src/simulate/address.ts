@@ -1,46 +1,12 @@
 import { InputError } from '../bits/errors';
 import type { Cidr } from '../ir/types';
-import { parseIpv4 } from '../net/address';
+import { type AddressValue, addressValue, formatPrefix } from '../net/cidr';
 
 /** An address as a number (IPv4, u32) or a bigint (IPv6, 128 bits): cheap to compare and mask. */
-export type Addr = { readonly family: 4; readonly v: number } | { readonly family: 6; readonly v: bigint };
-
-const parseV4 = (text: string): number | null => parseIpv4(text);
-
-function parseV6(text: string): bigint | null {
-  if (!/^[0-9a-fA-F:.]+$/.test(text) || !text.includes(':')) return null;
-  let head = text;
-  let tailV4: number | null = null;
-  const lastColon = text.lastIndexOf(':');
-  if (text.slice(lastColon + 1).includes('.')) {
-    tailV4 = parseV4(text.slice(lastColon + 1));
-    if (tailV4 === null) return null;
-    head = `${text.slice(0, lastColon + 1)}0:0`;
-  }
-  const halves = head.split('::');
-  if (halves.length > 2) return null;
-  const words = (part: string): string[] => (part === '' ? [] : part.split(':'));
-  const left = words(halves[0]!);
-  const right = halves.length === 2 ? words(halves[1]!) : [];
-  const fill = 8 - left.length - right.length;
-  if (halves.length === 1 ? fill !== 0 : fill < 1) return null;
-  const all = [...left, ...Array<string>(halves.length === 2 ? fill : 0).fill('0'), ...right];
-  let n = 0n;
-  for (const w of all) {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(w)) return null;
-    n = (n << 16n) | BigInt(Number.parseInt(w, 16));
-  }
-  if (tailV4 !== null) n = (n & ~0xffffffffn) | BigInt(tailV4);
-  return n;
-}
+export type Addr = AddressValue;
 
 /** Parse an IPv4 or IPv6 address, or null when it is neither. */
-export function tryParseAddr(text: string): Addr | null {
-  const v4 = parseV4(text);
-  if (v4 !== null) return { family: 4, v: v4 };
-  const v6 = parseV6(text);
-  return v6 === null ? null : { family: 6, v: v6 };
-}
+export const tryParseAddr = (text: string): Addr | null => addressValue(text);
 
 export function parseAddr(text: string, field: string): Addr {
   const a = tryParseAddr(text);
@@ -75,6 +41,5 @@ export function rangeTest(family: 4 | 6, lo: string, hi: string): AddrTest {
   return (x) => x.family === family && x.v >= a.v && x.v <= b.v;
 }
 
-/** Prefix length of a CIDR, used to pick the longest match. */
-export const formatCidr = (c: Cidr): string =>
-  c.prefix === (c.family === 4 ? 32 : 128) ? c.address : `${c.address}/${c.prefix}`;
+/** As `ip rule`/`ip route` print a prefix: the length only when it is not a host. */
+export const formatCidr = (c: Cidr): string => formatPrefix(c);

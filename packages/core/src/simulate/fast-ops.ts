@@ -1,4 +1,5 @@
 import type { RuleExpr } from '../ir/types';
+import { parseIpv4 } from '../net/address';
 import { type CompiledExpr, type PacketState, R_BREAK, R_CONT } from './state';
 
 // The commonest expressions as plain data evaluated by one switch: one object shape and no indirect call, so the
@@ -52,8 +53,6 @@ const op = (
   fn,
 });
 
-const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
 /** The data form of an expression when it has one, else a call of its closure. */
 export function fastOp(e: RuleExpr, fn: CompiledExpr): Op {
   switch (e.kind) {
@@ -89,10 +88,9 @@ export function fastOp(e: RuleExpr, fn: CompiledExpr): Op {
     }
     case 'addr': {
       const cidr = e.set.kind === 'cidrs' && e.set.cidrs.length === 1 ? e.set.cidrs[0]! : null;
-      const m = cidr && cidr.family === 4 ? V4.exec(cidr.address) : null;
-      if (cidr && m) {
+      const base = cidr && cidr.family === 4 ? parseIpv4(cidr.address) : null;
+      if (cidr && base !== null) {
         const mask = cidr.prefix === 0 ? 0 : (0xffffffff << (32 - Math.min(32, cidr.prefix))) >>> 0;
-        const base = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
         return op(e.dir === 'src' ? OP_SADDR4 : OP_DADDR4, mask, (base & mask) >>> 0, 0, e.invert, null);
       }
       break;

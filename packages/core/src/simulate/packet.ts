@@ -1,6 +1,6 @@
 import { InputError } from '../bits/errors';
 import { isU32 } from '../bits/u32';
-import { PACKET_PROTOCOLS } from '../net/protocols';
+import { PACKET_PROTOCOLS, PORTED_PROTOCOLS } from '../net/protocols';
 import type { PacketSpec } from '../reports/types';
 import { type Addr, parseAddr } from './address';
 import { reverseKey, tupleKey } from './conntrack';
@@ -25,7 +25,6 @@ export interface SimPacket {
 }
 
 const PROTO_NAMES = PACKET_PROTOCOLS;
-const PORT_PROTOS = new Set([6, 17, 33, 132, 136]);
 const KNOWN_KEYS = new Set(['iif', 'oif', 'saddr', 'daddr', 'proto', 'sport', 'dport', 'mark']);
 
 function port(value: unknown, field: string): number {
@@ -90,7 +89,7 @@ export function toSimPacket(input: unknown, field = 'packet'): SimPacket {
   }
   const mark = raw.mark === undefined ? 0 : raw.mark;
   if (!isU32(mark)) throw new InputError(`${field}.mark`, raw.mark, 'must be an integer 0..0xffffffff');
-  const hasPorts = PORT_PROTOS.has(proto);
+  const hasPorts = PORTED_PROTOCOLS.has(proto);
   const tuple = {
     proto,
     saddr,

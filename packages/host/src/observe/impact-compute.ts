@@ -7,6 +7,7 @@ import type {
   PacketResult,
   PacketSpec,
 } from '@markwright/core';
+import { PACKET_PROTOCOLS } from '@markwright/core/net';
 import {
   type Addr,
   Conntrack,
@@ -20,8 +21,6 @@ import type { LiveConnection } from './conntrack-list';
 // What a change does to the connections running now: each connection's next packet (original direction) goes
 // through the box as it is and through the box with the document applied, both with the connection's live ct mark
 // and state, and the outcomes are compared.
-
-const PROTOS: Readonly<Record<string, number>> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58, sctp: 132 };
 
 /** The interface a connection's packets come in on: where the box routes its source (null: sent by the box). */
 function ingress(
@@ -81,7 +80,7 @@ function prepare(sim: Simulator, connections: readonly LiveConnection[]): Prepar
       ...(iif === null ? {} : { iif }),
       saddr: c.saddr,
       daddr: c.daddr,
-      proto: PROTOS[c.proto] === undefined ? c.protoNumber : (c.proto as PacketSpec['proto']),
+      proto: Object.hasOwn(PACKET_PROTOCOLS, c.proto) ? (c.proto as PacketSpec['proto']) : c.protoNumber,
       ...(c.sport !== null ? { sport: c.sport } : {}),
       ...(c.dport !== null ? { dport: c.dport } : {}),
     };

@@ -1,7 +1,7 @@
 // The simulator's packet form: texts as typed, presets, and the conversion to PacketSpecs with an error per
 // input. A flow repeats the same packet `count` times, so later packets see the conntrack entry the first made.
 
-import { InputError, type PacketSpec, parseU32 } from '@markwright/core';
+import { InputError, NAMED_PROTOCOLS, type PacketSpec, parseU32 } from '@markwright/core';
 import { type SimPacket, toSimPacket } from '@markwright/core/simulate';
 import { parseMarkText } from './mark-codec';
 
@@ -116,7 +116,7 @@ export const emptyForm = (): PacketForm => ({ ...PRESETS[0]!.form });
 export type FormResult = { ok: true; packets: PacketSpec[] } | { ok: false; errors: Record<string, string> };
 
 /** Protocols the API takes by name; others (sctp) go as the number core resolves them to. */
-const NAMED_PROTOS = new Set(['tcp', 'udp', 'icmp', 'icmpv6']);
+const NAMED_PROTOS: ReadonlySet<string> = new Set(NAMED_PROTOCOLS);
 /** How many packets a flow in the form may have (a screenful of traces). */
 const MAX_COUNT = 16;
 

@@ -1,6 +1,7 @@
 import { InputError } from '../../bits/errors';
 import type { Route, RouteType } from '../../ir/types';
-import { familyOfAddress, parseIpCidr } from './address';
+import { familyOf } from '../../net/address';
+import { parseIpCidr } from './address';
 import { num, parseJsonArray, str } from './json';
 
 const TYPES: readonly RouteType[] = [
@@ -28,9 +29,9 @@ export function parseIpRoutesJson(text: string, family?: 4 | 6): Route[] {
     const gateway = str(o, 'gateway', at);
     const prefsrc = str(o, 'prefsrc', at);
     const f =
-      familyOfAddress(dstText.split('/')[0]!) ??
-      (gateway ? familyOfAddress(gateway) : null) ??
-      (prefsrc ? familyOfAddress(prefsrc) : null) ??
+      familyOf(dstText.split('/')[0]!) ??
+      (gateway ? familyOf(gateway) : null) ??
+      (prefsrc ? familyOf(prefsrc) : null) ??
       family ??
       4;
     const type = (str(o, 'type', at) ?? 'unicast') as RouteType;

@@ -8,6 +8,7 @@ import {
   parseMarkTargetOptions,
 } from '../../bits/xt-mark';
 import type { CtState, Range } from '../../ir/types';
+import { CT_STATES } from '../../net/conntrack';
 import { SERVICES } from '../../net/services';
 import { saveString } from './tokenize';
 import type { XtModuleInfo, XtPorts, XtProto } from './xt-rule';
@@ -176,13 +177,11 @@ const multiport: ModuleSpec = {
 
 // ---- conntrack state ----------------------------------------------------------------------------
 
-const STATE_ORDER: readonly CtState[] = ['invalid', 'new', 'related', 'established', 'untracked'];
-
 function parseStates(text: string, field: string): CtState[] {
   const states = new Set<CtState>();
   for (const s of text.split(',')) {
     const lower = s.toLowerCase() as CtState;
-    if (!STATE_ORDER.includes(lower)) {
+    if (!CT_STATES.includes(lower)) {
       throw new InputError(
         field,
         text,
@@ -191,7 +190,7 @@ function parseStates(text: string, field: string): CtState[] {
     }
     states.add(lower);
   }
-  return STATE_ORDER.filter((s) => states.has(s));
+  return CT_STATES.filter((s) => states.has(s));
 }
 
 const formatStates = (states: readonly CtState[]): string => states.map((s) => s.toUpperCase()).join(',');

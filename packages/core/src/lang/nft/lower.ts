@@ -15,6 +15,7 @@ import type {
   Verdict,
   VmapEntry,
 } from '../../ir/types';
+import { ctStateBit } from '../../net/conntrack';
 import type { Expr } from './expr';
 import type { TokenStream } from './lexer';
 import { markKeyOf } from './mark-key';
@@ -270,15 +271,6 @@ export function lowerMap(
   return { kind: 'markMap', dst, key, map: { kind: 'elements', entries } };
 }
 
-/** conntrack state bits as the kernel stores them (NF_CT_STATE_*): the keys of a `ct state` vmap. */
-export const CT_STATE_BITS: Readonly<Record<string, number>> = {
-  invalid: 1,
-  established: 2,
-  related: 4,
-  new: 8,
-  untracked: 64,
-};
-
 export function parseVerdict(text: string): Verdict | null {
   const [w, arg, ...rest] = text.split(' ');
   if (rest.length) return null;
@@ -303,7 +295,7 @@ export function lowerVmap(
   if (data.kind !== 'set' || (key.kind === 'opaque' && !ctState) || key.kind === 'addr') return null;
   const entries: VmapEntry[] = [];
   for (const el of data.elements) {
-    const bit = CT_STATE_BITS[el.key];
+    const bit = ctStateBit(el.key);
     const k: Range | null = ctState ? (bit === undefined ? null : [bit, bit]) : keyRange(key, el.key);
     const v = el.value === undefined ? null : parseVerdict(el.value);
     if (!k || !v) return null;

@@ -18,6 +18,7 @@ import type {
   ValueSet,
   Verdict,
 } from '../../ir/types';
+import { ctStateName } from '../../net/conntrack';
 import { L4_NAMES } from './values';
 
 // IR -> libnftables JSON, loadable with `nft -j -f` (commands form: {"nftables": [{"add": {...}}, ...]}).
@@ -132,16 +133,8 @@ function natJson(e: Extract<RuleExpr, { kind: 'nat' }>): Json {
   return { [e.type]: Object.keys(body).length ? body : null };
 }
 
-const CT_STATE_NAMES: Readonly<Record<number, string>> = {
-  1: 'invalid',
-  2: 'established',
-  4: 'related',
-  8: 'new',
-  64: 'untracked',
-};
-
 function vmapKeyJson(key: MapKey, r: Range): Json {
-  if (key.kind === 'opaque' && key.text === 'ct state' && r[0] === r[1]) return CT_STATE_NAMES[r[0]] ?? r[0];
+  if (key.kind === 'opaque' && key.text === 'ct state' && r[0] === r[1]) return ctStateName(r[0]) ?? r[0];
   return rangeJson(r);
 }
 

@@ -13,6 +13,7 @@ import type {
   ValueSet,
   Verdict,
 } from '../../ir/types';
+import { ctStateName } from '../../net/conntrack';
 import { formatCidr, L4_NAMES, markIntervalText } from './values';
 
 // IR -> nft rule text, in the form `nft list ruleset` prints.
@@ -99,19 +100,11 @@ export function mapKeyText(key: MapKey): string {
   }
 }
 
-const CT_STATE_NAMES: Readonly<Record<number, string>> = {
-  1: 'invalid',
-  2: 'established',
-  4: 'related',
-  8: 'new',
-  64: 'untracked',
-};
-
 const keyFormat = (key: MapKey) =>
   key.kind === 'mark'
     ? hex8
     : key.kind === 'opaque' && key.text === 'ct state'
-      ? (n: number) => CT_STATE_NAMES[n] ?? String(n)
+      ? (n: number) => ctStateName(n) ?? String(n)
       : (n: number) => String(n);
 
 const entryKeyText = (key: MapKey, r: Range, fmt: (n: number) => string): string =>

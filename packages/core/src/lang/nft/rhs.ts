@@ -1,4 +1,6 @@
 import { hex8 } from '../../bits/u32';
+import { ctStateBit } from '../../net/conntrack';
+import { NFT_PROTOCOLS } from '../../net/protocols';
 import type { TokenStream } from './lexer';
 import { u32Value } from './values';
 
@@ -139,27 +141,6 @@ export function mapRhsKeys(rhs: Rhs, f: (word: string) => string): Rhs {
 export const rhsKeys = (rhs: Rhs): readonly string[] =>
   rhs.kind === 'ref' ? [] : rhs.kind === 'value' ? rhs.items : rhs.elements.map((e) => e.key);
 
-const CT_STATE_BITS: Readonly<Record<string, number>> = {
-  invalid: 1,
-  established: 2,
-  related: 4,
-  new: 8,
-  untracked: 64,
-};
-const L4: Readonly<Record<string, number>> = {
-  icmp: 1,
-  igmp: 2,
-  tcp: 6,
-  udp: 17,
-  gre: 47,
-  esp: 50,
-  ah: 51,
-  'ipv6-icmp': 58,
-  icmpv6: 58,
-  sctp: 132,
-  udplite: 136,
-};
-
 /**
  * The order nft lists set elements in: numbers, protocols and addresses by value, ct states by bit,
  * strings (interface names) as little-endian integers (so by length, then from the last byte).
@@ -168,8 +149,9 @@ export function elementRank(key: string): bigint | null {
   const lo = key.split('-')[0]!.split('/')[0]!;
   const n = u32Value(lo);
   if (n !== null) return BigInt(n);
-  if (lo in CT_STATE_BITS) return BigInt(CT_STATE_BITS[lo]!);
-  if (lo in L4) return BigInt(L4[lo]!);
+  const bit = ctStateBit(lo);
+  if (bit !== undefined) return BigInt(bit);
+  if (Object.hasOwn(NFT_PROTOCOLS, lo)) return BigInt(NFT_PROTOCOLS[lo]!);
   const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(lo);
   if (v4) return v4.slice(1).reduce((acc, p) => acc * 256n + BigInt(p), 0n);
   if (key.startsWith('"')) {

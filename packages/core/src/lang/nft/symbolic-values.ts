@@ -1,3 +1,4 @@
+import { ctStateName } from '../../net/conntrack';
 import { L4_NAMES } from './values';
 
 // nft lists some integer types by name: protocols (`meta l4proto 17` lists as `udp`), fib address types
@@ -18,14 +19,6 @@ const FIB_TYPES = [
   'xresolve',
 ];
 
-const CT_STATE_NAMES: Readonly<Record<number, string>> = {
-  1: 'invalid',
-  2: 'established',
-  4: 'related',
-  8: 'new',
-  64: 'untracked',
-};
-
 const integer = (w: string): number | null => {
   if (/^0x[0-9a-fA-F]+$/.test(w)) return Number.parseInt(w, 16);
   return /^[0-9]+$/.test(w) ? Number(w) : null;
@@ -43,7 +36,7 @@ export function symbolicValue(selector: string, word: string): string {
   )
     return L4_NAMES[n] ?? word;
   if (/^fib .* type$/.test(selector)) return FIB_TYPES[n] ?? word;
-  if (selector === 'ct state') return CT_STATE_NAMES[n] ?? word;
+  if (selector === 'ct state') return ctStateName(n) ?? word;
   return word;
 }
 

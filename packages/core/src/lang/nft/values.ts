@@ -1,14 +1,13 @@
 import { U32_MAX } from '../../bits/u32';
-import type { Cidr, CtState, Range } from '../../ir/types';
-import { isIpv4, parseIpv4 } from '../../net/address';
+import type { Cidr, Range } from '../../ir/types';
+import { parseIpv4 } from '../../net/address';
+import { formatPrefix, parsePrefix } from '../../net/cidr';
 import { nftNumber } from './lexer';
 
 // Conversions of right-hand-side words (numbers, ranges, prefixes, names, addresses) to IR values.
 
 export { NFT_PROTOCOL_NAMES as L4_NAMES, NFT_PROTOCOLS as L4_PROTOCOLS } from '../../net/protocols';
 export { SERVICES } from '../../net/services';
-
-export const CT_STATES: readonly CtState[] = ['new', 'established', 'related', 'invalid', 'untracked'];
 
 /** `0x10`, `16`, `010` (octal, as nft reads it); null when not a u32. */
 export function u32Value(text: string): number | null {
@@ -28,26 +27,13 @@ export function rangeValue(text: string, named: Readonly<Record<string, number>>
   return lo === null || hi === null ? null : [lo, hi];
 }
 
-export { isIpv4 } from '../../net/address';
-
-export function isIpv6(text: string): boolean {
-  return /^[0-9a-fA-F:.]+$/.test(text) && text.includes(':') && (text.match(/::/g) ?? []).length <= 1;
-}
+export { isIpv4, isIpv6 } from '../../net/address';
+export { CT_STATES } from '../../net/conntrack';
 
 /** `10.0.0.0/8`, `::1`, `2001:db8::/32`; null when not an address or prefix. */
-export function cidrValue(text: string): Cidr | null {
-  const [addr, len, ...rest] = text.split('/');
-  if (rest.length || !addr) return null;
-  const family = isIpv4(addr) ? 4 : isIpv6(addr) ? 6 : null;
-  if (!family) return null;
-  const max = family === 4 ? 32 : 128;
-  const prefix = len === undefined ? max : /^\d+$/.test(len) ? Number(len) : -1;
-  if (prefix < 0 || prefix > max) return null;
-  return { family, address: addr, prefix };
-}
+export const cidrValue = (text: string): Cidr | null => parsePrefix(text);
 
-export const formatCidr = (c: Cidr): string =>
-  c.prefix === (c.family === 4 ? 32 : 128) ? c.address : `${c.address}/${c.prefix}`;
+export const formatCidr = (c: Cidr): string => formatPrefix(c);
 
 /** `1.2.3.4/24` -> `1.2.3.0/24` as nft prints prefixes (host bits cleared); other words unchanged. */
 export function canonicalPrefix(word: string): string {
