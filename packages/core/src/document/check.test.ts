@@ -227,7 +227,7 @@ describe('invalid documents: every error names the path and the value', () => {
       'layout.fields[0].kind: must be one of "flag", "enum", "int" (got "bool")',
     ]);
     expect(errorsOf(doc([{ ...bulk, space: 'secmark' }]))).toEqual([
-      'layout.fields[0].space: must be one of "fwmark", "connmark" (got "secmark")',
+      'layout.fields[0].space: a security label is not a field: declare it in layout.secmarks (got "secmark")',
     ]);
     expect(errorsOf(doc([{ ...bulk, persist: 'yes' }]))).toEqual([
       'layout.fields[0].persist: must be true or false (got "yes")',

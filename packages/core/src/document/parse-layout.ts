@@ -98,7 +98,12 @@ function readField(r: Reader, raw: unknown, path: string): Field | undefined {
   if (!obj) return undefined;
   const name = r.string(obj.name, `${path}.name`, 200);
   const kind = r.oneOf(obj.kind, `${path}.kind`, KINDS);
-  const space = obj.space === undefined ? 'fwmark' : r.oneOf(obj.space, `${path}.space`, SPACES);
+  const space =
+    obj.space === 'secmark'
+      ? r.fail(`${path}.space`, obj.space, 'a security label is not a field: declare it in layout.secmarks')
+      : obj.space === undefined
+        ? 'fwmark'
+        : r.oneOf(obj.space, `${path}.space`, SPACES);
   const values = obj.values === undefined ? undefined : readValues(r, obj.values, `${path}.values`);
   const min = obj.min === undefined ? undefined : r.integer(obj.min, `${path}.min`, 0, 0xffffffff);
   const max = obj.max === undefined ? undefined : r.integer(obj.max, `${path}.max`, 0, 0xffffffff);
