@@ -1,6 +1,7 @@
 import { InputError } from '../bits/errors';
 import type { Cidr } from '../ir/types';
 import { formatIpv6, parseIpv4, parseIpv6 } from '../net/address';
+import { maskWords } from '../net/cidr';
 
 // Address prefixes as policy rules write them (`10.0.0.0/8`, `2001:db8::1`). Host bits are cleared, as nft and
 // iptables do when they load `10.0.0.1/8`, so the IR holds what the tools print back.
@@ -9,15 +10,6 @@ import { formatIpv6, parseIpv4, parseIpv6 } from '../net/address';
 function ipv4Octets(text: string): number[] | null {
   const n = parseIpv4(text, { strict: true });
   return n === null ? null : [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256);
-}
-
-/** Clear every bit after the first `prefix` bits of a big-endian array of `width`-bit words. */
-function maskWords(words: readonly number[], width: number, prefix: number): number[] {
-  return words.map((w, i) => {
-    const keep = Math.min(Math.max(prefix - i * width, 0), width);
-    const mask = keep === 0 ? 0 : ((2 ** width - 1) >>> (width - keep)) << (width - keep);
-    return w & mask;
-  });
 }
 
 /** Parse `ADDRESS[/PREFIX]` (IPv4 or IPv6); `path` names the value in errors. */

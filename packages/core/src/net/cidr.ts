@@ -1,6 +1,6 @@
 // Address prefixes (`ADDR` or `ADDR/LEN`) and addresses as numbers to compare and mask.
 
-import { familyOf, parseIpv4, parseIpv6 } from './address';
+import { familyOf, formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from './address';
 
 /** An address with a prefix length; the same shape as the IR's Cidr. */
 export interface Prefix {
@@ -47,4 +47,30 @@ export function addressValue(text: string): AddressValue | null {
   if (v4 !== null) return { family: 4, v: v4 };
   const v6 = ipv6Value(text);
   return v6 === null ? null : { family: 6, v: v6 };
+}
+
+/** Clear every bit after the first `prefix` bits of big-endian `width`-bit words (width at most 16). */
+export function maskWords(words: readonly number[], width: number, prefix: number): number[] {
+  return words.map((w, i) => {
+    const keep = Math.min(Math.max(prefix - i * width, 0), width);
+    const mask = keep === 0 ? 0 : ((2 ** width - 1) >>> (width - keep)) << (width - keep);
+    return w & mask;
+  });
+}
+
+/**
+ * The network of a prefix as the tools print it after loading `10.0.0.1/8`: host bits cleared, the address in
+ * canonical text. Null when the address is not one of its family.
+ */
+export function networkPrefix(c: Prefix): Prefix | null {
+  if (c.family === 4) {
+    const n = parseIpv4(c.address);
+    if (n === null) return null;
+    const [hi, lo] = maskWords([Math.floor(n / 65536), n % 65536], 16, c.prefix) as [number, number];
+    return { family: 4, address: formatIpv4(hi * 65536 + lo), prefix: c.prefix };
+  }
+  const groups = parseIpv6(c.address);
+  return groups
+    ? { family: 6, address: formatIpv6(maskWords(groups, 16, c.prefix)), prefix: c.prefix }
+    : null;
 }

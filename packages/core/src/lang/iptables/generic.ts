@@ -1,6 +1,7 @@
 import { InputError } from '../../bits/errors';
 import type { Cidr } from '../../ir/types';
 import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../../net/address';
+import { maskWords } from '../../net/cidr';
 import { protocolName, protocolNumber } from '../../net/protocols';
 
 // The generic part of an iptables rule: addresses (-s/-d) and protocols (-p), read and printed as
@@ -25,16 +26,6 @@ export function protoNumber(text: string): number {
 export const protoName = protocolName;
 
 // ---- addresses ----------------------------------------------------------------------------------
-
-function maskPrefix(bits: number[], prefix: number, width: number): number[] {
-  return bits.map((v, i) => {
-    const lo = i * width;
-    if (prefix >= lo + width) return v;
-    if (prefix <= lo) return 0;
-    const keep = prefix - lo;
-    return v & ~((1 << (width - keep)) - 1) & ((1 << width) - 1);
-  });
-}
 
 function prefixOfMask(groups: number[], width: number): number | null {
   let prefix = 0;
@@ -107,7 +98,7 @@ export function parseXtAddress(text: string, family: 4 | 6, field: string): { te
       prefix = p;
     }
   }
-  const masked = maskPrefix(groups, prefix, 16);
+  const masked = maskWords(groups, 16, prefix);
   const address = family === 4 ? formatIpv4(masked[0]! * 65536 + masked[1]!) : formatIpv6(masked);
   return { text: `${address}/${prefix}`, cidr: { family, address, prefix } };
 }

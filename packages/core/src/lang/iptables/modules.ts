@@ -79,6 +79,21 @@ const formatRange = (r: Range): string => (r[0] === r[1] ? String(r[0]) : `${r[0
 const formatPorts = (name: string, p: XtPorts): string =>
   `${p.invert ? '! ' : ''}--${name} ${p.ranges.map(formatRange).join(',')}`;
 
+type PortsInfo = XtModuleInfo & { kind: 'ports' };
+
+/** `-m tcp`/`-m udp` options: source before destination, as iptables-save prints them. */
+const printPortPair = (info: PortsInfo): string =>
+  [info.src && formatPorts('sport', info.src), info.dst && formatPorts('dport', info.dst)]
+    .filter((t) => t !== undefined)
+    .join(' ');
+
+const printMultiport = (info: PortsInfo): string =>
+  info.src
+    ? formatPorts('sports', info.src)
+    : info.dst
+      ? formatPorts('dports', info.dst)
+      : formatPorts('ports', info.either!);
+
 const TCP_FLAGS = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG'];
 
 function parseTcpFlags(text: string): number {
@@ -120,9 +135,8 @@ function portModule(withTcpExtras: boolean): ModuleSpec {
       };
       const src = ports('sport');
       const dst = ports('dport');
-      const parts: string[] = [];
-      if (src) parts.push(formatPorts('sport', src));
-      if (dst) parts.push(formatPorts('dport', dst));
+      const info: XtModuleInfo = { kind: 'ports', ...(src ? { src } : {}), ...(dst ? { dst } : {}) };
+      const parts = [printPortPair(info)].filter((t) => t !== '');
       const option = get('tcp-option');
       if (option) parts.push(`${option.invert ? '! ' : ''}--tcp-option ${option.values[0]}`);
       const flags = get('tcp-flags');
@@ -132,7 +146,6 @@ function portModule(withTcpExtras: boolean): ModuleSpec {
         const cmp = parseTcpFlags(flags.values[1]!);
         parts.push(`${flags.invert ? '! ' : ''}--tcp-flags ${formatTcpFlags(mask)} ${formatTcpFlags(cmp)}`);
       } else if (syn) parts.push(`${syn.invert ? '! ' : ''}--tcp-flags FIN,SYN,RST,ACK SYN`);
-      const info: XtModuleInfo = { kind: 'ports', ...(src ? { src } : {}), ...(dst ? { dst } : {}) };
       return { text: parts.join(' '), ...(option || flags || syn ? {} : { info }) };
     },
   };
@@ -151,19 +164,9 @@ const multiport: ModuleSpec = {
         'takes exactly one of --sports, --dports, --ports',
       );
     }
-    if (!ctx.proto || ctx.proto.invert || !MULTIPORT_PROTOS.includes(ctx.proto.name)) {
-      throw new InputError(
-        'multiport',
-        ctx.proto?.name ?? '',
-        "needs `-p tcp', `-p udp', `-p udplite', `-p sctp' or `-p dccp'",
-      );
-    }
     const o = opts[0]!;
     const name = o.name.startsWith('s') ? 'sports' : o.name.startsWith('d') ? 'dports' : 'ports';
     const ranges = o.values[0]!.split(',').map((p) => parsePortRange(p, `--${name}`));
-    const slots = ranges.reduce((n, r) => n + (r[0] === r[1] ? 1 : 2), 0);
-    if (slots > 15)
-      throw new InputError(`--${name}`, o.values[0], 'has more than 15 ports (a range counts as two)');
     const ports: XtPorts = { ranges, invert: o.invert };
     const info: XtModuleInfo =
       name === 'sports'
@@ -171,7 +174,8 @@ const multiport: ModuleSpec = {
         : name === 'dports'
           ? { kind: 'ports', dst: ports }
           : { kind: 'ports', either: ports };
-    return { text: formatPorts(name, ports), info };
+    checkModuleInfo('multiport', info, ctx);
+    return { text: printMultiport(info), info };
   },
 };
 
@@ -193,7 +197,11 @@ function parseStates(text: string, field: string): CtState[] {
   return CT_STATES.filter((s) => states.has(s));
 }
 
-const formatStates = (states: readonly CtState[]): string => states.map((s) => s.toUpperCase()).join(',');
+/** In the order iptables-save lists them, once each. */
+const formatStates = (states: readonly CtState[]): string =>
+  CT_STATES.filter((s) => states.includes(s))
+    .map((s) => s.toUpperCase())
+    .join(',');
 
 function stateModule(option: 'state' | 'ctstate'): ModuleSpec {
   return {
@@ -203,11 +211,12 @@ function stateModule(option: 'state' | 'ctstate'): ModuleSpec {
       once(opts);
       const o = opts[0];
       if (!o) throw new InputError(option, '', `"--${option}" must be specified`);
-      const states = parseStates(o.values[0]!, `--${option}`);
-      return {
-        text: `${o.invert ? '! ' : ''}--${option} ${formatStates(states)}`,
-        info: { kind: 'ctstate', states, invert: o.invert },
+      const info: XtModuleInfo = {
+        kind: 'ctstate',
+        states: parseStates(o.values[0]!, `--${option}`),
+        invert: o.invert,
       };
+      return { text: printModuleInfo(option === 'state' ? 'state' : 'conntrack', info), info };
     },
   };
 }
@@ -219,20 +228,21 @@ function markMatch(name: 'mark' | 'connmark'): ModuleSpec {
     options: { mark: 1 },
     invertible: ['mark'],
     build(opts) {
-      const match = parseMarkMatchOptions(words(opts), name);
-      return { text: formatMarkMatch(match), info: { kind: 'mark', match } };
+      const info: XtModuleInfo = { kind: 'mark', match: parseMarkMatchOptions(words(opts), name) };
+      return { text: printModuleInfo(name, info), info };
     },
   };
 }
 
 const comment: ModuleSpec = {
   options: { comment: 1 },
-  build(opts) {
+  build(opts, ctx) {
     once(opts);
     const text = opts[0]?.values[0];
     if (text === undefined) throw new InputError('comment', '', '"--comment" must be specified');
-    if (text.length > 255) throw new InputError('--comment', text, 'is longer than 255 characters');
-    return { text: `--comment ${saveString(text)}`, info: { kind: 'comment', text } };
+    const info: XtModuleInfo = { kind: 'comment', text };
+    checkModuleInfo('comment', info, ctx);
+    return { text: printModuleInfo('comment', info), info };
   },
 };
 
@@ -300,8 +310,8 @@ export const TARGET_MODULES: Readonly<Record<string, ModuleSpec>> = {
   MARK: {
     options: MARK_OPTS,
     build(opts) {
-      const info = parseMarkTargetOptions(words(opts));
-      return { text: formatMarkTarget(info), info: { kind: 'MARK', info } };
+      const info: XtModuleInfo = { kind: 'MARK', info: parseMarkTargetOptions(words(opts)) };
+      return { text: printModuleInfo('MARK', info), info };
     },
   },
   CONNMARK: {
@@ -316,18 +326,19 @@ export const TARGET_MODULES: Readonly<Record<string, ModuleSpec>> = {
       'right-shift-mark': 1,
     },
     build(opts) {
-      const info = parseConnmarkTargetOptions(words(opts));
-      return { text: formatConnmarkTarget(info), info: { kind: 'CONNMARK', info } };
+      const info: XtModuleInfo = { kind: 'CONNMARK', info: parseConnmarkTargetOptions(words(opts)) };
+      return { text: printModuleInfo('CONNMARK', info), info };
     },
   },
   SECMARK: {
     options: { selctx: 1 },
-    build(opts) {
+    build(opts, ctx) {
       once(opts);
       const selctx = opts[0]?.values[0];
       if (selctx === undefined) throw new InputError('SECMARK', '', 'needs --selctx');
-      if (selctx.length > 255) throw new InputError('--selctx', selctx, 'is longer than 255 characters');
-      return { text: `--selctx ${selctx}`, info: { kind: 'SECMARK', selctx } };
+      const info: XtModuleInfo = { kind: 'SECMARK', selctx };
+      checkModuleInfo('SECMARK', info, ctx);
+      return { text: printModuleInfo('SECMARK', info), info };
     },
   },
   CONNSECMARK: {
@@ -336,34 +347,91 @@ export const TARGET_MODULES: Readonly<Record<string, ModuleSpec>> = {
       if (opts.length !== 1) {
         throw new InputError('CONNSECMARK', words(opts).join(' '), 'needs exactly one of --save, --restore');
       }
-      const mode = opts[0]!.name as 'save' | 'restore';
-      return { text: `--${mode}`, info: { kind: 'CONNSECMARK', mode } };
+      const info: XtModuleInfo = { kind: 'CONNSECMARK', mode: opts[0]!.name as 'save' | 'restore' };
+      return { text: printModuleInfo('CONNSECMARK', info), info };
     },
   },
   REJECT: {
     options: { 'reject-with': 1 },
     build(opts, ctx) {
       once(opts);
-      const given = opts[0]?.values[0];
-      const names = ctx.family === 4 ? REJECT_V4 : REJECT_V6;
-      const reject =
-        given === undefined
-          ? ctx.family === 4
-            ? 'icmp-port-unreachable'
-            : 'icmp6-port-unreachable'
-          : names[given];
-      if (!reject) {
-        throw new InputError(
-          '--reject-with',
-          given,
-          `is an unknown reject type (expected one of ${[...new Set(Object.values(names))].join(', ')})`,
-        );
-      }
-      if (reject === 'tcp-reset' && (!ctx.proto || ctx.proto.invert || ctx.proto.name !== 'tcp')) {
-        // The kernel's reject_tg_check refuses a TCP reset for anything but -p tcp.
-        throw new InputError('--reject-with', given, 'tcp-reset needs -p tcp');
-      }
-      return { text: `--reject-with ${reject}`, info: { kind: 'REJECT', with: reject } };
+      const info: XtModuleInfo = { kind: 'REJECT', with: rejectType(opts[0]?.values[0], ctx.family) };
+      checkModuleInfo('REJECT', info, ctx);
+      return { text: printModuleInfo('REJECT', info), info };
     },
   },
 };
+
+/** The reject type iptables-save prints for a `--reject-with` value (aliases resolved, the default when absent). */
+export function rejectType(given: string | undefined, family: 4 | 6): string {
+  if (given === undefined) return family === 4 ? 'icmp-port-unreachable' : 'icmp6-port-unreachable';
+  const names = family === 4 ? REJECT_V4 : REJECT_V6;
+  const reject = Object.hasOwn(names, given) ? names[given] : undefined;
+  if (reject === undefined) {
+    throw new InputError(
+      '--reject-with',
+      given,
+      `is an unknown reject type (expected one of ${[...new Set(Object.values(names))].join(', ')})`,
+    );
+  }
+  return reject;
+}
+
+// ---- one printer and one check per modelled module, for rules read and rules written ----------------
+
+/** The option words iptables-save prints for a module we model, from what we know of it. */
+export function printModuleInfo(name: string, info: XtModuleInfo): string {
+  switch (info.kind) {
+    case 'mark':
+      return formatMarkMatch(info.match);
+    case 'ports':
+      return name === 'multiport' ? printMultiport(info) : printPortPair(info);
+    case 'ctstate':
+      return `${info.invert ? '! ' : ''}--${name === 'state' ? 'state' : 'ctstate'} ${formatStates(info.states)}`;
+    case 'ctdir':
+      return `--ctdir ${info.direction.toUpperCase()}`;
+    case 'comment':
+      return `--comment ${saveString(info.text)}`;
+    case 'MARK':
+      return formatMarkTarget(info.info);
+    case 'CONNMARK':
+      return formatConnmarkTarget(info.info);
+    case 'SECMARK':
+      return `--selctx ${info.selctx}`;
+    case 'CONNSECMARK':
+      return `--${info.mode}`;
+    case 'REJECT':
+      return `--reject-with ${info.with}`;
+  }
+}
+
+/** What iptables or the kernel refuses in a modelled module given the rule's family and protocol. */
+export function checkModuleInfo(name: string, info: XtModuleInfo, ctx: ModuleContext): void {
+  const proto = ctx.proto && !ctx.proto.invert ? ctx.proto.name : undefined;
+  if (name === 'multiport' && info.kind === 'ports') {
+    if (proto === undefined || !MULTIPORT_PROTOS.includes(proto)) {
+      throw new InputError(
+        'multiport',
+        ctx.proto?.name ?? '',
+        "needs `-p tcp', `-p udp', `-p udplite', `-p sctp' or `-p dccp'",
+      );
+    }
+    const ports = (info.src ?? info.dst ?? info.either)!;
+    const slots = ports.ranges.reduce((n, r) => n + (r[0] === r[1] ? 1 : 2), 0);
+    if (slots > 15) {
+      const option = info.src ? 'sports' : info.dst ? 'dports' : 'ports';
+      throw new InputError(
+        `--${option}`,
+        ports.ranges.map(formatRange).join(','),
+        'has more than 15 ports (a range counts as two)',
+      );
+    }
+  }
+  if (info.kind === 'comment' && info.text.length > 255)
+    throw new InputError('--comment', info.text, 'is longer than 255 characters');
+  if (info.kind === 'SECMARK' && info.selctx.length > 255)
+    throw new InputError('--selctx', info.selctx, 'is longer than 255 characters');
+  // The kernel's reject_tg_check refuses a TCP reset for anything but -p tcp.
+  if (info.kind === 'REJECT' && info.with === 'tcp-reset' && proto !== 'tcp')
+    throw new InputError('--reject-with', info.with, 'tcp-reset needs -p tcp');
+}

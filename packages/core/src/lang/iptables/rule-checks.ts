@@ -1,8 +1,8 @@
 import { InputError } from '../../bits/errors';
 import { checkCarriedModule } from './carried';
-import { CONNTRACK_CTSTATE } from './modules';
+import { CONNTRACK_CTSTATE, printModuleInfo } from './modules';
 import { quoteIfNeeded } from './tokenize';
-import type { XtModule, XtProto, XtRule } from './xt-rule';
+import type { XtModule, XtModuleInfo, XtProto, XtRule } from './xt-rule';
 
 // Checks and partial models that need the whole rule: conntrack (typed only for --ctstate or --ctdir alone)
 // and the protocol a port match or TPROXY needs.
@@ -65,13 +65,12 @@ export function conntrackModule(
   }
   const value = raw[1]?.toUpperCase();
   if (raw.length === 2 && raw[0] === '--ctdir' && (value === 'ORIGINAL' || value === 'REPLY')) {
-    return {
-      name: 'conntrack',
-      text: `--ctdir ${value}`,
-      known: true,
-      words: raw,
-      info: { kind: 'ctdir', direction: value === 'ORIGINAL' ? 'original' : 'reply', invert: false },
+    const info: XtModuleInfo = {
+      kind: 'ctdir',
+      direction: value === 'ORIGINAL' ? 'original' : 'reply',
+      invert: false,
     };
+    return { name: 'conntrack', text: printModuleInfo('conntrack', info), known: true, words: raw, info };
   }
   const problem = checkCarriedModule('conntrack', raw, false);
   if (problem) fail(m.column, problem, 'conntrack');

@@ -8,6 +8,8 @@ export interface XtRaw {
   readonly xt: 'match' | 'target' | 'generic';
   readonly name: string;
   readonly words: readonly string[];
+  /** The option text as iptables-save prints it, when it differs from the words quoted one by one. */
+  readonly text?: string;
 }
 
 /** Extensions that read or may write mark bits although we do not model them. */
@@ -104,7 +106,7 @@ export function opaqueXt(kind: 'match' | 'target', m: XtModule): OpaqueExpr {
   const flag = kind === 'match' ? '-m' : '-j';
   const text = `${flag} ${m.name}${m.words.length ? ` ${m.words.map(quoteIfNeeded).join(' ')}` : ''}`;
   const unknown = !MARK_FREE.has(m.name);
-  const raw: XtRaw = { xt: kind, name: m.name, words: m.words };
+  const raw: XtRaw = { xt: kind, name: m.name, words: m.words, text: m.text };
   return {
     kind: 'opaque',
     text,

@@ -41,9 +41,7 @@ export type XtModuleInfo =
   | { readonly kind: 'CONNMARK'; readonly info: XtConnmarkTargetInfo }
   | { readonly kind: 'SECMARK'; readonly selctx: string }
   | { readonly kind: 'CONNSECMARK'; readonly mode: 'save' | 'restore' }
-  | { readonly kind: 'REJECT'; readonly with: string }
-  | { readonly kind: 'LOG'; readonly prefix?: string }
-  | { readonly kind: 'nat'; readonly to?: string };
+  | { readonly kind: 'REJECT'; readonly with: string };
 
 /** A match (`-m name ...`) or target (`-j name ...`) module. */
 export interface XtModule {
