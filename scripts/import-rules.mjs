@@ -9,8 +9,15 @@ export const PACKAGES = {
   '@markwright/api': { may: ['@markwright/core'], node: false },
   '@markwright/host': { may: ['@markwright/core'] },
   '@markwright/app-backend': { may: ['@markwright/core', '@markwright/api', '@markwright/host'] },
+  // `simulate --verify` builds its scratch box with testkit's netns module, the one place namespaces are made.
   '@markwright/cli': {
-    may: ['@markwright/core', '@markwright/api', '@markwright/host', '@markwright/app-backend'],
+    may: [
+      '@markwright/core',
+      '@markwright/api',
+      '@markwright/host',
+      '@markwright/app-backend',
+      '@markwright/testkit',
+    ],
   },
   '@markwright/desktop': { may: ['@markwright/core', '@markwright/api', '@markwright/app-backend'] },
   '@markwright/testkit': { may: ['@markwright/core', '@markwright/host'], testSupport: true },

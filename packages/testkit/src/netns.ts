@@ -8,7 +8,10 @@ process.once('exit', () => {
   for (const name of live) run(['ip', 'netns', 'del', name], { allowFail: true });
 });
 
-/** A network namespace made for one test, with a unique name; never the root namespace. */
+// The one place namespaces are made and removed: kernel tests, the e2e harness and `simulate --verify` (its
+// scratch box) all use it.
+
+/** A network namespace made for one test or one verification, with a unique name; never the root namespace. */
 export class Netns {
   private constructor(readonly name: string) {}
 
@@ -56,16 +59,28 @@ export async function withNetns<T>(
   }
 }
 
-/** Connect two namespaces with a veth pair and give each end an address (CIDR). */
-export function link(a: Netns, aDev: string, aAddr: string, b: Netns, bDev: string, bAddr: string): void {
+/**
+ * A veth pair between two namespaces, named `aDev` in a and `bDev` in b, both up. It is created in a's
+ * namespace directly and renamed there, so the root namespace never holds it and names in a and b may repeat.
+ */
+export function veth(a: Netns, aDev: string, b: Netns, bDev: string): void {
   const tmpA = `mwa${randomBytes(4).toString('hex')}`;
   const tmpB = `mwb${randomBytes(4).toString('hex')}`;
-  // Created in a's namespace directly so the root namespace never holds the pair.
   a.exec(['ip', 'link', 'add', tmpA, 'type', 'veth', 'peer', 'name', tmpB, 'netns', b.name]);
   a.exec(['ip', 'link', 'set', tmpA, 'name', aDev]);
   b.exec(['ip', 'link', 'set', tmpB, 'name', bDev]);
-  a.exec(['ip', 'addr', 'add', aAddr, 'dev', aDev]);
-  b.exec(['ip', 'addr', 'add', bAddr, 'dev', bDev]);
   a.exec(['ip', 'link', 'set', aDev, 'up']);
   b.exec(['ip', 'link', 'set', bDev, 'up']);
+}
+
+/** Add an address (CIDR) to a device; IPv6 ones without duplicate address detection, so they are usable at once. */
+export function addAddress(ns: Netns, dev: string, cidr: string): void {
+  ns.exec(['ip', 'addr', 'add', cidr, 'dev', dev, ...(cidr.includes(':') ? ['nodad'] : [])]);
+}
+
+/** Connect two namespaces with a veth pair and give each end an address (CIDR). */
+export function link(a: Netns, aDev: string, aAddr: string, b: Netns, bDev: string, bAddr: string): void {
+  veth(a, aDev, b, bDev);
+  addAddress(a, aDev, aAddr);
+  addAddress(b, bDev, bAddr);
 }

@@ -15,6 +15,11 @@ export interface RunOptions {
   readonly timeoutMs?: number;
 }
 
+/** A kernel tool exited non-zero (or could not be started): the message names the argv and its stderr. */
+export class ToolFailure extends Error {
+  override readonly name = 'ToolFailure';
+}
+
 /** Run a program with an argument array (never a shell string). Throws with stderr on failure unless allowFail. */
 export function run(argv: readonly string[], options: RunOptions = {}): RunResult {
   const full = options.netns ? ['ip', 'netns', 'exec', options.netns, ...argv] : [...argv];
@@ -30,7 +35,7 @@ export function run(argv: readonly string[], options: RunOptions = {}): RunResul
     stderr: child.stderr ?? String(child.error ?? ''),
   };
   if (result.code !== 0 && !options.allowFail) {
-    throw new Error(`${full.join(' ')} exited ${result.code}: ${result.stderr.trim()}`);
+    throw new ToolFailure(`${full.join(' ')} exited ${result.code}: ${result.stderr.trim()}`);
   }
   return result;
 }

@@ -1,18 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import type { BoxConfig, IpRule, PacketSpec, Route } from '@markwright/core';
 import { ipRuleAddWords } from '@markwright/core/lang';
 import { cidrTest, parseAddr, tableName } from '@markwright/core/simulate';
-import { exec } from './exec';
+import { addAddress, Netns, veth } from '@markwright/testkit/netns';
 
 /**
  * Scratch namespaces that stand in for the box: a router namespace with one veth per interface the box's routes,
  * rules and packets name, the box's addresses, routes and ip rules; and one peer namespace per interface, which
- * sends the packets that arrive on it. Nothing is created in the root namespace.
+ * sends the packets that arrive on it. Nothing is created in the root namespace; the namespaces are testkit's,
+ * the one module that makes and removes them.
  */
 export interface Scratch {
-  readonly router: string;
+  readonly router: Netns;
   /** Peer namespace behind each router interface. */
-  readonly peers: ReadonlyMap<string, string>;
+  readonly peers: ReadonlyMap<string, Netns>;
   readonly devices: readonly string[];
   destroy(): void;
 }
@@ -106,34 +106,23 @@ function routerAddresses(box: BoxConfig, dev: string): string[] {
 }
 
 export function buildScratch(box: BoxConfig, packets: readonly PacketSpec[]): Scratch {
-  const tag = `${process.pid.toString(36)}${randomBytes(2).toString('hex')}`;
-  const router = `mwv-${tag}-r`;
-  const made: string[] = [];
-  const peers = new Map<string, string>();
+  const made: Netns[] = [];
+  const peers = new Map<string, Netns>();
   const destroy = (): void => {
-    for (const ns of made.reverse()) exec(['ip', 'netns', 'del', ns], { allowFail: true });
+    for (const ns of made.reverse()) ns.destroy();
     made.length = 0;
   };
   try {
-    exec(['ip', 'netns', 'add', router]);
+    const router = Netns.create('verify-r');
     made.push(router);
-    const inRouter = (argv: string[]) => exec(argv, { netns: router });
-    inRouter(['ip', 'link', 'set', 'lo', 'up']);
     const devices = devicesOf(box, packets);
-    devices.forEach((dev, i) => {
-      const peer = `mwv-${tag}-p${i}`;
-      exec(['ip', 'netns', 'add', peer]);
+    for (const dev of devices) {
+      const peer = Netns.create('verify-p');
       made.push(peer);
       peers.set(dev, peer);
-      const tmp = `mwv${tag}${i}`.slice(0, 15);
-      inRouter(['ip', 'link', 'add', dev, 'type', 'veth', 'peer', 'name', tmp, 'netns', peer]);
-      exec(['ip', 'link', 'set', tmp, 'name', 'p0'], { netns: peer });
-      for (const addr of routerAddresses(box, dev))
-        inRouter(['ip', 'addr', 'add', addr, 'dev', dev, ...(addr.includes(':') ? ['nodad'] : [])]);
-      inRouter(['ip', 'link', 'set', dev, 'up']);
-      exec(['ip', 'link', 'set', 'lo', 'up'], { netns: peer });
-      exec(['ip', 'link', 'set', 'p0', 'up'], { netns: peer });
-    });
+      veth(router, dev, peer, 'p0');
+      for (const addr of routerAddresses(box, dev)) addAddress(router, dev, addr);
+    }
     for (const [key, value] of [
       ['net.ipv4.ip_forward', '1'],
       ['net.ipv6.conf.all.forwarding', '1'],
@@ -141,43 +130,33 @@ export function buildScratch(box: BoxConfig, packets: readonly PacketSpec[]): Sc
       ['net.ipv4.conf.default.rp_filter', '0'],
       ...devices.map((d) => [`net.ipv4.conf.${d}.rp_filter`, '0']),
     ] as const) {
-      inRouter(['sysctl', '-q', '-w', `${key}=${value}`]);
+      router.sysctl(key, value);
     }
     for (const r of box.routes) {
       const args = routeArgs(r);
-      if (args) inRouter(['ip', ...args]);
+      if (args) router.exec(['ip', ...args]);
     }
-    for (const r of box.ipRules) if (!isDefaultRule(r)) inRouter(['ip', ...ipRuleArgs(r)]);
+    for (const r of box.ipRules) if (!isDefaultRule(r)) router.exec(['ip', ...ipRuleArgs(r)]);
     for (const family of [4, 6] as const) {
       const mine = box.ipRules.filter((r) => r.family === family);
       if (mine.length === 0) continue;
       for (const [priority, table] of DEFAULT_RULES) {
         if (family === 6 && priority === 32767) continue;
         const kept = mine.some((r) => isDefaultRule(r) && r.priority === priority);
-        if (!kept) inRouter(['ip', `-${family}`, 'rule', 'del', 'pref', String(priority), 'table', table]);
+        if (!kept) router.exec(['ip', `-${family}`, 'rule', 'del', 'pref', String(priority), 'table', table]);
       }
     }
     // Each peer reaches the router through a static neighbour, so no router address is needed on its link.
     for (const [dev, peer] of peers) {
-      const mac = JSON.parse(inRouter(['ip', '-j', 'link', 'show', dev]).stdout)[0].address as string;
-      const inPeer = (argv: string[]) => exec(argv, { netns: peer });
-      inPeer(['ip', 'neigh', 'replace', GATEWAY4, 'lladdr', mac, 'dev', 'p0', 'nud', 'permanent']);
-      inPeer(['ip', 'route', 'replace', 'default', 'via', GATEWAY4, 'dev', 'p0', 'onlink']);
-      inPeer(['ip', '-6', 'neigh', 'replace', GATEWAY6, 'lladdr', mac, 'dev', 'p0', 'nud', 'permanent']);
-      inPeer(['ip', '-6', 'route', 'replace', 'default', 'via', GATEWAY6, 'dev', 'p0']);
-      exec(['nft', '-f', '-'], { netns: peer, input: QUIET });
+      const mac = JSON.parse(router.exec(['ip', '-j', 'link', 'show', dev]).stdout)[0].address as string;
+      peer.exec(['ip', 'neigh', 'replace', GATEWAY4, 'lladdr', mac, 'dev', 'p0', 'nud', 'permanent']);
+      peer.exec(['ip', 'route', 'replace', 'default', 'via', GATEWAY4, 'dev', 'p0', 'onlink']);
+      peer.exec(['ip', '-6', 'neigh', 'replace', GATEWAY6, 'lladdr', mac, 'dev', 'p0', 'nud', 'permanent']);
+      peer.exec(['ip', '-6', 'route', 'replace', 'default', 'via', GATEWAY6, 'dev', 'p0']);
+      // Nobody listens on the peers: keep their ICMP errors out of the router's conntrack.
+      peer.nft(QUIET);
       const sources = new Set(packets.filter((p) => p.iif === dev).map((p) => p.saddr));
-      for (const s of sources) {
-        inPeer([
-          'ip',
-          'addr',
-          'add',
-          s.includes(':') ? `${s}/128` : `${s}/32`,
-          'dev',
-          'p0',
-          ...(s.includes(':') ? ['nodad'] : []),
-        ]);
-      }
+      for (const s of sources) addAddress(peer, 'p0', s.includes(':') ? `${s}/128` : `${s}/32`);
     }
     return { router, peers, devices, destroy };
   } catch (error) {

@@ -140,11 +140,10 @@ describe.skipIf(reason)('markwright simulate --verify', () => {
     expect(rows[5]!.kernel).toMatchObject({ oif: 'r2' });
     expect(rows[6]).toMatchObject({ agree: null, kernel: { replayed: false } });
     // Other tests may hold namespaces of their own: look only for this process's scratch ones.
-    const ours = `mwv-${process.pid.toString(36)}`;
     expect(
       runTool(['ip', 'netns', 'list'])
         .stdout.split('\n')
-        .filter((n) => n.startsWith(ours)),
+        .filter((n) => n.startsWith('mw-verify-') && n.includes(`-${process.pid}-`)),
     ).toEqual([]);
   }, 60_000);
 

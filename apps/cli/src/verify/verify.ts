@@ -8,9 +8,9 @@ import {
   type VerifyReport,
   type VerifyRow,
 } from '@markwright/core';
+import { hasCommand, run, ToolFailure } from '@markwright/testkit/run';
 import { type CommandIo, EXIT, type ExitCode } from '../io';
 import type { LoadedBox } from './box-files';
-import { exec, hasTool, VerifyError } from './exec';
 import { buildScratch, type Scratch } from './scratch';
 
 const UDP_PAYLOAD = 16;
@@ -90,27 +90,30 @@ function replay(scratch: Scratch, p: PacketSpec): KernelObservation {
   const l4 = transportOf(p);
   if (!l4) return { replayed: false, reason: 'only UDP and TCP packets are replayed' };
   const local = p.iif === null || p.iif === undefined;
-  if (local && !hasTool('python3'))
+  if (local && !hasCommand('python3'))
     return { replayed: false, reason: 'locally generated packets need python3 (SO_MARK)' };
-  exec(['nft', '-f', '-'], {
-    netns: scratch.router,
-    input: 'table inet mwverify\ndelete table inet mwverify\n',
-  });
-  exec(['nft', '-f', '-'], { netns: scratch.router, input: observerScript(scratch.devices, p, l4) });
+  scratch.router.nft('table inet mwverify\ndelete table inet mwverify\n');
+  scratch.router.nft(observerScript(scratch.devices, p, l4));
   const args = [p.saddr, String(p.sport ?? 0), p.daddr, String(p.dport ?? 0)];
   if (local) {
-    exec(['python3', '-c', SEND_MARKED, ...args, String(p.mark ?? 0), String(UDP_PAYLOAD), l4], {
-      netns: scratch.router,
-    });
+    scratch.router.exec([
+      'python3',
+      '-c',
+      SEND_MARKED,
+      ...args,
+      String(p.mark ?? 0),
+      String(UDP_PAYLOAD),
+      l4,
+    ]);
   } else {
     const peer = scratch.peers.get(p.iif!);
     if (!peer) return { replayed: false, reason: `no interface ${p.iif}` };
     const script = l4 === 'tcp' ? SEND_TCP : SEND_UDP;
-    exec([process.execPath, '-e', script, ...args, String(UDP_PAYLOAD)], { netns: peer });
+    peer.exec([process.execPath, '-e', script, ...args, String(UDP_PAYLOAD)]);
   }
-  exec(['sleep', '0.05']);
+  run(['sleep', '0.05']);
   const listing = JSON.parse(
-    exec(['nft', '-j', 'list', 'table', 'inet', 'mwverify'], { netns: scratch.router }).stdout,
+    scratch.router.exec(['nft', '-j', 'list', 'table', 'inet', 'mwverify']).stdout,
   ) as Listing;
   const names = [...scratch.devices, 'lo'];
   for (const item of listing.nftables) {
@@ -139,7 +142,7 @@ function compare(index: number, k: KernelObservation, s: PacketResult): VerifyRo
 }
 
 function loadRuleset(scratch: Scratch, loaded: LoadedBox): void {
-  exec([...loaded.kind.load!], { netns: scratch.router, input: loaded.rulesetText });
+  scratch.router.exec([...loaded.kind.load!], { input: loaded.rulesetText });
 }
 
 const outcomeText = (o: { verdict?: string; mark?: number; ctmark?: number; oif?: string | null }): string =>
@@ -168,7 +171,7 @@ export async function verifyOnKernel(
     throw new EnvironmentError('simulate --verify needs root (it builds network namespaces)', '--verify');
   }
   const tools = [...new Set(['ip', 'nft', loaded.kind.load![0]!])];
-  const missing = tools.filter((t) => !hasTool(t));
+  const missing = tools.filter((t) => !hasCommand(t));
   if (missing.length > 0) {
     throw new EnvironmentError(`simulate --verify needs ${missing.join(', ')}`, '--verify');
   }
@@ -177,12 +180,12 @@ export async function verifyOnKernel(
   try {
     scratch = buildScratch(loaded.box, packets);
     loadRuleset(scratch, loaded);
-    options.afterLoad?.(scratch.router);
+    options.afterLoad?.(scratch.router.name);
     packets.forEach((p, i) => {
       rows.push(compare(i, replay(scratch!, p), report.packets[i]!));
     });
   } catch (error) {
-    if (error instanceof VerifyError) {
+    if (error instanceof ToolFailure) {
       throw new EnvironmentError(`the kernel refused the scratch box: ${error.message}`, '--verify');
     }
     throw error;
