@@ -1,2 +1,3 @@
 export * from './match-kinds';
+export * from './statements';
 export * from './types';

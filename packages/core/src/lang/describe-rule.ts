@@ -1,4 +1,5 @@
 import { hex8 } from '../bits/u32';
+import { isStatement } from '../ir/statements';
 import type { MarkKey, Match, Range, Rule, RuleExpr, Statement, ValueSet, Verdict } from '../ir/types';
 
 // A compact, nft-like rendering of a rule for reports when the rule carries no source text of its own.
@@ -120,19 +121,6 @@ export function describeExpr(expr: RuleExpr): string {
     ? describeStatement(expr as Exclude<Statement, { kind: 'opaque' }>)
     : describeMatch(expr as Exclude<Match, { kind: 'opaque' }>);
 }
-
-const STATEMENT_KINDS = new Set([
-  'markWrite',
-  'markMap',
-  'secmarkSet',
-  'secmarkCopy',
-  'counter',
-  'log',
-  'nat',
-  'verdict',
-  'vmap',
-]);
-const isStatement = (expr: RuleExpr): boolean => STATEMENT_KINDS.has(expr.kind);
 
 /** The rule's own text when a parser kept it, else an nft-like rendering of its expressions. */
 export function describeRule(rule: Rule): string {

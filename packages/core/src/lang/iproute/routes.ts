@@ -4,7 +4,8 @@ import { familyOf } from '../../net/address';
 import { parseIpCidr } from './address';
 import { num, parseJsonArray, str } from './json';
 
-const TYPES: readonly RouteType[] = [
+/** The route types iproute2 prints (`ip route` text and JSON). */
+export const ROUTE_TYPES: readonly RouteType[] = [
   'unicast',
   'local',
   'broadcast',
@@ -35,7 +36,8 @@ export function parseIpRoutesJson(text: string, family?: 4 | 6): Route[] {
       family ??
       4;
     const type = (str(o, 'type', at) ?? 'unicast') as RouteType;
-    if (!TYPES.includes(type)) throw new InputError(`${at}.type`, type, `must be one of ${TYPES.join(', ')}`);
+    if (!ROUTE_TYPES.includes(type))
+      throw new InputError(`${at}.type`, type, `must be one of ${ROUTE_TYPES.join(', ')}`);
     const dev = str(o, 'dev', at);
     const metric = num(o, 'metric', at);
     const protocol = o.protocol === undefined ? undefined : String(o.protocol);

@@ -1,6 +1,6 @@
 import { InputError } from '../../bits/errors';
 import type { IpRule, Route } from '../../ir/types';
-import { parseIpRoutesJson } from './routes';
+import { parseIpRoutesJson, ROUTE_TYPES } from './routes';
 import { parseIpRulesJson } from './rules';
 
 // `ip rule show` and `ip route show` as people paste them: each line is turned into the object `ip -j` prints
@@ -95,18 +95,7 @@ export function parseIpRulesText(text: string, family: 4 | 6 = 4): IpRule[] {
   return parseIpRulesJson(JSON.stringify(objects), family);
 }
 
-const ROUTE_TYPES = new Set([
-  'unicast',
-  'local',
-  'broadcast',
-  'blackhole',
-  'unreachable',
-  'prohibit',
-  'throw',
-  'multicast',
-  'anycast',
-  'nat',
-]);
+const ROUTE_TYPE_WORDS: ReadonlySet<string> = new Set(ROUTE_TYPES);
 const ROUTE_VALUE_KEYS: Readonly<Record<string, string>> = {
   table: 'table',
   dev: 'dev',
@@ -129,7 +118,7 @@ function routeObject(line: string, n: number): Obj {
   const words = line.split(/\s+/);
   const o: Obj = {};
   let i = 0;
-  if (ROUTE_TYPES.has(words[0]!) && words.length > 1) o.type = words[i++];
+  if (ROUTE_TYPE_WORDS.has(words[0]!) && words.length > 1) o.type = words[i++];
   o.dst = words[i++];
   for (; i < words.length; i++) {
     const w = words[i]!;

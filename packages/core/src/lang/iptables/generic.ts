@@ -41,7 +41,12 @@ function prefixOfMask(groups: number[], width: number): number | null {
   return prefix;
 }
 
-const v4Groups = (n: number): number[] => [Math.floor(n / 65536), n % 65536];
+/** An address of the family as 16-bit groups (two for IPv4), or null when it is not one. */
+function groupsOf(text: string, family: 4 | 6): number[] | null {
+  if (family === 6) return parseIpv6(text);
+  const n = parseIpv4(text);
+  return n === null ? null : [Math.floor(n / 65536), n % 65536];
+}
 
 /**
  * `-s`/`-d` argument as iptables-save prints it: the address masked by its prefix, `/32` or `/128` added.
@@ -53,13 +58,7 @@ export function parseXtAddress(text: string, family: 4 | 6, field: string): { te
   const addr = slash === -1 ? text : text.slice(0, slash);
   const maskText = slash === -1 ? null : text.slice(slash + 1);
   const max = family === 4 ? 32 : 128;
-  const groups =
-    family === 4
-      ? (() => {
-          const n = parseIpv4(addr);
-          return n === null ? null : v4Groups(n);
-        })()
-      : parseIpv6(addr);
+  const groups = groupsOf(addr, family);
   if (!groups) {
     if (
       /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(addr) &&
@@ -85,13 +84,7 @@ export function parseXtAddress(text: string, family: 4 | 6, field: string): { te
       prefix = Number(maskText);
       if (prefix > max) throw new InputError(field, text, `has a prefix larger than ${max}`);
     } else {
-      const maskGroups =
-        family === 4
-          ? (() => {
-              const n = parseIpv4(maskText);
-              return n === null ? null : v4Groups(n);
-            })()
-          : parseIpv6(maskText);
+      const maskGroups = groupsOf(maskText, family);
       const p = maskGroups ? prefixOfMask(maskGroups, 16) : null;
       if (p === null)
         throw new InputError(field, text, 'has a mask that is not a prefix length or a contiguous mask');

@@ -1,6 +1,7 @@
 import { InputError } from '../../bits/errors';
 import { ParseError } from '../errors';
 import { canonicalCarriedWords, checkCarriedModule } from './carried';
+import { TARGET_EXTENSIONS } from './extensions';
 import { parseXtAddress, protoName, protoNumber } from './generic';
 import { MATCH_MODULES, type ModuleSpec, TARGET_MODULES, type XtOpt } from './modules';
 import { checkProtocolNeeds, conntrackModule, reason } from './rule-checks';
@@ -182,7 +183,7 @@ export function parseXtRule(text: string, ctx: XtParseContext): XtRule {
             const isModule =
               generic === 'j' &&
               !standard &&
-              (!!TARGET_MODULES[name] || OPAQUE_TARGETS.has(name) || nextIsOption);
+              (!!TARGET_MODULES[name] || TARGET_EXTENSIONS.has(name) || nextIsOption);
             if (isModule) {
               target = {
                 name,
@@ -309,40 +310,3 @@ function findOwner(
   }
   return null;
 }
-
-/** Targets that are extensions (with options) rather than user chains, though we do not model them. */
-const OPAQUE_TARGETS = new Set([
-  'LOG',
-  'NFLOG',
-  'ULOG',
-  'NFQUEUE',
-  'SNAT',
-  'DNAT',
-  'MASQUERADE',
-  'REDIRECT',
-  'NETMAP',
-  'TPROXY',
-  'CT',
-  'NOTRACK',
-  'HMARK',
-  'TCPMSS',
-  'TOS',
-  'DSCP',
-  'TTL',
-  'HL',
-  'CLASSIFY',
-  'TEE',
-  'CHECKSUM',
-  'SET',
-  'AUDIT',
-  'TRACE',
-  'IDLETIMER',
-  'LED',
-  'SYNPROXY',
-  'RATEEST',
-  'CLUSTERIP',
-  'ECN',
-  'TCPOPTSTRIP',
-  'SECMARK',
-  'CONNSECMARK',
-]);

@@ -1,5 +1,6 @@
 import { InputError } from '../../bits/errors';
 import { xtTargetForWrite } from '../../bits/xt-mark';
+import { isStatement } from '../../ir/statements';
 import type { Match, Range, Rule, RuleExpr, Statement } from '../../ir/types';
 import { networkPrefix } from '../../net/cidr';
 import { formatXtRule } from './format-rule';
@@ -264,26 +265,13 @@ function targetFor(s: Statement, ctx: IptablesEmitContext): XtTarget | null {
   }
 }
 
-const STATEMENT_KINDS = new Set([
-  'markWrite',
-  'markMap',
-  'secmarkSet',
-  'secmarkCopy',
-  'counter',
-  'log',
-  'nat',
-  'verdict',
-  'vmap',
-]);
-
 /** The xtables structure of one IR rule, refused where iptables or the kernel would refuse it. */
 export function iptablesRuleOf(rule: Rule, ctx: IptablesEmitContext): XtRule {
   const b: Builder = { rule: { matches: [] }, lastPort: null };
   for (const e of rule.exprs) {
     if (b.rule.target !== undefined && e.kind !== 'counter') unsupported(ctx, 'anything after the target', e);
-    const isStatement = STATEMENT_KINDS.has(e.kind) || (e.kind === 'opaque' && e.role === 'statement');
-    if (isStatement) {
-      const target = targetFor(e as Statement, ctx);
+    if (isStatement(e)) {
+      const target = targetFor(e, ctx);
       if (target !== null) setTarget(b, target, ctx);
     } else addMatch(b, e as Match, ctx);
   }

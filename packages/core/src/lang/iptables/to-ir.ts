@@ -1,5 +1,6 @@
 import { connmarkTargetWrite, markMatchOf, markTargetWrite } from '../../bits/xt-mark';
 import type { Match, OpaqueExpr, Rule, RuleExpr, SourceRef, Statement } from '../../ir/types';
+import { MARK_FREE, MARK_READERS, MARK_WRITERS } from './extensions';
 import { quoteIfNeeded } from './tokenize';
 import type { XtModule, XtPorts, XtRule } from './xt-rule';
 
@@ -11,96 +12,6 @@ export interface XtRaw {
   /** The option text as iptables-save prints it, when it differs from the words quoted one by one. */
   readonly text?: string;
 }
-
-/** Extensions that read or may write mark bits although we do not model them. */
-const MARK_READERS = new Set(['rpfilter', 'set', 'CT', 'SET', 'u32', 'bpf', 'cluster', 'osf']);
-const MARK_WRITERS = new Set(['TPROXY', 'HMARK', 'socket', 'CT']);
-/** Extensions known to leave marks alone; anything else unknown is flagged conservatively. */
-const MARK_FREE = new Set([
-  'tcp',
-  'udp',
-  'icmp',
-  'icmp6',
-  'icmpv6',
-  'multiport',
-  'state',
-  'conntrack',
-  'comment',
-  'limit',
-  'hashlimit',
-  'recent',
-  'iprange',
-  'length',
-  'pkttype',
-  'addrtype',
-  'owner',
-  'physdev',
-  'string',
-  'tos',
-  'dscp',
-  'ttl',
-  'hl',
-  'mac',
-  'time',
-  'connlimit',
-  'helper',
-  'devgroup',
-  'quota',
-  'statistic',
-  'realm',
-  'policy',
-  'ah',
-  'esp',
-  'sctp',
-  'dccp',
-  'udplite',
-  'ipv6header',
-  'frag',
-  'rt',
-  'hbh',
-  'dst',
-  'mh',
-  'ecn',
-  'tcpmss',
-  'cgroup',
-  'cpu',
-  'nfacct',
-  'connbytes',
-  'connlabel',
-  'ipvs',
-  'l2tp',
-  'eui64',
-  'srh',
-  'LOG',
-  'NFLOG',
-  'ULOG',
-  'NFQUEUE',
-  'SNAT',
-  'DNAT',
-  'MASQUERADE',
-  'REDIRECT',
-  'NETMAP',
-  'NOTRACK',
-  'TCPMSS',
-  'TOS',
-  'DSCP',
-  'TTL',
-  'HL',
-  'CLASSIFY',
-  'TEE',
-  'CHECKSUM',
-  'AUDIT',
-  'TRACE',
-  'IDLETIMER',
-  'LED',
-  'SYNPROXY',
-  'RATEEST',
-  'CLUSTERIP',
-  'ECN',
-  'TCPOPTSTRIP',
-  'REJECT',
-  'ACCOUNT',
-]);
 
 export function opaqueXt(kind: 'match' | 'target', m: XtModule): OpaqueExpr {
   const flag = kind === 'match' ? '-m' : '-j';
