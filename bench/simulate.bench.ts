@@ -12,8 +12,8 @@ import type { BoxConfig, Rule, Ruleset } from '@markwright/core';
 import { constantWrite } from '@markwright/core';
 import { parseRulesetAuto } from '@markwright/core/lang';
 import { Conntrack, type SimPacket, Simulator, toSimPacket } from '@markwright/core/simulate';
+import { baseChain, labRoutes, table } from '@markwright/core/testing';
 import { createRouterLab, hasCommand, kernelSkipReason, type RouterLab, run } from '@markwright/testkit';
-import { baseChain, labRoutes, table } from '../packages/core/src/simulate/fixtures';
 
 const TUM = resolve(
   import.meta.dirname,

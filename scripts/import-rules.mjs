@@ -1,7 +1,7 @@
 // Which package may import which: dependencies point one way, core <- host <- app-backend <- apps/*.
 // A new package is one line here. Test files (*.test.ts, *.spec.ts, testing/ folders) may also import
-// @markwright/testkit and Node modules; nothing but e2e/ and bench/ (`may: '*'`, on top of everything, also by
-// path) imports from apps/. A package reaches another only by its name, never by a relative path.
+// @markwright/testkit and Node modules; nothing but e2e/ and bench/ (`may: '*'`) imports from apps/. A package
+// reaches another only by its name (test support by its `testing` entry point), never by a relative path.
 
 /** @type {Record<string, { may: readonly string[] | '*', node?: boolean, testSupport?: boolean }>} */
 export const PACKAGES = {

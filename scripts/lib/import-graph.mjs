@@ -116,7 +116,7 @@ export function checkImports(root, rules) {
         edge.count++;
         edge.testOnly &&= isTest;
         edges.set(key, edge);
-        if (target.kind === 'relative' && may !== '*')
+        if (target.kind === 'relative')
           violations.push(
             `${where}: imports ${spec}: reaches into ${to.dir} by path; import ${to.name} instead`,
           );

@@ -2,21 +2,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { bundleWatchdog } from '@markwright/host/testing';
-import { buildSync } from 'esbuild';
+import { bundleForNode, bundleWatchdog } from '@markwright/host/testing';
 
 /** Bundle the deploy verbs and the watchdog once per test file; returns a function running the CLI. */
 export function bundleCli(): { cli: CliRun; cliAsync: CliSpawn; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'mw-cli-'));
-  buildSync({
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    logLevel: 'error',
-    entryPoints: [join(import.meta.dirname, 'cli-entry.ts')],
-    outfile: join(dir, 'markwright.mjs'),
-  });
+  bundleForNode(join(import.meta.dirname, 'cli-entry.ts'), join(dir, 'markwright.mjs'));
   const env = { ...process.env, MARKWRIGHT_WATCHDOG: bundleWatchdog(dir) };
   const script = join(dir, 'markwright.mjs');
   return {
@@ -57,19 +48,7 @@ export function bundleMain(): { cli: CliRun; script: string; dir: string } {
   mkdirSync(join(cliRoot, 'node_modules', '.cache'), { recursive: true });
   const dir = mkdtempSync(join(cliRoot, 'node_modules', '.cache', 'cli-test-'));
   const script = join(dir, 'markwright.mjs');
-  buildSync({
-    entryPoints: [join(cliRoot, 'src/main.ts')],
-    outfile: script,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    external: ['better-sqlite3', 'electron'],
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-    logLevel: 'error',
-  });
+  bundleForNode(join(cliRoot, 'src/main.ts'), script, ['better-sqlite3', 'electron']);
   const cli: CliRun = (args, extraEnv = {}) => {
     const r = spawnSync(process.execPath, [script, ...args], {
       encoding: 'utf8',

@@ -2,10 +2,10 @@ import type { PreloadBridge } from '@markwright/api/client';
 import { apiFromBridge } from '@markwright/api/client';
 import { describeApiContract, layoutRows, openTestBackend } from '@markwright/app-backend/testing';
 import { vi } from 'vitest';
-import { fake } from '../../test/fake-electron';
+import { fake } from '../testing/fake-electron';
 import { registerApiHandlers } from './ipc';
 
-vi.mock('electron', () => import('../../test/fake-electron'));
+vi.mock('electron', () => import('../testing/fake-electron'));
 
 // The preload runs once, as in a window: it puts the bridge on the (fake) main world.
 await import('../preload/preload');

@@ -5,12 +5,12 @@ import type { ApiEnvelope } from '@markwright/api/envelope';
 import { API_METHODS, ipcChannel } from '@markwright/api/methods';
 import { sampleDocument } from '@markwright/app-backend/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fake, ipcRenderer, preventable } from '../../test/fake-electron';
+import { fake, ipcRenderer, preventable } from '../testing/fake-electron';
 import { type DesktopOptions, startDesktop } from './app';
 import { dbArgument } from './args';
 import { isTrustedFrame } from './security';
 
-vi.mock('electron', () => import('../../test/fake-electron'));
+vi.mock('electron', () => import('../testing/fake-electron'));
 
 let dir: string;
 let options: DesktopOptions;
@@ -172,7 +172,7 @@ describe('Electron main process', () => {
 
   it('quits when the window closes and closes the store on quit', async () => {
     const backend = await started();
-    const { app } = await import('../../test/fake-electron');
+    const { app } = await import('../testing/fake-electron');
     app.emit('window-all-closed');
     expect(fake.calls).toContain('app.quit');
     app.emit('will-quit');

@@ -1,8 +1,8 @@
 import { API_METHODS, ipcChannel } from '@markwright/api/methods';
 import { describe, expect, it, vi } from 'vitest';
-import { fake, ipcMain } from '../../test/fake-electron';
+import { fake, ipcMain } from '../testing/fake-electron';
 
-vi.mock('electron', () => import('../../test/fake-electron'));
+vi.mock('electron', () => import('../testing/fake-electron'));
 
 describe('preload', () => {
   it('exposes exactly one frozen object, markwright, with one function per API method', async () => {

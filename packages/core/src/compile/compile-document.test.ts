@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { MarkwrightDocument } from '../document/types';
 import type { Chain, Rule } from '../ir/types';
+import { EDGE, field } from '../testing/documents';
 import { compileDocument, compileIptablesRuleset } from './compile-document';
 import { MARKWRIGHT_RULE_PROTOCOL } from './options';
-import { EDGE, field } from './test-documents';
 
 const chain = (doc: MarkwrightDocument, name: string, options = {}): Chain => {
   const found = compileDocument(doc, options).ruleset.tables[0]!.chains.find((c) => c.name === name);

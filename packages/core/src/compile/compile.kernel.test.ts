@@ -8,8 +8,8 @@ import { emitIptablesRestore } from '../lang/iptables/print';
 import { parseNftJson, parseNftText } from '../lang/nft/index';
 import { emitNftTable } from '../lang/nft/print-text';
 import { replaceScript } from '../ownership/replace-script';
+import { field } from '../testing/documents';
 import { compileDocument, compileIptablesRuleset } from './compile-document';
-import { field } from './test-documents';
 
 const skip = kernelSkip('compile kernel tests', ['ip', 'nft', 'conntrack', 'iptables-restore']);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileOwned } from '../compile/owned';
-import { EDGE } from '../compile/test-documents';
+import { EDGE } from '../testing/documents';
 import { DEFAULT_OWNERSHIP } from './ownership';
 import { digestOf, replaceScript } from './replace-script';
 

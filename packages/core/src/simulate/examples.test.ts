@@ -5,7 +5,7 @@ import { compileDocument } from '../compile/index';
 import { parseDocument } from '../document/index';
 import type { BoxConfig, Route } from '../ir/types';
 import type { PacketSpec } from '../reports/types';
-import { localRoute, route } from './fixtures';
+import { localRoute, route } from '../testing/ir-builders';
 import { simulate } from './simulate';
 import { formatTrace } from './trace-text';
 

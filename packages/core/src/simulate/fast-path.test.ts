@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PacketSpec } from '../reports/types';
-import { box, ipRule, labRoutes } from './fixtures';
-import { prng, randomBox } from './random-box';
+import { box, ipRule, labRoutes } from '../testing/ir-builders';
+import { prng, randomBox } from '../testing/random-box';
 import { simulate } from './simulate';
 
 // The untraced fast path (ops in a tight loop) must decide exactly what the traced path decides.

@@ -17,7 +17,7 @@ import {
   table,
   userChain,
   verdict,
-} from './fixtures';
+} from '../testing/ir-builders';
 import { simulate } from './simulate';
 
 const ruleSteps = (steps: readonly TraceStep[]) => steps.filter((s) => s.kind === 'rule');

@@ -3,7 +3,7 @@ import { compileDocument, compileIptablesRuleset } from '../compile/compile-docu
 import { parseDocument } from '../document/check';
 import type { BoxConfig } from '../ir/types';
 import type { PacketSpec, TraceStep } from '../reports/types';
-import { localRoute, route } from './fixtures';
+import { localRoute, route } from '../testing/ir-builders';
 import { simulate } from './simulate';
 import { formatTrace } from './trace-text';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIptablesSave } from '../lang/iptables/save';
 import { parseNftText } from '../lang/nft/text';
-import { box, labPacket } from './fixtures';
+import { box, labPacket } from '../testing/ir-builders';
 import { simulate } from './simulate';
 
 const nftBox = (raw: string) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChainType } from '../ir/types';
-import { baseChain, box, ipRule, rule, setXmark, table } from './fixtures';
+import { baseChain, box, ipRule, rule, setXmark, table } from '../testing/ir-builders';
 import { simulate } from './simulate';
 
 const rules = [

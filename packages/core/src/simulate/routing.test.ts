@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { IpRule, Route } from '../ir/types';
-import { baseChain, box, cidr, ipRule, labPacket, labRoutes, route, rule, setXmark, table } from './fixtures';
+import {
+  baseChain,
+  box,
+  cidr,
+  ipRule,
+  labPacket,
+  labRoutes,
+  route,
+  rule,
+  setXmark,
+  table,
+} from '../testing/ir-builders';
 import { simulate } from './simulate';
 
 const mangle = table('mangle', [baseChain('pre', 'prerouting', -150, [rule(setXmark('meta', 0x0, 0x0))])]);

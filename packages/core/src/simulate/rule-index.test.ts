@@ -2,10 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { constantWrite } from '../bits/algebra';
 import type { Rule } from '../ir/types';
 import type { PacketSpec } from '../reports/types';
+import {
+  accept,
+  baseChain,
+  box,
+  cidr,
+  ipRule,
+  labRoutes,
+  markIs,
+  table,
+  write,
+} from '../testing/ir-builders';
+import { prng, randomBox } from '../testing/random-box';
 import { Conntrack } from './conntrack';
-import { accept, baseChain, box, cidr, ipRule, labRoutes, markIs, table, write } from './fixtures';
 import { toSimPacket } from './packet';
-import { prng, randomBox } from './random-box';
 import { buildChainIndex } from './rule-index';
 import { Simulator } from './simulate';
 

@@ -2,8 +2,8 @@ import { createRouterLab, kernelSkip, type Netns, type RouterLab, run } from '@m
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IpRule } from '../ir/types';
 import type { PacketResult, PacketSpec } from '../reports/types';
-import { box, ipRule, labRoutes, labRoutes6 } from './fixtures';
-import { prng, randomBox } from './random-box';
+import { box, ipRule, labRoutes, labRoutes6 } from '../testing/ir-builders';
+import { prng, randomBox } from '../testing/random-box';
 import { Simulator, simulate } from './simulate';
 
 // Differential proof: random mangle rulesets and fwmark ip rules are loaded into a real router namespace and into

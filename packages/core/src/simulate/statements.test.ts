@@ -14,7 +14,7 @@ import {
   setXmark,
   table,
   write,
-} from './fixtures';
+} from '../testing/ir-builders';
 import { simulate } from './simulate';
 
 const pre = (rules: Rule[], origin: 'nft' | 'iptables' = 'nft', name = 'mangle') =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TcFilter } from '../ir/types';
-import { baseChain, box, labPacket, rule, setXmark, table } from './fixtures';
+import { baseChain, box, labPacket, rule, setXmark, table } from '../testing/ir-builders';
 import { simulate } from './simulate';
 
 const filters: TcFilter[] = [

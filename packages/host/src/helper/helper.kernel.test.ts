@@ -5,10 +5,9 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRouterLab, kernelSkip, Netns } from '@markwright/testkit';
-import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleHelper, bundleWatchdog } from '../testing/bundles';
 import { SAMPLE_DOC } from '../testing/sample-doc';
-import { bundleWatchdog } from '../testing/watchdog-bundle';
 import type { ApplyResult, DeploymentRecord, DeployStatus } from '../types';
 import { HelperClient } from './client';
 
@@ -35,15 +34,7 @@ describe.skipIf(Boolean(skip))('the privileged helper process', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'mw-helper-'));
-    buildSync({
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      logLevel: 'error',
-      entryPoints: [join(import.meta.dirname, 'helper-main.ts')],
-      outfile: join(dir, 'helper.mjs'),
-    });
+    bundleHelper(dir);
     mkdirSync(join(dir, 'state'), { mode: 0o700 });
     mkdirSync(join(dir, 'root'), { mode: 0o755 });
     // A desktop user's PATH (no /usr/sbin), as pkexec would pass it on.

@@ -1,8 +1,8 @@
 // Test support for packages that drive the host: foreign state on a router, a sample document, a fake kernel,
-// and the revert watchdog bundled for tests that run deploy verbs as processes.
+// and the programs (watchdog, helper, any entry point) bundled for tests that run them as processes.
+export * from './bundles';
 export * from './fake-kernel';
 export * from './foreign';
 export * from './helper-bundle';
 export * from './hostile-args';
 export * from './sample-doc';
-export * from './watchdog-bundle';

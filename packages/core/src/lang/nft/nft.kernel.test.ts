@@ -5,12 +5,12 @@ import { corpusDir, corpusSkip, kernelSkip, Netns } from '@markwright/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ruleset } from '../../ir/types';
-import { rulesetArb } from './ir-arbitrary.test-support';
+import { rulesetArb } from '../../testing/nft-ir-arbitrary';
+import { randomMarkRule } from '../../testing/nft-random-rules';
 import { parseNftJson } from './json';
 import { normalizeNftRule } from './normalize';
 import { emitNftJson } from './print-json';
 import { emitNftText } from './print-text';
-import { randomMarkRule } from './random-rules.test-support';
 import { parseNftText } from './text';
 
 // Differential tests against the real nft in a private namespace: nft judges and prints random mark rules,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Ruleset } from '../../ir/types';
-import { rulesetArb } from './ir-arbitrary.test-support';
+import { rulesetArb } from '../../testing/nft-ir-arbitrary';
 import { parseNftJson } from './json';
 import { emitNftJson } from './print-json';
 import { emitNftText } from './print-text';

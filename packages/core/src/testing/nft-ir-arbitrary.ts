@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { shiftBy } from '../../bits/algebra';
-import type { MarkWrite } from '../../bits/algebra-types';
-import { printWriteValue } from '../../bits/nft-ops';
+import { shiftBy } from '../bits/algebra';
+import type { MarkWrite } from '../bits/algebra-types';
+import { printWriteValue } from '../bits/nft-ops';
 import type {
   Chain,
   CtState,
@@ -13,10 +13,10 @@ import type {
   Ruleset,
   Statement,
   Table,
-} from '../../ir/types';
-import { applyPayloadDependencies } from './dependencies';
-import { elementRank } from './rhs';
-import { parseNftRuleBody } from './rule';
+} from '../ir/types';
+import { applyPayloadDependencies } from '../lang/nft/dependencies';
+import { elementRank } from '../lang/nft/rhs';
+import { parseNftRuleBody } from '../lang/nft/rule';
 
 // Random IR in canonical form (what the parsers produce), for parse(emit(ir)) = ir properties.
 

@@ -1,7 +1,7 @@
 import { constantWrite, sourcedWrite } from '../bits/algebra';
 import { hex } from '../bits/u32';
 import type { Chain, IpRule, Match, Rule, RuleExpr, Statement, Table } from '../ir/types';
-import { baseChain, userChain } from './fixtures';
+import { baseChain, userChain } from './ir-builders';
 
 // Random mangle rulesets written twice, as kernel input (nft script, iptables-restore text, ip rule argv) and as IR,
 // so the same box can be loaded into a namespace and into the simulator and the two compared packet by packet.
