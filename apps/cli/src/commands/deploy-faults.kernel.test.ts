@@ -14,6 +14,7 @@ import { addForeignState, foreignState, ownedKernelState, SAMPLE_DOC } from '@ma
 import { kernelSkip, Netns, waitFor } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleCli, type CliRun, type CliSpawn } from '../testing/cli-bundle';
+import { privateTarget } from '../testing/run-command';
 
 const skip = kernelSkip('deploy fault tests', ['ip', 'nft', 'iptables', 'tc']);
 
@@ -36,14 +37,7 @@ describe.skipIf(skip)('deploy faults through the command line', () => {
   let before: string;
   let ownedA: string;
   const docs: Record<string, string> = {};
-  const common = () => [
-    '--target',
-    `netns:${ns.name}`,
-    '--state-dir',
-    join(dir, 'state'),
-    '--root-dir',
-    join(dir, 'root'),
-  ];
+  const common = () => privateTarget(ns.name, dir);
   const stateDir = () => join(dir, 'state', `netns-${ns.name}`);
   const foreign = () => foreignState(ns, 'v0');
   const statusJson = () => JSON.parse(cli(['status', ...common(), '--json']).stdout);

@@ -5,6 +5,7 @@ import { ownedKernelState, SAMPLE_DOC } from '@markwright/host/testing';
 import { kernelSkip, Netns } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleCli, type CliRun } from '../testing/cli-bundle';
+import { privateTarget } from '../testing/run-command';
 
 const skip = kernelSkip('plan check tests', ['ip', 'nft', 'tc']);
 
@@ -20,14 +21,7 @@ describe.skipIf(skip)('plan dry-runs ip rules, tc and sysctls before anything is
   let dir: string;
   let cli: CliRun;
   const docs: Record<string, string> = {};
-  const common = () => [
-    '--target',
-    `netns:${ns.name}`,
-    '--state-dir',
-    join(dir, 'state'),
-    '--root-dir',
-    join(dir, 'root'),
-  ];
+  const common = () => privateTarget(ns.name, dir);
   const plan = (name: string) => {
     const r = cli(['plan', docs[name]!, ...common(), '--json']);
     return { code: r.code, stderr: r.stderr, report: r.stdout ? (JSON.parse(r.stdout) as PlanReport) : null };

@@ -4,6 +4,7 @@ import type { PlanReport } from '@markwright/host';
 import { kernelSkip, Netns } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleCli, type CliRun } from '../testing/cli-bundle';
+import { privateTarget } from '../testing/run-command';
 
 const skip = kernelSkip('secmark plan tests', ['ip', 'nft']);
 
@@ -30,14 +31,7 @@ describe.skipIf(skip)('documents with security labels on a kernel whose LSM refu
   let dir: string;
   let cli: CliRun;
   let doc: string;
-  const common = () => [
-    '--target',
-    `netns:${ns.name}`,
-    '--state-dir',
-    join(dir, 'state'),
-    '--root-dir',
-    join(dir, 'root'),
-  ];
+  const common = () => privateTarget(ns.name, dir);
 
   beforeAll(() => {
     ns = Netns.create('lblplan');

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Command } from '../io';
 
 export interface CommandRun {
@@ -22,3 +23,13 @@ export async function runCommand(command: Command, args: readonly string[], stdi
   });
   return { code, out, err };
 }
+
+/** The options that point a deploy verb at a test's namespace and private folders (never the real /etc). */
+export const privateTarget = (netns: string, dir: string): string[] => [
+  '--target',
+  `netns:${netns}`,
+  '--state-dir',
+  join(dir, 'state'),
+  '--root-dir',
+  join(dir, 'root'),
+];

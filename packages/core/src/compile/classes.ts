@@ -3,12 +3,10 @@ import type { ClassBinding } from '../document/types';
 import type { TcFilter } from '../ir/types';
 import type { Layout } from '../layout/types';
 import { isInterfaceName } from '../net/interface';
+import { isTcClassid, isTcParent } from '../net/tc-handle';
 import type { ResolvedOptions } from './options';
 import { bindingMark } from './routes';
 import { objectAt } from './shape';
-
-const CLASSID = /^[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}$/;
-const PARENT = /^(root|[0-9a-fA-F]{1,4}:[0-9a-fA-F]{0,4})$/;
 
 /**
  * tc `fw` filters for the class bindings. The kernel keeps one mask per filter instance (dev, parent,
@@ -38,7 +36,7 @@ export function compileClasses(
     if (typeof binding.dev !== 'string' || !isInterfaceName(binding.dev)) {
       throw new InputError(`${path}.dev`, binding.dev, 'must be an interface name of 1-15 characters');
     }
-    if (typeof binding.classid !== 'string' || !CLASSID.test(binding.classid)) {
+    if (typeof binding.classid !== 'string' || !isTcClassid(binding.classid)) {
       throw new InputError(
         `${path}.classid`,
         binding.classid,
@@ -46,7 +44,7 @@ export function compileClasses(
       );
     }
     const parent = binding.parent ?? 'root';
-    if (typeof parent !== 'string' || !PARENT.test(parent)) {
+    if (typeof parent !== 'string' || !isTcParent(parent)) {
       throw new InputError(
         `${path}.parent`,
         binding.parent,

@@ -1,5 +1,6 @@
 import type { Layout } from '../layout/types';
 import { NAMED_PROTOCOLS } from '../net/protocols';
+import { isTcClassid, isTcParent } from '../net/tc-handle';
 import { readAddress, readFieldValues, readIfname } from './parse-common';
 import { checkTableOwners, readRoute } from './parse-routes';
 import { SECMARK_KEY } from './parse-secmarks';
@@ -7,8 +8,6 @@ import type { Reader } from './reader';
 import type { ClassBinding, PacketMatch, Policy, PolicyHook, PolicyRule, PortSpec } from './types';
 
 const HOOKS: readonly PolicyHook[] = ['prerouting', 'output', 'forward', 'postrouting'];
-/** tc handles: `MAJ:MIN` in hex, 1..4 digits each. */
-const CLASSID = /^[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}$/;
 function readPortItem(r: Reader, raw: unknown, path: string): number | string | undefined {
   if (typeof raw === 'number') return r.integer(raw, path, 0, 65535, 'a port');
   if (typeof raw !== 'string') return r.fail(path, raw, 'must be a port number or a "low-high" range');
@@ -125,16 +124,11 @@ function readClass(r: Reader, raw: unknown, path: string, layout: Layout): Class
   );
   const dev = readIfname(r, obj.dev, `${path}.dev`);
   let classid = r.string(obj.classid, `${path}.classid`);
-  if (classid !== undefined && !CLASSID.test(classid)) {
+  if (classid !== undefined && !isTcClassid(classid)) {
     classid = r.fail(`${path}.classid`, classid, 'must be a tc class id MAJ:MIN in hex, e.g. "1:30"');
   }
   let parent = obj.parent === undefined ? undefined : r.string(obj.parent, `${path}.parent`);
-  if (
-    parent !== undefined &&
-    parent !== 'root' &&
-    !CLASSID.test(parent) &&
-    !/^[0-9a-fA-F]{1,4}:$/.test(parent)
-  ) {
+  if (parent !== undefined && !isTcParent(parent)) {
     parent = r.fail(`${path}.parent`, parent, 'must be "root" or a tc handle such as "1:" or "1:10"');
   }
   const priority =

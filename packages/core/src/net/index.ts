@@ -5,3 +5,4 @@ export * from './interface';
 export * from './names';
 export * from './protocols';
 export * from './services';
+export * from './tc-handle';

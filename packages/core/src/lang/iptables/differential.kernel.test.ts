@@ -1,6 +1,7 @@
 import { kernelSkip, Netns } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rule, Ruleset } from '../../ir/types';
+import { prng } from '../../testing/random-box';
 import { emitIptablesRestore } from './print-restore';
 import { normalizeIptablesRule } from './rule';
 import { parseIptablesSave } from './save';
@@ -14,18 +15,6 @@ const skip = kernelSkip('iptables differential tests', [
   'iptables-restore',
   'ip6tables',
 ]);
-
-/** Small deterministic PRNG (mulberry32) so a failure names a reproducible case. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generator(seed: number) {
   const rnd = prng(seed);
