@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compileDocument } from '../compile/compile-document';
-import { EDGE } from '../compile/test-documents';
 import type { MarkwrightDocument } from '../document/types';
 import type { BoxConfig, Route } from '../ir/types';
 import type { PacketOutcome } from '../reports/confirm';
+import { EDGE } from '../testing/documents';
 import { compareOutcome } from './compare';
 import { hostInPrefix, probePackets } from './probe-packets';
 import { buildVerification, expectedOutcomes, formatVerification } from './verification';

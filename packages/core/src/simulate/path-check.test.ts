@@ -13,7 +13,7 @@ import {
   saveMark,
   setXmark,
   table,
-} from './fixtures';
+} from '../testing/ir-builders';
 import { simulate } from './simulate';
 import { formatTrace } from './trace-text';
 
