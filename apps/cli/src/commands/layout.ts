@@ -11,11 +11,20 @@ import {
 } from '@markwright/core';
 import { bitUsage, type RuleBitUsage } from '@markwright/core/analyze';
 import { parseRulesetAuto } from '@markwright/core/lang';
-import { parseArgs } from '../args';
+import {
+  DEFAULT_OWNERSHIP,
+  EnvironmentError,
+  openRunner,
+  parseTarget,
+  probe,
+  ToolError,
+} from '@markwright/host';
+import { flag, parseArgs } from '../args';
 import { readJsonFile, readTextFile } from '../input-file';
 import { type Command, EXIT } from '../io';
 
-const USAGE = 'usage: markwright layout check FILE [--host-rules FILE ...] [--json]';
+const USAGE =
+  'usage: markwright layout check FILE [--host-rules FILE ...] [--target local|netns:NAME [--root-dir DIR]] [--json]';
 
 interface HostRules {
   readonly usages: RuleBitUsage[];
@@ -37,6 +46,24 @@ function readHostRules(file: string): HostRules {
     throw error instanceof InputError ? error.within(file) : error;
   }
 }
+
+/** What probe finds on a live target: its rules (ours excluded later) and every consumer it detects, with evidence. */
+async function probeTarget(
+  target: string,
+  rootDir: string,
+): Promise<{ usages: RuleBitUsage[]; evidence: Evidence }> {
+  const report = await probe(await openRunner(parseTarget(target)), DEFAULT_OWNERSHIP, { rootDir });
+  return {
+    usages: bitUsage(report.box.ruleset),
+    evidence: new Map(report.consumers.map((c) => [c.consumer, [...c.evidence]])),
+  };
+}
+
+type Evidence = Map<string, string[]>;
+
+const merge = (into: Evidence, from: ReadonlyMap<string, readonly string[]>) => {
+  for (const [id, seen] of from) into.set(id, [...new Set([...(into.get(id) ?? []), ...seen])]);
+};
 
 function describeField(f: Field): string {
   const last = (f.offset ?? 0) + (f.width ?? 1) - 1;
@@ -105,6 +132,7 @@ function conflictLines(report: CheckReport): string[] {
     for (const c of detected) {
       lines.push(`  ${c.field}: ${c.severity} with ${c.consumer} [${c.source}] on bits ${c.bits}`);
       if (c.detail) lines.push(`      ${c.detail}`);
+      if (c.evidence?.length) lines.push(`      seen: ${c.evidence.join('; ')}`);
     }
   }
   if (catalogue.length > 0) {
@@ -147,7 +175,7 @@ const layout: Command = async (io) => {
   if (sub !== 'check') {
     throw new InputError('layout', sub ?? null, `unknown subcommand; ${USAGE}`);
   }
-  const args = parseArgs(rest, ['host-rules'], ['json']);
+  const args = parseArgs(rest, ['host-rules', 'target', 'root-dir'], ['json']);
   if (args.positionals.length !== 1) {
     throw new InputError(
       'FILE',
@@ -162,16 +190,32 @@ const layout: Command = async (io) => {
   // Host rule files are read first, so a broken one is reported whatever the document holds.
   const host = hostFiles.map(readHostRules);
   const hostUsage = host.flatMap((h) => h.usages);
-  const detected = new Set(
+  const evidence: Evidence = new Map(
     detectConsumers(
       hostUsage,
       host.flatMap((h) => h.names),
-    ).map((c) => c.consumer),
+    ).map((c) => [c.consumer, [...c.evidence]]),
   );
+  const target = flag(args, 'target');
+  if (target === undefined && args.flags.has('root-dir'))
+    throw new InputError('--root-dir', flag(args, 'root-dir')!, `only with --target; ${USAGE}`);
+  if (target !== undefined) {
+    try {
+      const live = await probeTarget(target, flag(args, 'root-dir') ?? '/');
+      hostUsage.push(...live.usages);
+      merge(evidence, live.evidence);
+    } catch (error) {
+      if (error instanceof EnvironmentError || error instanceof ToolError) {
+        io.stderr(`markwright: ${error.message}\n`);
+        return EXIT.environment;
+      }
+      throw error;
+    }
+  }
   let report: CheckReport;
   let doc: MarkwrightDocument | null = null;
   try {
-    const { document, ...checked } = checkReport(readJsonFile(file), hostUsage, { detected });
+    const { document, ...checked } = checkReport(readJsonFile(file), hostUsage, { evidence });
     doc = document;
     report = checked;
   } catch (error) {

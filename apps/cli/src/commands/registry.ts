@@ -8,7 +8,7 @@ register(
 );
 register(
   'layout',
-  'layout check FILE: validate a markwright/1 document and report bit conflicts',
+  'layout check FILE [--host-rules FILE] [--target T]: validate a markwright/1 document and report conflicts, detected on the box or catalogue',
   async () => (await import('./layout')).default,
 );
 register(

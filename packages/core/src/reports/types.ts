@@ -42,6 +42,8 @@ export interface Conflict {
   readonly presence?: ConflictPresence;
   /** For host rules: the known consumer the rule belongs to, when its names give it away. */
   readonly consumerId?: string;
+  /** For detected consumers: what showed it is on the box (`interface tailscale0`, `process tailscaled`, rules). */
+  readonly evidence?: readonly string[];
 }
 
 /** A conflict the document acknowledges with a `coexists` entry: kept with the reason, not a warning. */

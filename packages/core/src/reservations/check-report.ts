@@ -30,6 +30,8 @@ export const routedFields = (doc: MarkwrightDocument): string[] => [
 export interface CheckReportOptions {
   /** Consumer ids seen on the box (by probe, or in the host rules given); the rest are catalogue-only. */
   readonly detected?: ReadonlySet<string>;
+  /** What showed each detected consumer (its rules, processes, interfaces, config files); keys count as detected. */
+  readonly evidence?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The consumer a conflict is about, as a known id: the consumer itself, or the one a host rule belongs to. */
@@ -66,6 +68,18 @@ export function documentConflicts(
   ];
 }
 
+/** Each detected conflict with what showed its consumer is on the box, when known. */
+function withEvidence(
+  conflicts: readonly Conflict[],
+  evidence: ReadonlyMap<string, readonly string[]>,
+): Conflict[] {
+  return conflicts.map((c) => {
+    const id = conflictConsumerId(c);
+    const seen = c.presence === 'detected' && id !== undefined ? evidence.get(id) : undefined;
+    return seen?.length ? { ...c, evidence: seen } : c;
+  });
+}
+
 /** Detected conflicts first (host rules, then consumers seen on the box), catalogue-only ones after. */
 export const byPresence = (conflicts: readonly Conflict[]): Conflict[] => [
   ...conflicts.filter((c) => c.presence === 'detected'),
@@ -87,10 +101,12 @@ export function checkReport(
   if (!document) return { valid: false, errors, conflicts: [], document: null };
   const unknown = unknownCoexists(document);
   if (unknown.length > 0) return { valid: false, errors: unknown, conflicts: [], document: null };
-  const detected = options.detected ?? new Set(detectConsumers(hostUsages).map((c) => c.consumer));
+  const evidence =
+    options.evidence ?? new Map(detectConsumers(hostUsages).map((c) => [c.consumer, c.evidence]));
+  const detected = options.detected ?? new Set(evidence.keys());
   const { conflicts, acknowledged } = acknowledge(
     document,
-    byPresence(documentConflicts(document, hostUsages, { detected })),
+    byPresence(withEvidence(documentConflicts(document, hostUsages, { detected }), evidence)),
   );
   return {
     valid: true,
