@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +91,29 @@ describe('markwright serve', () => {
     expect(await run.exit).toBe(2);
     expect(run.stderr()).toMatch(/damaged\.db is not a readable Markwright database/);
     expect(readFileSync(db, 'utf8')).toBe('garbage'.repeat(500));
+  });
+
+  it('on a busy port exits 2 naming it, before any database is created', async () => {
+    const busy = createServer();
+    await new Promise<void>((done) => busy.listen(0, '127.0.0.1', done));
+    const port = (busy.address() as AddressInfo).port;
+    const db = join(dir, 'never', 'app.db');
+    try {
+      const run = serve(['--port', String(port), '--db', db]);
+      expect(await run.exit).toBe(2);
+      expect(run.stderr()).toContain(`cannot listen on 127.0.0.1:${port}`);
+      expect(existsSync(join(dir, 'never'))).toBe(false);
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('names a --db that is a folder, exit 2', async () => {
+    const folder = join(dir, 'folder.db');
+    mkdirSync(folder);
+    const run = serve(['--port', '0', '--db', folder]);
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toMatch(/folder\.db is not a regular file/);
   });
 
   it('refuses a bad port with exit 1 naming the option', async () => {

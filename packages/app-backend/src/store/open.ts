@@ -1,7 +1,7 @@
 // Opening a database file safely: a file that is not a Markwright database, is damaged, or was written by a newer
 // Markwright is refused with a clear error before anything is written to it.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from './errors';
@@ -74,8 +74,21 @@ function migrate(db: Db): void {
 /** Opens (creating when absent) a database at `path`, or `:memory:`, migrated to the current schema. */
 export function openDatabase(path: string): Db {
   if (path !== ':memory:') {
-    if (existsSync(path)) inspectExisting(path);
-    else mkdirSync(dirname(path), { recursive: true });
+    if (existsSync(path)) {
+      // SQLite answers a directory with "disk I/O error": say what the path is instead.
+      if (!statSync(path).isFile())
+        throw new StoreError('unwritable', `${path} is not a regular file; give a database file with --db`);
+      inspectExisting(path);
+    } else {
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+      } catch (error) {
+        throw new StoreError(
+          'unwritable',
+          `${path} cannot be created: its folder ${dirname(path)} cannot be made (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        );
+      }
+    }
   }
   let db: Db;
   try {

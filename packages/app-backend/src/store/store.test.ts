@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DeploymentRecord } from '@markwright/core';
@@ -201,6 +201,21 @@ describe('layouts and versions', () => {
 });
 
 describe('files that are not ours', () => {
+  it('names a directory given as the database, instead of SQLite\'s "disk I/O error"', () => {
+    const path = join(dir, 'a-folder.db');
+    mkdirSync(path);
+    expectStoreError(() => Store.open(path), 'unwritable', /a-folder\.db is not a regular file/);
+  });
+
+  it('names the path whose folder cannot be made (a file stands where the folder should be)', () => {
+    writeFileSync(join(dir, 'plain'), 'x');
+    expectStoreError(
+      () => Store.open(join(dir, 'plain', 'app.db')),
+      'unwritable',
+      /plain\/app\.db cannot be created: its folder .*plain cannot be made \(EEXIST\)/,
+    );
+  });
+
   it('refuses a damaged file and leaves it byte-identical', () => {
     const path = join(dir, 'damaged.db');
     const store = Store.open(path);
