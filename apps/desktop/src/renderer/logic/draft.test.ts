@@ -41,6 +41,30 @@ describe('draft documents', () => {
   it('round-trips the documented example, with optional binding keys', () => {
     expect(draftToDocument(draftFromDocument(edge))).toEqual(edge);
   });
+  it('keeps what the form does not edit on a route binding: owned tables, iif, from, not, suppress_prefixlength', () => {
+    const routed = {
+      ...edge,
+      policy: {
+        ...edge.policy,
+        routes: [
+          {
+            when: { uplink: 'isp2' },
+            table: 200,
+            priority: 10002,
+            iif: 'lan0',
+            from: '10.70.0.0/24',
+            not: false,
+            owns: {
+              routes: [{ to: 'default', via: '192.0.2.1', dev: 'wan2' }],
+              copy: [{ dev: 'lan0', connected: true }],
+            },
+          },
+          { table: 'main', priority: 9000, suppress_prefixlength: 0 },
+        ],
+      },
+    };
+    expect(draftToDocument(draftFromDocument(routed))).toEqual(routed);
+  });
   it('round-trips the shipped examples', () => {
     for (const name of ['edge-router', 'k8s-node', 'wireguard-box']) {
       const doc = JSON.parse(readFileSync(resolve(repoRoot, 'examples', `${name}.json`), 'utf8'));

@@ -60,6 +60,11 @@ export interface DraftRoute {
   priority: string;
   /** `4`, `6`, or `both` (the default, kept implicit). */
   family: '4' | '6' | 'both';
+  /**
+   * What the form does not edit (`owns`, `iif`, `oif`, `from`, `to`, `not`, `suppress_prefixlength`, ...), kept as
+   * read so that saving from the designer never drops it.
+   */
+  kept?: Readonly<Record<string, unknown>>;
 }
 
 export interface DraftClass {
@@ -230,9 +235,15 @@ export function draftFromDocument(doc: DocumentJson): DraftDocument {
     labels: arr(layout.secmarks).map(labelFromJson),
     rules: arr(policy.rules).map(ruleFromJson),
     routes: arr(policy.routes).map((x) => {
-      const r = obj(x);
-      const family = r.family === 4 ? '4' : r.family === 6 ? '6' : 'both';
-      return { when: textValues(r.when), table: str(r.table), priority: str(r.priority), family };
+      const { when, table, priority, family: fam, ...kept } = obj(x);
+      const family = fam === 4 ? '4' : fam === 6 ? '6' : 'both';
+      const route: DraftRoute = {
+        when: textValues(when),
+        table: str(table),
+        priority: str(priority),
+        family,
+      };
+      return Object.keys(kept).length > 0 ? { ...route, kept } : route;
     }),
     classes: arr(policy.classes).map((x) => {
       const c = obj(x);
@@ -332,8 +343,12 @@ export function draftToDocument(d: DraftDocument): DocumentJson {
     policy: {
       rules,
       routes: d.routes.map((r) => {
+        const when = valuesToJson(r.when);
         const route: Record<string, unknown> = {
-          when: valuesToJson(r.when),
+          ...r.kept,
+          // `when` is optional where the binding selects otherwise (iif, from, suppress_prefixlength, ...); a
+          // binding the form made always has one, so an empty one is reported on its input.
+          ...((Object.keys(when).length > 0 || r.kept === undefined) && { when }),
           table: valueFromText(r.table),
           priority: valueFromText(r.priority),
         };
