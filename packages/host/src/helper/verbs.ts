@@ -93,6 +93,8 @@ export async function runVerb(
       return probe(await openRunner(target), DEFAULT_OWNERSHIP);
     case 'plan': {
       const { doc } = documentOf(request);
+      // The whole document is checked (priorities in range, tables, ...) before the target is even opened.
+      compileOwned(doc, ownership);
       const ctx = await open(target);
       const { wanted, box } = await wantedOf(doc, ctx.ownership, ctx.runner);
       return planDeployment(ctx.runner, ctx.ownership, {
@@ -104,6 +106,7 @@ export async function runVerb(
     }
     case 'apply': {
       const { doc, name } = documentOf(request);
+      compileOwned(doc, ownership);
       const ctx = await open(target);
       const { wanted } = await wantedOf(doc, ctx.ownership, ctx.runner);
       await assertSecmarksDeployable(ctx.runner, doc);
