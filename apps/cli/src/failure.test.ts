@@ -1,37 +1,22 @@
 // Every verb fails the same way: with --json, exactly one `{"ok":false,"error":{kind,field,message}}` line on
 // stderr and nothing on stdout; without it, one `markwright: ...` line. Exit 1 for input, 2 for environment.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EnvironmentError, InputError, LockHeld } from '@markwright/core';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from './commands/index';
+import { bundleMain } from './testing/cli-bundle';
 import './commands/registry';
 import { reportFailure } from './failure';
 
-const cliRoot = resolve(import.meta.dirname, '..');
+const _cliRoot = resolve(import.meta.dirname, '..');
 const asRoot = process.getuid?.() === 0;
 let dir: string;
 let bundle: string;
 
-beforeAll(async () => {
-  // Inside this package so the bundle's `import 'better-sqlite3'` resolves; private, so no build races.
-  mkdirSync(join(cliRoot, 'node_modules', '.cache'), { recursive: true });
-  dir = mkdtempSync(join(cliRoot, 'node_modules', '.cache', 'failure-test-'));
-  bundle = join(dir, 'markwright.mjs');
-  await build({
-    entryPoints: [join(cliRoot, 'src/main.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    external: ['better-sqlite3', 'electron'],
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-    logLevel: 'error',
-  });
+beforeAll(() => {
+  ({ script: bundle, dir } = bundleMain());
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,33 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleMain } from '../testing/cli-bundle';
 
-const cliRoot = resolve(import.meta.dirname, '../..');
+const _cliRoot = resolve(import.meta.dirname, '../..');
 let dir: string;
 let bundle: string;
 let renderer: string;
 
-beforeAll(async () => {
-  // Inside this package (under node_modules/.cache) so the bundle's `import 'better-sqlite3'` resolves.
-  mkdirSync(join(cliRoot, 'node_modules', '.cache'), { recursive: true });
-  dir = mkdtempSync(join(cliRoot, 'node_modules', '.cache', 'serve-test-'));
-  bundle = join(dir, 'markwright.mjs');
-  // A private bundle, so this test neither races nor depends on another build of dist/.
-  await build({
-    entryPoints: [join(cliRoot, 'src/main.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    external: ['better-sqlite3', 'electron'],
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-    logLevel: 'error',
-  });
+beforeAll(() => {
+  ({ script: bundle, dir } = bundleMain());
   renderer = join(dir, 'renderer');
   mkdirSync(renderer);
   writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>Markwright</title>');
