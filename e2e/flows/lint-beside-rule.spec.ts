@@ -3,40 +3,24 @@
 // view shows `reply-path` on the rule's card and the designer lists it under the rule; a field nothing reads is
 // shown under the field.
 
+import { DUAL_WAN_PASTED_ROUTES, dualWanFile } from '@markwright/core/testing';
 import { expect, it } from 'vitest';
 import { describeFlow } from '../harness/flow';
 import { importDocument, showView, textOf, waitForText } from '../harness/ui';
 
-const ROUTES = `default via 192.0.2.1 dev wan1
-10.0.0.0/24 dev lan0 proto kernel scope link src 10.0.0.1
-192.0.2.0/24 dev wan1 proto kernel scope link src 192.0.2.2
-198.51.100.0/24 dev wan2 proto kernel scope link src 198.51.100.2
-default via 198.51.100.1 dev wan2 table 200
-`;
+const ROUTES = DUAL_WAN_PASTED_ROUTES;
 
+const base = dualWanFile();
 const dualWan = {
-  format: 'markwright/1',
+  ...base,
   name: 'dual-wan-lint',
-  layout: {
-    fields: [
-      {
-        name: 'uplink',
-        kind: 'enum',
-        offset: 24,
-        width: 2,
-        values: { isp1: 1, isp2: 2 },
-        persist: true,
-        newOnly: true,
-      },
-      { name: 'bulk', kind: 'flag', offset: 26 },
-    ],
-  },
+  layout: { fields: [...base.layout.fields, { name: 'bulk', kind: 'flag', offset: 26 }] },
   policy: {
+    ...base.policy,
     rules: [
-      { name: 'https via isp2', match: { iif: 'lan0', proto: 'tcp', dport: 443 }, set: { uplink: 'isp2' } },
+      ...base.policy.rules,
       { name: 'backups are bulk', match: { iif: 'lan0', proto: 'tcp', dport: 873 }, set: { bulk: 1 } },
     ],
-    routes: [{ when: { uplink: 'isp2' }, table: 200, priority: 10002, family: 4 }],
   },
 };
 

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { dualWanFile } from '@markwright/core/testing';
 import { createRouterLab, kernelSkip, makeTempDir, type RouterLab, removeTempDir } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleMain, type CliRun } from '../testing/cli-bundle';
@@ -10,29 +11,7 @@ import { bundleMain, type CliRun } from '../testing/cli-bundle';
 
 const skip = kernelSkip('lint kernel tests', ['ip', 'nft', 'sysctl']);
 
-const design = (binding: Record<string, unknown>) => ({
-  format: 'markwright/1',
-  name: 'dual-wan',
-  layout: {
-    fields: [
-      {
-        name: 'uplink',
-        kind: 'enum',
-        offset: 24,
-        width: 2,
-        values: { isp1: 1, isp2: 2 },
-        persist: true,
-        newOnly: true,
-      },
-    ],
-  },
-  policy: {
-    rules: [
-      { name: 'https via isp2', match: { iif: 'r0', proto: 'tcp', dport: 443 }, set: { uplink: 'isp2' } },
-    ],
-    routes: [{ when: { uplink: 'isp2' }, table: 100, priority: 10002, family: 4, ...binding }],
-  },
-});
+const design = (binding: Record<string, unknown>) => dualWanFile({ lan: 'r0', table: 100, binding });
 
 describe.skipIf(skip)('lint --target netns:NAME', () => {
   let lab: RouterLab;

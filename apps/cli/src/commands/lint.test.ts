@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DUAL_WAN_PASTED_ROUTES, dualWanFile } from '@markwright/core/testing';
 import { makeTempDir, removeTempDir } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleMain, type CliRun } from '../testing/cli-bundle';
@@ -7,38 +8,11 @@ import { bundleMain, type CliRun } from '../testing/cli-bundle';
 // The pinned contract: `markwright lint DOC [--target T | --routes F --ip-rules F] [--json]` prints
 // {"findings":[{code,severity,message,path}]} and exits 0 without error-level findings, 1 with, 2 for the environment.
 
-const ROUTES = `default via 192.0.2.1 dev wan1
-10.0.0.0/24 dev lan0 proto kernel scope link src 10.0.0.1
-192.0.2.0/24 dev wan1 proto kernel scope link src 192.0.2.2
-198.51.100.0/24 dev wan2 proto kernel scope link src 198.51.100.2
-default via 198.51.100.1 dev wan2 table 200
-`;
+const ROUTES = DUAL_WAN_PASTED_ROUTES;
 const COMPLETE = `${ROUTES}10.0.0.0/24 dev lan0 table 200 scope link\n`;
 const RULES = '0:\tfrom all lookup local\n32766:\tfrom all lookup main\n32767:\tfrom all lookup default\n';
 
-const doc = {
-  format: 'markwright/1',
-  name: 'dual-wan',
-  layout: {
-    fields: [
-      {
-        name: 'uplink',
-        kind: 'enum',
-        offset: 24,
-        width: 2,
-        values: { isp1: 1, isp2: 2 },
-        persist: true,
-        newOnly: true,
-      },
-    ],
-  },
-  policy: {
-    rules: [
-      { name: 'https via isp2', match: { iif: 'lan0', proto: 'tcp', dport: 443 }, set: { uplink: 'isp2' } },
-    ],
-    routes: [{ when: { uplink: 'isp2' }, table: 200, priority: 10002, family: 4 }],
-  },
-};
+const doc = dualWanFile();
 
 let cli: CliRun;
 let bundleDir: string;

@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { MarkwrightDocument } from '../document/types';
 import type { LintCode } from '../reports/types';
+import {
+  DUAL_WAN_ROUTES,
+  dualWan,
+  dualWanByIif,
+  dualWanManaged,
+  ipRulesOf,
+  routesOf,
+} from '../testing/dual-wan';
 import { hasErrors, lintDocument } from './lint';
 import { parseSysctls } from './sysctls';
-import { DUAL_WAN_ROUTES, dualWan, dualWanByIif, dualWanManaged, ipRulesOf, routesOf } from './test-designs';
 import type { LintBox } from './types';
 
-// One design that triggers each code and one that does not, on the dual-WAN router of test-designs.ts.
+// One design that triggers each code and one that does not, on the dual-WAN router of testing/dual-wan.ts.
 
 /** Table 200 with the LAN's and wan2's connected routes copied in, as mwan3 keeps its tables. */
 const COMPLETE_TABLE = `${DUAL_WAN_ROUTES}10.0.0.0/24 dev lan0 table 200 scope link

@@ -1,6 +1,7 @@
 // Test support of core, for its own tests and for other packages' tests and benchmarks
-// (`@markwright/core/testing`): IR builders, documents, random boxes, and fast-check arbitraries of nft rules.
+// (`@markwright/core/testing`): IR builders, documents, the dual-WAN router, random boxes, and fast-check arbitraries of nft rules.
 export * from './documents';
+export * from './dual-wan';
 export * from './ir-builders';
 export * from './nft-ir-arbitrary';
 export * from './nft-random-rules';

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlanReport } from '@markwright/core';
+import { dualWanFile } from '@markwright/core/testing';
 import { createRouterLab, kernelSkip, type Netns, type RouterLab, waitFor } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTarget } from '../exec/target';
@@ -23,33 +24,9 @@ const skip = kernelSkip('owned route tables kernel tests', ['ip', 'nft', 'conntr
 const TABLE = 200;
 const BY_WAN2 = { to: 'default', via: '198.51.100.2', dev: 'r2' };
 
-function dualWan(binding: Record<string, unknown>) {
-  return {
-    format: 'markwright/1',
-    name: 'dual-wan',
-    layout: {
-      fields: [
-        {
-          name: 'uplink',
-          kind: 'enum',
-          offset: 24,
-          width: 2,
-          values: { isp1: 1, isp2: 2 },
-          persist: true,
-          newOnly: true,
-        },
-      ],
-    },
-    policy: {
-      rules: [
-        { name: 'https via isp2', match: { iif: 'r0', proto: 'tcp', dport: 443 }, set: { uplink: 'isp2' } },
-      ],
-      routes: [{ when: { uplink: 'isp2' }, table: TABLE, priority: 10200, family: 4, ...binding }],
-    },
-  };
-}
+const dualWan = (binding: Record<string, unknown>) =>
+  dualWanFile({ lan: 'r0', table: TABLE, priority: 10200, binding });
 
-/** Owns table 200 with only its default route: replies to the LAN are not in it. */
 const WITHOUT_LAN = dualWan({ owns: { routes: [BY_WAN2] } });
 /** Owns table 200 and copies the LAN's connected routes into it, as mwan3 does. */
 const WITH_LAN = dualWan({ owns: { routes: [BY_WAN2], copy: [{ dev: 'r0' }] } });
