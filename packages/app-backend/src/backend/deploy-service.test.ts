@@ -2,27 +2,15 @@
 // pending deployments across targets, the target remembered per layout, rollback with a countdown, uninstall,
 // and a layout that is live somewhere refused for deletion.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { ApiError } from '@markwright/api';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { apiFailure, exampleDocument } from '../testing/examples';
 import { FakeHost } from '../testing/fake-host';
 import { type Backend, createBackend } from './index';
 
-const repoRoot = resolve(import.meta.dirname, '../../../..');
-const edge = () =>
-  JSON.parse(readFileSync(join(repoRoot, 'examples', 'edge-router.json'), 'utf8')) as Record<string, unknown>;
-
-async function failure(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
+const edge = () => exampleDocument('edge-router');
 
 let dir: string;
 let backend: Backend;
@@ -95,7 +83,7 @@ describe('deploying from the app', () => {
   it('refuses to delete a layout live on a target, naming it, until it is uninstalled there', async () => {
     const api = backend.service;
     await api.apply({ name: 'edge', target: 'netns:lab', confirmTimeout: 0 });
-    const refused = await failure(api.deleteLayout({ name: 'edge' }));
+    const refused = await apiFailure(api.deleteLayout({ name: 'edge' }));
     expect([refused.kind, refused.field]).toEqual(['conflict', 'name']);
     expect(refused.message).toBe(
       'layout "edge" is live on netns:lab: uninstall it there or deploy another layout first',

@@ -1,27 +1,13 @@
 // The service with the real core: canonical storage, errors that name the document field, conflicts from known
 // consumers and from a box's rules, and simulation of a stored layout.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { ApiError } from '@markwright/api';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { apiFailure, exampleDocument } from '../testing/examples';
 import { FakeHost } from '../testing/fake-host';
 import { type Backend, createBackend } from './index';
-
-const repoRoot = resolve(import.meta.dirname, '../../../..');
-const example = (name: string) =>
-  JSON.parse(readFileSync(join(repoRoot, 'examples', `${name}.json`), 'utf8')) as Record<string, unknown>;
-
-async function failure(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 let dir: string;
 let backend: Backend;
@@ -38,7 +24,7 @@ afterEach(() => {
 
 describe('MarkwrightService with core', () => {
   it('stores the canonical form of a valid document and exports it unchanged', async () => {
-    const edge = example('edge-router');
+    const edge = exampleDocument('edge-router');
     const summary = await backend.service.createLayout({ name: 'edge', document: edge });
     expect(summary).toMatchObject({ name: 'edge', currentVersion: 1, fieldCount: 3 });
     const stored = (await backend.service.getLayout({ name: 'edge' })).document;
@@ -54,13 +40,13 @@ describe('MarkwrightService with core', () => {
   });
 
   it('refuses overlapping fields, a value too large and a bad mark, naming the field, saving nothing', async () => {
-    const edge = example('edge-router') as { layout: { fields: Record<string, unknown>[] } };
+    const edge = exampleDocument('edge-router') as { layout: { fields: Record<string, unknown>[] } };
     const overlapping = structuredClone(edge);
     overlapping.layout.fields[1]!.offset = 25; // inside uplink's bits 24-25
     const tooLarge = structuredClone(edge);
     (tooLarge.layout.fields[0]!.values as Record<string, number>).isp3 = 9; // 2 bits hold 0-3
     for (const document of [overlapping, tooLarge]) {
-      const error = await failure(backend.service.createLayout({ name: 'bad', document }));
+      const error = await apiFailure(backend.service.createLayout({ name: 'bad', document }));
       expect(error.kind).toBe('invalid-input');
       expect(error.field).toMatch(/^document\.layout\.fields/);
       expect(error.message).toMatch(/^the document is not valid: layout\.fields/);
@@ -105,7 +91,7 @@ describe('MarkwrightService with core', () => {
 
   it('simulates a stored document: the policy sets the field on the packet', async () => {
     const report = await backend.service.simulate({
-      document: example('edge-router'),
+      document: exampleDocument('edge-router'),
       packets: [
         { iif: 'lan0', saddr: '192.168.1.10', daddr: '198.51.100.9', proto: 'udp', sport: 4000, dport: 5060 },
       ],
@@ -116,7 +102,7 @@ describe('MarkwrightService with core', () => {
   });
 
   it('plans and applies the stored version, mirroring the deployment with its layout', async () => {
-    await backend.service.createLayout({ name: 'edge', document: example('edge-router') });
+    await backend.service.createLayout({ name: 'edge', document: exampleDocument('edge-router') });
     await backend.service.apply({ name: 'edge', target: 'netns:lab', confirmTimeout: 30 });
     const row = backend.store.db
       .prepare('SELECT layout_name, layout_version, outcome FROM deployments')
@@ -143,7 +129,7 @@ describe('MarkwrightService with core', () => {
     expect(plain.priorities).toEqual({ from: 10000, to: 10009 });
     expect(plain.tables[0]).toBe(100);
     // A document the check refuses is refused here too, naming its field.
-    const refused = await failure(
+    const refused = await apiFailure(
       backend.service.suggest({
         target: 'local',
         document: { ...document, layout: { fields: [{ name: 'X' }] } },

@@ -2,5 +2,6 @@
 // in-memory store with fake host and tools, and those fakes.
 export * from './api-contract';
 export * from './backend-fixture';
+export * from './examples';
 export * from './fake-host';
 export * from './fake-tools';

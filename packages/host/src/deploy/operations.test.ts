@@ -1,13 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LockHeld, ToolError } from '../exec/errors';
-import { FakeKernel } from '../testing/fake-kernel';
+import { type FakeDeploy, openFakeDeploy } from '../testing/fake-deploy';
+import type { FakeKernel } from '../testing/fake-kernel';
 import type { OwnedState } from '../types';
 import type { DeployContext } from './context';
 import { apply, confirm, history, recover, status, uninstall } from './operations';
-import { DEFAULT_OWNERSHIP, EMPTY_STATE, wrapTableBody } from './ownership';
+import { EMPTY_STATE, wrapTableBody } from './ownership';
 import { persistencePaths } from './persistence';
 import { processStart } from './process-identity';
 import { rollback } from './rollback';
@@ -23,30 +23,17 @@ const state = (n: number, extra: Partial<OwnedState> = {}): OwnedState => ({
 });
 
 describe('deploy operations against a fake kernel', () => {
+  let fake: FakeDeploy;
   let dir: string;
   let kernel: FakeKernel;
-  let clock: number;
-  let launched: { id: string; deadline: string | null }[];
+  let launched: FakeDeploy['launched'];
   let ctx: DeployContext;
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'mw-ops-'));
-    kernel = new FakeKernel();
-    clock = Date.parse('2026-01-01T00:00:00Z');
-    launched = [];
-    ctx = {
-      runner: kernel.runner,
-      store: new StateStore(join(dir, 'state'), { kind: 'local' }),
-      ownership: DEFAULT_OWNERSHIP,
-      rootDir: join(dir, 'root'),
-      now: () => new Date(clock++),
-      launchWatchdog: (a) => {
-        launched.push(a);
-        return null;
-      },
-    };
+    fake = openFakeDeploy('mw-ops-');
+    ({ dir, kernel, launched, ctx } = fake);
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => fake.cleanup());
 
   const input = (s: OwnedState, confirmTimeout = 60) => ({
     wanted: s,
@@ -79,7 +66,7 @@ describe('deploy operations against a fake kernel', () => {
     await apply(ctx, input(state(1), 0));
     const second = await apply(ctx, input(state(2), 5));
     expect(kernel.rules.v4).toEqual(state(2).ipRules.v4);
-    clock += 6000;
+    fake.clock += 6000;
     const release = ctx.store.lock();
     await recover(ctx);
     release();
@@ -94,7 +81,7 @@ describe('deploy operations against a fake kernel', () => {
     const p1 = await apply(ctx, input(state(2), 5));
     const p2 = await apply(ctx, input(state(3), 5));
     expect(ctx.store.deployment(p1.deployment.id)?.outcome).toBe('superseded');
-    clock += 6000;
+    fake.clock += 6000;
     await status(ctx);
     expect(kernel.rules.v4).toEqual(state(1).ipRules.v4);
     expect(ctx.store.deployment(p2.deployment.id)?.outcome).toBe('reverted');
@@ -161,7 +148,7 @@ describe('deploy operations against a fake kernel', () => {
       op: 'apply',
       deploymentId: 'dead-1',
       pid: 999_999_999,
-      startedAt: new Date(clock).toISOString(),
+      startedAt: new Date(fake.clock).toISOString(),
       restoreTo: history(ctx)[0]!.state,
       tcLines: [],
       draft: { ...history(ctx)[0]!, id: '20260101-000000000-dead', state: state(2) },
@@ -243,7 +230,7 @@ describe('deploy operations against a fake kernel', () => {
     const lock = vi.spyOn(ctx.store, 'lock');
     expect((await status(ctx)).state).toBe('pending');
     expect(lock).not.toHaveBeenCalled();
-    clock = Date.parse(result.confirmDeadline!) + 1;
+    fake.clock = Date.parse(result.confirmDeadline!) + 1;
     expect((await status(ctx)).state).not.toBe('pending');
     expect(lock).toHaveBeenCalledTimes(1);
   });

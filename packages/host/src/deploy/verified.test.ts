@@ -1,16 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import type { DeployVerification } from '@markwright/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeKernel } from '../testing/fake-kernel';
+import { type FakeDeploy, openFakeDeploy } from '../testing/fake-deploy';
+import type { FakeKernel } from '../testing/fake-kernel';
 import type { OwnedState } from '../types';
 import type { DeployContext } from './context';
 import { apply } from './operations';
-import { DEFAULT_OWNERSHIP, wrapTableBody } from './ownership';
+import { wrapTableBody } from './ownership';
 import { persistencePaths } from './persistence';
 import { rollback } from './rollback';
-import { StateStore } from './state-store';
 
 const state = (n: number): OwnedState => ({
   nftScript: wrapTableBody(
@@ -29,29 +27,16 @@ const OVERWRITTEN: DeployVerification = {
 };
 
 describe('keeping or reverting a deployment by the live check', () => {
-  let dir: string;
+  let fake: FakeDeploy;
   let kernel: FakeKernel;
   let ctx: DeployContext;
-  let launched: { id: string; deadline: string | null }[];
+  let launched: FakeDeploy['launched'];
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'mw-verified-'));
-    kernel = new FakeKernel();
-    let clock = Date.parse('2026-01-01T00:00:00Z');
-    launched = [];
-    ctx = {
-      runner: kernel.runner,
-      store: new StateStore(join(dir, 'state'), { kind: 'local' }),
-      ownership: DEFAULT_OWNERSHIP,
-      rootDir: join(dir, 'root'),
-      now: () => new Date(clock++),
-      launchWatchdog: (a) => {
-        launched.push(a);
-        return null;
-      },
-    };
+    fake = openFakeDeploy('mw-verified-');
+    ({ kernel, ctx, launched } = fake);
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => fake.cleanup());
 
   const input = (s: OwnedState, verify: () => Promise<DeployVerification>, confirmTimeout = 0) => ({
     wanted: s,

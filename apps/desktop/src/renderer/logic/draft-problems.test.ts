@@ -1,24 +1,10 @@
 import { checkDocument } from '@markwright/core';
 import { describe, expect, it } from 'vitest';
-import { type DraftRule, draftToDocument, emptyDraft, newField } from './draft';
+import { type DraftRule, draftToDocument, emptyDraft, newField, newRule } from './draft';
 import { draftProblems, fieldKey, inputKey } from './draft-problems';
 import { problemList } from './problem-list';
 
-const rule = (patch: Partial<DraftRule>): DraftRule => ({
-  name: 'r',
-  hook: 'prerouting',
-  proto: '',
-  iif: '',
-  oif: '',
-  saddr: '',
-  daddr: '',
-  sport: '',
-  dport: '',
-  matchFields: {},
-  set: {},
-  secmark: '',
-  ...patch,
-});
+const rule = (patch: Partial<DraftRule>): DraftRule => ({ ...newRule(0), name: 'r', ...patch });
 
 const withFields = (...fields: ReturnType<typeof newField>[]) => ({ ...emptyDraft('edge'), fields });
 
