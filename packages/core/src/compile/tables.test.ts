@@ -3,17 +3,11 @@ import { parseDocument } from '../document/check';
 import { parseIpRoutesText } from '../lang/iproute/text';
 import { ownedLoads } from '../ownership/owned-loads';
 import { DEFAULT_OWNERSHIP } from '../ownership/ownership';
+import { UPLINK_FILE_FIELD } from '../testing/dual-wan';
 import { compileDocument } from './compile-document';
 import { copiedTableRoutes, routesWithOwnedTables } from './tables';
 
-const uplink = {
-  name: 'uplink',
-  space: 'fwmark',
-  kind: 'enum',
-  offset: 24,
-  width: 2,
-  values: { isp1: 1, isp2: 2 },
-};
+const uplink = UPLINK_FILE_FIELD;
 const docWith = (routes: unknown[]) =>
   parseDocument({
     format: 'markwright/1',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { UPLINK_FILE_FIELD } from '../testing/dual-wan';
 import { checkDocument, DocumentError, parseDocument } from './check';
 import { serializeDocument } from './serialize';
 
@@ -9,15 +10,7 @@ const example = (name: string): unknown =>
   JSON.parse(readFileSync(path.join(repoRoot, 'examples', `${name}.json`), 'utf8'));
 
 type Json = Record<string, unknown>;
-const uplink = {
-  name: 'uplink',
-  space: 'fwmark',
-  kind: 'enum',
-  offset: 24,
-  width: 2,
-  values: { isp1: 1, isp2: 2 },
-  persist: true,
-};
+const uplink = { ...UPLINK_FILE_FIELD, persist: true };
 const bulk = { name: 'bulk', space: 'fwmark', kind: 'flag', offset: 26 };
 
 /** The issue's minimal document, with `fields` and `policy` replaceable. */

@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { UPLINK_FILE_FIELD } from '../testing/dual-wan';
 import { checkDocument, parseDocument } from './check';
 import { bindingFamilies } from './route-families';
 import { serializeDocument } from './serialize';
 
 type Json = Record<string, unknown>;
-const uplink = {
-  name: 'uplink',
-  space: 'fwmark',
-  kind: 'enum',
-  offset: 24,
-  width: 2,
-  values: { isp1: 1, isp2: 2 },
-};
+const uplink = UPLINK_FILE_FIELD;
 const zone = { name: 'zone', space: 'connmark', kind: 'flag', offset: 0 };
 
 const doc = (routes: unknown[]): Json => ({

@@ -2,6 +2,7 @@ import { kernelSkip, Netns, sendUdp } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMaskedValue } from '../bits/masked-value';
 import { hex } from '../bits/u32';
+import { uplinkField } from '../testing/dual-wan';
 import { decodeMark, encodeFields } from './encode';
 import type { Layout } from './types';
 
@@ -11,16 +12,7 @@ const reason = kernelSkip('layout kernel tests', ['ip', 'nft', 'iptables', 'ipta
 const base = { persist: false, newOnly: false } as const;
 const layout: Layout = {
   fields: [
-    {
-      ...base,
-      name: 'uplink',
-      space: 'fwmark',
-      kind: 'enum',
-      mask: 0x03000000,
-      offset: 24,
-      width: 2,
-      values: { isp1: 1, isp2: 2 },
-    },
+    uplinkField(),
     { ...base, name: 'bulk', space: 'fwmark', kind: 'flag', mask: 0x04000000, offset: 26, width: 1 },
     // mwan3-style: interface ids spread over a non-contiguous mask.
     { ...base, name: 'iface', space: 'fwmark', kind: 'int', mask: 0x80003a00 },

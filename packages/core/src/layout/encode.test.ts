@@ -1,22 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { popcount, u32 } from '../bits/u32';
+import { uplinkField } from '../testing/dual-wan';
 import { decodeMark, encodeFields, layoutMask } from './encode';
 import type { Field, Layout } from './types';
 
 const base = { persist: false, newOnly: false } as const;
 const layout: Layout = {
   fields: [
-    {
-      ...base,
-      name: 'uplink',
-      space: 'fwmark',
-      kind: 'enum',
-      mask: 0x03000000,
-      offset: 24,
-      width: 2,
-      values: { isp1: 1, isp2: 2 },
-    },
+    uplinkField(),
     { ...base, name: 'bulk', space: 'fwmark', kind: 'flag', mask: 0x04000000, offset: 26, width: 1 },
     { ...base, name: 'iface', space: 'fwmark', kind: 'int', mask: 0x3f00, min: 1, max: 60 },
     { ...base, name: 'spread', space: 'fwmark', kind: 'int', mask: 0x80000005 },

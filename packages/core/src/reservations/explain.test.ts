@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Layout } from '../layout/types';
+import { uplinkField } from '../testing/dual-wan';
 import { explainMark } from './explain';
 
 const layout: Layout = {
   fields: [
-    {
-      name: 'uplink',
-      space: 'fwmark',
-      kind: 'enum',
-      mask: 0x03000000,
-      offset: 24,
-      width: 2,
-      values: { isp1: 1, isp2: 2 },
-      persist: true,
-      newOnly: false,
-    },
+    uplinkField({ persist: true }),
     {
       name: 'bulk',
       space: 'fwmark',

@@ -4,20 +4,12 @@ import { parseDocument } from '../document/check';
 import type { BoxConfig } from '../ir/types';
 import { parseIpRoutesText } from '../lang/iproute/text';
 import type { PacketSpec } from '../reports/types';
+import { UPLINK_FILE_FIELD } from '../testing/dual-wan';
 import { simulate } from './simulate';
 
 // The dual-WAN router: HTTPS from the LAN leaves by wan2, its uplink saved in the ct mark and restored on replies.
 
-const uplink = {
-  name: 'uplink',
-  space: 'fwmark',
-  kind: 'enum',
-  offset: 24,
-  width: 2,
-  values: { isp1: 1, isp2: 2 },
-  persist: true,
-  newOnly: true,
-};
+const uplink = { ...UPLINK_FILE_FIELD, persist: true, newOnly: true };
 const rules = [
   { name: 'https via isp2', match: { iif: 'lan0', proto: 'tcp', dport: 443 }, set: { uplink: 'isp2' } },
 ];

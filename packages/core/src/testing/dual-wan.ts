@@ -1,6 +1,7 @@
 import type { MarkwrightDocument } from '../document/types';
 import type { IpRule, Route } from '../ir/types';
 import { parseBoxFile } from '../lang/registry';
+import type { Field } from '../layout/types';
 import { field } from './documents';
 
 // The dual-WAN router that lint, owned-route and deploy tests run designs on: a LAN and two uplinks, wan1 the
@@ -29,6 +30,20 @@ export const ipRulesOf = (text: string): IpRule[] => [
   ...parseBoxFile(text, 'ipRules', { source: 'ip-rules' }).box.ipRules!,
 ];
 
+/** The uplink field as an admin writes it in a file (by offset and width). */
+export const UPLINK_FILE_FIELD = {
+  name: 'uplink',
+  space: 'fwmark',
+  kind: 'enum',
+  offset: 24,
+  width: 2,
+  values: { isp1: 1, isp2: 2 } as Record<string, number>,
+};
+
+/** The uplink field as the document reader builds it (not persisted unless `extra` says so). */
+export const uplinkField = (extra: Partial<Pick<Field, 'persist' | 'newOnly'>> = {}): Field =>
+  field('uplink', 24, 2, { kind: 'enum', values: { isp1: 1, isp2: 2 }, ...extra });
+
 /** Where the design meets the box: the LAN interface, the table and priority of the binding, extra binding keys. */
 export interface DualWanFileOptions {
   readonly lan?: string;
@@ -44,17 +59,7 @@ export function dualWanFile(options: DualWanFileOptions = {}) {
     format: 'markwright/1',
     name: 'dual-wan',
     layout: {
-      fields: [
-        {
-          name: 'uplink',
-          kind: 'enum',
-          offset: 24,
-          width: 2,
-          values: { isp1: 1, isp2: 2 } as Record<string, number>,
-          persist: true,
-          newOnly: true,
-        } as Record<string, unknown>,
-      ],
+      fields: [{ ...UPLINK_FILE_FIELD, persist: true, newOnly: true } as Record<string, unknown>],
     },
     policy: {
       rules: [
@@ -70,12 +75,7 @@ export function dualWanFile(options: DualWanFileOptions = {}) {
 
 /** HTTPS from the LAN out of wan2: uplink restored from the ct mark, `fwmark ... lookup 200`. */
 export function dualWan(overrides: Partial<MarkwrightDocument['policy']> = {}): MarkwrightDocument {
-  const uplink = field('uplink', 24, 2, {
-    kind: 'enum',
-    values: { isp1: 1, isp2: 2 },
-    persist: true,
-    newOnly: true,
-  });
+  const uplink = uplinkField({ persist: true, newOnly: true });
   return {
     format: 'markwright/1',
     name: 'dual-wan',

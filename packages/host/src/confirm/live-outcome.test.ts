@@ -1,4 +1,5 @@
 import type { MarkwrightDocument } from '@markwright/core';
+import { uplinkField } from '@markwright/core/testing';
 import { describe, expect, it } from 'vitest';
 import { boundTable, grownClass, intended, seenOutcome } from './live-outcome';
 import { observerScript, parseObserved } from './observer';
@@ -7,19 +8,7 @@ const DOC: MarkwrightDocument = {
   format: 'markwright/1',
   name: 'd',
   layout: {
-    fields: [
-      {
-        name: 'uplink',
-        space: 'fwmark',
-        kind: 'enum',
-        mask: 0x03000000,
-        offset: 24,
-        width: 2,
-        values: { isp1: 1, isp2: 2 },
-        persist: false,
-        newOnly: false,
-      },
-    ],
+    fields: [uplinkField()],
   },
   policy: {
     rules: [],
