@@ -116,10 +116,10 @@ export interface HistoryRow {
 
 /** The history table as shown (the host lists the oldest deployment first). */
 export async function historyRows(page: Page): Promise<HistoryRow[]> {
-  const rows = page.getByTestId('history').locator('tr[data-testid^="history-"]');
+  const rows = page.getByTestId('history').locator('tr[data-deployment]');
   const out: HistoryRow[] = [];
   for (let i = 0; i < (await rows.count()); i++) {
-    const id = (await rows.nth(i).getAttribute('data-testid'))!.slice('history-'.length);
+    const id = (await rows.nth(i).getAttribute('data-deployment'))!;
     out.push({ id, outcome: await outcomeOf(page, id) });
   }
   return out;

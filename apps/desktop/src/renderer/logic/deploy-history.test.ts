@@ -37,6 +37,10 @@ describe('history outcomes', () => {
     expect(outcomeLabel(entry({ outcome: 'rolled-back' }))).toBe('rolled back');
     expect(outcomeLabel(entry({ outcome: 'rolled-back', message: 'uninstalled' }))).toBe('uninstalled');
     expect(outcomeLabel(entry({ outcome: 'failed' }))).toBe('failed');
+    // The host's own outcomes for the live check.
+    expect(outcomeLabel(entry({ outcome: 'verified' }))).toBe('verified');
+    expect(outcomeLabel(entry({ outcome: 'reverted-by-verification' }))).toBe('reverted by verification');
+    expect(outcomeLabel(entry({ outcome: 'superseded' }))).toBe('superseded');
   });
 });
 

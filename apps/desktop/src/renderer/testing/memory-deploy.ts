@@ -29,6 +29,8 @@ export interface MemoryDeploy extends DeployMethods {
   forget(name: string): void;
   /** What the live check finds on the next verified apply (none: it agrees). */
   disagreements: Disagreement[];
+  /** Errors the next applies fail with, one each, after recording the failure (as a failed tc step would). */
+  failures: string[];
 }
 
 interface Entry extends DeploymentEntry {
@@ -108,8 +110,21 @@ export function memoryDeploy(
   const plain = ({ deadlineMs: _d, live: _l, ...r }: Entry) => r;
   const deploy: MemoryDeploy = {
     disagreements: [],
+    failures: [],
     async apply({ name, version, target, confirmTimeout, verify }) {
       calls.push('apply');
+      const failure = deploy.failures.shift();
+      if (failure !== undefined) {
+        const entry = applyVersion(target, name, version, 0, null);
+        set(target, entry.id, {
+          outcome: 'failed',
+          confirmedAt: null,
+          endedAt: new Date(now()).toISOString(),
+          message: `failed: ${failure}`,
+          restored: 'the previous state was restored: no Markwright deployment (0 ip rules, 0 tc filters)',
+        });
+        throw new ApiError('environment', failure);
+      }
       if (verify) {
         const entry = applyVersion(target, name, version, 0, null);
         const verification: DeployVerification = {
@@ -118,9 +133,16 @@ export function memoryDeploy(
           disagreements: deploy.disagreements,
           durationMs: 5,
         };
+        const n = verification.disagreements.length;
         const ended = set(target, entry.id, {
           outcome: verification.ok ? 'verified' : 'reverted-by-verification',
           verification,
+          ...(verification.ok
+            ? {}
+            : {
+                endedAt: new Date(now()).toISOString(),
+                message: `reverted: the box did not do what the document says (${n} disagreement${n === 1 ? '' : 's'})`,
+              }),
         });
         return { deployment: plain(ended), confirmDeadline: null, verification };
       }

@@ -205,4 +205,22 @@ describe('the deploy data module', () => {
       ['reverted-by-verification', false],
     ]);
   });
+
+  it('shows a failed apply in the history at once, with its error beside Apply until the next apply works', async () => {
+    const api = await twoVersions();
+    const data = await start(api);
+    const deploy = data.deploy;
+    await deploy.chooseTarget('netns:lab');
+    await deploy.makePlan();
+    (api as unknown as { failures: string[] }).failures.push('tc: TC classifier not found');
+    await deploy.apply();
+    expect(deploy.errors.apply).toBe('tc: TC classifier not found');
+    expect(deploy.history.map((h) => [h.outcome, h.message, h.live])).toEqual([
+      ['failed', 'failed: tc: TC classifier not found', false],
+    ]);
+    expect(deploy.history[0]!.restored).toMatch(/^the previous state was restored/);
+    await deploy.apply();
+    expect(deploy.errors.apply).toBeUndefined();
+    expect(deploy.history.map((h) => h.outcome)).toEqual(['failed', 'verified']);
+  });
 });

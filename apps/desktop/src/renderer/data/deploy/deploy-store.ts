@@ -270,7 +270,8 @@ export class DeployStore extends DataStore {
     const result = await this.act('apply', verify ? 'Applying and checking the box' : 'Applying', () =>
       this.api.apply({ name: open.name, version, target, confirmTimeout, ...(verify ? { verify } : {}) }),
     );
-    if (!result) return;
+    // A failed apply is history too (with its error and what was restored): show it under the others.
+    if (!result) return this.refreshHistory();
     this.applied = result;
     this.verification = result.deployment.verification ?? null;
     this.outcome = appliedOutcome(result);
@@ -316,7 +317,7 @@ export class DeployStore extends DataStore {
     const record = await this.act('rollback', 'Rolling back', () =>
       this.api.rollback({ target, to, confirmTimeout, ...(verify ? { verify } : {}) }),
     );
-    if (!record) return;
+    if (!record) return this.refreshHistory();
     this.verification = record.verification ?? null;
     this.outcome = rolledBackOutcome(record, to);
     this.notify();

@@ -13,5 +13,9 @@ document.body.append(app);
 Object.assign(globalThis, {
   apiCalls: () => [...api.calls],
   layoutsInDb: async () => (await api.listLayouts()).map((l) => `${l.name}@${l.currentVersion}`),
+  // What the backend does on the next applies: fail with an error, or find the box disagreeing.
+  failNextApply: (message: string) => (api as unknown as { failures: string[] }).failures.push(message),
+  disagreeNextApply: (d: { rule: string; field: string; expected: string; seen: string }) =>
+    (api as unknown as { disagreements: unknown[] }).disagreements.push(d),
   ready: true,
 });

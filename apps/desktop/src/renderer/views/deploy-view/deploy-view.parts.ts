@@ -1,6 +1,7 @@
 // The deploy view's right column: the plan (changes with each problem beside its lines, live connections) and
 // the target's history (version, note, who and when, outcome, the live deployment, rollback asked first).
 
+import type { DeploymentEntry } from '@markwright/api';
 import { html, nothing } from 'lit';
 import type { DeployStore } from '../../data/deploy/deploy-store';
 import { outcomeLabel, planLines } from '../../logic/deploy-history';
@@ -70,7 +71,9 @@ export function renderHistory(deploy: DeployStore) {
         : html`<table>
             <tr><th>id</th><th>version</th><th>note</th><th>by, when</th><th>outcome</th><th></th></tr>
             ${deploy.history.map(
-              (r) => html`<tr data-testid="history-${r.id}" class=${r.live ? 'live' : ''}>
+              (
+                r,
+              ) => html`<tr data-testid="history-${r.id}" data-deployment=${r.id} class=${r.live ? 'live' : ''}>
                 <td class="mono">${r.id}${r.live ? html` <b data-testid="history-live-marker">live</b>` : nothing}</td>
                 <td data-testid="history-${r.id}-version">${r.layoutName ? `${r.layoutName} v${r.layoutVersion}` : r.documentName}</td>
                 <td>${r.purpose ?? r.note ?? ''}</td>
@@ -85,10 +88,39 @@ export function renderHistory(deploy: DeployStore) {
                     : html`<button data-testid="rollback-${r.id}" ?disabled=${waiting || r.live}
                         @click=${() => deploy.askRollback(r.id)}>Roll back to this…</button>`
                 }</td>
-              </tr>`,
+              </tr>
+              ${renderEnding(r)}`,
             )}
           </table>`
     }
     ${deploy.errors.rollback ? html`<p class="error" role="alert" data-testid="rollback-error">${deploy.errors.rollback}</p>` : nothing}
   </div>`;
+}
+
+/** Outcomes whose row says why, under it: the error or the live check's reason, and what is live again. */
+const ENDINGS_EXPLAINED = new Set(['failed', 'reverted-by-verification']);
+
+/**
+ * Why a deployment did not stay, under its row and kept with the history: the error (or why the live check
+ * reverted it) and what was restored; for a revert by verification, each disagreement as expected vs seen.
+ */
+function renderEnding(r: DeploymentEntry) {
+  if (!ENDINGS_EXPLAINED.has(r.outcome)) return nothing;
+  const disagreements = r.verification?.disagreements ?? [];
+  return html`<tr class="ending" data-testid="history-${r.id}-ending"><td colspan="6">
+    ${r.message ? html`<p class="error" data-testid="history-${r.id}-message">${r.message}</p>` : nothing}
+    ${r.restored ? html`<p class="muted" data-testid="history-${r.id}-restored">${r.restored}</p>` : nothing}
+    ${
+      disagreements.length
+        ? html`<table class="disagreements">
+            <tr><th>rule</th><th>field</th><th>expected</th><th>seen</th></tr>
+            ${disagreements.map(
+              (d) => html`<tr class="error" data-testid="history-${r.id}-disagreement">
+                <td>${d.rule}</td><td class="mono">${d.field}</td><td class="mono">${d.expected}</td><td class="mono">${d.seen}</td>
+              </tr>`,
+            )}
+          </table>`
+        : nothing
+    }
+  </td></tr>`;
 }

@@ -42,4 +42,10 @@ export const deployViewStyles = css`
   .hazards li {
     margin-bottom: 6px;
   }
+  tr.ending td {
+    padding: 0 8px 8px 24px;
+  }
+  tr.ending p {
+    margin: 2px 0;
+  }
 `;

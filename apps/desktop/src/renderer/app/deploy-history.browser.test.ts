@@ -1,0 +1,95 @@
+import { fileURLToPath } from 'node:url';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserPage, browserSkip, closeBrowser, openPage } from '../testing/browser-harness';
+
+const skip = browserSkip('deploy history in Chromium on an in-memory backend');
+
+const entry = fileURLToPath(new URL('../testing/entries/app.entry.ts', import.meta.url));
+
+const cells = async (rows: Locator): Promise<string[][]> => {
+  const out: string[][] = [];
+  for (let i = 0; i < (await rows.count()); i++)
+    out.push((await rows.nth(i).locator('td').allTextContents()).map((t) => t.trim()));
+  return out;
+};
+
+const show = async (page: Page, view: string) => {
+  await page.getByTestId(`tab-${view}`).click();
+  await expect.poll(() => page.getByTestId(`tab-${view}`).getAttribute('aria-selected')).toBe('true');
+};
+
+const historyIds = (page: Page) =>
+  page
+    .locator('tr[data-deployment]')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-deployment')));
+
+describe.skipIf(skip)('the deploy history says why a deployment did not stay', () => {
+  let bp: BrowserPage;
+  beforeAll(async () => {
+    bp = await openPage(entry);
+  });
+  afterAll(async () => {
+    await bp?.close();
+    await closeBrowser();
+  });
+
+  it('a failed apply: its error beside Apply, and under its history row with what was restored', async () => {
+    const { page } = bp;
+    await page.getByTestId('new-layout-name').fill('edge');
+    await page.getByTestId('create-layout').click();
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
+    await show(page, 'deploy');
+    await page.getByTestId('target').selectOption('netns:lab');
+    await page.getByTestId('plan').click();
+    await page.getByTestId('plan-report').waitFor();
+    await page.evaluate(() =>
+      (globalThis as unknown as { failNextApply(m: string): void }).failNextApply(
+        'tc: TC classifier not found',
+      ),
+    );
+    await page.getByTestId('apply').click();
+    await expect
+      .poll(() => page.getByTestId('apply-error').textContent())
+      .toBe('tc: TC classifier not found');
+    await expect.poll(() => historyIds(page)).toHaveLength(1);
+    const [id] = await historyIds(page);
+    expect(await page.getByTestId(`history-${id}-outcome`).textContent()).toBe('failed');
+    expect(await page.getByTestId(`history-${id}-message`).textContent()).toBe(
+      'failed: tc: TC classifier not found',
+    );
+    expect(await page.getByTestId(`history-${id}-restored`).textContent()).toMatch(
+      /^the previous state was restored: no Markwright deployment/,
+    );
+  });
+
+  it('a revert by verification: each disagreement as expected vs seen, beside the outcome and under the row', async () => {
+    const { page } = bp;
+    await page.evaluate(() =>
+      (
+        globalThis as unknown as {
+          disagreeNextApply(d: { rule: string; field: string; expected: string; seen: string }): void;
+        }
+      ).disagreeNextApply({ rule: 'voip', field: 'uplink', expected: 'isp2 (mark 0x2)', seen: 'unset (0)' }),
+    );
+    await page.getByTestId('apply').click();
+    await expect.poll(() => page.getByTestId('deploy-outcome').getAttribute('data-state')).toBe('reverted');
+    expect(await page.getByTestId('apply-error').count()).toBe(0);
+    const row = ['voip', 'uplink', 'isp2 (mark 0x2)', 'unset (0)'];
+    expect(await cells(page.getByTestId('verify-disagreement'))).toEqual([row]);
+    await expect.poll(() => historyIds(page)).toHaveLength(2);
+    const id = (await historyIds(page))[1];
+    expect(await page.getByTestId(`history-${id}-outcome`).textContent()).toBe('reverted by verification');
+    expect(await cells(page.getByTestId(`history-${id}-disagreement`))).toEqual([row]);
+    expect(await page.getByTestId(`history-${id}-message`).textContent()).toBe(
+      'reverted: the box did not do what the document says (1 disagreement)',
+    );
+    expect(await page.getByTestId('history-live').textContent()).toBe('Nothing of Markwright is live here.');
+
+    await show(page, 'simulator');
+    await show(page, 'deploy');
+    expect(await cells(page.getByTestId('verify-disagreement'))).toEqual([row]);
+    expect(await cells(page.getByTestId(`history-${id}-disagreement`))).toEqual([row]);
+    expect(bp.errors).toEqual([]);
+  });
+});
