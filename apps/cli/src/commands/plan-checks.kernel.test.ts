@@ -22,6 +22,10 @@ describe.skipIf(skip)('plan dry-runs ip rules, tc and sysctls before anything is
   let cli: CliRun;
   const docs: Record<string, string> = {};
   const common = () => privateTarget(ns.name, dir);
+  /** Whether this kernel has cls_fw, as plan's capability probe found (cached in the target's state folder). */
+  const fwHere = () =>
+    JSON.parse(readFileSync(join(dir, 'state', `netns-${ns.name}`, 'capabilities.json'), 'utf8'))
+      .tcFw as boolean;
   const plan = (name: string) => {
     const r = cli(['plan', docs[name]!, ...common(), '--json']);
     return { code: r.code, stderr: r.stderr, report: r.stdout ? (JSON.parse(r.stdout) as PlanReport) : null };
@@ -34,6 +38,7 @@ describe.skipIf(skip)('plan dry-runs ip rules, tc and sysctls before anything is
     ns.exec(['ip', 'link', 'set', 'v0', 'up']);
     ns.exec(['tc', 'qdisc', 'add', 'dev', 'v1', 'root', 'handle', '1:', 'htb']);
     ns.exec(['tc', 'class', 'add', 'dev', 'v1', 'parent', '1:', 'classid', '1:2', 'htb', 'rate', '1mbit']);
+    ns.exec(['tc', 'class', 'add', 'dev', 'v1', 'parent', '1:2', 'classid', '1:20', 'htb', 'rate', '1mbit']);
     ns.exec(['ip', 'rule', 'add', 'priority', '10200', 'fwmark', '0x5', 'table', '7']);
     ns.exec(['ip', 'route', 'add', 'unreachable', 'default', 'table', '100']);
     ({ cli, dir } = bundleCli());
@@ -53,6 +58,10 @@ describe.skipIf(skip)('plan dry-runs ip rules, tc and sysctls before anything is
     write(
       'noClass',
       docWith((d) => d.policy.classes.push({ when: { uplink: 'two' }, dev: 'v1', classid: '1:7' })),
+    );
+    write(
+      'nestedClass',
+      docWith((d) => d.policy.classes.push({ when: { uplink: 'two' }, dev: 'v1', classid: '1:20' })),
     );
     write(
       'fw',
@@ -114,16 +123,31 @@ describe.skipIf(skip)('plan dry-runs ip rules, tc and sysctls before anything is
   it('a missing device or class is named by its field (exit 1)', () => {
     expect(plan('noDev').report!.problems!.map((p) => p.field)).toEqual(['policy.classes[0].dev']);
     expect(plan('noDev').code).toBe(1);
+    // The class check reads the device's classes from the kernel (`tc class show`), whether or not this kernel
+    // has the fw classifier the binding is written with: without it, that is a second, separate problem.
     const noClass = plan('noClass');
     expect(noClass.code).toBe(1);
-    expect(noClass.report!.problems![0]).toMatchObject({ field: 'policy.classes[0].classid', value: '1:7' });
+    const [missing, ...rest] = noClass.report!.problems!;
+    expect(missing).toEqual({
+      part: 'tc',
+      kind: 'document',
+      field: 'policy.classes[0].classid',
+      value: '1:7',
+      message: 'v1 has no class 1:7',
+    });
+    expect(rest.map((p) => [p.kind, p.value])).toEqual(fwHere() ? [] : [['environment', 'fw']]);
+    expect(cli(['plan', docs.noClass!, ...common()]).stdout).toMatch(
+      /cannot apply \(tc\): policy\.classes\[0\]\.classid: v1 has no class 1:7/,
+    );
+    // Classes below the root one are found too (1:20 under 1:2), and 1:2 itself.
+    for (const name of ['nestedClass', 'fw']) {
+      expect(plan(name).report!.problems!.filter((p) => p.field.endsWith('.classid'))).toEqual([]);
+    }
   });
 
   it('a kernel without the fw classifier is an environment refusal (exit 2) naming fw', () => {
-    const probed = readFileSync(join(dir, 'state', `netns-${ns.name}`, 'capabilities.json'), 'utf8');
-    const fwHere = JSON.parse(probed).tcFw as boolean;
     const { code, report } = plan('fw');
-    if (fwHere) {
+    if (fwHere()) {
       expect(code).toBe(0);
       return;
     }

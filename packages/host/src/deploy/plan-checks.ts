@@ -105,6 +105,7 @@ async function checkTcFilter(
     return;
   }
   if (f.classid) {
+    // The text listing: `tc -j class show` prints htb classes as text too (iproute2 6.1), so it is no safer.
     const classes = await runner.run(['tc', 'class', 'show', 'dev', f.dev], { allowFail: true });
     const ids = [...classes.stdout.matchAll(/^class \S+ (\S+)/gm)].map((m) => m[1]);
     if (!ids.includes(f.classid)) problem('.classid', f.classid, `${f.dev} has no class ${f.classid}`);
