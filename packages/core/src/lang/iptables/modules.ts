@@ -435,3 +435,23 @@ export function checkModuleInfo(name: string, info: XtModuleInfo, ctx: ModuleCon
   if (info.kind === 'REJECT' && info.with === 'tcp-reset' && proto !== 'tcp')
     throw new InputError('--reject-with', info.with, 'tcp-reset needs -p tcp');
 }
+
+// ---- lookups by a word of the input ------------------------------------------------------------------
+// Maps rather than property reads: a word such as `constructor` is never an Object.prototype member, and a
+// large file's words are hashed once instead of being interned on every keyed read.
+
+const MATCH_BY_NAME: ReadonlyMap<string, ModuleSpec> = new Map(Object.entries(MATCH_MODULES));
+const TARGET_BY_NAME: ReadonlyMap<string, ModuleSpec> = new Map(Object.entries(TARGET_MODULES));
+const ARITY = new Map<ModuleSpec, ReadonlyMap<string, number>>(
+  [...MATCH_BY_NAME.values(), ...TARGET_BY_NAME.values(), CONNTRACK_CTSTATE].map((spec) => [
+    spec,
+    new Map(Object.entries(spec.options)),
+  ]),
+);
+
+/** The modelled match module of this name, or null when it is carried. */
+export const matchSpec = (name: string): ModuleSpec | null => MATCH_BY_NAME.get(name) ?? null;
+/** The modelled target module of this name, or null when it is carried. */
+export const targetSpec = (name: string): ModuleSpec | null => TARGET_BY_NAME.get(name) ?? null;
+/** How many values the module's option `name` (without `--`) takes, or undefined when it has no such option. */
+export const optionArity = (spec: ModuleSpec, name: string): number | undefined => ARITY.get(spec)?.get(name);

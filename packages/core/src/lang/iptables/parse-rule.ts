@@ -3,7 +3,7 @@ import { ParseError } from '../errors';
 import { canonicalCarriedWords, checkCarriedModule } from './carried';
 import { TARGET_EXTENSIONS } from './extensions';
 import { parseXtAddress, protoName, protoNumber } from './generic';
-import { MATCH_MODULES, type ModuleSpec, TARGET_MODULES, type XtOpt } from './modules';
+import { type ModuleSpec, matchSpec, optionArity, targetSpec, type XtOpt } from './modules';
 import { checkProtocolNeeds, conntrackModule, reason } from './rule-checks';
 import { quoteIfNeeded, type Token, tokenize, UnterminatedQuote, wordsOf } from './tokenize';
 import { STANDARD_TARGETS, type XtModule, type XtProto, type XtRule, type XtTarget } from './xt-rule';
@@ -23,42 +23,43 @@ export interface XtParseContext {
   readonly legacyNegation?: boolean;
 }
 
-const GENERIC: Readonly<Record<string, string>> = {
-  '-s': 's',
-  '--source': 's',
-  '--src': 's',
-  '-d': 'd',
-  '--destination': 'd',
-  '--dst': 'd',
-  '-i': 'i',
-  '--in-interface': 'i',
-  '-o': 'o',
-  '--out-interface': 'o',
-  '-p': 'p',
-  '--protocol': 'p',
-  '-f': 'f',
-  '--fragment': 'f',
-  '-m': 'm',
-  '--match': 'm',
-  '-j': 'j',
-  '--jump': 'j',
-  '-g': 'g',
-  '--goto': 'g',
-  '-c': 'c',
-  '--set-counters': 'c',
-  '-4': '4',
-  '--ipv4': '4',
-  '-6': '6',
-  '--ipv6': '6',
-};
+/** Generic options by spelling; a Map so that option words are hashed, not interned, on each lookup. */
+const GENERIC: ReadonlyMap<string, string> = new Map([
+  ['-s', 's'],
+  ['--source', 's'],
+  ['--src', 's'],
+  ['-d', 'd'],
+  ['--destination', 'd'],
+  ['--dst', 'd'],
+  ['-i', 'i'],
+  ['--in-interface', 'i'],
+  ['-o', 'o'],
+  ['--out-interface', 'o'],
+  ['-p', 'p'],
+  ['--protocol', 'p'],
+  ['-f', 'f'],
+  ['--fragment', 'f'],
+  ['-m', 'm'],
+  ['--match', 'm'],
+  ['-j', 'j'],
+  ['--jump', 'j'],
+  ['-g', 'g'],
+  ['--goto', 'g'],
+  ['-c', 'c'],
+  ['--set-counters', 'c'],
+  ['-4', '4'],
+  ['--ipv4', '4'],
+  ['-6', '6'],
+  ['--ipv6', '6'],
+]);
 
 /** Protocols whose match iptables loads by itself when one of its options is used after `-p`. */
-const IMPLICIT: Readonly<Record<string, string>> = {
-  tcp: 'tcp',
-  udp: 'udp',
-  icmp: 'icmp',
-  'ipv6-icmp': 'icmp6',
-};
+const IMPLICIT: ReadonlyMap<string, string> = new Map([
+  ['tcp', 'tcp'],
+  ['udp', 'udp'],
+  ['icmp', 'icmp'],
+  ['ipv6-icmp', 'icmp6'],
+]);
 
 interface OpenModule {
   readonly name: string;
@@ -109,7 +110,7 @@ export function parseXtRule(text: string, ctx: XtParseContext): XtRule {
       tok = next!;
       i++;
     }
-    const generic = tok.quoted ? undefined : GENERIC[tok.text];
+    const generic = tok.quoted ? undefined : GENERIC.get(tok.text);
     if (generic) {
       if (seenGeneric.has(generic) && 'sdiopfjgc'.includes(generic)) {
         fail(tok.column, `at most one ${tok.text}`, tok.text);
@@ -135,7 +136,9 @@ export function parseXtRule(text: string, ctx: XtParseContext): XtRule {
           case 's':
           case 'd': {
             const a = parseXtAddress(value.text, ctx.family, tok.text);
-            rule[generic === 's' ? 'src' : 'dst'] = { ...a, invert };
+            rule[generic === 's' ? 'src' : 'dst'] = a.cidr
+              ? { text: a.text, cidr: a.cidr, invert }
+              : { text: a.text, invert };
             break;
           }
           case 'i':
@@ -164,7 +167,7 @@ export function parseXtRule(text: string, ctx: XtParseContext): XtRule {
             const mod: OpenModule = {
               name,
               column: value.column,
-              spec: MATCH_MODULES[name] ?? null,
+              spec: matchSpec(name),
               opts: [],
               raw: [],
               isTarget: false,
@@ -183,12 +186,12 @@ export function parseXtRule(text: string, ctx: XtParseContext): XtRule {
             const isModule =
               generic === 'j' &&
               !standard &&
-              (!!TARGET_MODULES[name] || TARGET_EXTENSIONS.has(name) || nextIsOption);
+              (targetSpec(name) !== null || TARGET_EXTENSIONS.has(name) || nextIsOption);
             if (isModule) {
               target = {
                 name,
                 column: value.column,
-                spec: TARGET_MODULES[name] ?? null,
+                spec: targetSpec(name),
                 opts: [],
                 raw: [],
                 isTarget: true,
@@ -198,7 +201,7 @@ export function parseXtRule(text: string, ctx: XtParseContext): XtRule {
               if (generic === 'g') fail(value.column, 'a user chain after -g', name);
               targetPlain = { kind: 'standard', name: name as 'ACCEPT' };
             } else {
-              if (!/^[^-!][^\s]*$/.test(name) || name.length > 28) {
+              if (!isChainName(name)) {
                 fail(value.column, 'a chain name of 1-28 characters', name);
               }
               targetPlain = { kind: 'chain', name, goto: generic === 'g' };
@@ -222,10 +225,10 @@ export function parseXtRule(text: string, ctx: XtParseContext): XtRule {
     }
     const name = tok.text.slice(2);
     let owner = findOwner(name, target, modules);
-    const implicit = rule.proto && !rule.proto.invert ? IMPLICIT[rule.proto.name] : undefined;
+    const implicit = rule.proto && !rule.proto.invert ? IMPLICIT.get(rule.proto.name) : undefined;
     if (!owner && implicit) {
-      const spec = MATCH_MODULES[implicit]!;
-      if (name in spec.options && !modules.some((m) => m.name === implicit)) {
+      const spec = matchSpec(implicit)!;
+      if (optionArity(spec, name) !== undefined && !modules.some((m) => m.name === implicit)) {
         owner = { name: implicit, column: tok.column, spec, opts: [], raw: [], isTarget: false };
         modules.push(owner);
       }
@@ -238,7 +241,7 @@ export function parseXtRule(text: string, ctx: XtParseContext): XtRule {
       fail(tok.column, 'an option of a loaded match or target', tok.text);
     }
     const mod = owner!;
-    const arity = mod.spec!.options[name]!;
+    const arity = optionArity(mod.spec!, name)!;
     if (invert && !(mod.spec!.invertible ?? []).includes(name))
       fail(tok.column, `an option that can be inverted`, `! ${tok.text}`);
     const values: string[] = [];
@@ -255,44 +258,11 @@ export function parseXtRule(text: string, ctx: XtParseContext): XtRule {
     mod.opts.push({ name, invert, values, column: tok.column, valueColumns });
   }
 
-  const build = (m: OpenModule, proto: XtProto | undefined): XtModule => {
-    if (!m.spec) {
-      if (m.isTarget === false && m.name === 'conntrack') return conntrackModule(m, proto, fail, ctx);
-      const problem = checkCarriedModule(m.name, m.raw, m.isTarget);
-      if (problem) fail(m.column, problem, m.name);
-      const words = canonicalCarriedWords(m.name, m.raw, m.isTarget);
-      return { name: m.name, text: words.map(quoteIfNeeded).join(' '), known: false, words };
-    }
-    try {
-      const built = m.spec.build(m.opts, { family: ctx.family, ...(proto ? { proto } : {}) });
-      // The words of a modelled module are its canonical text, so the IR does not depend on the spelling.
-      const words = wordsOf(built.text);
-      return {
-        name: m.name,
-        text: built.text,
-        known: true,
-        words,
-        ...(built.info ? { info: built.info } : {}),
-      };
-    } catch (e) {
-      if (e instanceof InputError && !(e instanceof ParseError)) {
-        // Point at the offending value, or at the option itself when the option is the problem.
-        const byValue = m.opts.find((o) => e.field === `--${o.name}` && o.values.includes(String(e.value)));
-        const byName = m.opts.findLast((o) => e.field === `--${o.name}`);
-        const at = byValue
-          ? (byValue.valueColumns?.[byValue.values.indexOf(String(e.value))] ?? byValue.column)
-          : (byName?.column ?? m.column);
-        fail(
-          at,
-          `valid ${m.name} options: ${reason(e)}`,
-          byValue ? String(e.value) : byName ? `--${byName.name}` : m.name,
-        );
-      }
-      throw e;
-    }
-  };
-  rule.matches = modules.map((m) => build(m, rule.proto));
-  if (target) rule.target = { kind: 'module', module: build(target, rule.proto) };
+  const proto = rule.proto;
+  const matches: XtModule[] = new Array(modules.length);
+  for (let k = 0; k < modules.length; k++) matches[k] = buildModule(modules[k]!, proto, fail, ctx);
+  rule.matches = matches;
+  if (target) rule.target = { kind: 'module', module: buildModule(target, proto, fail, ctx) };
   else if (targetPlain) rule.target = targetPlain;
   checkProtocolNeeds(rule, fail, tokens[0]?.column ?? col0);
   return rule;
@@ -303,10 +273,64 @@ function findOwner(
   target: OpenModule | null,
   modules: readonly OpenModule[],
 ): OpenModule | null {
-  if (target?.spec && name in target.spec.options) return target;
+  if (target?.spec && optionArity(target.spec, name) !== undefined) return target;
   for (let k = modules.length - 1; k >= 0; k--) {
     const m = modules[k]!;
-    if (m.spec && name in m.spec.options) return m;
+    if (m.spec && optionArity(m.spec, name) !== undefined) return m;
   }
   return null;
+}
+
+type Fail = (column: number, expected: string, found: string) => never;
+
+/** A module's checked, canonical form; a top-level function so the rule loop stays small to compile. */
+function buildModule(m: OpenModule, proto: XtProto | undefined, fail: Fail, ctx: XtParseContext): XtModule {
+  if (!m.spec) {
+    if (m.isTarget === false && m.name === 'conntrack') return conntrackModule(m, proto, fail, ctx);
+    const problem = checkCarriedModule(m.name, m.raw, m.isTarget);
+    if (problem) fail(m.column, problem, m.name);
+    const words = canonicalCarriedWords(m.name, m.raw, m.isTarget);
+    return { name: m.name, text: words.map(quoteIfNeeded).join(' '), known: false, words };
+  }
+  try {
+    const built = m.spec.build(m.opts, { family: ctx.family, ...(proto ? { proto } : {}) });
+    // The words of a modelled module are its canonical text, so the IR does not depend on the spelling.
+    const words = wordsOf(built.text);
+    return {
+      name: m.name,
+      text: built.text,
+      known: true,
+      words,
+      ...(built.info ? { info: built.info } : {}),
+    };
+  } catch (e) {
+    if (e instanceof InputError && !(e instanceof ParseError)) {
+      // Point at the offending value, or at the option itself when the option is the problem.
+      const byValue = m.opts.find((o) => e.field === `--${o.name}` && o.values.includes(String(e.value)));
+      const byName = m.opts.findLast((o) => e.field === `--${o.name}`);
+      const at = byValue
+        ? (byValue.valueColumns?.[byValue.values.indexOf(String(e.value))] ?? byValue.column)
+        : (byName?.column ?? m.column);
+      fail(
+        at,
+        `valid ${m.name} options: ${reason(e)}`,
+        byValue ? String(e.value) : byName ? `--${byName.name}` : m.name,
+      );
+    }
+    throw e;
+  }
+}
+
+/** 1-28 characters, not starting with `-` or `!`, no blanks after the first (what iptables accepts). */
+function isChainName(name: string): boolean {
+  const n = name.length;
+  if (n === 0 || n > 28) return false;
+  const first = name.charCodeAt(0);
+  if (first === 45 || first === 33) return false;
+  // Printable ASCII is never blank; only other characters need the full whitespace class.
+  for (let k = 1; k < n; k++) {
+    const c = name.charCodeAt(k);
+    if (c < 33 || c > 126) return !/\s/.test(name.slice(1));
+  }
+  return true;
 }

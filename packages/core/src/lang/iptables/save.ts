@@ -58,9 +58,40 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
     });
   };
 
+  const addRule = (
+    table: TableDraft,
+    chain: ChainDraft,
+    position: number,
+    ruleText: string,
+    ruleCol: number,
+    counters: { packets: number; bytes: number } | undefined,
+    lineNo: number,
+    raw: string,
+  ): void => {
+    const xt = parseXtRule(ruleText, {
+      family,
+      line: lineNo,
+      column: ruleCol,
+      legacyNegation: true,
+      ...(source ? { source } : {}),
+    });
+    const restriction = tableRestriction(xt, table.name);
+    if (restriction) fail(lineNo, ruleCol, `a target valid in table ${table.name}`, restriction);
+    const rule = xtRuleToIr(counters && !xt.counters ? { ...xt, counters } : xt, { line: lineNo, text: raw });
+    if (position === chain.rules.length) chain.rules.push(rule);
+    else chain.rules.splice(position, 0, rule);
+  };
+
   for (let n = 0; n < lines.length; n++) {
     const lineNo = n + 1;
     const full = lines[n]!;
+    // Most lines of a large file are `-A CHAIN RULE` with single spaces: split those by index.
+    const plain = current ? plainAppend(full) : 0;
+    if (plain > 0 && current) {
+      const chain = chainOf(current, full.slice(3, plain));
+      addRule(current, chain, chain.rules.length, full.slice(plain + 1), plain + 2, undefined, lineNo, full);
+      continue;
+    }
     const raw = full.endsWith('\r') ? full.slice(0, -1) : full;
     const line = raw.trimEnd();
     const lead = line.length - line.trimStart().length;
@@ -133,13 +164,7 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
       table.chains.set(chainName, { name: chainName, policy: null, rules: [] });
       continue;
     }
-    // iptables-restore refuses rules for undeclared chains; hand-written files do it anyway, so the chain is
-    // created rather than the file refused.
-    let chain = table.chains.get(chainName);
-    if (!chain) {
-      chain = { name: chainName, policy: null, rules: [] };
-      table.chains.set(chainName, chain);
-    }
+    const chain = chainOf(table, chainName);
     let ruleText = rest.slice(whole.length);
     let ruleCol = col + whole.length;
     let position = chain.rules.length;
@@ -156,19 +181,39 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
         ruleCol += num[0].length;
       }
     }
-    const xt = parseXtRule(ruleText, {
-      family,
-      line: lineNo,
-      column: ruleCol,
-      legacyNegation: true,
-      ...(source ? { source } : {}),
-    });
-    const restriction = tableRestriction(xt, table.name);
-    if (restriction) fail(lineNo, ruleCol, `a target valid in table ${table.name}`, restriction);
-    const rule = xtRuleToIr(counters && !xt.counters ? { ...xt, counters } : xt, { line: lineNo, text: raw });
-    chain.rules.splice(position, 0, rule);
+    addRule(table, chain, position, ruleText, ruleCol, counters, lineNo, raw);
   }
   // iptables-restore needs COMMIT; a file cut before it is still read, as the tables it declared.
   if (current) finish(current);
   return { tables };
+}
+
+/**
+ * For `-A CHAIN RULE` written with single spaces and nothing to trim, the index of the space after CHAIN;
+ * 0 for any other line (read by the general path).
+ */
+function plainAppend(line: string): number {
+  const n = line.length;
+  if (n < 6 || line.charCodeAt(0) !== 45 || line.charCodeAt(1) !== 65 || line.charCodeAt(2) !== 32) return 0;
+  const last = line.charCodeAt(n - 1);
+  if (last < 33 || last > 126) return 0;
+  const space = line.indexOf(' ', 3);
+  if (space <= 3 || space + 1 >= n) return 0;
+  const after = line.charCodeAt(space + 1);
+  if (after < 33 || after > 126) return 0;
+  for (let k = 3; k < space; k++) {
+    const c = line.charCodeAt(k);
+    if (c < 33 || c > 126) return 0;
+  }
+  return space;
+}
+
+/** The draft of a chain, created when a rule names one not declared (iptables-restore refuses; files do it). */
+function chainOf(table: TableDraft, name: string): ChainDraft {
+  let chain = table.chains.get(name);
+  if (!chain) {
+    chain = { name, policy: null, rules: [] };
+    table.chains.set(name, chain);
+  }
+  return chain;
 }

@@ -43,10 +43,23 @@ export function tokenize(line: string, firstColumn = 1): Token[] {
 
 const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 10;
 
+/** True when words are separated by exactly one space, with no other blanks (what iptables-save writes). */
+function singleSpaced(line: string): boolean {
+  const n = line.length;
+  if (n === 0) return true;
+  if (line.charCodeAt(0) === 32 || line.charCodeAt(n - 1) === 32) return false;
+  return (
+    line.indexOf('  ') === -1 &&
+    line.indexOf('\t') === -1 &&
+    line.indexOf('\r') === -1 &&
+    line.indexOf('\n') === -1
+  );
+}
+
 /** The common case without quotes: words are slices between blanks. */
 function splitPlain(line: string, firstColumn: number): Token[] {
   // iptables-save separates words by one space: the native split is much cheaper than a character loop.
-  if (!/[\t\r\n]| {2}|^ | $/.test(line)) {
+  if (singleSpaced(line)) {
     const words = line === '' ? [] : line.split(' ');
     const out: Token[] = new Array(words.length);
     let column = firstColumn;
