@@ -1,18 +1,13 @@
-import type { IpRule, Route, Ruleset, Table, TcFilter } from '@markwright/core';
+import type { IpRule, Route, Table, TcFilter } from '@markwright/core';
 import type { RuleBitUsage } from '@markwright/core/analyze';
 import { bitsInUse, bitUsage, ipRuleBitUsage, tcBitUsage } from '@markwright/core/analyze';
-import {
-  parseIpRoutesJson,
-  parseIpRulesJson,
-  parseIptablesSave,
-  parseNftJson,
-  parseTcFiltersJson,
-} from '@markwright/core/lang';
+import { parseIpRoutesJson, parseIpRulesJson, parseTcFiltersJson } from '@markwright/core/lang';
 import { OWNED_TABLE, type Ownership } from '../deploy/ownership';
 import { probeSecmarkSupport } from '../deploy/secmark-lsm';
 import type { Runner } from '../exec/runner';
 import { targetLabel } from '../exec/target';
 import type { ProbeReport } from '../types';
+import { attempt, type BoxRulesetOptions, readBoxRuleset, stdoutOf } from './box-ruleset';
 import { detectConsumers } from './consumers';
 import { probeHazards } from './hazards';
 import { systemEvidence, withPresence } from './system-evidence';
@@ -20,29 +15,12 @@ import { probeVersions } from './versions';
 
 const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
-async function out(runner: Runner, argv: string[]): Promise<string> {
-  try {
-    const res = await runner.run(argv, { allowFail: true });
-    return res.code === 0 ? res.stdout : '';
-  } catch {
-    return ''; // the tool is missing; versions already say so
-  }
-}
-
-/** Parse one source; a source our parsers cannot read is reported, never allowed to hide the rest. */
-function attempt<T>(what: string, warnings: string[], empty: T, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    warnings.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
-    return empty;
-  }
-}
+const out = stdoutOf;
 
 const isOurs = (t: Table) => t.family === 'inet' && t.name === OWNED_TABLE;
 
 /** What the box has: tools, the live ruleset and routing, known consumers and their bits, and what is ours. */
-export interface ProbeOptions {
+export interface ProbeOptions extends BoxRulesetOptions {
   /** Root of the configuration files read for hazards (`/` on a real box; tests give a private root). */
   readonly rootDir?: string;
 }
@@ -54,32 +32,7 @@ export async function probe(
 ): Promise<ProbeReport> {
   const warnings: string[] = [];
   const tools = await probeVersions(runner);
-  const nftJson = tools.nft ? await out(runner, ['nft', '-j', 'list', 'ruleset']) : '';
-  let ruleset: Ruleset = nftJson
-    ? attempt('nft -j list ruleset', warnings, { tables: [] }, () => parseNftJson(nftJson))
-    : { tables: [] };
-  // Legacy iptables rules are not in nft's view at all; and nft 1.0.6 prints the xt targets of iptables-nft
-  // rules without their options (`{"xt":{"type":"target","name":"MARK"}}`), so those tables are read from
-  // iptables-save instead.
-  const hasXt = nftJson.includes('"xt":');
-  if (tools.iptables && (tools.iptablesBackend === 'legacy' || hasXt)) {
-    for (const [tool, family] of [
-      ['iptables-save', 4],
-      ['ip6tables-save', 6],
-    ] as const) {
-      const saved = await out(runner, [tool]);
-      if (!saved.trim()) continue;
-      const xt = attempt(tool, warnings, { tables: [] }, () => parseIptablesSave(saved, { family }));
-      const nftFamily = family === 4 ? 'ip' : 'ip6';
-      const replaced = new Set(xt.tables.map((t) => t.name));
-      ruleset = {
-        tables: [
-          ...ruleset.tables.filter((t) => !(t.family === nftFamily && replaced.has(t.name))),
-          ...xt.tables,
-        ],
-      };
-    }
-  }
+  const ruleset = await readBoxRuleset(runner, tools, warnings, options);
   const ipRules: IpRule[] = [];
   const routes: Route[] = [];
   for (const family of [4, 6] as const) {
