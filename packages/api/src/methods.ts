@@ -35,6 +35,11 @@ const METHODS: Record<ApiMethod, true> = {
   impact: true,
   suggest: true,
   traceLive: true,
+  listSshHosts: true,
+  addSshHost: true,
+  fetchSshHostKey: true,
+  acceptSshHostKey: true,
+  removeSshHost: true,
   audit: true,
 };
 

@@ -1,7 +1,7 @@
 // Runtime schemas for every MarkwrightApi argument. Both transports validate through these (the backend's
 // dispatcher), and MarkwrightApi's argument types are derived from them, so the two cannot disagree.
 
-import { isNetnsName, NAMED_PROTOCOLS, type PacketSpec } from '@markwright/core';
+import { isNetnsName, NAMED_PROTOCOLS, type PacketSpec, parseSshTarget } from '@markwright/core';
 import { z } from 'zod';
 import { LAYOUT_NAME_MAX, LAYOUT_NAME_MESSAGES, LAYOUT_NAME_PATTERN } from './names';
 
@@ -14,13 +14,34 @@ export const layoutName = z
   .max(LAYOUT_NAME_MAX, LAYOUT_NAME_MESSAGES.long)
   .regex(LAYOUT_NAME_PATTERN, LAYOUT_NAME_MESSAGES.pattern);
 
-/** `local` or `netns:NAME` (a network namespace name as `ip netns` accepts it). */
+function isSshTarget(text: string): boolean {
+  try {
+    parseSshTarget(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An SSH host as every verb takes it: `ssh:[user@]host[:port]`. */
+export const sshTarget = z
+  .string()
+  .max(300)
+  .refine(isSshTarget, 'must be `ssh:[user@]host[:port]` (a host from the SSH host list)');
+
+/** `local`, `netns:NAME` (a network namespace name as `ip netns` accepts it) or `ssh:[user@]host[:port]`. */
 export const targetSpec = z
   .string()
+  .max(300)
   .refine(
-    (t) => t === 'local' || (t.startsWith('netns:') && isNetnsName(t.slice(6))),
-    'must be `local` or `netns:NAME`',
+    (t) => t === 'local' || (t.startsWith('netns:') && isNetnsName(t.slice(6))) || isSshTarget(t),
+    'must be `local`, `netns:NAME` or `ssh:[user@]host[:port]`',
   );
+
+/** A host key fingerprint as `ssh-keygen -l` prints it. */
+const fingerprint = z
+  .string()
+  .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be a SHA256 fingerprint as ssh-keygen -l prints it');
 
 const documentJson = z.record(z.string(), z.unknown());
 const note = z.string().max(1000, 'must be at most 1000 characters');
@@ -121,6 +142,15 @@ export const methodSchemas = {
     name: layoutName.optional(),
     version: version.optional(),
   }),
+  listSshHosts: none,
+  /** The address is checked (and named `address` when wrong) by the backend, which also reads the host's keys. */
+  addSshHost: z.strictObject({ address: z.string().min(1, 'is empty').max(300) }),
+  fetchSshHostKey: z.strictObject({ target: sshTarget }),
+  acceptSshHostKey: z.strictObject({
+    target: sshTarget,
+    fingerprints: z.array(fingerprint).min(1, 'needs at least one fingerprint').max(16),
+  }),
+  removeSshHost: z.strictObject({ target: sshTarget }),
   audit: z
     .strictObject({ limit: z.number().int().min(1).max(10_000).optional() })
     .nullish()

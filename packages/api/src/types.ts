@@ -18,6 +18,7 @@ import type {
   PlanReport,
   ProbeReport,
   SimulationReport,
+  SshHostSummary,
   SuggestReport,
   TraceReport,
 } from '@markwright/core';
@@ -30,9 +31,12 @@ export type {
   LayoutSummary,
   LayoutVersion,
   LayoutVersionSummary,
+  SshHostKey,
+  SshHostState,
+  SshHostSummary,
 } from '@markwright/core';
 
-/** Where a deploy goes: `local` or `netns:NAME`. */
+/** Where a deploy goes: `local`, `netns:NAME` or `ssh:[user@]host[:port]` (a host from the SSH host list). */
 export type TargetSpec = string;
 
 /** One deployment as the history shows it: the host's record and where it came from in the app. */
@@ -134,6 +138,20 @@ export interface MarkwrightApi {
   suggest(input: ApiInput<'suggest'>): Promise<SuggestReport>;
   /** Waits for the next packet like `packet` on the target and returns its live path (one traced packet or none). */
   traceLive(input: ApiInput<'traceLive'>): Promise<TraceReport>;
+  /** The SSH hosts the user added, each with its accepted and newly offered host keys. */
+  listSshHosts(): Promise<SshHostSummary[]>;
+  /**
+   * Adds `[user@]host[:port]` and reads the host keys it offers (`unverified`: shown, not used). Refused with
+   * `invalid-input` on `address` when malformed, `conflict` when listed already, `environment` when no key
+   * could be read (nothing is kept then).
+   */
+  addSshHost(input: ApiInput<'addSshHost'>): Promise<SshHostSummary>;
+  /** Reads the host's keys again: a key differing from the accepted ones is listed in `offered`, never used. */
+  fetchSshHostKey(input: ApiInput<'fetchSshHostKey'>): Promise<SshHostSummary>;
+  /** Accepts exactly these offered keys; they replace the ones accepted before. */
+  acceptSshHostKey(input: ApiInput<'acceptSshHostKey'>): Promise<SshHostSummary>;
+  /** Removes the host and its keys; refused (`conflict`) while a deployment is live there. History stays. */
+  removeSshHost(input: ApiInput<'removeSshHost'>): Promise<void>;
   audit(input?: ApiInput<'audit'>): Promise<AuditEntry[]>;
 }
 

@@ -3,6 +3,7 @@ export * from './lab';
 export * from './netns';
 export * from './paths';
 export * from './run';
+export * from './ssh-agent';
 export * from './ssh-box';
 export * from './temp';
 export * from './wait';

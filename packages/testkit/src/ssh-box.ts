@@ -22,6 +22,10 @@ export interface SshBox {
   readonly address: string;
   /** The box's host key as a known_hosts line (`198.51.100.2 ssh-ed25519 AAAA...`). */
   readonly knownHostsLine: string;
+  /** The private key sshd accepts for root (for an agent, or `ssh -i`). */
+  readonly userKey: string;
+  /** The box's current host key fingerprint as `ssh-keygen -l` prints it (`SHA256:...`). */
+  hostKeyFingerprint(): string;
   /** Replace the box's host key with a new one (sshd re-reads it on each connection). */
   rekey(): void;
   /** Pids of the sshd processes serving connections (not the listener). */
@@ -158,6 +162,13 @@ export async function createSshBox(prefix: string): Promise<SshBox> {
       knownHosts,
       address: SSH_BOX_ADDRESS,
       knownHostsLine,
+      userKey,
+      hostKeyFingerprint() {
+        const printed = run(['ssh-keygen', '-l', '-f', `${hostKey}.pub`]).stdout;
+        const m = /SHA256:\S+/.exec(printed);
+        if (!m) throw new Error(`ssh-keygen printed no fingerprint: ${printed}`);
+        return m[0];
+      },
       rekey() {
         run(['rm', '-f', hostKey, `${hostKey}.pub`]);
         keygen(hostKey);

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { type ImpactChange, type ImpactReport, InputError } from '@markwright/core';
+import { type ImpactChange, type ImpactReport, InputError, isSshTargetText } from '@markwright/core';
 import {
   DEFAULT_OWNERSHIP,
   EnvironmentError,
-  isSshTargetText,
   liveImpact,
   openRunner,
   parseConntrackListing,

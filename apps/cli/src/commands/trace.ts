@@ -2,20 +2,14 @@ import { readFileSync } from 'node:fs';
 import {
   type DecodedMarks,
   InputError,
+  isSshTargetText,
   type Layout,
   type LiveTraceStep,
   type RuleOwner,
   type TracedPacket,
   type TraceReport,
 } from '@markwright/core';
-import {
-  EnvironmentError,
-  isSshTargetText,
-  liveTrace,
-  openRunner,
-  parseTarget,
-  readDocument,
-} from '@markwright/host';
+import { EnvironmentError, liveTrace, openRunner, parseTarget, readDocument } from '@markwright/host';
 import { flag, type ParsedArgs, parseArgs } from '../args';
 import { type Command, type CommandIo, EXIT, type ExitCode } from '../io';
 import { openVerbSession } from './verb-runner';

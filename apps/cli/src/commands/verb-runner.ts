@@ -1,16 +1,14 @@
 // Where a deploy verb runs: in this process as root, in the local helper through pkexec, or in the box's own
 // helper over SSH (ssh:[user@]host[:port]). Every way takes the same request as data and returns the same report.
 
-import { InputError } from '@markwright/core';
+import { InputError, isSshTargetText, parseSshTarget } from '@markwright/core';
 import {
   type HelperCall,
   HelperClient,
-  isSshTargetText,
   type Ownership,
   openSession,
   ownershipFor,
   parseRequest,
-  parseSshTarget,
   parseTarget,
   RemoteSession,
   runningAsRoot,

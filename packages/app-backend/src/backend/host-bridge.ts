@@ -14,7 +14,7 @@ import type {
 } from '@markwright/core';
 
 export interface HostBridge {
-  /** `local` and every network namespace the box has. */
+  /** `local`, every network namespace the box has, and the SSH hosts the user added. */
   listTargets(): Promise<string[]>;
   probe(target: string): Promise<ProbeReport>;
   /** `documentText` is a `markwright/1` document as JSON text. */
@@ -37,6 +37,8 @@ export interface HostBridge {
   impact(target: string, documentText: string): Promise<ImpactReport>;
   /** One packet matching the nft `match`, traced; `documentText` decodes marks into its fields. */
   trace(target: string, match: string, seconds: number, documentText?: string): Promise<TraceReport>;
+  /** Forget a connection held for the target (an SSH host that was removed). */
+  forget?(target: string): Promise<void>;
   /** End whatever session the bridge holds (the helper process). */
   close?(): Promise<void>;
 }

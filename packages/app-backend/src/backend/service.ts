@@ -31,15 +31,23 @@ import type {
   PlanReport,
   ProbeReport,
   SimulationReport,
+  SshHostSummary,
   SuggestReport,
   TraceReport,
 } from '@markwright/core';
-import { acknowledge, byPresence, DEFAULT_OWNERSHIP, suggestForProbe } from '@markwright/core';
+import {
+  acknowledge,
+  byPresence,
+  DEFAULT_OWNERSHIP,
+  isSshTargetText,
+  suggestForProbe,
+} from '@markwright/core';
 import { lintDocument } from '@markwright/core/lint';
 import type { Store } from '../store/store';
 import type { DocumentTools } from './core-tools';
 import { historyEntries, pendingEntry } from './deploy-records';
 import type { HostBridge } from './host-bridge';
+import type { SshHosts } from './ssh-hosts';
 import { traceMatch } from './trace-match';
 
 /** The user the app runs as, recorded with each deployment it makes. */
@@ -55,6 +63,8 @@ export interface ServiceDeps {
   readonly store: Store;
   readonly tools: DocumentTools;
   readonly host: HostBridge;
+  /** The SSH host list; without it the app offers no SSH hosts (adding one is refused). */
+  readonly ssh?: SshHosts;
 }
 
 function invalidDocument(errors: readonly CheckError[], prefix = 'document'): ApiError {
@@ -216,9 +226,13 @@ export class MarkwrightService implements MarkwrightApi {
     return tools.simulate(box, input.packets);
   }
 
+  /** What the box and the SSH host list offer, and the targets deployed to before (an SSH host only while listed). */
   async listTargets(): Promise<string[]> {
     const live = await this.deps.host.listTargets();
-    return [...new Set([...live, ...this.store.deploymentTargets()])];
+    const before = this.store
+      .deploymentTargets()
+      .filter((t) => !isSshTargetText(t) || this.store.sshHosts.has(t));
+    return [...new Set([...live, ...before])];
   }
 
   async probe(input: ApiArgument<'probe'>): Promise<ProbeReport> {
@@ -329,7 +343,9 @@ export class MarkwrightService implements MarkwrightApi {
   async pendingDeployments(): Promise<PendingDeployment[]> {
     const found: PendingDeployment[] = [];
     const failures: unknown[] = [];
-    const targets = this.store.deploymentTargets();
+    const targets = this.store
+      .deploymentTargets()
+      .filter((t) => !isSshTargetText(t) || this.store.sshHosts.has(t));
     for (const target of targets) {
       try {
         const status = await this.deps.host.status(target);
@@ -363,6 +379,50 @@ export class MarkwrightService implements MarkwrightApi {
     this.store.recordAudit('target.uninstall', input.target);
     for (const record of await this.deps.host.history(input.target)) this.mirror(record);
     return { removed: true };
+  }
+
+  private get ssh(): SshHosts {
+    if (!this.deps.ssh) throw new ApiError('environment', 'this app was started without SSH hosts');
+    return this.deps.ssh;
+  }
+
+  async listSshHosts(): Promise<SshHostSummary[]> {
+    return this.deps.ssh?.list() ?? [];
+  }
+
+  async addSshHost(input: ApiArgument<'addSshHost'>): Promise<SshHostSummary> {
+    return this.ssh.add(input.address);
+  }
+
+  async fetchSshHostKey(input: ApiArgument<'fetchSshHostKey'>): Promise<SshHostSummary> {
+    return this.ssh.fetchKeys(input.target);
+  }
+
+  async acceptSshHostKey(input: ApiArgument<'acceptSshHostKey'>): Promise<SshHostSummary> {
+    return this.ssh.accept(input.target, input.fingerprints);
+  }
+
+  /** Refused while a deployment is live there, as deleting a live layout is (the mirror is refreshed first). */
+  async removeSshHost(input: ApiArgument<'removeSshHost'>): Promise<void> {
+    const live = () => this.store.liveDeployments().filter((d) => d.target === input.target);
+    if (live().length > 0) {
+      try {
+        for (const record of await this.deps.host.history(input.target)) this.mirror(record);
+      } catch {
+        // The box cannot be reached now: what the app last saw there still counts.
+      }
+    }
+    const still = live()[0];
+    if (still) {
+      const what = still.layoutName ? `layout ${still.layoutName} v${still.layoutVersion}` : still.id;
+      throw new ApiError(
+        'conflict',
+        `${input.target} has a live deployment (${what}): uninstall it there first, then remove the host`,
+        'target',
+      );
+    }
+    this.ssh.remove(input.target);
+    await this.deps.host.forget?.(input.target);
   }
 
   /** Also called directly (not only through the dispatcher), so a missing argument means "no limit". */

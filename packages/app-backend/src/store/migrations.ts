@@ -86,6 +86,24 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE deployments_v2 RENAME TO deployments;
   CREATE INDEX deployments_by_target ON deployments (target, applied_at);
   `,
+  // 4: SSH hosts the user added, and their host keys: offered on contact, used only once accepted. No secret
+  // is kept (no password, no private key): a public key and its SHA256 fingerprint identify the box.
+  `
+  CREATE TABLE ssh_hosts (
+    id INTEGER PRIMARY KEY,
+    target TEXT NOT NULL UNIQUE CHECK (target LIKE 'ssh:%'),
+    added_at TEXT NOT NULL
+  );
+  CREATE TABLE ssh_host_keys (
+    host_id INTEGER NOT NULL REFERENCES ssh_hosts(id) ON DELETE CASCADE,
+    key_type TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL CHECK (fingerprint LIKE 'SHA256:%'),
+    seen_at TEXT NOT NULL,
+    accepted_at TEXT,
+    PRIMARY KEY (host_id, key_type, public_key)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version this build writes. */

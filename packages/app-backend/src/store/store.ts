@@ -12,6 +12,7 @@ import type {
 import type Database from 'better-sqlite3';
 import { StoreError } from './errors';
 import { openDatabase } from './open';
+import { SshHostStore } from './ssh-hosts';
 
 export interface NewVersion {
   readonly document: DocumentJson;
@@ -82,6 +83,11 @@ export class Store {
 
   close(): void {
     this.db.close();
+  }
+
+  /** The SSH hosts the user added, with their host keys. */
+  get sshHosts(): SshHostStore {
+    return new SshHostStore(this.db, this.now);
   }
 
   private readonly statements = new Map<string, Database.Statement>();

@@ -109,7 +109,7 @@ export function describeApiContract(transport: string, open: () => Promise<Contr
       await expectApiError(
         api.plan({ name: 'edge', target: 'remote:host' }),
         'invalid-input',
-        /target: must be `local` or `netns:NAME`/,
+        /target: must be `local`, `netns:NAME` or `ssh:\[user@\]host\[:port\]`/,
         'target',
       );
       await expectApiError(

@@ -5,4 +5,5 @@ export * from './interface';
 export * from './names';
 export * from './protocols';
 export * from './services';
+export * from './ssh-target';
 export * from './tc-handle';

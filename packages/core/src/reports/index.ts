@@ -3,5 +3,6 @@ export * from './deploy';
 export * from './errors';
 export * from './layouts';
 export * from './observe';
+export * from './ssh-hosts';
 export * from './types';
 export * from './verify';

@@ -52,6 +52,32 @@ export async function scanHostKeys(
   return { fingerprints, lines };
 }
 
+/** A key a host offers: its type as ssh-keygen names it, its SHA256 fingerprint, and the key itself. */
+export interface ScannedHostKey {
+  readonly type: string;
+  readonly fingerprint: string;
+  /** `ssh-ed25519 AAAA...`, as a known_hosts line holds it after the host pattern. */
+  readonly publicKey: string;
+}
+
+/** Each key the host offers (ssh-keyscan's default types), one entry per key, with its fingerprint. */
+export async function scanHostKeyList(
+  hostname: string,
+  port: number,
+  netns?: string,
+): Promise<ScannedHostKey[]> {
+  const { lines } = await scanHostKeys(hostname, port, netns);
+  const keys: ScannedHostKey[] = [];
+  for (const line of lines.split('\n').filter(Boolean)) {
+    const [, type, data] = line.trim().split(/\s+/);
+    if (!type || !data) continue;
+    const printed = await spawnCollect([toolPath('ssh-keygen'), '-l', '-f', '-'], `${line}\n`);
+    const m = /^\d+ (SHA256:\S+) .* \((\w+)\)$/.exec(printed.stdout.trim());
+    if (printed.code === 0 && m) keys.push({ type: m[2]!, fingerprint: m[1]!, publicKey: `${type} ${data}` });
+  }
+  return keys;
+}
+
 export async function explainHostKeyRefusal(session: SshSession, stderr: string): Promise<HostKeyError> {
   const changed = /REMOTE HOST IDENTIFICATION HAS CHANGED/.test(stderr);
   const resolved = await session.resolve();

@@ -3,4 +3,3 @@ export * from './remote-cli';
 export * from './remote-client';
 export * from './remote-shell';
 export * from './ssh-session';
-export * from './ssh-target';

@@ -2,10 +2,10 @@
 // and requests sent as data, exactly as to the local helper. The helper on the box starts the revert watchdog
 // there, so a lost connection changes nothing about the countdown.
 
+import type { SshTarget } from '@markwright/core';
 import { type HelperCall, HelperClient } from '../helper/client';
 import { prepareRemoteHelper, type RemoteDirs, type RemoteHelper } from './remote-cli';
 import { type SshOptions, SshSession } from './ssh-session';
-import type { SshTarget } from './ssh-target';
 
 export interface RemoteSessionOptions extends SshOptions, RemoteDirs {
   /** The bundle folder to copy when the box has no package (default: this build's). */

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseSshTarget } from '@markwright/core';
 import {
   createSshBox,
   environmentSkip,
@@ -17,7 +18,6 @@ import { SAMPLE_DOC } from '../testing/sample-doc';
 import type { ApplyResult, DeployStatus } from '../types';
 import { HostKeyError } from './host-key';
 import { RemoteSession, withRemoteSession } from './remote-client';
-import { parseSshTarget } from './ssh-target';
 
 const skip =
   kernelSkip('ssh target kernel tests', ['ip', 'nft', 'tc']) ??

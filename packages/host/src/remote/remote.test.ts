@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { parseSshTarget, sshTargetLabel } from '@markwright/core';
 import { describe, expect, it } from 'vitest';
 import { HOSTILE } from '../testing/hostile-args';
 import { relabel } from './remote-client';
 import { quoteArgument, remoteCommandLine } from './remote-shell';
-import { parseSshTarget, sshTargetLabel } from './ssh-target';
 
 describe('remote command lines', () => {
   it('a POSIX shell splits them back into exactly the argv we built', () => {

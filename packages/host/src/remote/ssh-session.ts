@@ -5,12 +5,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type SshTarget, sshTargetLabel } from '@markwright/core';
 import { EnvironmentError } from '../exec/errors';
 import { type RunResult, spawnCollect } from '../exec/runner';
 import { toolPath } from '../exec/tool-path';
 import { explainHostKeyRefusal, hostKeyRefused } from './host-key';
 import { remoteCommandLine } from './remote-shell';
-import { type SshTarget, sshTargetLabel } from './ssh-target';
 
 export interface SshOptions {
   /** Another client configuration instead of ~/.ssh/config (`ssh -F FILE`). */
@@ -19,6 +19,12 @@ export interface SshOptions {
   readonly connectTimeout?: number;
   /** Run the client inside this network namespace (a box reachable only from there, such as a lab's). */
   readonly netns?: string;
+  /**
+   * Check the host key against this file only (the app's, written from its database) instead of the user's
+   * known_hosts and the system's; with `hostKeyAlias` the key is looked up under that name.
+   */
+  readonly knownHostsFile?: string;
+  readonly hostKeyAlias?: string;
 }
 
 /** A client tool by absolute path, inside `netns` when one is given. */
@@ -74,6 +80,15 @@ export class SshSession {
       'PermitLocalCommand=no',
       '-T',
     ];
+    if (this.options.knownHostsFile) {
+      args.push(
+        '-o',
+        `UserKnownHostsFile=${this.options.knownHostsFile}`,
+        '-o',
+        'GlobalKnownHostsFile=/dev/null',
+      );
+    }
+    if (this.options.hostKeyAlias) args.push('-o', `HostKeyAlias=${this.options.hostKeyAlias}`);
     if (this.controlDir) args.push('-o', `ControlPath=${join(this.controlDir, 'master')}`);
     if (t.user) args.push('-l', t.user);
     if (t.port) args.push('-p', String(t.port));

@@ -12,6 +12,7 @@ import {
   layoutsContext,
   lintContext,
   simulationContext,
+  sshHostsContext,
 } from '../data/contexts';
 import { baseStyles } from '../styles/theme';
 import { applyTheme, readTheme, type ThemeChoice } from '../styles/tokens';
@@ -54,6 +55,7 @@ export class MarkwrightApp extends LitElement {
     deploy: new ContextProvider(this, { context: deployContext }),
     simulation: new ContextProvider(this, { context: simulationContext }),
     lint: new ContextProvider(this, { context: lintContext }),
+    sshHosts: new ContextProvider(this, { context: sshHostsContext }),
   };
   private dataValue: AppData | undefined;
   private readonly onChange = () => this.requestUpdate();
@@ -72,6 +74,7 @@ export class MarkwrightApp extends LitElement {
     this.providers.deploy.setValue(data.deploy);
     this.providers.simulation.setValue(data.simulation);
     this.providers.lint.setValue(data.lint);
+    this.providers.sshHosts.setValue(data.sshHosts);
     void data.start();
   }
 

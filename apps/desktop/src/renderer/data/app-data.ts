@@ -7,6 +7,7 @@ import type { DraftStore } from './draft/draft-store';
 import { LayoutsStore } from './layouts/layouts-store';
 import { LintStore } from './lint/lint-store';
 import { SimulationStore } from './simulation/simulation-store';
+import { SshHostsStore } from './ssh/ssh-hosts-store';
 
 export class AppData {
   readonly activity = new ActivityStore();
@@ -14,12 +15,14 @@ export class AppData {
   readonly deploy: DeployStore;
   readonly simulation: SimulationStore;
   readonly lint: LintStore;
+  readonly sshHosts: SshHostsStore;
 
   constructor(readonly api: MarkwrightApi) {
     this.layouts = new LayoutsStore(api, this.activity);
     this.deploy = new DeployStore(api, this.activity, this.layouts.current);
     this.simulation = new SimulationStore(api, this.activity, this.layouts.current, this.deploy);
     this.lint = new LintStore(api, this.layouts.current, this.simulation);
+    this.sshHosts = new SshHostsStore(api, this.activity, this.deploy);
   }
 
   /** The open layout (drafted in the designer and the policy view). */

@@ -12,6 +12,7 @@ import {
 import { checkDocument } from '@markwright/core';
 import { memoryBox } from './memory-box';
 import { memoryDeploy } from './memory-deploy';
+import { type MemorySsh, memorySsh } from './memory-ssh';
 
 interface Stored {
   name: string;
@@ -21,6 +22,8 @@ interface Stored {
 export interface MemoryApi extends MarkwrightApi {
   /** Every call made, by method name, for assertions. */
   readonly calls: string[];
+  /** The SSH host list and its boxes' keys. */
+  readonly ssh: MemorySsh;
 }
 
 /** `now` drives the countdowns of pending deployments (tests move it on). */
@@ -76,8 +79,16 @@ export function createMemoryApi(clockNow: () => number = Date.now): MemoryApi {
     calls.push(method);
     throw new ApiError('environment', `${method} is not part of the in-memory backend`);
   };
+  const ssh = memorySsh(calls);
+  const box = memoryBox(calls, (name, version) => {
+    const s = find(name);
+    const v = version === undefined ? s.versions[s.versions.length - 1] : s.versions[version - 1];
+    if (!v) throw new ApiError('not-found', `${name} has no version ${version}`, 'version');
+    return v.document;
+  });
   const api: MemoryApi = {
     calls,
+    ssh,
     async listLayouts() {
       calls.push('listLayouts');
       return [...layouts.values()].map(summary);
@@ -170,13 +181,12 @@ export function createMemoryApi(clockNow: () => number = Date.now): MemoryApi {
       const { errors } = checkDocument(document);
       return { valid: errors.length === 0, errors, conflicts: [] };
     },
-    ...memoryBox(calls, (name, version) => {
-      const s = find(name);
-      const v = version === undefined ? s.versions[s.versions.length - 1] : s.versions[version - 1];
-      if (!v) throw new ApiError('not-found', `${name} has no version ${version}`, 'version');
-      return v.document;
-    }),
+    ...box,
+    async listTargets() {
+      return [...(await box.listTargets()), ...ssh.targets()];
+    },
     ...deploy,
+    ...ssh,
     traceLive: outside('traceLive'),
     audit: async () => [],
   };

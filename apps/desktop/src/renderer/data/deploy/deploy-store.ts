@@ -100,10 +100,15 @@ export class DeployStore extends DataStore {
     await this.followLayout();
     if (this.loaded) return this.refreshHistory();
     this.loaded = true;
+    await this.refreshTargets();
+    await this.refreshHistory();
+  }
+
+  /** Lists the targets again (an SSH host was accepted or removed). */
+  async refreshTargets(): Promise<void> {
     const list = await this.activity.run('Listing targets', () => this.api.listTargets());
     if (list) this.targets = list;
     this.notify();
-    await this.refreshHistory();
   }
 
   /** The version plan and apply use. */

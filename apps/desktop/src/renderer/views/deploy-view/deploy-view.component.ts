@@ -1,6 +1,7 @@
-// Deploy: choose the layout's target (remembered per layout), probe it, choose the saved version, plan exactly
-// that version for exactly that target (Apply waits for it), apply with a visible countdown and Keep / Revert now,
-// the target's history with the live deployment and rollback, and uninstall. Each error stays beside its cause.
+// Deploy: choose the layout's target (remembered per layout; SSH hosts are added and their keys accepted here),
+// probe it, choose the saved version, plan exactly that version for exactly that target (Apply waits for it), apply
+// with a visible countdown and Keep / Revert now, the target's history with the live deployment and rollback, and
+// uninstall. Each error stays beside its cause.
 
 import type { Hazard } from '@markwright/core';
 import { html, LitElement, nothing } from 'lit';
@@ -10,6 +11,7 @@ import type { DeployAction } from '../../data/deploy/deploy-store';
 import { keepWritesText } from '../../data/deploy/pending-store';
 import { viewStyles } from '../../styles/layout';
 import { baseStyles } from '../../styles/theme';
+import '../../components/ssh-hosts/ssh-hosts.component';
 import { renderHistory, renderPlan } from './deploy-view.parts';
 import { deployViewStyles } from './deploy-view.styles';
 
@@ -52,6 +54,7 @@ export class DeployView extends LitElement {
           ${deploy.target === null && open ? html`<p class="muted" data-testid="target-unset">No target chosen for ${open.name} yet: nothing is deployed until you choose one.</p>` : nothing}
           ${this.error('target')} ${this.error('probe')}
           ${this.renderProbe()}
+          <mw-ssh-hosts></mw-ssh-hosts>
         </div>
         <div class="panel">
           <h2>Layout</h2>

@@ -1,4 +1,4 @@
-import { InputError } from '@markwright/core';
+import { InputError } from '../errors/input';
 
 /** A box reached with the system OpenSSH client: `ssh:[user@]host[:port]`. */
 export interface SshTarget {
@@ -19,9 +19,9 @@ export function isSshTargetText(text: string | undefined): boolean {
 }
 
 /** Parse `ssh:[user@]host[:port]` (`ssh:[v6addr]:port` for IPv6 with a port), naming --target when it is wrong. */
-export function parseSshTarget(text: string): SshTarget {
+export function parseSshTarget(text: string, field = '--target'): SshTarget {
   const refuse = (why: string): never => {
-    throw new InputError('--target', text, why);
+    throw new InputError(field, text, why);
   };
   if (!text.startsWith('ssh:')) refuse('must be ssh:[user@]host[:port]');
   let rest = text.slice('ssh:'.length);
