@@ -1,4 +1,5 @@
 import type { Addr } from './address';
+import { FlowTable, type FlowTuple } from './flow-table';
 
 /** One connection: the state that outlives a packet (ct mark, ct secmark, whether a reply was seen, NAT). */
 export interface CtEntry {
@@ -7,8 +8,6 @@ export interface CtEntry {
   seenReply: boolean;
   /** Destination rewrite decided by the first packet's DNAT, applied to later packets of the flow. */
   dnat: { readonly daddr: Addr; readonly dport: number | null } | null;
-  readonly originalKey: string;
-  replyKey: string;
   /** Where the first packet came in and left ('' for locally generated or delivered), set when it is confirmed. */
   path?: { readonly iif: string; readonly oif: string };
 }
@@ -23,21 +22,7 @@ export interface CtLookup {
   readonly fresh: boolean;
 }
 
-export interface FlowTuple {
-  readonly proto: number;
-  readonly saddr: Addr;
-  readonly daddr: Addr;
-  readonly sport: number;
-  readonly dport: number;
-}
-
-const addrKey = (a: Addr): string => (a.family === 4 ? String(a.v) : `6:${a.v.toString(16)}`);
-
-export const tupleKey = (t: FlowTuple): string =>
-  `${t.proto} ${addrKey(t.saddr)} ${t.sport} ${addrKey(t.daddr)} ${t.dport}`;
-
-export const reverseKey = (t: FlowTuple): string =>
-  `${t.proto} ${addrKey(t.daddr)} ${t.dport} ${addrKey(t.saddr)} ${t.sport}`;
+export type { FlowTuple } from './flow-table';
 
 /**
  * The connection table shared by the packets of one simulation. Like the kernel, an entry becomes visible to
@@ -45,55 +30,54 @@ export const reverseKey = (t: FlowTuple): string =>
  */
 export class Conntrack {
   /** Both directions of each confirmed flow, as the lookups later packets get (built once, not per packet). */
-  private readonly byKey = new Map<string, CtLookup>();
+  private readonly byTuple = new FlowTable<CtLookup>();
 
   /** The conntrack hook (-200): find the flow or create an unconfirmed entry. */
-  lookup(t: FlowTuple, key = tupleKey(t)): CtLookup {
-    const hit = this.byKey.get(key);
+  lookup(t: FlowTuple): CtLookup {
+    const hit = this.byTuple.get(t.proto, t.saddr, t.sport, t.daddr, t.dport);
     if (hit) {
       if (hit.direction === 'reply') hit.entry.seenReply = true;
       return hit;
     }
-    const entry: CtEntry = {
-      mark: 0,
-      secmark: null,
-      seenReply: false,
-      dnat: null,
-      originalKey: key,
-      replyKey: '',
-    };
+    const entry: CtEntry = { mark: 0, secmark: null, seenReply: false, dnat: null };
     return { entry, direction: 'original', fresh: true };
   }
 
-  /** Confirm a fresh entry once its first packet got through; the reply key reflects any DNAT. */
-  confirm(lookup: CtLookup, replyKey: string): void {
+  /**
+   * Confirm a fresh entry once its first packet got through: `original` is the tuple it was looked up by, `reply`
+   * the tuple replies come with (reversed after any DNAT).
+   */
+  confirm(lookup: CtLookup, original: FlowTuple, reply: FlowTuple): void {
     if (!lookup.fresh) return;
-    lookup.entry.replyKey = replyKey;
-    this.byKey.set(lookup.entry.originalKey, { entry: lookup.entry, direction: 'original', fresh: false });
-    this.byKey.set(replyKey, { entry: lookup.entry, direction: 'reply', fresh: false });
+    this.add(lookup.entry, original, reply);
   }
 
   /**
    * An existing connection, as a live box lists it: its ct mark, whether a reply was seen, and where DNAT sends
    * it. Later packets of the flow find it as established (or new, until the reply), as they would on the box.
    */
-  seed(
-    t: FlowTuple & { readonly flowKey?: string; readonly reverseFlowKey?: string },
-    mark: number,
-    replied: boolean,
-    dnat: CtEntry['dnat'] = null,
-  ): void {
-    const originalKey = t.flowKey ?? tupleKey(t);
-    const replyKey = dnat
-      ? reverseKey({ ...t, daddr: dnat.daddr, dport: dnat.dport ?? t.dport })
-      : (t.reverseFlowKey ?? reverseKey(t));
-    const entry: CtEntry = { mark, secmark: null, seenReply: replied, dnat, originalKey, replyKey };
-    this.byKey.set(originalKey, { entry, direction: 'original', fresh: false });
-    this.byKey.set(replyKey, { entry, direction: 'reply', fresh: false });
+  seed(t: FlowTuple, mark: number, replied: boolean, dnat: CtEntry['dnat'] = null): void {
+    const entry: CtEntry = { mark, secmark: null, seenReply: replied, dnat };
+    const to = dnat ? dnat.daddr : t.daddr;
+    const toPort = dnat ? (dnat.dport ?? t.dport) : t.dport;
+    this.add(entry, t, { proto: t.proto, saddr: to, sport: toPort, daddr: t.saddr, dport: t.sport });
+  }
+
+  private add(entry: CtEntry, o: FlowTuple, r: FlowTuple): void {
+    this.byTuple.set(o.proto, o.saddr, o.sport, o.daddr, o.dport, {
+      entry,
+      direction: 'original',
+      fresh: false,
+    });
+    this.byTuple.set(r.proto, r.saddr, r.sport, r.daddr, r.dport, {
+      entry,
+      direction: 'reply',
+      fresh: false,
+    });
   }
 
   get size(): number {
-    return this.byKey.size / 2;
+    return this.byTuple.size / 2;
   }
 }
 

@@ -3,7 +3,6 @@ import { isU32 } from '../bits/u32';
 import { PACKET_PROTOCOLS, PORTED_PROTOCOLS } from '../net/protocols';
 import type { PacketSpec } from '../reports/types';
 import { type Addr, parseAddr } from './address';
-import { reverseKey, tupleKey } from './conntrack';
 
 /** A validated packet, addresses parsed, protocol as a number. */
 export interface SimPacket {
@@ -19,9 +18,6 @@ export interface SimPacket {
   readonly iif: string | null;
   readonly oif: string | null;
   readonly mark: number;
-  /** Conntrack keys of the packet's tuple, original and reversed, computed once. */
-  readonly flowKey: string;
-  readonly reverseFlowKey: string;
 }
 
 const PROTO_NAMES = PACKET_PROTOCOLS;
@@ -90,19 +86,14 @@ export function toSimPacket(input: unknown, field = 'packet'): SimPacket {
   const mark = raw.mark === undefined ? 0 : raw.mark;
   if (!isU32(mark)) throw new InputError(`${field}.mark`, raw.mark, 'must be an integer 0..0xffffffff');
   const hasPorts = PORTED_PROTOCOLS.has(proto);
-  const tuple = {
+  return {
+    spec: raw as unknown as PacketSpec,
+    family: saddr.family,
     proto,
     saddr,
     daddr,
     sport: hasPorts ? port(raw.sport, `${field}.sport`) : 0,
     dport: hasPorts ? port(raw.dport, `${field}.dport`) : 0,
-  };
-  return {
-    spec: raw as unknown as PacketSpec,
-    family: saddr.family,
-    ...tuple,
-    flowKey: tupleKey(tuple),
-    reverseFlowKey: reverseKey(tuple),
     hasPorts,
     iif: iface(raw.iif, `${field}.iif`),
     oif: iface(raw.oif, `${field}.oif`),

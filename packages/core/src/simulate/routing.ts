@@ -56,6 +56,14 @@ interface CompiledIpRule {
   readonly decided: [Map<CompiledRoute, RouteDecision>, Map<CompiledRoute, RouteDecision>];
 }
 
+interface CachedDecision {
+  readonly mark: number;
+  readonly iif: string;
+  readonly oif: string;
+  readonly local: boolean;
+  readonly d: RouteDecision;
+}
+
 const TABLE_ALIASES: Readonly<Record<string, string>> = { '255': 'local', '254': 'main', '253': 'default' };
 
 /** `255` and `local` are the same table; names are kept as iproute2 prints them. */
@@ -206,38 +214,49 @@ export class Router {
   }
 
   /** Decisions already made for IPv4 flows (by destination, then source), like the kernel's route cache. */
-  private readonly cache = new Map<
-    number,
-    Map<number, { q: RouteQuery; local: boolean; d: RouteDecision }[]>
-  >();
+  private readonly cache = new Map<number, Map<number, CachedDecision[]>>();
   private cached = 0;
 
   decide(q: RouteQuery, local: boolean): RouteDecision {
-    if (q.daddr.family !== 4 || q.saddr.family !== 4) return this.lookup(q, local);
-    let bySource = this.cache.get(q.daddr.v);
+    return this.decideFor(q.family, q.saddr, q.daddr, q.mark, q.iif, q.oif, local);
+  }
+
+  /** `decide` with the query's fields as arguments: a cached decision costs no allocation. */
+  decideFor(
+    family: 4 | 6,
+    saddr: Addr,
+    daddr: Addr,
+    mark: number,
+    iif: string,
+    oif: string,
+    local: boolean,
+  ): RouteDecision {
+    if (daddr.family !== 4 || saddr.family !== 4) {
+      return this.lookup({ family, saddr, daddr, mark, iif, oif }, local);
+    }
+    let bySource = this.cache.get(daddr.v);
     if (bySource === undefined) {
       if (this.cached >= 100_000) {
         this.cache.clear();
         this.cached = 0;
       }
       bySource = new Map();
-      this.cache.set(q.daddr.v, bySource);
+      this.cache.set(daddr.v, bySource);
     }
-    let list = bySource.get(q.saddr.v);
+    let list = bySource.get(saddr.v);
     if (list !== undefined) {
       for (let i = 0; i < list.length; i++) {
         const e = list[i]!;
-        const c = e.q;
-        if (e.local === local && c.mark === q.mark && c.iif === q.iif && c.oif === q.oif) return e.d;
+        if (e.local === local && e.mark === mark && e.iif === iif && e.oif === oif) return e.d;
       }
     } else {
       list = [];
-      bySource.set(q.saddr.v, list);
+      bySource.set(saddr.v, list);
     }
-    const d = this.lookup(q, local);
+    const d = this.lookup({ family, saddr, daddr, mark, iif, oif }, local);
     // A flow's lookups differ by mark and interfaces only: the list stays short.
     if (list.length < 16) {
-      list.push({ q: { ...q }, local, d });
+      list.push({ mark, iif, oif, local, d });
       this.cached++;
     }
     return d;

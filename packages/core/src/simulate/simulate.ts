@@ -1,7 +1,7 @@
 import type { BoxConfig, Hook } from '../ir/types';
 import type { PacketResult, PacketSpec, SimulationReport, TraceStep } from '../reports/types';
-import { Conntrack, type CtLookup, ctState, reverseKey } from './conntrack';
-import { buildHooks, type HookTable, labelsOf, runBaseChain } from './hooks';
+import { Conntrack, type CtLookup, ctState } from './conntrack';
+import { buildHooks, type HookEntry, type HookTable, labelsOf, runBaseChain } from './hooks';
 import { type SimPacket, toSimPacket } from './packet';
 import { wrongWay } from './path-check';
 import { type RouteDecision, Router } from './routing';
@@ -20,6 +20,9 @@ export interface SimulatorOptions {
 
 const NO_STEPS: readonly TraceStep[] = Object.freeze([]);
 const BLOCKED = new Set(['blackhole', 'unreachable', 'prohibit', 'no-route']);
+/** Placeholders while no packet runs, so the walk's fields keep one type. */
+const NO_PACKET = toSimPacket({ saddr: '0.0.0.0', daddr: '0.0.0.0', proto: 0 });
+const NO_CONNTRACK = new Conntrack();
 
 /** A box compiled once (rules into closures, routes into tables), ready to run many packets. */
 export class Simulator {
@@ -46,84 +49,133 @@ export class Simulator {
     return { packets: out };
   }
 
+  /** The one walk every packet reuses: a packet never runs inside another, so its state is reset, not made. */
+  private walk: PacketRun | null = null;
+
   packet(sp: SimPacket, conntrack: Conntrack, tracing: boolean): PacketResult {
-    const trace: TraceStep[] | null = tracing ? [] : null;
-    const p: PacketState = {
-      family: sp.family,
-      saddr: sp.saddr,
-      daddr: sp.daddr,
-      proto: sp.proto,
-      sport: sp.sport,
-      dport: sp.dport,
-      hasPorts: sp.hasPorts,
-      iif: sp.iif ?? '',
-      oif: '',
-      mark: sp.mark,
-      secmark: null,
-      ct: null,
-      ctDirection: 'original',
-      ctState: 'invalid',
-      ctFresh: false,
-      untracked: false,
-      target: null,
-      lastVerdict: 0,
-      verdictText: null,
-      note: null,
-      unknown: 0,
-      notes: [],
-    };
-    const run = new PacketRun(this, sp, p, conntrack, trace);
-    return sp.iif === null ? run.local() : run.incoming();
+    this.walk ??= new PacketRun(this);
+    return this.walk.run(sp, conntrack, tracing ? [] : null);
   }
 }
 
-/** One packet's walk through the box. */
+const newState = (): PacketState => ({
+  family: 4,
+  saddr: { family: 4, v: 0 },
+  daddr: { family: 4, v: 0 },
+  proto: 0,
+  sport: 0,
+  dport: 0,
+  hasPorts: false,
+  iif: '',
+  oif: '',
+  mark: 0,
+  secmark: null,
+  ct: null,
+  ctDirection: 'original',
+  ctState: 'invalid',
+  ctFresh: false,
+  untracked: false,
+  target: null,
+  lastVerdict: 0,
+  verdictText: null,
+  note: null,
+  unknown: 0,
+  notes: [],
+});
+
+/** One packet's walk through the box; `run` starts it afresh for each packet. */
 class PacketRun {
+  private readonly p: PacketState = newState();
+  private sp: SimPacket = NO_PACKET;
+  private conntrack: Conntrack = NO_CONNTRACK;
+  private trace: TraceStep[] | null = null;
+  private hooks: HookTable[4 | 6] = {};
   private lookup: CtLookup | null = null;
   private decision: RouteDecision | null = null;
 
-  constructor(
-    private readonly sim: Simulator,
-    private readonly sp: SimPacket,
-    private readonly p: PacketState,
-    private readonly conntrack: Conntrack,
-    private readonly trace: TraceStep[] | null,
-  ) {}
+  constructor(private readonly sim: Simulator) {}
 
-  incoming(): PacketResult {
-    if (this.hook('prerouting', false) === 'drop') return this.finish('drop', null);
+  run(sp: SimPacket, conntrack: Conntrack, trace: TraceStep[] | null): PacketResult {
+    const p = this.p;
+    p.family = sp.family;
+    p.saddr = sp.saddr;
+    p.daddr = sp.daddr;
+    p.proto = sp.proto;
+    p.sport = sp.sport;
+    p.dport = sp.dport;
+    p.hasPorts = sp.hasPorts;
+    p.iif = sp.iif ?? '';
+    p.oif = '';
+    p.mark = sp.mark;
+    p.secmark = null;
+    p.ct = null;
+    p.ctDirection = 'original';
+    p.ctState = 'invalid';
+    p.ctFresh = false;
+    p.untracked = false;
+    p.target = null;
+    p.lastVerdict = 0;
+    p.verdictText = null;
+    p.note = null;
+    p.unknown = 0;
+    if (p.notes.length > 0) p.notes = [];
+    this.sp = sp;
+    this.conntrack = conntrack;
+    this.trace = trace;
+    this.hooks = this.sim.hooks[sp.family];
+    this.lookup = null;
+    this.decision = null;
+    try {
+      return sp.iif === null ? this.local() : this.incoming();
+    } finally {
+      // Nothing of this packet is kept once its result is out.
+      this.sp = NO_PACKET;
+      this.conntrack = NO_CONNTRACK;
+      this.trace = null;
+      this.lookup = null;
+      this.decision = null;
+      p.ct = null;
+      p.target = null;
+    }
+  }
+
+  private incoming(): PacketResult {
+    if (this.hook(this.hooks.prerouting, 'prerouting', false) === 'drop') return this.finish('drop', null);
     const d = this.route('input', false);
     if (BLOCKED.has(d.result)) return this.finish('drop', null);
     if (d.result === 'local') {
-      if (this.hook('input', false) === 'drop') return this.finish('drop', 'local');
+      if (this.hook(this.hooks.input, 'input', false) === 'drop') return this.finish('drop', 'local');
       this.confirm();
       return this.finish('accept', 'local');
     }
     this.p.oif = d.oif ?? '';
-    if (this.hook('forward', false) === 'drop') return this.finish('drop', 'forward');
+    if (this.hook(this.hooks.forward, 'forward', false) === 'drop') return this.finish('drop', 'forward');
     return this.leave('forward');
   }
 
-  local(): PacketResult {
+  private local(): PacketResult {
     const d = this.route('output', true);
     // A failed output lookup makes sendmsg fail: the packet never reaches the output hook.
     if (BLOCKED.has(d.result)) return this.finish('drop', null);
     this.p.oif = d.oif ?? '';
-    if (this.hook('output', true) === 'drop') return this.finish('drop', 'output');
+    if (this.hook(this.hooks.output, 'output', true) === 'drop') return this.finish('drop', 'output');
     return this.leave(this.decision?.result === 'local' ? 'local' : 'output');
   }
 
   private leave(destination: 'forward' | 'output' | 'local'): PacketResult {
-    if (this.hook('postrouting', false) === 'drop') return this.finish('drop', destination);
+    if (this.hook(this.hooks.postrouting, 'postrouting', false) === 'drop') {
+      return this.finish('drop', destination);
+    }
     this.confirm();
     return this.finish('accept', destination);
   }
 
   /** Run every entry registered at the hook; on output, a mark change in a route chain re-routes. */
-  private hook(hook: Hook, rerouting: boolean): 'accept' | 'drop' {
+  private hook(entries: readonly HookEntry[] | undefined, hook: Hook, rerouting: boolean): 'accept' | 'drop' {
+    if (entries === undefined) return 'accept';
     const p = this.p;
-    const entries = this.sim.hooks[p.family][hook] ?? [];
-    for (const entry of entries) {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
       if (entry.kind === 'conntrack') {
         this.conntrackHook();
         continue;
@@ -148,15 +200,13 @@ class PacketRun {
 
   private conntrackHook(): void {
     const p = this.p;
-    const sp = this.sp;
     if (p.untracked) {
       p.ct = null;
       p.ctState = 'untracked';
       this.trace?.push({ kind: 'conntrack', state: 'untracked (notrack)', direction: 'original', ctmark: 0 });
       return;
     }
-    // Nothing rewrites addresses before conntrack, so the packet's own tuple key is the one to look up.
-    const l = this.conntrack.lookup(p, p.daddr === sp.daddr && p.dport === sp.dport ? sp.flowKey : undefined);
+    const l = this.conntrack.lookup(p);
     this.lookup = l;
     p.ct = l.entry;
     p.ctDirection = l.direction;
@@ -179,9 +229,18 @@ class PacketRun {
     const l = this.lookup;
     if (!l) return;
     const p = this.p;
-    const unchanged = p.daddr === this.sp.daddr && p.dport === this.sp.dport;
-    if (l.fresh) l.entry.path = { iif: this.sp.iif ?? '', oif: p.oif };
-    this.conntrack.confirm(l, unchanged ? this.sp.reverseFlowKey : reverseKey(p));
+    if (!l.fresh) return;
+    const sp = this.sp;
+    l.entry.path = { iif: sp.iif ?? '', oif: p.oif };
+    // Looked up by the packet's tuple as it came (nothing rewrites it before conntrack); replies come back to
+    // where it went, after any DNAT.
+    this.conntrack.confirm(l, sp, {
+      proto: p.proto,
+      saddr: p.daddr,
+      sport: p.dport,
+      daddr: p.saddr,
+      dport: p.sport,
+    });
   }
 
   private route(reason: 'input' | 'output' | 'reroute', local: boolean): RouteDecision {
@@ -192,17 +251,8 @@ class PacketRun {
       d = { result: local ? 'output' : 'forward', rule: null, table: null, route: null, oif: this.sp.oif };
       p.notes.push('no routes given: routing not simulated, the packet is assumed to leave by its oif');
     } else {
-      d = router.decide(
-        {
-          family: p.family,
-          saddr: p.saddr,
-          daddr: p.daddr,
-          mark: p.mark,
-          iif: local ? 'lo' : p.iif,
-          oif: local ? (this.sp.oif ?? '') : '',
-        },
-        local,
-      );
+      const oif = local ? (this.sp.oif ?? '') : '';
+      d = router.decideFor(p.family, p.saddr, p.daddr, p.mark, local ? 'lo' : p.iif, oif, local);
     }
     this.decision = d;
     this.trace?.push({
