@@ -124,6 +124,11 @@ export function buildHooks(ruleset: Ruleset, indexFromRules?: number): HookTable
   return out;
 }
 
+// The return stack of jumps, shared: one base chain runs at a time and each run starts at depth 0, so no packet
+// allocates one.
+const JUMP_CHAINS: CompiledChain[] = new Array(MAX_DEPTH).fill(null);
+const JUMP_INDEX = new Int32Array(MAX_DEPTH);
+
 /** Run one base chain with its jumps, gotos and returns; the trace gets one step per rule evaluated. */
 export function runBaseChain(
   entry: Extract<HookEntry, { kind: 'chain' }>,
@@ -131,9 +136,7 @@ export function runBaseChain(
   p: PacketState,
   trace: TraceStep[] | null,
 ): 'accept' | 'drop' {
-  // Allocated on the first jump only: most packets never jump.
-  let stackChains: CompiledChain[] | null = null;
-  let stackIndex: number[] | null = null;
+  let depth = 0;
   let chain = entry.chain;
   let i = 0;
   for (;;) {
@@ -165,11 +168,9 @@ export function runBaseChain(
       case R_DROP:
         return 'drop';
       case R_JUMP:
-        stackChains ??= [];
-        stackIndex ??= [];
-        if (stackChains.length >= MAX_DEPTH) return loopDrop(p);
-        stackChains.push(chain);
-        stackIndex.push(i);
+        if (depth >= MAX_DEPTH) return loopDrop(p);
+        JUMP_CHAINS[depth] = chain;
+        JUMP_INDEX[depth++] = i;
         chain = p.target!;
         i = 0;
         break;
@@ -180,9 +181,9 @@ export function runBaseChain(
       default:
         // No verdict: go on, or leave the chain at its end (an explicit return leaves it at once).
         if (r !== R_RETURN && i < rules.length) break;
-        if (stackChains === null || stackChains.length === 0) return policy(entry, hook, p, trace);
-        chain = stackChains.pop()!;
-        i = stackIndex!.pop()!;
+        if (depth === 0) return policy(entry, hook, p, trace);
+        chain = JUMP_CHAINS[--depth]!;
+        i = JUMP_INDEX[depth]!;
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { Cidr, IpRule, Route } from '../ir/types';
 import { type Addr, type AddrTest, cidrTest, formatCidr } from './address';
+import { RouteCache } from './route-cache';
 
 /** The flow a route lookup is made for (the kernel's flowi). */
 export interface RouteQuery {
@@ -54,14 +55,6 @@ interface CompiledIpRule {
   readonly ref: { readonly priority: number; readonly text: string };
   /** Decisions this rule gave, by route and by locally generated or not: made once, shared by packets. */
   readonly decided: [Map<CompiledRoute, RouteDecision>, Map<CompiledRoute, RouteDecision>];
-}
-
-interface CachedDecision {
-  readonly mark: number;
-  readonly iif: string;
-  readonly oif: string;
-  readonly local: boolean;
-  readonly d: RouteDecision;
 }
 
 const TABLE_ALIASES: Readonly<Record<string, string>> = { '255': 'local', '254': 'main', '253': 'default' };
@@ -213,9 +206,7 @@ export class Router {
     return ok;
   }
 
-  /** Decisions already made for IPv4 flows (by destination, then source), like the kernel's route cache. */
-  private readonly cache = new Map<number, Map<number, CachedDecision[]>>();
-  private cached = 0;
+  private readonly cache = new RouteCache();
 
   decide(q: RouteQuery, local: boolean): RouteDecision {
     return this.decideFor(q.family, q.saddr, q.daddr, q.mark, q.iif, q.oif, local);
@@ -234,31 +225,10 @@ export class Router {
     if (daddr.family !== 4 || saddr.family !== 4) {
       return this.lookup({ family, saddr, daddr, mark, iif, oif }, local);
     }
-    let bySource = this.cache.get(daddr.v);
-    if (bySource === undefined) {
-      if (this.cached >= 100_000) {
-        this.cache.clear();
-        this.cached = 0;
-      }
-      bySource = new Map();
-      this.cache.set(daddr.v, bySource);
-    }
-    let list = bySource.get(saddr.v);
-    if (list !== undefined) {
-      for (let i = 0; i < list.length; i++) {
-        const e = list[i]!;
-        if (e.local === local && e.mark === mark && e.iif === iif && e.oif === oif) return e.d;
-      }
-    } else {
-      list = [];
-      bySource.set(saddr.v, list);
-    }
+    const hit = this.cache.get(saddr.v, daddr.v, mark, iif, oif, local);
+    if (hit !== null) return hit;
     const d = this.lookup({ family, saddr, daddr, mark, iif, oif }, local);
-    // A flow's lookups differ by mark and interfaces only: the list stays short.
-    if (list.length < 16) {
-      list.push({ mark, iif, oif, local, d });
-      this.cached++;
-    }
+    this.cache.set(saddr.v, daddr.v, mark, iif, oif, local, d);
     return d;
   }
 

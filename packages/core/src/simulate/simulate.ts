@@ -3,7 +3,7 @@ import type { PacketResult, PacketSpec, SimulationReport, TraceStep } from '../r
 import { Conntrack, type CtLookup, ctState } from './conntrack';
 import { buildHooks, type HookEntry, type HookTable, labelsOf, runBaseChain } from './hooks';
 import { type SimPacket, toSimPacket } from './packet';
-import { wrongWay } from './path-check';
+import { type PacketExit, wrongWay } from './path-check';
 import { type RouteDecision, Router } from './routing';
 import type { PacketState } from './state';
 import { TcEgress } from './tc';
@@ -92,6 +92,12 @@ class PacketRun {
   private hooks: HookTable[4 | 6] = {};
   private lookup: CtLookup | null = null;
   private decision: RouteDecision | null = null;
+  private readonly exit: { -readonly [K in keyof PacketExit]: PacketExit[K] } = {
+    accepted: false,
+    oif: '',
+    local: false,
+    unroutable: false,
+  };
 
   constructor(private readonly sim: Simulator) {}
 
@@ -275,7 +281,7 @@ class PacketRun {
     const p = this.p;
     let classid: string | null = null;
     const tc = this.sim.tc;
-    if (verdict === 'accept' && p.oif !== '' && tc.hasDevice(p.oif)) {
+    if (verdict === 'accept' && p.oif !== '' && tc.devices > 0 && tc.hasDevice(p.oif)) {
       const t = tc.classify(p.oif, p.mark);
       classid = t.classid;
       this.trace?.push({ kind: 'tc', dev: p.oif, filter: t.filter, classid: t.classid, mark: p.mark });
@@ -296,13 +302,17 @@ class PacketRun {
     // Assigned, not spread: this runs for every packet.
     if (p.unknown > 0) out.unknownExprs = p.unknown;
     if (p.notes.length > 0) out.notes = [...new Set(p.notes)];
-    const wrong = wrongWay(this.lookup, {
-      accepted: verdict === 'accept',
-      oif: verdict === 'accept' ? p.oif : '',
-      local: destination === 'local',
-      unroutable: verdict === 'drop' && d !== null && BLOCKED.has(d.result),
-    });
-    if (wrong) out.flags = [wrong];
+    const l = this.lookup;
+    // Only later packets of a connection whose first packet left can go the wrong way.
+    if (l !== null && !l.fresh && l.entry.path !== undefined) {
+      const exit = this.exit;
+      exit.accepted = verdict === 'accept';
+      exit.oif = verdict === 'accept' ? p.oif : '';
+      exit.local = destination === 'local';
+      exit.unroutable = verdict === 'drop' && d !== null && BLOCKED.has(d.result);
+      const wrong = wrongWay(l, exit);
+      if (wrong) out.flags = [wrong];
+    }
     return out;
   }
 }

@@ -31,6 +31,11 @@ export class TcEgress {
     for (const list of this.byDev.values()) list.sort((a, b) => a.filter.priority - b.filter.priority);
   }
 
+  /** How many devices have egress filters. */
+  get devices(): number {
+    return this.byDev.size;
+  }
+
   hasDevice(dev: string): boolean {
     return this.byDev.has(dev);
   }
