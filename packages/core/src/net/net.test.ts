@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   formatIpv4,
@@ -38,6 +39,33 @@ describe('net', () => {
     expect(parseIpv4('10.0.0.256')).toBeNull();
     expect(parseIpv4('010.0.0.1', { strict: true })).toBeNull();
     expect(formatIpv4(parseIpv4('192.168.1.20')!)).toBe('192.168.1.20');
+  });
+
+  it('reads a dotted quad exactly as the pattern of four 1-3 digit groups up to 255 does', () => {
+    const byPattern = (text: string, strict: boolean): number | null => {
+      const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+      if (!m) return null;
+      const groups = m.slice(1);
+      if (groups.some((g) => Number(g) > 255 || (strict && g.length > 1 && g.startsWith('0')))) return null;
+      return groups.reduce((n, g) => n * 256 + Number(g), 0);
+    };
+    const piece = fc.oneof(
+      fc.nat(300).map(String),
+      fc.constantFrom('0', '00', '01', '000', '255', '256', '1000', '', '.', 'a', ' ', '\n', '-1', '+1', '٣'),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 9 }),
+        fc.constantFrom('.', '', '..'),
+        fc.boolean(),
+        (ps, sep, strict) => {
+          const text = ps.join(sep || '.');
+          expect(parseIpv4(text, { strict })).toBe(byPattern(text, strict));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    expect(parseIpv4('255.255.255.255')).toBe(0xffffffff);
   });
 
   it('names protocols as iptables-save prints them and reads every spelling the tools take', () => {
