@@ -22,9 +22,10 @@ const WORDS = 4;
  * lookup hashes four numbers and builds no key; IPv6 tuples fall back to string keys.
  */
 export class FlowTable<V> {
-  private keys = new Int32Array(WORDS * 1024);
-  private values: (V | undefined)[] = new Array(1024).fill(undefined);
-  private mask = 1023;
+  // Small at first: a simulation of a few packets makes its own table, and it doubles as flows come.
+  private keys = new Int32Array(WORDS * 16);
+  private values: (V | undefined)[] = new Array(16).fill(undefined);
+  private mask = 15;
   private used = 0;
   private readonly v6 = new Map<string, V>();
 

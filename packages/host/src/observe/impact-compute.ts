@@ -22,23 +22,27 @@ import type { LiveConnection } from './conntrack-list';
 // through the box as it is and through the box with the document applied, both with the connection's live ct mark
 // and state, and the outcomes are compared.
 
+/** Where each source's packets come in, per family: a live listing has many connections per client. */
+interface IngressCache {
+  readonly 4: Map<number, string | null>;
+  readonly 6: Map<bigint, string | null>;
+}
+
 /** The interface a connection's packets come in on: where the box routes its source (null: sent by the box). */
-function ingress(
-  sim: Simulator,
-  family: 4 | 6,
-  saddr: Addr,
-  cache: Map<string, string | null>,
-): string | null {
-  const k = `${family} ${saddr.v}`;
-  const hit = cache.get(k);
+function ingress(sim: Simulator, saddr: Addr, cache: IngressCache): string | null {
+  const byAddr = cache[saddr.family] as Map<number | bigint, string | null>;
+  const hit = byAddr.get(saddr.v);
   if (hit !== undefined) return hit;
   let iif: string | null = null;
   if (!sim.router.isLocal(saddr)) {
-    const any: Addr = family === 4 ? { family: 4, v: 0 } : { family: 6, v: 0n };
-    const d = sim.router.decide({ family, saddr: any, daddr: saddr, mark: 0, iif: 'lo', oif: '' }, true);
+    const any: Addr = saddr.family === 4 ? { family: 4, v: 0 } : { family: 6, v: 0n };
+    const d = sim.router.decide(
+      { family: saddr.family, saddr: any, daddr: saddr, mark: 0, iif: 'lo', oif: '' },
+      true,
+    );
     iif = d.oif ?? null;
   }
-  cache.set(k, iif);
+  byAddr.set(saddr.v, iif);
   return iif;
 }
 
@@ -70,19 +74,19 @@ interface Prepared {
 
 /** The next packet of each connection as the simulator takes it; connections it cannot model are left out. */
 function prepare(sim: Simulator, connections: readonly LiveConnection[]): Prepared[] {
-  const cache = new Map<string, string | null>();
+  const cache: IngressCache = { 4: new Map(), 6: new Map() };
   const out: Prepared[] = [];
   for (const c of connections) {
     const saddr = tryParseAddr(c.saddr);
     if (!saddr || saddr.family !== c.family) continue;
-    const iif = ingress(sim, c.family, saddr, cache);
+    // One shape for every connection (an absent key and an undefined one read the same).
     const spec: PacketSpec = {
-      ...(iif === null ? {} : { iif }),
+      iif: ingress(sim, saddr, cache) ?? undefined,
       saddr: c.saddr,
       daddr: c.daddr,
       proto: Object.hasOwn(PACKET_PROTOCOLS, c.proto) ? (c.proto as PacketSpec['proto']) : c.protoNumber,
-      ...(c.sport !== null ? { sport: c.sport } : {}),
-      ...(c.dport !== null ? { dport: c.dport } : {}),
+      sport: c.sport ?? undefined,
+      dport: c.dport ?? undefined,
     };
     try {
       out.push({ c, spec, sp: toSimPacket(spec) });
