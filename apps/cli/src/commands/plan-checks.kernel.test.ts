@@ -196,6 +196,22 @@ describe.skipIf(skip)('plan dry-runs ip rules, tc and sysctls before anything is
     expect(report!.problems![0]!.message).toMatch(/no security module on this box accepts this context/);
   });
 
+  it('the sysctls routing by mark relies on are read on the box and named in notes', () => {
+    const sysctl = (key: string, value: number) => ns.exec(['sysctl', '-q', '-w', `${key}=${value}`]);
+    const sysctlNotes = () => plan('fits').report!.notes!.filter((n) => n.startsWith('sysctl '));
+    sysctl('net.ipv4.conf.all.rp_filter', 1);
+    sysctl('net.ipv4.conf.all.src_valid_mark', 0);
+    sysctl('net.ipv4.ip_forward', 0);
+    expect(sysctlNotes()).toEqual([
+      'sysctl net.ipv4.conf.all.rp_filter=1 with src_valid_mark=0: replies routed by mark may be dropped; set net.ipv4.conf.all.src_valid_mark=1',
+      'sysctl net.ipv4.ip_forward=0: arriving packets the rules mark are delivered locally or dropped, never forwarded',
+    ]);
+    sysctl('net.ipv4.conf.all.src_valid_mark', 1);
+    sysctl('net.ipv4.ip_forward', 1);
+    expect(sysctlNotes()).toEqual([]);
+    expect(plan('fits').code).toBe(0);
+  });
+
   it('planning touched nothing: no owned state, foreign state unchanged', () => {
     expect(ownedKernelState(ns)).toBe('(no table)\n--\n\n--\n');
     expect(ns.exec(['tc', 'filter', 'show', 'dev', 'v1']).stdout).toBe('');
