@@ -92,4 +92,39 @@ describe.skipIf(skip)('the deploy history says why a deployment did not stay', (
     expect(await cells(page.getByTestId(`history-${id}-disagreement`))).toEqual([row]);
     expect(bp.errors).toEqual([]);
   });
+
+  it('Roll back asks first, then runs with the same live check as an apply', async () => {
+    const { page } = bp;
+    for (const n of [3, 4]) {
+      await page.getByTestId('apply').click();
+      await expect.poll(() => historyIds(page)).toHaveLength(n);
+      await expect.poll(() => page.getByTestId('deploy-outcome').getAttribute('data-state')).toBe('verified');
+    }
+    const [, , kept, live] = await historyIds(page);
+    expect(await page.getByTestId(`rollback-${live}`).isDisabled()).toBe(true);
+    await page.getByTestId(`rollback-${kept}`).click();
+    expect(await page.getByTestId('confirm-rollback').textContent()).toContain(
+      `Roll back to ${kept}? The box is checked right after: kept when it does what that version says, put back at once when not.`,
+    );
+    await page.getByTestId('confirm-rollback-no').click();
+    expect(await historyIds(page)).toHaveLength(4);
+    await page.getByTestId(`rollback-${kept}`).click();
+    await page.getByTestId('confirm-rollback-yes').click();
+    await expect.poll(() => historyIds(page)).toHaveLength(5);
+    const back = (await historyIds(page))[4];
+    expect(await page.getByTestId('deploy-outcome').getAttribute('data-state')).toBe('verified');
+    expect(await page.getByTestId(`history-${back}-outcome`).textContent()).toBe('verified');
+    expect(await page.locator(`tr[data-deployment="${back}"] td`).nth(2).textContent()).toBe(
+      `rollback to ${kept}`,
+    );
+    expect(await page.getByTestId('history-live').textContent()).toContain(`Live now: ${back}`);
+    // By hand, the question names the countdown instead.
+    await page.getByTestId('confirm-verified').setChecked(false);
+    await page.getByTestId(`rollback-${kept}`).click();
+    expect(await page.getByTestId('confirm-rollback').textContent()).toContain(
+      `Roll back to ${kept} with a 30 s countdown?`,
+    );
+    await page.getByTestId('confirm-rollback-no').click();
+    expect(bp.errors).toEqual([]);
+  });
 });

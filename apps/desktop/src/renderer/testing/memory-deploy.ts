@@ -27,7 +27,7 @@ export interface MemoryDeploy extends DeployMethods {
   liveTargetsOf(name: string): string[];
   /** Forget a layout's remembered target (it was deleted). */
   forget(name: string): void;
-  /** What the live check finds on the next verified apply (none: it agrees). */
+  /** What the live check finds on the next verified apply, used up by it (none: it agrees). */
   disagreements: Disagreement[];
   /** Errors the next applies fail with, one each, after recording the failure (as a failed tc step would). */
   failures: string[];
@@ -127,10 +127,11 @@ export function memoryDeploy(
       }
       if (verify) {
         const entry = applyVersion(target, name, version, 0, null);
+        const found = deploy.disagreements.splice(0);
         const verification: DeployVerification = {
-          ok: deploy.disagreements.length === 0,
+          ok: found.length === 0,
           rules: [],
-          disagreements: deploy.disagreements,
+          disagreements: found,
           durationMs: 5,
         };
         const n = verification.disagreements.length;

@@ -223,4 +223,22 @@ describe('the deploy data module', () => {
     expect(deploy.errors.apply).toBeUndefined();
     expect(deploy.history.map((h) => h.outcome)).toEqual(['failed', 'verified']);
   });
+
+  it('keeps a failed probe beside the target it was of, and drops it when another target is chosen', async () => {
+    const api = await twoVersions();
+    const data = await start(api);
+    const deploy = data.deploy;
+    await deploy.chooseTarget('netns:lab');
+    const probe = api.probe;
+    api.probe = async () => {
+      throw new ApiError('environment', 'netns lab: no such namespace');
+    };
+    await deploy.probeTarget();
+    expect(deploy.errors.probe).toBe('netns lab: no such namespace');
+    await deploy.makePlan();
+    expect(deploy.errors.probe).toBe('netns lab: no such namespace');
+    await deploy.chooseTarget('local');
+    expect(deploy.errors.probe).toBeUndefined();
+    api.probe = probe;
+  });
 });

@@ -203,6 +203,8 @@ export class DeployStore extends DataStore {
   /** Chooses the target and remembers it for the open layout (a plan for another target no longer counts). */
   async chooseTarget(target: string): Promise<void> {
     this.target = target;
+    // A failed probe was of the other target: it is not this one's.
+    delete this.errors.probe;
     this.forgetPlan();
     this.outcome = null;
     this.applied = null;

@@ -81,7 +81,7 @@ export function renderHistory(deploy: DeployStore) {
                 <td data-testid="history-${r.id}-outcome" data-outcome=${r.outcome} title=${r.message ?? ''}>${outcomeLabel(r)}</td>
                 <td>${
                   deploy.rollbackAsked === r.id
-                    ? html`<span role="alertdialog" data-testid="confirm-rollback">Roll back to ${r.id} with a ${deploy.timeoutSeconds ?? '?'} s countdown?
+                    ? html`<span role="alertdialog" data-testid="confirm-rollback">${rollbackQuestion(deploy, r.id)}
                         <button class="danger" data-testid="confirm-rollback-yes" ?disabled=${deploy.timeoutSeconds === null}
                           @click=${() => void deploy.rollback()}>Roll back</button>
                         <button data-testid="confirm-rollback-no" @click=${() => deploy.askRollback(null)}>Cancel</button></span>`
@@ -95,6 +95,13 @@ export function renderHistory(deploy: DeployStore) {
     }
     ${deploy.errors.rollback ? html`<p class="error" role="alert" data-testid="rollback-error">${deploy.errors.rollback}</p>` : nothing}
   </div>`;
+}
+
+/** What "Roll back to this" asks: the same confirmation an apply would get (the live check or a countdown). */
+function rollbackQuestion(deploy: DeployStore, id: string): string {
+  return deploy.verify
+    ? `Roll back to ${id}? The box is checked right after: kept when it does what that version says, put back at once when not.`
+    : `Roll back to ${id} with a ${deploy.timeoutSeconds ?? '?'} s countdown?`;
 }
 
 /** Outcomes whose row says why, under it: the error or the live check's reason, and what is live again. */
