@@ -83,15 +83,42 @@ export async function importDocument(page: Page, document: unknown, name?: strin
     .toBe('true');
 }
 
-/** Views whose screenshots the README shows (copied to docs/screenshots when MARKWRIGHT_DOC_SCREENSHOTS=1). */
-const DOC_SHOTS = new Set(['designer', 'simulator', 'deploy']);
+/**
+ * Views whose screenshots the README shows (copied to docs/screenshots when MARKWRIGHT_DOC_SCREENSHOTS=1), and
+ * how much of the page each takes: the whole page (the designer's conflicts and bench and the deploy view's
+ * history lie below the window), or down to the end of one element (the simulator's first packet).
+ */
+const DOC_SHOTS = new Map<string, { readonly until?: string }>([
+  ['designer', {}],
+  ['simulator', { until: 'packet-0' }],
+  ['deploy', {}],
+]);
 
-/** Screenshots the window into e2e/results/<launcher>/<name>.png. */
+/** The part of the page a shot takes: the window, the whole page, or the page down to an element's end. */
+async function shotArea(
+  page: Page,
+  name: string,
+): Promise<{ fullPage: boolean; clip?: { x: number; y: number; width: number; height: number } }> {
+  const shot = DOC_SHOTS.get(name);
+  if (!shot) return { fullPage: false };
+  if (!shot.until) return { fullPage: true };
+  const box = await page.getByTestId(shot.until).boundingBox();
+  if (!box) throw new Error(`the ${shot.until} the ${name} screenshot ends with is not shown`);
+  const width = page.viewportSize()?.width ?? 1280;
+  return { fullPage: true, clip: { x: 0, y: 0, width, height: Math.ceil(box.y + box.height + 12) } };
+}
+
+/**
+ * Screenshots the window into e2e/results/<launcher>/<name>.png, from the top of the view (the last click may
+ * have scrolled it), with no pointer hovering over it.
+ */
 export async function screenshot(page: Page, launcher: LauncherName, name: string): Promise<string> {
   const dir = join(resultsDir, launcher);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.png`);
-  await page.screenshot({ path: file });
+  await page.mouse.move(0, 0);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: file, ...(await shotArea(page, name)) });
   if (
     launcher === 'chromium-serve' &&
     DOC_SHOTS.has(name) &&

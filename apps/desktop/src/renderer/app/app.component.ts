@@ -106,25 +106,27 @@ export class MarkwrightApp extends LitElement {
     const activity = this.dataValue?.activity;
     const draft = this.dataValue?.draft;
     return html`
-      <header>
-        <span class="brand">Markwright</span>
-        <nav role="tablist" aria-label="views" @keydown=${this.onTabKey}>
-          ${VIEWS.map(
-            (v) => html`<button role="tab" id="tab-${v.name}" data-testid="tab-${v.name}"
-              aria-selected=${this.view === v.name ? 'true' : 'false'} tabindex=${this.view === v.name ? 0 : -1}
-              aria-controls="view" @click=${() => this.show(v.name)}>${v.title}</button>`,
-          )}
-        </nav>
-        <span class="spacer"></span>
-        ${draft?.openLayout ? html`<span class="open" data-testid="open-layout">${draft.openLayout.name} v${draft.openLayout.version}${draft.dirty ? ' •' : ''}</span>` : nothing}
-        ${draft?.openLayout ? this.renderTarget() : nothing}
-        <button data-testid="theme-toggle" aria-label="theme: ${this.theme} (change)"
-          @click=${() => {
-            this.theme = NEXT_THEME[this.theme];
-            applyTheme(this.theme);
-          }}>Theme: ${this.theme}</button>
-      </header>
-      <mw-pending-banner></mw-pending-banner>
+      <div class="top" data-testid="app-top">
+        <header>
+          <span class="brand">Markwright</span>
+          <nav role="tablist" aria-label="views" @keydown=${this.onTabKey}>
+            ${VIEWS.map(
+              (v) => html`<button role="tab" id="tab-${v.name}" data-testid="tab-${v.name}"
+                aria-selected=${this.view === v.name ? 'true' : 'false'} tabindex=${this.view === v.name ? 0 : -1}
+                aria-controls="view" @click=${() => this.show(v.name)}>${v.title}</button>`,
+            )}
+          </nav>
+          <span class="spacer"></span>
+          ${draft?.openLayout ? html`<span class="open" data-testid="open-layout">${draft.openLayout.name} v${draft.openLayout.version}${draft.dirty ? ' •' : ''}</span>` : nothing}
+          ${draft?.openLayout ? this.renderTarget() : nothing}
+          <button data-testid="theme-toggle" aria-label="theme: ${this.theme} (change)"
+            @click=${() => {
+              this.theme = NEXT_THEME[this.theme];
+              applyTheme(this.theme);
+            }}>Theme: ${this.theme}</button>
+        </header>
+        <mw-pending-banner></mw-pending-banner>
+      </div>
       <main id="view" role="tabpanel" aria-labelledby="tab-${this.view}" @navigate=${(e: CustomEvent<ViewName>) => this.show(e.detail)}>
         ${this.renderView()}
       </main>

@@ -7,6 +7,12 @@ export const appStyles = css`
     min-height: 100vh;
     background: var(--mw-bg);
   }
+  /* Where you are (layout, target) and what waits for Keep stay in sight while a long view scrolls. */
+  .top {
+    position: sticky;
+    top: 0;
+    z-index: 10;
+  }
   header {
     display: flex;
     align-items: center;

@@ -41,6 +41,9 @@ describe.skipIf(skip)('the deploy history says why a deployment did not stay', (
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
     await show(page, 'deploy');
     await page.getByTestId('target').selectOption('netns:lab');
+    // A box that refuses security labels is only information for a layout without any.
+    await page.getByTestId('probe').click();
+    await expect.poll(() => page.getByTestId('probe-secmark').getAttribute('class')).toBe('muted');
     await page.getByTestId('plan').click();
     await page.getByTestId('plan-report').waitFor();
     await page.evaluate(() =>
@@ -125,6 +128,23 @@ describe.skipIf(skip)('the deploy history says why a deployment did not stay', (
       `Roll back to ${kept} with a 30 s countdown?`,
     );
     await page.getByTestId('confirm-rollback-no').click();
+    expect(bp.errors).toEqual([]);
+  });
+
+  it('keeps the header and a pending deployment in sight while the view scrolls', async () => {
+    const { page } = bp;
+    await page.getByTestId('plan').click();
+    await page.getByTestId('apply').click();
+    await page.getByTestId('countdown').waitFor();
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+    for (const id of ['pending-banner', 'header-target']) {
+      const box = await page.getByTestId(id).boundingBox();
+      expect(box!.y, id).toBeGreaterThanOrEqual(0);
+      expect(box!.y + box!.height, id).toBeLessThan(200);
+    }
+    await page.getByTestId('pending-banner-keep').click();
+    await expect.poll(() => page.getByTestId('pending-banner').count()).toBe(0);
     expect(bp.errors).toEqual([]);
   });
 });

@@ -89,6 +89,8 @@ describe.skipIf(skip)('labels, suggest and hazards on an in-memory backend in Ch
     await expect
       .poll(() => page.getByTestId('probe-secmark').textContent())
       .toMatch(/cannot be deployed: the kernel refuses every secmark context/);
+    // This layout has labels: the refusal is an error here.
+    expect(await page.getByTestId('probe-secmark').getAttribute('class')).toBe('error');
   });
 
   it('suggests free bits and a route on the target, clear of what was detected, and uses them', async () => {

@@ -70,7 +70,7 @@ export class DeployView extends LitElement {
             <button class="primary" data-testid="apply" ?disabled=${applyBlocked !== null || busy}
               title=${applyBlocked ?? 'Apply the plan shown'} @click=${() => void deploy.apply()}>Apply</button>
           </div>
-          <div class="row">
+          <div class="row check">
             <input id="verify" type="checkbox" data-testid="confirm-verified" .checked=${deploy.verify}
               @change=${(e: Event) => deploy.setVerify((e.target as HTMLInputElement).checked)} />
             <label for="verify" title="After the change, one test packet per policy rule goes through the box; kept at once when every one ends as the document says, reverted at once otherwise">Confirm when verified (check the box, keep or revert at once)</label>
@@ -117,12 +117,18 @@ export class DeployView extends LitElement {
       <dt>ours</dt><dd>${probe.owned.table ? 'table inet markwright' : 'no table'}, ${probe.owned.ipRules} ip rules, ${probe.owned.tcFilters} tc filters</dd>
       ${
         probe.secmark
-          ? html`<dt>security labels</dt><dd data-testid="probe-secmark" class=${probe.secmark.accepted ? '' : 'error'}>
+          ? html`<dt>security labels</dt><dd data-testid="probe-secmark" class=${this.secmarkTone(probe.secmark.accepted)}>
               ${probe.secmark.accepted ? 'can be deployed' : 'cannot be deployed'}: ${probe.secmark.reason}</dd>`
           : nothing
       }
     </dl>
     ${this.renderHazards(probe.hazards ?? [])}`;
+  }
+
+  /** Labels the box refuses are an error only for a layout that has labels; otherwise it is only information. */
+  private secmarkTone(accepted: boolean): string {
+    if (accepted) return '';
+    return (this.layout.value?.draft?.labels.length ?? 0) > 0 ? 'error' : 'muted';
   }
 
   /** What on the target would silently undo a deployment, each with the change that prevents it. */

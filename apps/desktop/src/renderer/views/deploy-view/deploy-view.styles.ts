@@ -7,6 +7,11 @@ export const deployViewStyles = css`
   .row {
     margin-bottom: 6px;
   }
+  /* A checkbox stays beside its label when the label wraps. */
+  .row.check {
+    flex-wrap: nowrap;
+    align-items: flex-start;
+  }
   dl {
     display: grid;
     grid-template-columns: 110px 1fr;
