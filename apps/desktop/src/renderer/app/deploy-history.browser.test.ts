@@ -46,6 +46,12 @@ describe.skipIf(skip)('the deploy history says why a deployment did not stay', (
     await expect.poll(() => page.getByTestId('probe-secmark').getAttribute('class')).toBe('muted');
     await page.getByTestId('plan').click();
     await page.getByTestId('plan-report').waitFor();
+    // Apply keeps a verified deployment by itself: what keeping writes is said before it is pressed.
+    await expect
+      .poll(() => page.getByTestId('verified-writes').textContent())
+      .toBe(
+        'When the box agrees, the deployment is kept at once. Keep writes /etc/markwright/targets/netns:lab/ruleset.json, /etc/markwright/targets/netns:lab/tc.batch, the unit /etc/systemd/system/markwright-restore@.service and enables it (/etc/systemd/system/multi-user.target.wants/markwright-restore@netns:lab.service).',
+      );
     await page.evaluate(() =>
       (globalThis as unknown as { failNextApply(m: string): void }).failNextApply(
         'tc: TC classifier not found',

@@ -259,6 +259,8 @@ export class DeployStore extends DataStore {
     this.shownPlan = { key, report };
     this.impact = null;
     this.notify();
+    // Apply may keep the deployment by itself (verified): what that writes is said before Apply is pressed.
+    await this.pending.readWrites(target);
     const impact = await this.activity.run('Reading live connections', () =>
       this.api.impact({ name: open.name, version, target }),
     );

@@ -73,7 +73,7 @@ export class PendingStore extends DataStore {
       for (const gone of before.filter((p) => !list.some((q) => q.id === p.id && q.target === p.target))) {
         for (const listener of this.listeners) listener(gone.target, gone.id);
       }
-      for (const p of list) if (!this.writes.has(p.target)) void this.readWrites(p.target);
+      for (const p of list) void this.readWrites(p.target);
       this.notify();
     } catch {
       // A failed read is tried again on the next tick; the last list stays on screen.
@@ -106,7 +106,9 @@ export class PendingStore extends DataStore {
     return result.ok;
   }
 
-  private async readWrites(target: string): Promise<void> {
+  /** Reads what Keep writes on `target` unless it is known (before an apply that keeps by itself, too). */
+  async readWrites(target: string): Promise<void> {
+    if (this.writes.has(target)) return;
     const result = await this.activity.attempt('Reading what Keep writes', () =>
       this.api.keepWrites({ target }),
     );

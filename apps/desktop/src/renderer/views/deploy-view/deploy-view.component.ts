@@ -75,6 +75,11 @@ export class DeployView extends LitElement {
               @change=${(e: Event) => deploy.setVerify((e.target as HTMLInputElement).checked)} />
             <label for="verify" title="After the change, one test packet per policy rule goes through the box; kept at once when every one ends as the document says, reverted at once otherwise">Confirm when verified (check the box, keep or revert at once)</label>
           </div>
+          ${
+            deploy.verify && deploy.target !== null
+              ? html`<p class="muted" data-testid="verified-writes">When the box agrees, the deployment is kept at once. ${keepWritesText(deploy.pending.writes.get(deploy.target))}</p>`
+              : nothing
+          }
           ${timeoutProblem ? html`<p class="error" data-testid="confirm-timeout-error">${timeoutProblem}</p>` : nothing}
           ${applyBlocked && !blocked && !timeoutProblem ? html`<p class="muted" data-testid="apply-blocked">${applyBlocked}</p>` : nothing}
           ${this.error('plan')} ${this.error('apply')}
