@@ -153,4 +153,27 @@ describe.skipIf(skip)('the deploy history says why a deployment did not stay', (
     await expect.poll(() => page.getByTestId('pending-banner').count()).toBe(0);
     expect(bp.errors).toEqual([]);
   });
+
+  it('shows the remembered target in the select even when the target list does not have it', async () => {
+    const { page } = bp;
+    await show(page, 'layouts');
+    await page.getByTestId('new-layout-name').fill('other');
+    await page.getByTestId('create-layout').click();
+    await expect.poll(() => page.getByTestId('open-layout').textContent()).toContain('other v1');
+    await page.evaluate(() =>
+      (globalThis as unknown as { rememberTarget(n: string, t: string): Promise<unknown> }).rememberTarget(
+        'other',
+        'netns:gone',
+      ),
+    );
+    await show(page, 'layouts');
+    await page.getByTestId('open-edge').click();
+    await expect.poll(() => page.getByTestId('header-target').textContent()).toContain('netns:lab');
+    await show(page, 'layouts');
+    await page.getByTestId('open-other').click();
+    await expect.poll(() => page.getByTestId('header-target').textContent()).toContain('target: netns:gone');
+    await show(page, 'deploy');
+    expect(await page.getByTestId('target').inputValue()).toBe('netns:gone');
+    expect(bp.errors).toEqual([]);
+  });
 });

@@ -15,6 +15,7 @@ Object.assign(globalThis, {
   layoutsInDb: async () => (await api.listLayouts()).map((l) => `${l.name}@${l.currentVersion}`),
   // What the backend does on the next applies: fail with an error, or find the box disagreeing.
   failNextApply: (message: string) => (api as unknown as { failures: string[] }).failures.push(message),
+  rememberTarget: (name: string, target: string) => api.setLayoutTarget({ name, target }),
   disagreeNextApply: (d: { rule: string; field: string; expected: string; seen: string }) =>
     (api as unknown as { disagreements: unknown[] }).disagreements.push(d),
   ready: true,

@@ -47,7 +47,7 @@ export class DeployView extends LitElement {
             <select id="target" data-testid="target" ?disabled=${!open}
               @change=${(e: Event) => void deploy.chooseTarget((e.target as HTMLSelectElement).value)}>
               <option value="" disabled ?selected=${deploy.target === null}>choose a target…</option>
-              ${deploy.targets.map((t) => html`<option value=${t} ?selected=${t === deploy.target}>${t === 'local' ? 'this box (local)' : t}</option>`)}
+              ${this.targetChoices().map((t) => html`<option value=${t} ?selected=${t === deploy.target}>${t === 'local' ? 'this box (local)' : t}</option>`)}
             </select>
             <button data-testid="probe" ?disabled=${deploy.target === null || busy} @click=${() => void deploy.probeTarget()}>Probe</button>
           </div>
@@ -92,6 +92,15 @@ export class DeployView extends LitElement {
         ${renderHistory(deploy)}
       </div>
     `;
+  }
+
+  /**
+   * The targets to choose from, with the chosen one even before the list is read (or when it is gone from the
+   * list): the select never shows "choose a target…" for a layout that has one.
+   */
+  private targetChoices(): readonly string[] {
+    const { targets, target } = this.deploy.value!;
+    return target === null || targets.includes(target) ? targets : [...targets, target];
   }
 
   private renderVersion() {
