@@ -6,6 +6,18 @@ import type { KnownConsumer } from './types';
 /** Routers, multi-WAN, QoS and appliance firmware. */
 export const ROUTER_CONSUMERS: readonly KnownConsumer[] = [
   {
+    id: 'fw4',
+    name: 'OpenWrt firewall4 (fw4)',
+    bits: [],
+    marks: [],
+    overwritesWholeMark: [],
+    setsSrcValidMark: false,
+    notes:
+      'No bits reserved: marks come only from "config rule" set_mark/set_xmark options, rendered into its mangle_* chains of table inet fw4.',
+    source: 'openwrt/firewall4 root/usr/share/firewall4/templates/ruleset.uc, rule.uc',
+    verified: true,
+  },
+  {
     id: 'pbr',
     name: 'OpenWrt pbr (policy-based routing)',
     bits: [{ space: 'fwmark', mask: 0xff0000, access: 'writes', meaning: 'fw_mask: one mark per interface' }],
@@ -51,7 +63,11 @@ export const ROUTER_CONSUMERS: readonly KnownConsumer[] = [
     overwritesWholeMark: ['fwmark'],
     wholeMarkNote: '"meta mark set 0x7FFFFFFF - table" for every policy route rule that sets a table',
     setsSrcValidMark: false,
-    source: 'vyos/vyos-1x python/vyos/firewall.py parse_rule (mark = 0x7FFFFFFF - int(table))',
+    priorityBands: [{ from: 1, to: 200, when: 'one rule per "set table N" (1-200), at priority N' }],
+    notes:
+      'Rules live in table ip/ip6 vyos_mangle, chains VYOS_PBR_PREROUTING and VYOS_PBR_UD_<policy>; the ip rule is "pref N fwmark 0x7FFFFFFF-N table N".',
+    source:
+      'vyos/vyos-1x python/vyos/firewall.py parse_rule (mark = 0x7FFFFFFF - int(table)); src/conf_mode/policy_route.py apply_table_marks; data/templates/firewall/nftables-policy.j2; interface-definitions/include/firewall/set-packet-modifications-table-and-vrf.xml.i (table 1-200)',
     verified: true,
   },
   {
@@ -70,8 +86,11 @@ export const ROUTER_CONSUMERS: readonly KnownConsumer[] = [
       { from: 201, to: 263 },
       { from: 301, to: 363 },
     ],
-    source: 'vyos/vyos-1x src/conf_mode/load-balancing_wan.py, data/templates/load-balancing/nftables-wlb.j2',
-    verified: false,
+    notes:
+      'Interface i (from 1) gets mark and table 0xC8 + i, ip rules "fwmark M table main suppress_prefixlength 0" at 200 + i and "fwmark M table 200 + i" at 300 + i. Rules live in table ip vyos_wanloadbalance (chains wlb_mangle_*); before the nftables rewrite, in mangle chains WANLOADBALANCE_PRE and ISP_<interface>.',
+    source:
+      'vyos/vyos-1x src/helpers/vyos-load-balancer.py (mark_offset 0xc8, ip rule priorities), data/templates/load-balancing/nftables-wlb.j2, smoketest/scripts/cli/test_load-balancing_wan.py',
+    verified: true,
   },
   {
     id: 'sqm-scripts',

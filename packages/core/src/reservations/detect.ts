@@ -24,7 +24,12 @@ export const CONSUMER_SIGNATURES: readonly { readonly consumer: string; readonly
   { consumer: 'pbr', pattern: /\bpbr_[a-z_]+\b/ },
   { consumer: 'netbird', pattern: /\bNETBIRD-[A-Z-]+|\btable \w+ netbird\b/ },
   { consumer: 'submariner', pattern: /\bSUBMARINER-[A-Z-]+|\bSM-GN-[A-Z-]+/ },
-  { consumer: 'vyos', pattern: /\bVYOS_[A-Z_]+|\btable \w+ vyos_[a-z_]+\b/ },
+  // VyOS's own firewall chains (VYOS_PRE_SNAT_HOOK, vyos_filter, ...) touch no mark: only these two features do.
+  { consumer: 'vyos-policy-route', pattern: /\bVYOS_PBR6?_[A-Za-z0-9_-]+|\b(?:ip|ip6) vyos_mangle\b/ },
+  {
+    consumer: 'vyos-wlb',
+    pattern: /\bip vyos_wanloadbalance\b|\bwlb_mangle_[A-Za-z0-9_.-]+|\bWANLOADBALANCE(?:_PRE)?\b/,
+  },
   { consumer: 'docker', pattern: /\bDOCKER(-[A-Z-]+)?\b/ },
   { consumer: 'netavark', pattern: /\bNETAVARK[-_A-Z]*\b|\btable inet netavark\b/ },
   { consumer: 'fw4', pattern: /\btable inet fw4\b/ },
