@@ -3,6 +3,7 @@ import { checkDocument } from '../document/check';
 import type { MarkwrightDocument } from '../document/types';
 import type { AcknowledgedConflict, CheckError, CheckReport, Conflict } from '../reports/types';
 import { hostConflicts, knownConflicts } from './conflicts';
+import { type BoxVersion, versionsFromRules } from './consumer-versions';
 import { KNOWN_CONSUMERS } from './consumers';
 import { detectConsumers } from './detect';
 import { routeConflicts } from './route-conflicts';
@@ -32,6 +33,11 @@ export interface CheckReportOptions {
   readonly detected?: ReadonlySet<string>;
   /** What showed each detected consumer (its rules, processes, interfaces, config files); keys count as detected. */
   readonly evidence?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The versions found on the box, by consumer id: their conflicts use that version's bits. Default: what the
+   * host rules' shapes tell.
+   */
+  readonly versions?: ReadonlyMap<string, BoxVersion>;
 }
 
 /** The consumer a conflict is about, as a known id: the consumer itself, or the one a host rule belongs to. */
@@ -62,7 +68,11 @@ export function documentConflicts(
   options: CheckReportOptions = {},
 ): Conflict[] {
   return [
-    ...knownConflicts(document.layout, { routedFields: routedFields(document), detected: options.detected }),
+    ...knownConflicts(document.layout, {
+      routedFields: routedFields(document),
+      detected: options.detected,
+      versions: options.versions,
+    }),
     ...routeConflicts(document.policy.routes, { detected: options.detected }),
     ...hostConflicts(document.layout, hostUsages),
   ];
@@ -104,9 +114,11 @@ export function checkReport(
   const evidence =
     options.evidence ?? new Map(detectConsumers(hostUsages).map((c) => [c.consumer, c.evidence]));
   const detected = options.detected ?? new Set(evidence.keys());
+  const versions =
+    options.versions ?? new Map(versionsFromRules(hostUsages).map((v) => [v.consumer, v] as const));
   const { conflicts, acknowledged } = acknowledge(
     document,
-    byPresence(withEvidence(documentConflicts(document, hostUsages, { detected }), evidence)),
+    byPresence(withEvidence(documentConflicts(document, hostUsages, { detected, versions }), evidence)),
   );
   return {
     valid: true,

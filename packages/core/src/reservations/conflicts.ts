@@ -3,6 +3,7 @@ import { InputError } from '../bits/errors';
 import { hex, u32 } from '../bits/u32';
 import type { Field, FieldSpace, Layout } from '../layout/types';
 import type { Conflict } from '../reports/types';
+import { type BoxVersion, spansOverlap, spanText, type VersionSpan } from './consumer-versions';
 import { KNOWN_CONSUMERS } from './consumers';
 import { consumerOfRule } from './detect';
 import { hostLabelConflicts, knownLabelConflicts } from './label-conflicts';
@@ -15,9 +16,29 @@ export interface KnownConflictOptions {
   readonly consumers?: readonly string[];
   /** Consumer ids seen on the box: their conflicts are `detected`, the others `catalogue`. Default: none. */
   readonly detected?: ReadonlySet<string>;
+  /** The versions found on the box, by consumer id: only those versions' behaviour counts. Default: none. */
+  readonly versions?: ReadonlyMap<string, BoxVersion>;
 }
 
-const versionNote = (versions: string | undefined) => (versions ? ` [${versions}]` : '');
+/** Whether behaviour of some versions applies to the box; with its version unknown, it does (the union). */
+const applies = (span: VersionSpan | undefined, box: BoxVersion | undefined) =>
+  !span || !box || spansOverlap(span, box.span);
+
+/** The versions a behaviour belongs to, and what the box runs or that its version was not found. */
+function versionNote(
+  versions: string | undefined,
+  span: VersionSpan | undefined,
+  box: BoxVersion | undefined,
+  presence: Conflict['presence'],
+): string {
+  if (!versions && !span) return '';
+  const which = versions ?? spanText(span!);
+  if (!span) return ` [${which}]`;
+  if (box) return ` [${which}; this box runs ${spanText(box.span)}: ${box.evidence}]`;
+  if (presence === 'detected')
+    return ` [${which}; its version was not found on this box, so every version counts]`;
+  return ` [${which}]`;
+}
 
 function selectConsumers(ids: readonly string[] | undefined): readonly KnownConsumer[] {
   if (!ids) return KNOWN_CONSUMERS;
@@ -33,6 +54,7 @@ function consumerConflicts(
   consumer: KnownConsumer,
   routed: boolean,
   presence: Conflict['presence'],
+  box: BoxVersion | undefined,
 ): Conflict[] {
   const out: Conflict[] = [];
   const ref = `source: ${consumer.source}`;
@@ -42,17 +64,18 @@ function consumerConflicts(
   for (const space of spaces) {
     const where = space === field.space ? space : 'connmark (its persisted copy)';
     // An overwrite in every version says it all; one in some versions comes beside the shared bits.
-    const whole = consumer.overwritesWholeMark.includes(space);
-    for (const use of whole && !consumer.wholeMarkVersions ? [] : consumer.bits) {
+    const whole = consumer.overwritesWholeMark.includes(space) && applies(consumer.wholeMarkSpan, box);
+    const always = !consumer.wholeMarkVersions && !consumer.wholeMarkSpan;
+    for (const use of whole && always ? [] : consumer.bits) {
       const shared = u32(use.mask & field.mask);
-      if (use.space !== space || shared === 0) continue;
+      if (use.space !== space || shared === 0 || !applies(use.span, box)) continue;
       out.push({
         field: field.name,
         consumer: consumer.id,
         bits: hex(shared),
         source: 'known',
         severity: 'shares-bits',
-        detail: `${consumer.name} ${use.access} ${space} bits ${hex(use.mask)} (${use.meaning})${versionNote(use.versions)}, shared in the ${where}; ${ref}`,
+        detail: `${consumer.name} ${use.access} ${space} bits ${hex(use.mask)} (${use.meaning})${versionNote(use.versions, use.span, box, presence)}, shared in the ${where}; ${ref}`,
         presence,
       });
     }
@@ -63,12 +86,12 @@ function consumerConflicts(
         bits: hex(field.mask),
         source: 'known',
         severity: 'whole-mark-overwrite',
-        detail: `${consumer.name} overwrites the whole ${where}: ${consumer.wholeMarkNote ?? 'a non-bitwise write'}${versionNote(consumer.wholeMarkVersions)}; ${ref}`,
+        detail: `${consumer.name} overwrites the whole ${where}: ${consumer.wholeMarkNote ?? 'a non-bitwise write'}${versionNote(consumer.wholeMarkVersions, consumer.wholeMarkSpan, box, presence)}; ${ref}`,
         presence,
       });
     }
   }
-  if (routed && consumer.setsSrcValidMark) {
+  if (routed && consumer.setsSrcValidMark && applies(consumer.srcValidMarkSpan, box)) {
     out.push({
       field: field.name,
       consumer: consumer.id,
@@ -77,7 +100,8 @@ function consumerConflicts(
       severity: 'sysctl-side-effect',
       detail:
         `${consumer.name} sets net.ipv4.conf.all.src_valid_mark=1, so reverse-path checks look up routes with the ` +
-        `fwmark and fwmark ip rules on "${field.name}" apply to them too; ${ref}`,
+        `fwmark and fwmark ip rules on "${field.name}" apply to them too` +
+        `${versionNote(undefined, consumer.srcValidMarkSpan, box, presence)}; ${ref}`,
       presence,
     });
   }
@@ -89,7 +113,7 @@ function consumerConflicts(
         bits: hex(field.mask),
         source: 'known',
         severity: 'sysctl-side-effect',
-        detail: `${consumer.name} sets ${sysctl.name}=${sysctl.value}${versionNote(sysctl.versions)}: ${sysctl.effect}; ${ref}`,
+        detail: `${consumer.name} sets ${sysctl.name}=${sysctl.value}${versionNote(sysctl.versions, undefined, box, presence)}: ${sysctl.effect}; ${ref}`,
         presence,
       });
     }
@@ -111,7 +135,8 @@ export function knownConflicts(layout: Layout, options: KnownConflictOptions = {
     const isRouted = field.space === 'fwmark' && routed.has(field.name);
     for (const consumer of consumers) {
       const presence = options.detected?.has(consumer.id) ? 'detected' : 'catalogue';
-      out.push(...consumerConflicts(field, consumer, isRouted, presence));
+      const box = options.versions?.get(consumer.id);
+      out.push(...consumerConflicts(field, consumer, isRouted, presence, box));
     }
   }
   out.push(...knownLabelConflicts(layout, consumers, options.detected));

@@ -17,7 +17,8 @@ export const VPN_CONSUMERS: readonly KnownConsumer[] = [
         mask: 0xff00,
         access: 'writes',
         meaning: 'byte-swapped mask 0x0000ff00 with marks 0x400/0x800 (little-endian hosts)',
-        versions: '< 1.98, nftables mode',
+        versions: '< 1.100, nftables mode',
+        span: { before: '1.100' },
       },
       {
         space: 'connmark',
@@ -25,6 +26,7 @@ export const VPN_CONSUMERS: readonly KnownConsumer[] = [
         access: 'writes',
         meaning: 'saves and restores the 0xff0000 bits',
         versions: '>= 1.96',
+        span: { since: '1.96' },
       },
     ],
     marks: [
@@ -45,18 +47,20 @@ export const VPN_CONSUMERS: readonly KnownConsumer[] = [
     ],
     overwritesWholeMark: ['fwmark'],
     wholeMarkNote:
-      '"meta mark set ct mark & 0x00ff0000" on established packets replaces the whole fwmark (since 1.96; from 1.98 only when ct mark & 0xff0000 != 0)',
+      '"meta mark set ct mark & 0x00ff0000" on established packets replaces the whole fwmark (since 1.96; from 1.100 only when ct mark & 0xff0000 != 0)',
     wholeMarkVersions: '>= 1.96, nftables mode',
+    wholeMarkSpan: { since: '1.96' },
     setsSrcValidMark: true,
+    srcValidMarkSpan: { since: '1.98' },
     tables: [52],
     rulePriorities: [5210, 5230, 5250, 5270],
     priorityBands: [{ from: 1310, to: 1370, when: 'with mwan3 present' }],
     settings:
       'tailscale set --linux-fwmark-mask=M --linux-subnet-route-mark=V --linux-bypass-mark=V (LinuxPacketMarks)',
     notes:
-      'Marks are configurable since the LinuxPacketMarks preference (tailscale#18695). The <1.98 nftables mask was byte-swapped (tailscale#11803, PR#19725); the 1.96 ct mark restore broke Mullvad split tunnelling (#19787).',
+      'Marks are configurable since the LinuxPacketMarks preference (tailscale#18695). The nftables mask was byte-swapped until the endianness fix and restore guard of PR#19725, first in a release tag at v1.100.0 (the 1.98 branch was cut before it; unstable 1.99 builds after May 2026 have it); the ct mark save/restore came in v1.96.0 (PR#18860) and broke Mullvad split tunnelling (#19787); src_valid_mark=1 came in v1.98.0 (PR#19537).',
     source:
-      'tailscale tsconst/linuxfw.go; util/linuxfw/iptables_runner.go AddConnmarkSaveRule; util/linuxfw/nftables_runner.go; wgengine/router/osrouter/router_linux.go; cmd/tailscale/cli (--linux-fwmark-mask); PR#19725, PR#18860, #19391',
+      'tailscale tsconst/linuxfw.go; util/linuxfw/linuxfw.go getTailscaleFwmarkMask; util/linuxfw/iptables_runner.go AddConnmarkSaveRule; util/linuxfw/nftables_runner.go makeConnmarkRestoreExprs; wgengine/router/osrouter/router_linux.go; cmd/tailscale/cli (--linux-fwmark-mask); PR#19725 (v1.100.0), PR#19537 (v1.98.0), PR#18860 (v1.96.0), #19391',
     verified: true,
   },
   {

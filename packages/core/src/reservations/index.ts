@@ -1,5 +1,6 @@
 export * from './check-report';
 export * from './conflicts';
+export * from './consumer-versions';
 export * from './consumers';
 export * from './detect';
 export * from './explain';

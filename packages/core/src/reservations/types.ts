@@ -1,4 +1,5 @@
 import type { FieldSpace } from '../layout/types';
+import type { VersionSpan } from './consumer-versions';
 
 /** Bits a consumer uses in one mark: it writes them (set/or/xor/save/restore) or only matches on them. */
 export interface ConsumerBits {
@@ -6,8 +7,10 @@ export interface ConsumerBits {
   readonly mask: number;
   readonly access: 'writes' | 'matches';
   readonly meaning: string;
-  /** Only in these versions or modes (e.g. `< 1.98, nftables mode`); absent when always. */
+  /** Only in these versions or modes (e.g. `< 1.100, nftables mode`); absent when always. */
   readonly versions?: string;
+  /** The version part of `versions`, to choose the variant a box runs; absent when every version does it. */
+  readonly span?: VersionSpan;
 }
 
 /** An inclusive band of ip rule priorities or routing table ids a consumer installs. */
@@ -57,6 +60,8 @@ export interface KnownConsumer {
   readonly wholeMarkNote?: string;
   /** Sets net.ipv4.conf.all.src_valid_mark=1, which makes reverse-path lookups see the fwmark. */
   readonly setsSrcValidMark: boolean;
+  /** Versions that set it, when not all. */
+  readonly srcValidMarkSpan?: VersionSpan;
   /** Routing tables and ip rule priorities it installs. */
   readonly tables?: readonly number[];
   readonly rulePriorities?: readonly number[];
@@ -69,6 +74,8 @@ export interface KnownConsumer {
   readonly sysctls?: readonly SysctlChange[];
   /** Versions in which the whole-mark overwrite happens, when not all. */
   readonly wholeMarkVersions?: string;
+  /** The version part of `wholeMarkVersions`. */
+  readonly wholeMarkSpan?: VersionSpan;
   /** How to move its bits, bands or tables out of the way, when it has settings for that. */
   readonly settings?: string;
   readonly notes?: string;
