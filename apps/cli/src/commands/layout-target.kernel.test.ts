@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kernelSkip, Netns } from '@markwright/testkit';
@@ -17,7 +17,7 @@ const doc = {
 };
 
 interface Report {
-  conflicts: { consumer: string; presence: string; evidence?: string[] }[];
+  conflicts: { consumer: string; presence: string; severity: string; detail: string; evidence?: string[] }[];
 }
 
 describe.skipIf(skip)('layout check --target netns:NAME', () => {
@@ -76,3 +76,50 @@ describe.skipIf(skip)('layout check --target netns:NAME', () => {
     );
   });
 });
+
+describe.skipIf(skip)(
+  'layout check --target netns:NAME with a root holding packages and config files',
+  () => {
+    let ns: Netns;
+    let dir: string;
+    let file: string;
+    beforeAll(() => {
+      ns = Netns.create('lytver');
+      ns.exec(['ip', 'link', 'add', 'tailscale0', 'type', 'veth', 'peer', 'name', 'tsp0']);
+      dir = mkdtempSync(join(tmpdir(), 'mw-layout-version-'));
+      file = join(dir, 'doc.json');
+      writeFileSync(file, JSON.stringify(doc));
+      const put = (path: string, text: string) => {
+        mkdirSync(join(dir, 'root', path, '..'), { recursive: true });
+        writeFileSync(join(dir, 'root', path), text);
+      };
+      put('/var/lib/dpkg/status', 'Package: tailscale\nStatus: install ok installed\nVersion: 1.94.0\n');
+      put('/etc/config/mwan3', "config globals 'globals'\n\toption mmx_mask '0x3F00'\n");
+    });
+    afterAll(() => {
+      ns?.destroy();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("uses the installed version's bits, and the host's config files do not make mwan3 present in the namespace", async () => {
+      const { code, out } = await runCommand(layout, [
+        'check',
+        file,
+        '--target',
+        `netns:${ns.name}`,
+        '--root-dir',
+        join(dir, 'root'),
+        '--json',
+      ]);
+      expect(code).toBe(0);
+      const report = JSON.parse(out) as Report;
+      const ts = report.conflicts.filter((c) => c.consumer === 'tailscale');
+      // 1.94 has no conntrack restore, so no whole-mark overwrite: only the shared 0xff0000 bits.
+      expect(ts.map((c) => c.severity)).toEqual(['shares-bits']);
+      expect(ts.every((c) => c.presence === 'detected')).toBe(true);
+      expect(
+        report.conflicts.filter((c) => c.consumer === 'mwan3').every((c) => c.presence === 'catalogue'),
+      ).toBe(true);
+    });
+  },
+);

@@ -1,4 +1,5 @@
 import {
+  type BoxVersion,
   type CheckReport,
   type Conflict,
   checkReport,
@@ -8,6 +9,7 @@ import {
   hex8,
   InputError,
   type MarkwrightDocument,
+  versionsFromRules,
 } from '@markwright/core';
 import { bitUsage, type RuleBitUsage } from '@markwright/core/analyze';
 import { parseRulesetAuto } from '@markwright/core/lang';
@@ -47,17 +49,27 @@ function readHostRules(file: string): HostRules {
   }
 }
 
-/** What probe finds on a live target: its rules (ours excluded later) and every consumer it detects, with evidence. */
+/**
+ * What probe finds on a live target: its rules (ours excluded later), every consumer it detects with evidence,
+ * and the versions it found.
+ */
 async function probeTarget(
   target: string,
   rootDir: string,
-): Promise<{ usages: RuleBitUsage[]; evidence: Evidence }> {
+): Promise<{ usages: RuleBitUsage[]; evidence: Evidence; versions: Versions }> {
   const report = await probe(await openRunner(parseTarget(target)), DEFAULT_OWNERSHIP, { rootDir });
   return {
     usages: bitUsage(report.box.ruleset),
     evidence: new Map(report.consumers.map((c) => [c.consumer, [...c.evidence]])),
+    versions: new Map(
+      report.consumers.flatMap((c) =>
+        c.version ? [[c.consumer, { consumer: c.consumer, ...c.version }]] : [],
+      ),
+    ),
   };
 }
+
+type Versions = Map<string, BoxVersion>;
 
 type Evidence = Map<string, string[]>;
 
@@ -196,6 +208,8 @@ const layout: Command = async (io) => {
       host.flatMap((h) => h.names),
     ).map((c) => [c.consumer, [...c.evidence]]),
   );
+  // What the host rules' shapes tell; a version probe finds (command, package) is surer and replaces it.
+  const versions: Versions = new Map(versionsFromRules(hostUsage).map((v) => [v.consumer, v]));
   const target = flag(args, 'target');
   if (target === undefined && args.flags.has('root-dir'))
     throw new InputError('--root-dir', flag(args, 'root-dir')!, `only with --target; ${USAGE}`);
@@ -204,6 +218,7 @@ const layout: Command = async (io) => {
       const live = await probeTarget(target, flag(args, 'root-dir') ?? '/');
       hostUsage.push(...live.usages);
       merge(evidence, live.evidence);
+      for (const [id, v] of live.versions) versions.set(id, v);
     } catch (error) {
       if (error instanceof EnvironmentError || error instanceof ToolError) {
         io.stderr(`markwright: ${error.message}\n`);
@@ -215,7 +230,7 @@ const layout: Command = async (io) => {
   let report: CheckReport;
   let doc: MarkwrightDocument | null = null;
   try {
-    const { document, ...checked } = checkReport(readJsonFile(file), hostUsage, { evidence });
+    const { document, ...checked } = checkReport(readJsonFile(file), hostUsage, { evidence, versions });
     doc = document;
     report = checked;
   } catch (error) {

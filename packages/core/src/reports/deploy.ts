@@ -23,6 +23,12 @@ export interface DetectedConsumer {
   readonly evidence: readonly string[];
   readonly fwmarkBits: string;
   readonly ctmarkBits: string;
+  /** The versions it runs and what showed them (its command, a package, its rules' shape); absent when not found. */
+  readonly version?: {
+    /** From `since` (inclusive) to `before` (exclusive), as reservations' VersionSpan. */
+    readonly span: { readonly since?: string; readonly before?: string };
+    readonly evidence: string;
+  };
 }
 
 /** Something on a box that silently undoes a deployment, with the change that prevents it. */

@@ -6,6 +6,7 @@ export * from './detect';
 export * from './explain';
 export * from './hazards';
 export * from './presence-evidence';
+export * from './presence-files';
 export * from './route-conflicts';
 export * from './suggest';
 export * from './suggest-report';

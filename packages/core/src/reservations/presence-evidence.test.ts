@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KNOWN_CONSUMERS } from './consumers';
-import { detectPresence, INTERFACE_SIGNS, PROCESS_SIGNS, wgQuickMarks } from './presence-evidence';
+import { detectPresence, INTERFACE_SIGNS, PROCESS_SIGNS } from './presence-evidence';
+import { wgQuickMarks } from './presence-files';
 
 const none = { processes: [], interfaces: [], configs: [] };
 

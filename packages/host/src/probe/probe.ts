@@ -8,6 +8,7 @@ import type { Runner } from '../exec/runner';
 import { targetLabel } from '../exec/target';
 import type { ProbeReport } from '../types';
 import { attempt, type BoxRulesetOptions, readBoxRuleset, stdoutOf } from './box-ruleset';
+import { consumerVersions } from './consumer-versions';
 import { detectConsumers } from './consumers';
 import { probeHazards } from './hazards';
 import { systemEvidence, withPresence } from './system-evidence';
@@ -73,32 +74,38 @@ export async function probe(
   const used = bitsInUse(foreign);
   const hazards = await probeHazards(runner, options.rootDir);
   const secmark = await probeSecmarkSupport(options.rootDir);
+  const seen = systemEvidence(
+    options.rootDir ?? '/',
+    links.map((l) => l.ifname),
+    runner.target,
+  );
+  const consumers = withPresence(
+    detectConsumers(
+      foreign.map((u) => ({
+        where: u.where,
+        text: u.rule,
+        fwmarkBits: (u.reads.fwmark | u.writes.fwmark) >>> 0,
+        ctmarkBits: (u.reads.ctmark | u.writes.ctmark) >>> 0,
+      })),
+      ruleset.tables
+        .filter((t) => !isOurs(t))
+        .flatMap((t) => [
+          `table ${t.family} ${t.name}`,
+          ...t.chains.map((c) => `chain ${t.family} ${t.name} ${c.name}`),
+        ]),
+    ),
+    seen.system,
+  );
+  const versions = await consumerVersions(runner, consumers, seen.packageVersions, foreign);
   return {
     target: targetLabel(runner.target),
     tools,
     box: { ruleset, ipRules, routes, tcFilters },
     bitsInUse: { fwmark: hex(used.any.fwmark), ctmark: hex(used.any.ctmark) },
-    consumers: withPresence(
-      detectConsumers(
-        foreign.map((u) => ({
-          where: u.where,
-          text: u.rule,
-          fwmarkBits: (u.reads.fwmark | u.writes.fwmark) >>> 0,
-          ctmarkBits: (u.reads.ctmark | u.writes.ctmark) >>> 0,
-        })),
-        ruleset.tables
-          .filter((t) => !isOurs(t))
-          .flatMap((t) => [
-            `table ${t.family} ${t.name}`,
-            ...t.chains.map((c) => `chain ${t.family} ${t.name} ${c.name}`),
-          ]),
-      ),
-      systemEvidence(
-        options.rootDir ?? '/',
-        links.map((l) => l.ifname),
-        { processes: runner.target.kind === 'local' },
-      ),
-    ),
+    consumers: consumers.map((c) => {
+      const v = versions.get(c.consumer);
+      return v ? { ...c, version: { span: v.span, evidence: v.evidence } } : c;
+    }),
     owned: {
       table: ruleset.tables.some(isOurs),
       ipRules: ipRules.filter(ours).length,

@@ -1,56 +1,73 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConfigFile, DetectedConsumer, SystemEvidence } from '@markwright/core';
-import { detectPresence } from '@markwright/core';
+import type { BoxVersion, DetectedConsumer, SystemEvidence } from '@markwright/core';
+import { detectPresence, versionsFromPackages } from '@markwright/core';
+import type { Target } from '../types';
+import { listDir, packageDatabases, readText, signFiles } from './box-files';
 
 // Read under `rootDir` (`/` on a real box; tests give a private root). Only names and text are used.
 
-function read(rootDir: string, path: string): ConfigFile | null {
+/**
+ * The network namespace a target's rules live in, as the kernel names it in /proc/PID/ns/net (`net:[INODE]`):
+ * ours for `local`, the inode of /run/netns/NAME for a named one. Null when it cannot be read.
+ */
+export function targetNamespace(rootDir: string, target: Target): string | null {
   try {
-    return { path, text: readFileSync(join(rootDir, path), 'utf8') };
+    if (target.kind === 'local') return readlinkSync(join(rootDir, '/proc/self/ns/net'));
+    return `net:[${statSync(join(rootDir, '/run/netns', target.name)).ino}]`;
   } catch {
     return null;
   }
 }
 
-function list(rootDir: string, dir: string): string[] {
-  try {
-    return readdirSync(join(rootDir, dir)).sort();
-  } catch {
-    return [];
-  }
-}
-
-/** Names of the running processes (`/proc/PID/comm`). */
-export function runningProcesses(rootDir: string): string[] {
-  return list(rootDir, '/proc')
+/**
+ * Names of the processes running in this network namespace (`/proc/PID/comm`): a daemon elsewhere, on the host
+ * or in a container, writes its marks in its own namespace, not the target's. With the namespace unknown
+ * (null), every process counts.
+ */
+export function runningProcesses(rootDir: string, netns: string | null): string[] {
+  return listDir(rootDir, '/proc')
     .filter((pid) => /^\d+$/.test(pid))
     .flatMap((pid) => {
-      const comm = read(rootDir, `/proc/${pid}/comm`)?.text.trim();
+      if (netns !== null) {
+        try {
+          if (readlinkSync(join(rootDir, `/proc/${pid}/ns/net`)) !== netns) return [];
+        } catch {
+          return []; // gone, or not ours to read
+        }
+      }
+      const comm = readText(rootDir, `/proc/${pid}/comm`)?.text.trim();
       return comm ? [comm] : [];
     });
 }
 
-/** wg-quick's configurations (`/etc/wireguard/*.conf`). */
-export function wireguardConfigs(rootDir: string): ConfigFile[] {
-  return list(rootDir, '/etc/wireguard')
-    .filter((f) => f.endsWith('.conf'))
-    .flatMap((f) => read(rootDir, `/etc/wireguard/${f}`) ?? []);
+/** What probe sees besides rules, and the consumers' versions that the package databases give. */
+export interface BoxEvidence {
+  readonly system: SystemEvidence;
+  readonly packageVersions: readonly BoxVersion[];
 }
 
 /**
- * What probe sees besides rules. Processes only for the box itself: process ids are not per network namespace,
- * so a daemon on the host says nothing about a namespace target. Interfaces are the target's own.
+ * What probe sees besides rules. Interfaces are the target's own, and so are the processes running in its
+ * network namespace. Files and packages belong to the whole box: they count as presence only for the box's
+ * own namespace (`local`); for a `netns:` target they only give versions (a daemon started in a namespace runs
+ * the host's binary).
  */
-export function systemEvidence(
-  rootDir: string,
-  interfaces: readonly string[],
-  options: { readonly processes: boolean },
-): SystemEvidence {
+export function systemEvidence(rootDir: string, interfaces: readonly string[], target: Target): BoxEvidence {
+  const netns = targetNamespace(rootDir, target);
+  const named = target.kind === 'netns';
+  const packageVersions = versionsFromPackages(packageDatabases(rootDir));
+  const files = named ? { configs: [], present: [] } : signFiles(rootDir);
   return {
-    processes: options.processes ? runningProcesses(rootDir) : [],
-    interfaces,
-    configs: wireguardConfigs(rootDir),
+    system: {
+      // A named namespace whose id cannot be read has no process known to run in it.
+      processes: named && netns === null ? [] : runningProcesses(rootDir, netns),
+      interfaces,
+      configs: files.configs,
+      present: files.present,
+      packages: named ? [] : packageVersions,
+    },
+    packageVersions,
   };
 }
 
