@@ -17,7 +17,7 @@ import {
 } from '../harness/deploy-ui';
 import { describeFlow } from '../harness/flow';
 import { nftTables, ownedKernelState, uplinkFor } from '../harness/kernel';
-import { importDocument, showView, textOf, waitForText, waitIdle } from '../harness/ui';
+import { importDocument, screenshot, showView, textOf, waitForText, waitIdle } from '../harness/ui';
 
 const PORT = 6561;
 const RULE = `udp ${PORT} via uplink2`;
@@ -107,6 +107,7 @@ describeFlow('apply reverted by verification when a foreign rule overwrites the 
     expect(ownedKernelState(lab.router)).toEqual({ table: null, ipRules: [] });
     expect(nftTables(lab.router)).toEqual(foreignTables);
     expect(uplinkFor(lab, PORT)).toBe('uplink1');
+    await screenshot(page, ctx.launcher, 'deploy-reverted-by-verification');
   });
 
   it('keeps the disagreements beside the deployment after switching views and after a restart', async () => {

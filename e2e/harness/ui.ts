@@ -94,13 +94,16 @@ const DOC_SHOTS = new Map<string, { readonly until?: string }>([
   ['deploy', {}],
 ]);
 
+/** Other shots that are read whole: the deploy view's history lies below the window. */
+const WHOLE_PAGE = new Set(['deploy-reverted-by-verification']);
+
 /** The part of the page a shot takes: the window, the whole page, or the page down to an element's end. */
 async function shotArea(
   page: Page,
   name: string,
 ): Promise<{ fullPage: boolean; clip?: { x: number; y: number; width: number; height: number } }> {
   const shot = DOC_SHOTS.get(name);
-  if (!shot) return { fullPage: false };
+  if (!shot) return { fullPage: WHOLE_PAGE.has(name) };
   if (!shot.until) return { fullPage: true };
   const box = await page.getByTestId(shot.until).boundingBox();
   if (!box) throw new Error(`the ${shot.until} the ${name} screenshot ends with is not shown`);
