@@ -24,6 +24,7 @@ import {
   confirmSecondsProblem,
   type Outcome,
   rolledBackOutcome,
+  settledOutcome,
 } from './outcomes';
 import { PendingStore } from './pending-store';
 
@@ -440,13 +441,7 @@ export class DeployStore extends DataStore {
     if (target !== this.target) return;
     await this.refreshHistory();
     if (this.outcome && this.outcome.state !== 'pending') return;
-    const record = this.history.find((r) => r.id === id);
-    if (record?.outcome === 'reverted') {
-      this.setOutcome('error', 'reverted', 'Reverted: the countdown ran out and the previous state is back');
-    } else if (record?.outcome === 'confirmed') {
-      this.setOutcome('ok', 'kept', `Kept: deployment ${record.id} confirmed`);
-    } else {
-      this.setOutcome('info', 'other', `No longer pending (${record?.outcome ?? 'unknown'})`);
-    }
+    this.outcome = settledOutcome(this.history.find((r) => r.id === id));
+    this.notify();
   }
 }

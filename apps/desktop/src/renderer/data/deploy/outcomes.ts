@@ -71,3 +71,16 @@ export function rolledBackOutcome(record: DeploymentRecord, to: string): Outcome
       }
     : { tone: 'ok', state: 'rolled-back', text: `Rolled back to deployment ${to}` };
 }
+
+/** How a followed pending deployment stopped waiting, from its history record. */
+export function settledOutcome(record: DeploymentRecord | undefined): Outcome {
+  if (record?.outcome === 'reverted')
+    return {
+      tone: 'error',
+      state: 'reverted',
+      text: 'Reverted: the countdown ran out and the previous state is back',
+    };
+  if (record?.outcome === 'confirmed')
+    return { tone: 'ok', state: 'kept', text: `Kept: deployment ${record.id} confirmed` };
+  return { tone: 'info', state: 'other', text: `No longer pending (${record?.outcome ?? 'unknown'})` };
+}
