@@ -27,26 +27,39 @@ export const ROUTER_CONSUMERS: readonly KnownConsumer[] = [
     overwritesWholeMark: [],
     setsSrcValidMark: false,
     priorityBands: [
-      { from: 29000, to: 30000, when: 'priorities count down from the configurable base 30000' },
+      {
+        from: 29745,
+        to: 30001,
+        when: 'uplink_ip_rules_priority (30000) + 1 down by fw_mask / uplink_mark (255 interfaces)',
+      },
     ],
-    settings: "uci set pbr.config.fw_mask='0x...' and pbr.config.uplink_mark",
+    settings:
+      "uci set pbr.config.fw_mask='...', pbr.config.uplink_mark and pbr.config.uplink_ip_rules_priority",
     source:
-      'openwrt/packages net/pbr/files/etc/config/pbr (fw_mask 0x00ff0000, uplink_ip_rules_priority 30000)',
-    verified: false,
+      'openwrt/packages net/pbr/files/lib/pbr/config.uc (fw_mask 00ff0000, uplink_mark 00010000, uplink_ip_rules_priority 30000); lib/pbr/pbr.uc (rule window prio_min..prio_max)',
+    verified: true,
   },
   {
     id: 'firehol',
     name: 'FireHOL 3',
     bits: [
-      { space: 'connmark', mask: 0x3f, access: 'writes', meaning: 'connmark helper (MARKS_MASKS usermark)' },
-      { space: 'connmark', mask: 0x1fc0, access: 'writes', meaning: 'connmark for the link-balancer / qos' },
+      { space: 'fwmark', mask: 0x3f, access: 'writes', meaning: 'markdef connmark 64: the connmark helper' },
+      { space: 'fwmark', mask: 0x1fc0, access: 'writes', meaning: 'markdef usermark 128: the mark helper' },
+      {
+        space: 'connmark',
+        mask: 0x1fff,
+        access: 'writes',
+        meaning:
+          'both saved on NEW and restored on ESTABLISHED,RELATED (CONNMARK --save-mark/--restore-mark --mask)',
+      },
     ],
     marks: [],
     overwritesWholeMark: [],
     setsSrcValidMark: false,
-    settings: 'FIREHOL_MARKS configuration in firehol.conf',
-    source: 'firehol/firehol sbin/firehol (markdef/connmark defaults)',
-    verified: false,
+    settings: 'markdef lines in /etc/firehol/marks.conf (each group takes the next bits up)',
+    source:
+      'firehol/firehol sbin/firehol (markdef connmark 64, markdef usermark 128; MARKS_SAVERESTORE_STATEFUL_MASK save/restore rules)',
+    verified: true,
   },
   {
     id: 'vyos-policy-route',
@@ -100,20 +113,28 @@ export const ROUTER_CONSUMERS: readonly KnownConsumer[] = [
     overwritesWholeMark: [],
     setsSrcValidMark: false,
     settings: 'IPT_MASK in the sqm defaults',
-    source: 'tohojo/sqm-scripts src/defaults.sh (IPT_MASK 0xff)',
-    verified: false,
+    notes: 'Marks are set with --set-mark V/${IPT_MASK} in mangle chains QOS_MARK_<interface>.',
+    source: 'tohojo/sqm-scripts src/defaults.sh (IPT_MASK 0xff), src/functions.sh ipt_setup_map_dscp_fwmark',
+    verified: true,
   },
   {
     id: 'dscpclassify',
     name: 'OpenWrt dscpclassify',
     bits: [
-      { space: 'connmark', mask: 0xff, access: 'writes', meaning: 'DSCP and class kept in the ct mark' },
+      {
+        space: 'connmark',
+        mask: 0xff,
+        access: 'writes',
+        meaning: 'DSCP (0x3f), static (0x40) and dynamic (0x80) class bits kept in the ct mark',
+      },
     ],
     marks: [],
     overwritesWholeMark: [],
     setsSrcValidMark: false,
-    source: 'jeverley/dscpclassify dscpclassify.nft (ct mark & 0xff)',
-    verified: false,
+    notes:
+      'Rules live in table inet dscpclassify; "ct mark set ct mark and 0xffffff00 or ..." keeps the other bits.',
+    source: 'jeverley/dscpclassify etc/dscpclassify.d/main.nft (ct_dscp 0x3f, ct_static 0x40, ct_dyn 0x80)',
+    verified: true,
   },
   {
     id: 'unifi-os',
@@ -169,12 +190,42 @@ export const CLUSTER_ADDON_CONSUMERS: readonly KnownConsumer[] = [
   },
   {
     id: 'kube-vip',
-    name: 'kube-vip (egress)',
-    bits: [{ space: 'connmark', mask: 0xffff, access: 'writes', meaning: 'egress connection mark' }],
-    marks: [],
-    overwritesWholeMark: [],
+    name: 'kube-vip',
+    bits: [
+      {
+        space: 'fwmark',
+        mask: 0x40,
+        access: 'writes',
+        meaning: 'egress mark 64/64 in mangle chain KUBE-VIP-EGRESS, SNATed to the VIP',
+        versions: 'service egress (iptables)',
+      },
+      {
+        space: 'connmark',
+        mask: 0x1ffff,
+        access: 'writes',
+        meaning: 'tunnel connmark 0x10000 + WireGuard listen port, set whole on packets from the tunnel',
+        versions: 'WireGuard tunnel mode (nftables)',
+      },
+      {
+        space: 'fwmark',
+        mask: 0x1ffff,
+        access: 'writes',
+        meaning: 'that ct mark restored whole onto the packet mark',
+        versions: 'WireGuard tunnel mode (nftables)',
+      },
+    ],
+    marks: [
+      { space: 'fwmark', name: 'egress', value: 0x40, mask: 0x40, meaning: 'pod egress through the VIP' },
+    ],
+    overwritesWholeMark: ['connmark'],
+    wholeMarkNote:
+      '"ct mark set 0x10000 + port" on packets from the tunnel interface, in table kube_vip_v4/v6',
+    wholeMarkVersions: 'WireGuard tunnel mode (nftables)',
     setsSrcValidMark: false,
-    source: 'kube-vip/kube-vip pkg/egress (ct mark 0xffff)',
-    verified: false,
+    notes:
+      'The issue-tracker figure "ct 0xffff" is not in the code: egress uses fwmark 0x40, the tunnel mode ct mark 0x10000 + port.',
+    source:
+      'kube-vip/kube-vip pkg/vip/egress.go (MangleChainName KUBE-VIP-EGRESS, --set-mark 64/64); pkg/nftables/nftables.go (connmarkOffset 0x10000, EnsureTunnelInfrastructure)',
+    verified: true,
   },
 ];

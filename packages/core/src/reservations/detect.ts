@@ -8,7 +8,7 @@ const OWN_TABLE = /^(inet|ip|ip6) markwright\b/;
 
 /** Names that give a consumer away: table/chain names, or text in its rules. Ids are KNOWN_CONSUMERS ids. */
 export const CONSUMER_SIGNATURES: readonly { readonly consumer: string; readonly pattern: RegExp }[] = [
-  { consumer: 'kube-proxy', pattern: /\bKUBE-(?!ROUTER)[A-Z0-9-]+/ },
+  { consumer: 'kube-proxy', pattern: /\bKUBE-(?!ROUTER|VIP-)[A-Z0-9-]+/ },
   { consumer: 'kube-proxy-nftables', pattern: /\btable (ip|ip6|inet) kube-proxy\b/ },
   { consumer: 'kube-router', pattern: /\bKUBE-ROUTER-[A-Z-]+/ },
   { consumer: 'calico', pattern: /\bcali-[A-Za-z0-9-]+/ },
@@ -22,6 +22,9 @@ export const CONSUMER_SIGNATURES: readonly { readonly consumer: string; readonly
   { consumer: 'mullvad', pattern: /\btable inet mullvad\b/ },
   { consumer: 'mwan3', pattern: /\bmwan3[_a-z]*\b/ },
   { consumer: 'pbr', pattern: /\bpbr_[a-z_]+\b/ },
+  { consumer: 'dscpclassify', pattern: /\binet dscpclassify\b/ },
+  { consumer: 'sqm-scripts', pattern: /\bQOS_MARK_[A-Za-z0-9_.-]+/ },
+  { consumer: 'kube-vip', pattern: /\bKUBE-VIP-EGRESS\b|\b(?:ip|ip6) kube_vip_v[46]\b/ },
   { consumer: 'netbird', pattern: /\bNETBIRD-[A-Z-]+|\btable \w+ netbird\b/ },
   { consumer: 'submariner', pattern: /\bSUBMARINER-[A-Z-]+|\bSM-GN-[A-Z-]+/ },
   // VyOS's own firewall chains (VYOS_PRE_SNAT_HOOK, vyos_filter, ...) touch no mark: only these two features do.
