@@ -113,7 +113,7 @@ export const ROUTER_CONSUMERS: readonly KnownConsumer[] = [
     overwritesWholeMark: [],
     setsSrcValidMark: false,
     settings: 'IPT_MASK in the sqm defaults',
-    notes: 'Marks are set with --set-mark V/${IPT_MASK} in mangle chains QOS_MARK_<interface>.',
+    notes: 'Marks are set with --set-mark V/IPT_MASK in mangle chains QOS_MARK_<interface>.',
     source: 'tohojo/sqm-scripts src/defaults.sh (IPT_MASK 0xff), src/functions.sh ipt_setup_map_dscp_fwmark',
     verified: true,
   },
