@@ -105,6 +105,15 @@ describe.skipIf(skip)('the deploy history says why a deployment did not stay', (
   it('Roll back asks first, then runs with the same live check as an apply', async () => {
     const { page } = bp;
     for (const n of [3, 4]) {
+      // A kept apply drops the plan (it is live now): Apply waits for a new one.
+      if (n === 4) {
+        expect(await page.getByTestId('apply').isDisabled()).toBe(true);
+        expect(await page.getByTestId('plan-applied').textContent()).toMatch(
+          /^Applied: this is live on netns:lab/,
+        );
+      }
+      await page.getByTestId('plan').click();
+      await expect.poll(() => page.getByTestId('apply').isDisabled()).toBe(false);
       await page.getByTestId('apply').click();
       await expect.poll(() => historyIds(page)).toHaveLength(n);
       await expect.poll(() => page.getByTestId('deploy-outcome').getAttribute('data-state')).toBe('verified');

@@ -183,6 +183,11 @@ describe('the deploy data module', () => {
     expect(deploy.outcome).toMatchObject({ state: 'verified', tone: 'ok' });
     expect(deploy.secondsLeft).toBeNull();
     expect(deploy.live?.outcome).toBe('verified');
+    // The plan is live now: it no longer says what Apply would change, so Apply waits for a new one.
+    expect(deploy.shownPlan?.applied).toBe(true);
+    expect(deploy.applyBlockedReason).toBe('This plan is live on netns:lab now: plan again first.');
+    await deploy.makePlan();
+    expect(deploy.applyBlockedReason).toBeNull();
     (api as unknown as { disagreements: unknown[] }).disagreements.push({
       rule: 'voip',
       field: 'steer',
@@ -200,6 +205,9 @@ describe('the deploy data module', () => {
     expect(deploy.verification?.disagreements).toEqual([
       { rule: 'voip', field: 'steer', expected: '1', seen: '0' },
     ]);
+    // The check put the box back as it was: the plan still says what Apply would change.
+    expect(deploy.shownPlan?.applied).toBe(false);
+    expect(deploy.applyBlockedReason).toBeNull();
     expect(deploy.history.map((h) => [h.outcome, h.live])).toEqual([
       ['verified', true],
       ['reverted-by-verification', false],

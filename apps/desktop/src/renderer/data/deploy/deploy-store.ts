@@ -6,7 +6,7 @@
 
 import type { DeploymentEntry, LayoutVersionSummary, MarkwrightApi } from '@markwright/api';
 import type {
-  ApplyResult,
+  DeploymentOutcome,
   DeployVerification,
   ImpactReport,
   PlanReport,
@@ -41,10 +41,11 @@ export type DeployAction =
   | 'rollback'
   | 'uninstall';
 
-/** A plan and what it was made of: valid only while the layout version and the target stay the same. */
+/** A plan, what it was made of (valid only while they stay the same) and whether Apply has made it live. */
 interface ShownPlan {
   readonly key: string;
   readonly report: PlanReport;
+  readonly applied: boolean;
 }
 
 export class DeployStore extends DataStore {
@@ -57,20 +58,16 @@ export class DeployStore extends DataStore {
   chosenVersion: number | null = null;
   /** The last probe, of whichever target it was taken on. */
   probe: ProbeReport | null = null;
-  private shownPlan: ShownPlan | null = null;
+  shownPlan: ShownPlan | null = null;
   /** The plan's effect on the target's live connections (read after the plan). */
   impact: ImpactReport | null = null;
-  applied: ApplyResult | null = null;
   outcome: Outcome | null = null;
   history: DeploymentEntry[] = [];
   errors: Partial<Record<DeployAction, string>> = {};
   /** Free bits, priorities and tables on a target for the open layout, once asked for. */
   suggestion: SuggestReport | null = null;
   timeoutText = '30';
-  /**
-   * Confirm when verified (the default): right after the change the live box is checked against what the document
-   * says; kept at once when it agrees, reverted at once when not. Off: the countdown and Keep by hand.
-   */
+  /** Confirm when verified (default): the live box is checked right after, kept or reverted at once; off: Keep. */
   verify = true;
   /** The last live check, with its disagreements (expected vs seen per rule). */
   verification: DeployVerification | null = null;
@@ -146,6 +143,7 @@ export class DeployStore extends DataStore {
     if (blocked) return blocked;
     const plan = this.plan;
     if (!plan) return `Plan version ${this.version} for ${this.target} first.`;
+    if (this.shownPlan?.applied) return `This plan is live on ${this.target} now: plan again first.`;
     if (!plan.check.ok) return 'The plan failed its check: see the plan.';
     if ((plan.problems ?? []).length > 0) return 'The target cannot take this plan: see the problems in it.';
     if (this.pending.of(this.target)) return `A deployment on ${this.target} is waiting for Keep.`;
@@ -201,14 +199,12 @@ export class DeployStore extends DataStore {
     this.forgetPlan();
   }
 
-  /** Chooses the target and remembers it for the open layout (a plan for another target no longer counts). */
+  /** Chooses the target and remembers it for the open layout (a plan or failed probe of another no longer counts). */
   async chooseTarget(target: string): Promise<void> {
     this.target = target;
-    // A failed probe was of the other target: it is not this one's.
     delete this.errors.probe;
     this.forgetPlan();
     this.outcome = null;
-    this.applied = null;
     const open = this.layout.openLayout;
     if (open) {
       const saved = await this.activity.attempt('Remembering the target', () =>
@@ -228,10 +224,7 @@ export class DeployStore extends DataStore {
     this.notify();
   }
 
-  /**
-   * Probes the chosen target and proposes what is free there for a new field `width` bits wide and a new route,
-   * clear of everything detected and of the open layout's own fields and routes (when it has no errors).
-   */
+  /** Probes the target, proposes free bits (`width` wide) and a route there, clear of all found and of the layout. */
   async suggest(width = 1): Promise<void> {
     const draft = this.layout.draft;
     const target = this.target;
@@ -257,7 +250,7 @@ export class DeployStore extends DataStore {
       this.api.plan({ name: open.name, version, target }),
     );
     if (!report) return;
-    this.shownPlan = { key, report };
+    this.shownPlan = { key, report, applied: false };
     this.impact = null;
     this.notify();
     // Apply may keep the deployment by itself (verified): what that writes is said before Apply is pressed.
@@ -282,10 +275,9 @@ export class DeployStore extends DataStore {
     );
     // A failed apply is history too (with its error and what was restored): show it under the others.
     if (!result) return this.refreshHistory();
-    this.applied = result;
     this.verification = result.deployment.verification ?? null;
     this.outcome = appliedOutcome(result);
-    this.notify();
+    this.planApplied(result.deployment.outcome);
     await Promise.all([this.pending.refresh(), this.refreshHistory()]);
   }
 
@@ -330,7 +322,7 @@ export class DeployStore extends DataStore {
     if (!record) return this.refreshHistory();
     this.verification = record.verification ?? null;
     this.outcome = rolledBackOutcome(record, to);
-    this.notify();
+    this.planApplied(record.outcome);
     await Promise.all([this.pending.refresh(), this.refreshHistory()]);
   }
 
@@ -347,6 +339,7 @@ export class DeployStore extends DataStore {
       this.api.uninstall({ target }),
     );
     if (!done) return;
+    this.planApplied('rolled-back');
     this.setOutcome('ok', 'uninstalled', `Uninstalled: nothing of Markwright is left on ${target}`);
     await Promise.all([this.pending.refresh(), this.refreshHistory()]);
   }
@@ -367,7 +360,6 @@ export class DeployStore extends DataStore {
       this.target = null;
       this.chosenVersion = null;
       this.outcome = null;
-      this.applied = null;
       this.forgetPlan();
     }
     if (!name) {
@@ -402,6 +394,13 @@ export class DeployStore extends DataStore {
     delete this.errors.apply;
     this.rollbackAsked = null;
     this.uninstallAsked = false;
+    this.notify();
+  }
+
+  /** The target changed (unless the live check put it back): the plan shown is live, Apply waits for a new one. */
+  private planApplied(outcome: DeploymentOutcome): void {
+    if (outcome !== 'reverted-by-verification' && this.shownPlan)
+      this.shownPlan = { ...this.shownPlan, applied: true };
     this.notify();
   }
 

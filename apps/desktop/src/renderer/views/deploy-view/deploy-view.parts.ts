@@ -18,6 +18,7 @@ export function renderPlan(deploy: DeployStore) {
   const problems = plan.problems ?? [];
   return html`<div class="panel" data-testid="plan-report">
     <h2>Plan of v${deploy.version} for ${plan.target}: ${changed} change${changed === 1 ? '' : 's'}</h2>
+    ${deploy.shownPlan?.applied ? html`<p class="muted" data-testid="plan-applied">Applied: this is live on ${plan.target} now; plan again to see what Apply would change.</p>` : nothing}
     <p data-testid="plan-check" class=${plan.check.ok ? '' : 'error'}>nft check: ${plan.check.ok ? 'ok' : plan.check.message}</p>
     ${problems.length ? html`<p class="error" data-testid="plan-problems">${problems.length} problem${problems.length === 1 ? '' : 's'}: this box cannot take the plan as it is.</p>` : nothing}
     <pre class="changes" data-testid="plan-changes">${planLines(plan).map((line) =>
