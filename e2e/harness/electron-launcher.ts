@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { environmentSkip, machineFactSkip } from '@markwright/testkit';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
+import { netnsExecutable } from './in-netns';
 import { type AppSession, type Launcher, waitForApp } from './launcher';
 import { desktopDir, repoRoot } from './paths';
 import type { Workspace } from './workspace';
@@ -70,12 +71,21 @@ async function launch(workspace: Workspace): Promise<{ app: ElectronApplication;
   if ('reason' in binary) throw new Error(binary.reason);
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  const place = workspace.place;
   const app = await _electron.launch({
-    executablePath: binary.path,
+    // In a lab namespace the window runs there, so its backend reaches the lab's SSH host.
+    executablePath: place
+      ? netnsExecutable(workspace.dir, 'electron-in-netns', place.netns, binary.path)
+      : binary.path,
     // Chromium refuses to run as root with its sandbox; the renderer keeps contextIsolation and the CSP.
     args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), desktopDir, `--db=${workspace.dbPath}`],
     cwd: repoRoot,
-    env: { ...env, MARKWRIGHT_STATE_DIR: workspace.stateDir, MARKWRIGHT_ROOT_DIR: workspace.rootDir },
+    env: {
+      ...env,
+      ...place?.env,
+      MARKWRIGHT_STATE_DIR: workspace.stateDir,
+      MARKWRIGHT_ROOT_DIR: workspace.rootDir,
+    },
     timeout: 60_000,
   });
   const page = await app.firstWindow();

@@ -3,6 +3,7 @@
 
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
+import type { AppPlace } from './in-netns';
 import type { AppSession, LauncherName } from './launcher';
 import { LAUNCHERS } from './launchers';
 import { createWorkspace, type Workspace } from './workspace';
@@ -18,6 +19,8 @@ export interface FlowContext {
 export interface FlowOptions {
   /** Why the whole flow cannot run here (from testkit's `kernelSkip`, which prints it), or null. */
   readonly skip?: string | null;
+  /** Where the app runs, asked when it starts (after the file's own beforeAll made the lab). */
+  readonly place?: () => AppPlace;
 }
 
 export function describeFlow(title: string, options: FlowOptions, body: (ctx: FlowContext) => void): void {
@@ -41,7 +44,7 @@ export function describeFlow(title: string, options: FlowOptions, body: (ctx: Fl
         },
       };
       beforeAll(async () => {
-        workspace = createWorkspace(launcher.name);
+        workspace = createWorkspace(launcher.name, options.place?.());
         session = await launcher.start(workspace);
       });
       afterAll(async () => {

@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { environmentSkip } from '@markwright/testkit';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { netnsExecutable, placed } from './in-netns';
 import { type AppSession, type Launcher, VIEWPORT, waitForApp } from './launcher';
 import { CHROMIUM, cliBundle } from './paths';
 import type { Workspace } from './workspace';
@@ -18,22 +19,23 @@ interface Server {
 
 /** Starts serve mode on the workspace's files and resolves with the address from its start line. */
 function startServer(workspace: Workspace): Promise<Server> {
-  const child = spawn(
+  const argv = placed(workspace.place, [
     process.execPath,
-    [
-      cliBundle,
-      'serve',
-      '--port',
-      '0',
-      '--db',
-      workspace.dbPath,
-      '--state-dir',
-      workspace.stateDir,
-      '--root-dir',
-      workspace.rootDir,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+    cliBundle,
+    'serve',
+    '--port',
+    '0',
+    '--db',
+    workspace.dbPath,
+    '--state-dir',
+    workspace.stateDir,
+    '--root-dir',
+    workspace.rootDir,
+  ]);
+  const child = spawn(argv[0]!, argv.slice(1), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...workspace.place?.env },
+  });
   let stdout = '';
   let stderr = '';
   return new Promise((resolve, reject) => {
@@ -93,7 +95,11 @@ class ServeSession implements AppSession {
   ) {}
 
   static async start(workspace: Workspace): Promise<ServeSession> {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    // In a lab namespace the browser runs there too: the server's loopback address is that namespace's.
+    const executablePath = workspace.place
+      ? netnsExecutable(workspace.dir, 'chromium-in-netns', workspace.place.netns, CHROMIUM)
+      : CHROMIUM;
+    const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
     try {
       const server = await startServer(workspace);
       const { context, page } = await ServeSession.open(browser, server.url);

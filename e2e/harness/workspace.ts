@@ -4,16 +4,19 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AppPlace } from './in-netns';
 
 export interface Workspace {
   readonly dir: string;
   readonly dbPath: string;
   readonly stateDir: string;
   readonly rootDir: string;
+  /** Where the app runs when not in the root namespace (a flow that reaches an SSH host in a lab). */
+  readonly place?: AppPlace;
   dispose(): void;
 }
 
-export function createWorkspace(name: string): Workspace {
+export function createWorkspace(name: string, place?: AppPlace): Workspace {
   const dir = mkdtempSync(join(tmpdir(), `markwright-e2e-${name}-`));
   const stateDir = join(dir, 'state');
   const rootDir = join(dir, 'root');
@@ -25,6 +28,7 @@ export function createWorkspace(name: string): Workspace {
     dbPath: join(dir, 'markwright.db'),
     stateDir,
     rootDir,
+    ...(place ? { place } : {}),
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -53,9 +53,11 @@ export class SshHostBridge implements HostBridge {
     }
   }
 
+  /** The local targets and every SSH host whose key was accepted (a changed key stays listed: it is refused). */
   async listTargets(): Promise<string[]> {
     const local = await this.local.listTargets();
-    return [...local, ...this.hosts.list().map((h) => h.target)];
+    const accepted = this.hosts.list().filter((h) => h.state !== 'unverified');
+    return [...local, ...accepted.map((h) => h.target)];
   }
 
   probe(target: string): Promise<ProbeReport> {

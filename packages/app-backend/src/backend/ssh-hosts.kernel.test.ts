@@ -96,7 +96,7 @@ describe.skipIf(skip)('the app deploys to an SSH host it accepted (real sshd in 
     const host = await call<SshHostSummary>('addSshHost', { address: 'root@198.51.100.2' });
     expect(host).toMatchObject({ target: TARGET, state: 'unverified', accepted: [] });
     expect(host.offered.map((k) => k.fingerprint)).toContain(lab.hostKeyFingerprint());
-    expect((await call<string[]>('listTargets')).includes(TARGET)).toBe(true);
+    expect((await call<string[]>('listTargets')).includes(TARGET)).toBe(false);
     const refused = await refusal('plan', { name: 'edge', target: TARGET });
     expect(refused).toMatchObject({ kind: 'conflict', field: 'target' });
     expect(refused.message).toMatch(/host key of ssh:root@198\.51\.100\.2 is not accepted yet/);
@@ -108,6 +108,7 @@ describe.skipIf(skip)('the app deploys to an SSH host it accepted (real sshd in 
     const offered = (await call<SshHostSummary[]>('listSshHosts'))[0]!.offered.map((k) => k.fingerprint);
     const host = await call<SshHostSummary>('acceptSshHostKey', { target: TARGET, fingerprints: offered });
     expect(host.state).toBe('accepted');
+    expect((await call<string[]>('listTargets')).includes(TARGET)).toBe(true);
     const plan = await call<PlanReport>('plan', { name: 'edge', target: TARGET });
     expect(JSON.stringify(plan)).toMatch(/markwright/);
     const knownHosts = `${join(dir, 'markwright.db')}.known_hosts`;

@@ -62,12 +62,22 @@ describe('SSH hosts through the API', () => {
     });
   });
 
-  it('an SSH host is a target a layout can remember', async () => {
+  it('an SSH host is a target once its key is accepted, and a layout can remember it', async () => {
+    const T = 'ssh:admin@edge-1:2222';
+    const listed = async () => {
+      const targets = await t.backend.dispatch('listTargets', undefined);
+      return targets.ok && (targets.value as string[]).includes(T);
+    };
     await t.backend.service.createLayout({ name: 'x', document: FAKE_VALID });
-    t.backend.store.sshHosts.add('ssh:admin@edge-1:2222');
-    const set = await t.backend.dispatch('setLayoutTarget', { name: 'x', target: 'ssh:admin@edge-1:2222' });
-    expect(set).toEqual({ ok: true, value: { target: 'ssh:admin@edge-1:2222' } });
-    const targets = await t.backend.dispatch('listTargets', undefined);
-    expect(targets.ok && (targets.value as string[]).includes('ssh:admin@edge-1:2222')).toBe(true);
+    t.backend.store.sshHosts.add(T);
+    const fingerprint = `SHA256:${'B'.repeat(43)}`;
+    t.backend.store.sshHosts.recordOffered(T, [
+      { type: 'ED25519', publicKey: 'ssh-ed25519 AAAA', fingerprint },
+    ]);
+    expect(await listed()).toBe(false);
+    await t.backend.dispatch('acceptSshHostKey', { target: T, fingerprints: [fingerprint] });
+    expect(await listed()).toBe(true);
+    const set = await t.backend.dispatch('setLayoutTarget', { name: 'x', target: T });
+    expect(set).toEqual({ ok: true, value: { target: T } });
   });
 });

@@ -40,6 +40,10 @@ export const deployViewStyles = css`
   .outcome {
     font-weight: 600;
   }
+  /* Refusals quote fingerprints and paths, which have no break points of their own. */
+  .error {
+    overflow-wrap: anywhere;
+  }
   .hazards {
     margin: 4px 0 0;
     padding-left: 18px;
