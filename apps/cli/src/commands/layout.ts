@@ -8,6 +8,7 @@ import {
   findConsumer,
   hex8,
   InputError,
+  isSshTargetText,
   type MarkwrightDocument,
   versionsFromRules,
 } from '@markwright/core';
@@ -21,12 +22,13 @@ import {
   probe,
   ToolError,
 } from '@markwright/host';
-import { flag, parseArgs } from '../args';
+import { flag, type ParsedArgs, parseArgs } from '../args';
 import { readJsonFile, readTextFile } from '../input-file';
-import { type Command, EXIT } from '../io';
+import { type Command, type CommandIo, EXIT } from '../io';
+import { probeOverSsh } from './verb-runner';
 
 const USAGE =
-  'usage: markwright layout check FILE [--host-rules FILE ...] [--target local|netns:NAME [--root-dir DIR]] [--json]';
+  'usage: markwright layout check FILE [--host-rules FILE ...] [--target local|netns:NAME|ssh:[user@]host[:port] [--root-dir DIR]] [--json]';
 
 interface HostRules {
   readonly usages: RuleBitUsage[];
@@ -54,10 +56,16 @@ function readHostRules(file: string): HostRules {
  * and the versions it found.
  */
 async function probeTarget(
+  args: ParsedArgs,
   target: string,
-  rootDir: string,
+  io: CommandIo,
 ): Promise<{ usages: RuleBitUsage[]; evidence: Evidence; versions: Versions }> {
-  const report = await probe(await openRunner(parseTarget(target)), DEFAULT_OWNERSHIP, { rootDir });
+  // A box over SSH is probed by its own helper (--root-dir then names the box's folder).
+  const report = isSshTargetText(target)
+    ? await probeOverSsh<Awaited<ReturnType<typeof probe>>>(args, target, io)
+    : await probe(await openRunner(parseTarget(target)), DEFAULT_OWNERSHIP, {
+        rootDir: flag(args, 'root-dir') ?? '/',
+      });
   return {
     usages: bitUsage(report.box.ruleset),
     evidence: new Map(report.consumers.map((c) => [c.consumer, [...c.evidence]])),
@@ -187,7 +195,7 @@ const layout: Command = async (io) => {
   if (sub !== 'check') {
     throw new InputError('layout', sub ?? null, `unknown subcommand; ${USAGE}`);
   }
-  const args = parseArgs(rest, ['host-rules', 'target', 'root-dir'], ['json']);
+  const args = parseArgs(rest, ['host-rules', 'target', 'root-dir', 'ssh-config', 'state-dir'], ['json']);
   if (args.positionals.length !== 1) {
     throw new InputError(
       'FILE',
@@ -215,7 +223,7 @@ const layout: Command = async (io) => {
     throw new InputError('--root-dir', flag(args, 'root-dir')!, `only with --target; ${USAGE}`);
   if (target !== undefined) {
     try {
-      const live = await probeTarget(target, flag(args, 'root-dir') ?? '/');
+      const live = await probeTarget(args, target, io);
       hostUsage.push(...live.usages);
       merge(evidence, live.evidence);
       for (const [id, v] of live.versions) versions.set(id, v);

@@ -1,4 +1,10 @@
-import { InputError, type ProbeReport, type Suggestion, suggestForProbe } from '@markwright/core';
+import {
+  InputError,
+  isSshTargetText,
+  type ProbeReport,
+  type Suggestion,
+  suggestForProbe,
+} from '@markwright/core';
 import {
   DEFAULT_OWNERSHIP,
   EnvironmentError,
@@ -9,8 +15,10 @@ import {
 } from '@markwright/host';
 import { flag, parseArgs } from '../args';
 import { type Command, EXIT } from '../io';
+import { probeOverSsh } from './verb-runner';
 
-const USAGE = 'usage: markwright suggest --target local|netns:NAME [--width N] [--band N] [--json]';
+const USAGE =
+  'usage: markwright suggest --target local|netns:NAME|ssh:[user@]host[:port] [--width N] [--band N] [--json]';
 
 const count = (text: string | undefined, name: string, max: number, fallback: number): number => {
   if (text === undefined) return fallback;
@@ -44,15 +52,26 @@ function readable(target: string, report: ProbeReport, s: Suggestion): string {
 
 /** `suggest --target T`: free bits, a free ip rule priority band and free tables, given everything detected. */
 const suggestCommand: Command = async (io) => {
-  const args = parseArgs(io.args, ['target', 'width', 'band', 'root-dir'], ['json']);
+  const args = parseArgs(
+    io.args,
+    ['target', 'width', 'band', 'root-dir', 'ssh-config', 'state-dir'],
+    ['json'],
+  );
   if (args.positionals.length)
     throw new InputError('suggest', args.positionals.join(' '), `takes no file; ${USAGE}`);
-  const target = parseTarget(flag(args, 'target'));
+  const targetText = flag(args, 'target');
+  // A box over SSH is probed by its own helper (--root-dir then names the box's folder, as for the deploy verbs).
+  const remote = isSshTargetText(targetText);
+  const target = remote ? null : parseTarget(targetText);
   const width = count(flag(args, 'width'), 'width', 32, 1);
   const band = count(flag(args, 'band'), 'band', 1000, 10);
   try {
-    const runner = await openRunner(target);
-    const report = await probe(runner, DEFAULT_OWNERSHIP, { rootDir: flag(args, 'root-dir') ?? '/' });
+    const report: ProbeReport =
+      target === null
+        ? await probeOverSsh<ProbeReport>(args, targetText!, io)
+        : await probe(await openRunner(target), DEFAULT_OWNERSHIP, {
+            rootDir: flag(args, 'root-dir') ?? '/',
+          });
     const out = suggestForProbe(report, {
       width,
       band,

@@ -87,7 +87,7 @@ export function openVerbSession(args: ParsedArgs, target: string, io: CommandIo)
         const open = (t: Target, ownership: Ownership) =>
           openSession({ target: t, stateDir, rootDir, ownership });
         const warn = (problem: string) => io.stderr(`markwright: skipped ${problem}\n`);
-        return (await runVerb(request, open, warn)) as T;
+        return (await runVerb(request, open, warn, rootDir ?? '/')) as T;
       },
       close: async () => {},
     };
@@ -109,4 +109,17 @@ export function openVerbSession(args: ParsedArgs, target: string, io: CommandIo)
     },
     close: () => client.close(),
   };
+}
+
+/**
+ * What the box's own helper probes on an ssh: target (rules read from every view, consumers with their evidence,
+ * hazards): the same report `probe` makes locally, over one connection closed afterwards.
+ */
+export async function probeOverSsh<T>(args: ParsedArgs, target: string, io: CommandIo): Promise<T> {
+  const session = openVerbSession(args, target, io);
+  try {
+    return await session.run<T>({ verb: 'probe' });
+  } finally {
+    await session.close();
+  }
 }

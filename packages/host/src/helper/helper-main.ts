@@ -23,8 +23,11 @@ async function main(): Promise<void> {
   }
   // Never group- or world-writable, whatever umask the caller had (the state dir itself is 0700).
   process.umask(0o022);
-  await serveHelper(process.stdin, process.stdout, (target, ownership) =>
-    openSession({ target, stateDir: dirs.stateDir, rootDir: dirs.rootDir, ownership }),
+  await serveHelper(
+    process.stdin,
+    process.stdout,
+    (target, ownership) => openSession({ target, stateDir: dirs.stateDir, rootDir: dirs.rootDir, ownership }),
+    dirs.rootDir,
   );
 }
 

@@ -13,14 +13,14 @@ function errorResponse(id: number, error: unknown): HelperResponse {
 }
 
 /** Answer one raw line (already split); never throws. */
-export async function answer(line: string, open: SessionOpener): Promise<HelperResponse> {
+export async function answer(line: string, open: SessionOpener, rootDir = '/'): Promise<HelperResponse> {
   let id = -1;
   try {
     const raw = JSON.parse(line) as unknown;
     const maybeId = (raw as { id?: unknown } | null)?.id;
     if (Number.isSafeInteger(maybeId)) id = maybeId as number;
     const request = parseRequest(raw);
-    return { id, ok: true, result: await runVerb(request, open) };
+    return { id, ok: true, result: await runVerb(request, open, undefined, rootDir) };
   } catch (error) {
     if (error instanceof SyntaxError)
       return errorResponse(id, new InputError('request', line.slice(0, 40), 'is not JSON'));
@@ -29,7 +29,13 @@ export async function answer(line: string, open: SessionOpener): Promise<HelperR
 }
 
 /** Serve requests from `input` until it ends; resolves when the last answer is written. */
-export function serveHelper(input: Readable, output: Writable, open: SessionOpener): Promise<void> {
+export function serveHelper(
+  input: Readable,
+  output: Writable,
+  open: SessionOpener,
+  /** The persistence root (the helper's fixed one, or MARKWRIGHT_ROOT_DIR where allowed). */
+  rootDir = '/',
+): Promise<void> {
   const write = (value: unknown) => output.write(`${JSON.stringify(value)}\n`);
   write(HELPER_HELLO);
   let buffered = '';
@@ -42,7 +48,7 @@ export function serveHelper(input: Readable, output: Writable, open: SessionOpen
       while (newline >= 0) {
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
-        if (line.trim() !== '') queue = queue.then(async () => void write(await answer(line, open)));
+        if (line.trim() !== '') queue = queue.then(async () => void write(await answer(line, open, rootDir)));
         newline = buffered.indexOf('\n');
       }
       if (buffered.length > MAX_REQUEST_BYTES) {

@@ -83,6 +83,8 @@ export async function runVerb(
   request: HelperRequest,
   openSession: SessionOpener,
   warn: (problem: string) => void = () => {},
+  /** The persistence root the box's files are read under (probe's hazards: networkd, nftables.conf). */
+  rootDir = '/',
 ): Promise<unknown> {
   const target = parseTarget(request.target);
   const document = request.documentPath ?? 'document';
@@ -90,7 +92,7 @@ export async function runVerb(
   const open = (t: Target) => openSession(t, ownership);
   switch (request.verb) {
     case 'probe':
-      return probe(await openRunner(target), DEFAULT_OWNERSHIP);
+      return probe(await openRunner(target), DEFAULT_OWNERSHIP, { rootDir });
     case 'plan': {
       const { doc } = documentOf(request);
       // The whole document is checked (priorities in range, tables, ...) before the target is even opened.
