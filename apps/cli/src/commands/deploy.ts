@@ -112,12 +112,6 @@ export const apply = verb(
   ['confirm-timeout'],
   async (io, args) => {
     if (targetsOf(args).length > 1 || args.switches.has('canary')) {
-      if (args.switches.has(VERIFIED))
-        throw new InputError(
-          '--confirm-when-verified',
-          true,
-          'checks one target at a time: give one --target',
-        );
       return applyToMany(io, args, confirmTimeoutOf(args), documentCall(args));
     }
     return applyOne(io, args);
