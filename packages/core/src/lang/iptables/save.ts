@@ -1,6 +1,6 @@
 import type { Chain, Rule, Ruleset, Table } from '../../ir/types';
 import { ParseError } from '../errors';
-import { parseXtRule } from './parse-rule';
+import { parseXtRule, type XtParseContext } from './parse-rule';
 import { builtinBase, builtinChains, isXtTable, tableRestriction, type XtTableName } from './tables';
 import { xtRuleToIr } from './to-ir';
 
@@ -58,6 +58,14 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
     });
   };
 
+  // One context for every rule: parseXtRule reads its position when it starts.
+  const ruleContext: { -readonly [K in keyof XtParseContext]: XtParseContext[K] } = {
+    family,
+    line: 0,
+    column: 0,
+    legacyNegation: true,
+    ...(source ? { source } : {}),
+  };
   const addRule = (
     table: TableDraft,
     chain: ChainDraft,
@@ -68,13 +76,9 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
     lineNo: number,
     raw: string,
   ): void => {
-    const xt = parseXtRule(ruleText, {
-      family,
-      line: lineNo,
-      column: ruleCol,
-      legacyNegation: true,
-      ...(source ? { source } : {}),
-    });
+    ruleContext.line = lineNo;
+    ruleContext.column = ruleCol;
+    const xt = parseXtRule(ruleText, ruleContext);
     const restriction = tableRestriction(xt, table.name);
     if (restriction) fail(lineNo, ruleCol, `a target valid in table ${table.name}`, restriction);
     const rule = xtRuleToIr(counters && !xt.counters ? { ...xt, counters } : xt, { line: lineNo, text: raw });
@@ -82,13 +86,23 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
     else chain.rules.splice(position, 0, rule);
   };
 
+  let lastTable: TableDraft | null = null;
+  let lastChain: ChainDraft | null = null;
   for (let n = 0; n < lines.length; n++) {
     const lineNo = n + 1;
     const full = lines[n]!;
     // Most lines of a large file are `-A CHAIN RULE` with single spaces: split those by index.
     const plain = current ? plainAppend(full) : 0;
     if (plain > 0 && current) {
-      const chain = chainOf(current, full.slice(3, plain));
+      // Rules of one chain come together: compare with the last chain's name before hashing a new slice.
+      const same: boolean =
+        lastChain !== null &&
+        lastTable === current &&
+        plain - 3 === lastChain.name.length &&
+        full.startsWith(lastChain.name, 3);
+      const chain: ChainDraft = same ? lastChain! : chainOf(current, full.slice(3, plain));
+      lastChain = chain;
+      lastTable = current;
       addRule(current, chain, chain.rules.length, full.slice(plain + 1), plain + 2, undefined, lineNo, full);
       continue;
     }

@@ -13,28 +13,35 @@ export interface Token {
 export function tokenize(line: string, firstColumn = 1): Token[] {
   if (line.indexOf('"') === -1) return splitPlain(line, firstColumn);
   const out: Token[] = [];
+  const n = line.length;
   let i = 0;
-  while (i < line.length) {
-    const c = line[i]!;
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
+  while (i < n) {
+    if (isBlank(line.charCodeAt(i))) {
       i++;
       continue;
     }
     const start = i;
+    // The word is built from slices between quotes and escapes, not character by character.
     let text = '';
+    let from = i;
     let quoted = false;
     let inQuote = false;
-    while (i < line.length) {
-      const ch = line[i]!;
-      if (!inQuote && (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n')) break;
-      if (ch === '"') {
+    while (i < n) {
+      const c = line.charCodeAt(i);
+      if (!inQuote && isBlank(c)) break;
+      if (c === 34) {
+        text += line.slice(from, i);
+        from = i + 1;
         inQuote = !inQuote;
         quoted = true;
-      } else if (ch === '\\' && inQuote && i + 1 < line.length) {
-        text += line[++i];
-      } else text += ch;
+      } else if (c === 92 && inQuote && i + 1 < n) {
+        text += line.slice(from, i);
+        from = i + 1; // the escaped character starts the next slice
+        i++;
+      }
       i++;
     }
+    text += line.slice(from, i);
     if (inQuote) throw new UnterminatedQuote(start + firstColumn);
     out.push({ text, column: start + firstColumn, quoted });
   }
