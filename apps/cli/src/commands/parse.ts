@@ -1,7 +1,11 @@
 import { setFlagsFromString } from 'node:v8';
-import type { RuleExpr, Ruleset } from '@markwright/core';
 import { InputError } from '@markwright/core';
-import { FILE_KINDS, parseRulesetFile } from '@markwright/core/lang';
+import {
+  FILE_KINDS,
+  parseRulesetFile,
+  type RulesetSummary,
+  summarizeRulesetFile,
+} from '@markwright/core/lang';
 import { flag, parseArgs } from '../args';
 import { readTextFile } from '../input-file';
 import { type Command, EXIT } from '../io';
@@ -23,47 +27,22 @@ function withFileName<T>(file: string, read: () => T): T {
 /** Input size (characters) above which the optimizing compiler is left on. */
 const OPTIMIZER_THRESHOLD = 4_000_000;
 
-const MARK_KINDS = new Set(['mark', 'markWrite', 'markMap', 'secmark', 'secmarkSet', 'secmarkCopy']);
-
-function touchesMarks(e: RuleExpr): boolean {
-  if (MARK_KINDS.has(e.kind)) return true;
-  if (e.kind === 'opaque') return e.readsMark || e.writesMark;
-  if (e.kind === 'vmap') return e.key.kind === 'mark';
-  return false;
-}
-
 /** The counts printed by `markwright parse`. */
-export function summarize(rs: Ruleset): string {
-  const lines: string[] = [];
+export function printSummary(summary: RulesetSummary): string {
   let chains = 0;
   let rules = 0;
-  let markRules = 0;
-  let opaque = 0;
-  let opaqueMark = 0;
-  for (const t of rs.tables) {
-    let tableRules = 0;
-    for (const c of t.chains) {
-      chains++;
-      for (const r of c.rules) {
-        tableRules++;
-        if (r.exprs.some(touchesMarks)) markRules++;
-        for (const e of r.exprs) {
-          if (e.kind !== 'opaque') continue;
-          opaque++;
-          if (e.readsMark || e.writesMark) opaqueMark++;
-        }
-      }
-    }
-    rules += tableRules;
-    lines.push(`  ${t.family} ${t.name} (${t.origin}): ${t.chains.length} chains, ${tableRules} rules`);
-  }
+  const lines = summary.tables.map((t) => {
+    chains += t.chains;
+    rules += t.rules;
+    return `  ${t.family} ${t.name} (${t.origin}): ${t.chains} chains, ${t.rules} rules`;
+  });
   return [
-    `tables: ${rs.tables.length}`,
+    `tables: ${summary.tables.length}`,
     ...lines,
     `chains: ${chains}`,
     `rules: ${rules}`,
-    `mark-related rules: ${markRules}`,
-    `opaque expressions: ${opaque} (${opaqueMark} may read or write marks)`,
+    `mark-related rules: ${summary.markRules}`,
+    `opaque expressions: ${summary.opaque} (${summary.opaqueMark} may read or write marks)`,
     '',
   ].join('\n');
 }
@@ -84,16 +63,21 @@ const parse: Command = async (io) => {
   const family = familyText ? (Number(familyText) as 4 | 6) : undefined;
   const text = readTextFile(file);
   // A one-shot parse of a ruleset file finishes before V8's optimizing compiler pays for itself: measured on
-  // the 5,000-rule TUM file, TurboFan's compile work doubled the process CPU time. Very large inputs keep it.
+  // the 5,000-rule TUM file, TurboFan's compile work doubled the process CPU time. Very large inputs keep it,
+  // with less inlining: compiling the reader's deeply inlined rule loop cost more than it saved (about a
+  // fifth of the CPU time of a 50,000-rule file).
   if (text.length < OPTIMIZER_THRESHOLD) setFlagsFromString('--no-opt');
-  const { ruleset } = withFileName(file, () =>
-    parseRulesetFile(text, {
-      source: file,
-      ...(family && { family }),
-      ...(syntax !== 'auto' && { kind: syntax }),
-    }),
-  );
-  io.stdout(args.switches.has('json') ? `${JSON.stringify(ruleset, null, 2)}\n` : summarize(ruleset));
+  else setFlagsFromString('--max-inlined-bytecode-size-cumulative=100');
+  const options = {
+    source: file,
+    ...(family && { family }),
+    ...(syntax !== 'auto' && { kind: syntax }),
+  };
+  // The summary counts rules as they are read; only --json needs the whole IR at once.
+  if (args.switches.has('json')) {
+    const { ruleset } = withFileName(file, () => parseRulesetFile(text, options));
+    io.stdout(`${JSON.stringify(ruleset, null, 2)}\n`);
+  } else io.stdout(printSummary(withFileName(file, () => summarizeRulesetFile(text, options))));
   return EXIT.ok;
 };
 

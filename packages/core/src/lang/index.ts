@@ -7,4 +7,5 @@ export * from './language';
 export * from './nft/index';
 export * from './registry';
 export * from './rule-text';
+export * from './summary';
 export * from './tc/index';

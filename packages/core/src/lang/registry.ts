@@ -44,12 +44,12 @@ export function detectFileKind(text: string): { kind: FileKind; language: RuleLa
   return null;
 }
 
-/** A file read into the part of a box it describes, in whichever kind it is written (detected when not given). */
-export function parseBoxFile(
+/** The kind a file of this part of a box is written in (detected when not given), or the error saying why none. */
+export function resolveBoxFileKind(
   text: string,
   part: BoxPart,
-  options: ParseOptions & { readonly kind?: string } = {},
-): { kind: FileKind; box: Partial<BoxConfig> } {
+  options: { readonly source?: string; readonly kind?: string } = {},
+): { kind: FileKind; language: RuleLanguage } {
   if (text.trim() === '') throw new InputError(options.source ?? part, text, 'is empty');
   const kinds = FILE_KINDS.filter((k) => k.kind.part === part);
   let found = options.kind !== undefined ? fileKind(options.kind, part) : detectFileKind(text);
@@ -65,6 +65,16 @@ export function parseBoxFile(
       : 'is in no syntax Markwright reads';
     throw new InputError(options.source ?? part, text.slice(0, 40), `${what}; expected ${wanted}`);
   }
+  return found;
+}
+
+/** A file read into the part of a box it describes, in whichever kind it is written (detected when not given). */
+export function parseBoxFile(
+  text: string,
+  part: BoxPart,
+  options: ParseOptions & { readonly kind?: string } = {},
+): { kind: FileKind; box: Partial<BoxConfig> } {
+  const found = resolveBoxFileKind(text, part, options);
   return { kind: found.kind, box: found.language.parse(text, found.kind, options) };
 }
 

@@ -9,12 +9,19 @@ export interface IptablesSaveOptions {
   readonly family?: 4 | 6;
   /** Name used in error messages. */
   readonly source?: string;
+  /**
+   * When given, each rule is handed to it as it is read, with its table's name, and the chains returned keep
+   * none (for a caller that only counts: a large file's rules are then never all held at once).
+   */
+  readonly onRule?: (rule: Rule, table: string) => void;
 }
 
 interface ChainDraft {
   name: string;
   policy: 'accept' | 'drop' | null;
   rules: Rule[];
+  /** Rules read into the chain (also when they are handed to onRule instead of kept). */
+  count: number;
 }
 
 interface TableDraft {
@@ -32,6 +39,7 @@ const COUNTERS = /^\[(\d+):(\d+)\]$/;
 export function parseIptablesSave(text: string, options: IptablesSaveOptions = {}): Ruleset {
   const family = options.family ?? (/^#[^\n]*ip6tables-save/.test(text) ? 6 : 4);
   const source = options.source;
+  const onRule = options.onRule;
   const lines = text.split('\n');
   const tables: Table[] = [];
   let current: TableDraft | null = null;
@@ -44,7 +52,7 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
     const builtins = builtinChains(t.name);
     const ordered = [...builtins, ...[...t.chains.keys()].filter((n) => !builtins.includes(n))];
     for (const name of ordered) {
-      const c = t.chains.get(name) ?? { name, policy: null, rules: [] };
+      const c = t.chains.get(name) ?? { name, policy: null, rules: [], count: 0 };
       const base = builtinBase(t.name, name, c.policy ?? 'accept');
       chains.push({ name, ...(base ? { base } : {}), rules: c.rules });
     }
@@ -82,8 +90,10 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
     const restriction = tableRestriction(xt, table.name);
     if (restriction) fail(lineNo, ruleCol, `a target valid in table ${table.name}`, restriction);
     const rule = xtRuleToIr(counters && !xt.counters ? { ...xt, counters } : xt, { line: lineNo, text: raw });
-    if (position === chain.rules.length) chain.rules.push(rule);
+    if (onRule) onRule(rule, table.name);
+    else if (position === chain.count) chain.rules.push(rule);
     else chain.rules.splice(position, 0, rule);
+    chain.count++;
   };
 
   let lastTable: TableDraft | null = null;
@@ -103,7 +113,7 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
       const chain: ChainDraft = same ? lastChain! : chainOf(current, full.slice(3, plain));
       lastChain = chain;
       lastTable = current;
-      addRule(current, chain, chain.rules.length, full.slice(plain + 1), plain + 2, undefined, lineNo, full);
+      addRule(current, chain, chain.count, full.slice(plain + 1), plain + 2, undefined, lineNo, full);
       continue;
     }
     const raw = full.endsWith('\r') ? full.slice(0, -1) : full;
@@ -118,7 +128,7 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
       if (tables.some((t) => t.name === name)) fail(lineNo, lead + 2, 'each table once', name);
       current = { name: name as XtTableName, chains: new Map() };
       for (const c of builtinChains(current.name))
-        current.chains.set(c, { name: c, policy: null, rules: [] });
+        current.chains.set(c, { name: c, policy: null, rules: [], count: 0 });
       continue;
     }
     if (!current) {
@@ -147,7 +157,7 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
           policy,
         );
       }
-      const draft = table.chains.get(name) ?? { name, policy: null, rules: [] };
+      const draft = table.chains.get(name) ?? { name, policy: null, rules: [], count: 0 };
       if (builtin) draft.policy = policy === 'DROP' ? 'drop' : 'accept';
       table.chains.set(name, draft);
       continue;
@@ -175,20 +185,20 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
     const [whole, verb, chainName] = cmd as unknown as [string, string, string];
     if (verb === '-N' || verb === '--new-chain') {
       if (table.chains.has(chainName)) fail(lineNo, col + verb.length + 1, 'a new chain name', chainName);
-      table.chains.set(chainName, { name: chainName, policy: null, rules: [] });
+      table.chains.set(chainName, { name: chainName, policy: null, rules: [], count: 0 });
       continue;
     }
     const chain = chainOf(table, chainName);
     let ruleText = rest.slice(whole.length);
     let ruleCol = col + whole.length;
-    let position = chain.rules.length;
+    let position = chain.count;
     if (verb === '-I' || verb === '--insert') {
       position = 0;
       const num = /^(\d+)(\s+|$)/.exec(ruleText);
       if (num) {
         const at = Number(num[1]);
-        if (at < 1 || at > chain.rules.length + 1) {
-          fail(lineNo, ruleCol, `a rule position 1-${chain.rules.length + 1}`, num[1]!);
+        if (at < 1 || at > chain.count + 1) {
+          fail(lineNo, ruleCol, `a rule position 1-${chain.count + 1}`, num[1]!);
         }
         position = at - 1;
         ruleText = ruleText.slice(num[0].length);
@@ -226,7 +236,7 @@ function plainAppend(line: string): number {
 function chainOf(table: TableDraft, name: string): ChainDraft {
   let chain = table.chains.get(name);
   if (!chain) {
-    chain = { name, policy: null, rules: [] };
+    chain = { name, policy: null, rules: [], count: 0 };
     table.chains.set(name, chain);
   }
   return chain;
