@@ -189,32 +189,16 @@ export function runBaseChain(
 }
 
 /**
- * Run the rules of an indexed chain from position `from`: only those listed under the packet's key, merged in
- * order with those the index cannot exclude. Returns -(next position + 1) with the verdict in `p.lastVerdict`
- * when a rule issued one, or the chain's length when it ran to its end.
+ * Run the rules of an indexed chain from position `from`: only the packet's candidates, in chain order. Returns
+ * -(next position + 1) with the verdict in `p.lastVerdict` when a rule issued one, or the chain's length when it
+ * ran to its end.
  */
 function runIndexed(chain: CompiledChain, from: number, p: PacketState): number {
   const rules = chain.rules;
-  const n = rules.length;
   const ix = chain.index!;
-  const pos = ix.positions;
-  let lists = ix.gather(p);
-  const k = lists.length;
-  for (let j = 0; j < k; j++) pos[j] = firstAtOrAfter(lists[j]!, from);
-  for (;;) {
-    // The next rule in chain order among the lists' heads.
-    let i = n;
-    let at = -1;
-    for (let j = 0; j < k; j++) {
-      const l = lists[j]!;
-      const q = pos[j]!;
-      if (q < l.length && l[q]! < i) {
-        i = l[q]!;
-        at = j;
-      }
-    }
-    if (at < 0) return n;
-    pos[at]!++;
+  let list = ix.candidates(p);
+  for (let j = firstAtOrAfter(list, from); j < list.length; j++) {
+    const i = list[j]!;
     const rule = rules[i]!;
     const ops = rule.ops;
     let q = ops.length === 0 ? R_CONT : runOp(ops[0]!, p);
@@ -225,10 +209,11 @@ function runIndexed(chain: CompiledChain, from: number, p: PacketState): number 
     }
     if (rule.mutates && !ix.stable) {
       // A mark write or NAT may have moved the packet to other rules: look again from the next position.
-      lists = ix.gather(p);
-      for (let j = 0; j < k; j++) pos[j] = firstAtOrAfter(lists[j]!, i + 1);
+      list = ix.candidates(p);
+      j = firstAtOrAfter(list, i + 1) - 1;
     }
   }
+  return rules.length;
 }
 
 /** The labels a packet and its connection carry, for the trace: each only when set. */

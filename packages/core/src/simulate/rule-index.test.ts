@@ -49,6 +49,24 @@ describe('rule index', () => {
     expect(ix.rest).toHaveLength(0);
   });
 
+  it('gives each packet its candidate rules in chain order, merged once per combination of keys', () => {
+    // Two levels: the input interface, then the port of the rules without one.
+    const rules: Rule[] = Array.from({ length: 40 }, (_, i) =>
+      i % 2 === 0
+        ? { exprs: [{ kind: 'iface', dir: 'in', names: [`r${i % 3}`], invert: false }, accept] }
+        : udpTo(1000 + i),
+    );
+    const ix = buildChainIndex(rules, 1)!;
+    expect(ix.dimensions.slice(0, 2)).toEqual(['dport', 'iif']);
+    const p = (iif: string, dport: number) =>
+      ({ iif, proto: 17, hasPorts: true, dport, sport: 1, mark: 0 }) as Parameters<typeof ix.candidates>[0];
+    const r1 = ix.candidates(p('r1', 1003));
+    // Rule 3 tests port 1003; the even rules r1 are 4, 10, 16, ...
+    expect([...r1]).toEqual([3, 4, 10, 16, 22, 28, 34]);
+    expect(ix.candidates(p('r1', 1003))).toBe(r1);
+    expect([...ix.candidates(p('eth0', 9))]).toEqual([]);
+  });
+
   it('scans short chains and chains no key divides', () => {
     expect(buildChainIndex([udpTo(1)])).toBeNull();
     expect(buildChainIndex(Array.from({ length: 20 }, () => ({ exprs: [accept] })))).toBeNull();

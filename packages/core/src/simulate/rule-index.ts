@@ -16,7 +16,7 @@ const EMPTY = new Int32Array(0);
 type KeyReader = (p: PacketState) => number;
 type NameReader = (p: PacketState) => string;
 
-/** The rules of one chain a packet may match: a few ascending lists of rule positions to merge. */
+/** The rules of one chain a packet may match, in chain order. */
 export interface ChainIndex {
   /** The keys the chain is classified by, outermost first (for tests and the bench). */
   readonly dimensions: readonly string[];
@@ -24,17 +24,20 @@ export interface ChainIndex {
   readonly rest: Int32Array;
   /** True when no rule can change a key while the chain runs (interfaces and the protocol never change). */
   readonly stable: boolean;
-  /** The packet's lists, one per level, then `rest`; the array is reused (a chain never runs inside itself). */
-  gather(p: PacketState): readonly Int32Array[];
-  /** Scratch positions, one per list. */
-  readonly positions: Int32Array;
+  /**
+   * The positions of the rules the packet may match, ascending: the rules listed under its value at each level
+   * merged with `rest`. Merged once per combination of values and kept, so a packet walks one list.
+   */
+  candidates(p: PacketState): Int32Array;
 }
 
 /** One level: the rules listed under the packet's value of one key. */
 interface Level {
   readonly dimension: string;
   readonly stable: boolean;
-  readonly lookup: (p: PacketState) => Int32Array;
+  /** The packet's list, as its number in `lists` (0: the empty list). */
+  readonly lookup: (p: PacketState) => number;
+  readonly lists: readonly Int32Array[];
 }
 
 interface Dimension {
@@ -218,17 +221,20 @@ function buildNumeric(d: Dimension, reqs: (readonly Range[] | null)[], always: I
   const used = segments.filter((s) => s.length > 0);
   const mean = used.length === 0 ? 0 : used.reduce((n, s) => n + s.length, 0) / used.length;
   const read = d.read as KeyReader;
+  const last = segments.length;
   return {
     cost: always.length + mean,
     always,
     level: {
       dimension: d.name,
       stable: d.stable,
+      // List s is segment s - 1; 0 is the empty list (no such key, or outside every segment).
+      lists: [EMPTY, ...segments],
       lookup: (p) => {
         const k = read(p);
-        if (k < 0) return EMPTY;
-        const s = upperBound(bounds, k) - 1;
-        return s < 0 || s >= segments.length ? EMPTY : segments[s]!;
+        if (k < 0) return 0;
+        const s = upperBound(bounds, k);
+        return s < 1 || s > last ? 0 : s;
       },
     },
   };
@@ -243,13 +249,15 @@ function buildNamed(d: Dimension, reqs: (readonly string[] | null)[], always: In
       byName.set(n, list);
     }
   });
-  const lists = new Map([...byName].map(([n, l]) => [n, Int32Array.from(l)]));
-  const mean = lists.size === 0 ? 0 : [...lists.values()].reduce((n, l) => n + l.length, 0) / lists.size;
+  const named = [...byName];
+  const ids = new Map(named.map(([n], i) => [n, i + 1]));
+  const lists = [EMPTY, ...named.map(([, l]) => Int32Array.from(l))];
+  const mean = named.length === 0 ? 0 : named.reduce((n, [, l]) => n + l.length, 0) / named.length;
   const read = d.read as NameReader;
   return {
     cost: always.length + mean,
     always,
-    level: { dimension: d.name, stable: d.stable, lookup: (p) => lists.get(read(p)) ?? EMPTY },
+    level: { dimension: d.name, stable: d.stable, lists, lookup: (p) => ids.get(read(p)) ?? 0 },
   };
 }
 
@@ -308,18 +316,69 @@ export function buildChainIndex(rules: readonly Rule[], fromRules = INDEX_FROM_R
     rest = built.always;
   }
   if (levels.length === 0) return null;
-  const lists: Int32Array[] = new Array(levels.length + 1).fill(EMPTY);
-  lists[levels.length] = rest;
   return {
     dimensions: levels.map((l) => l.dimension),
     rest,
     stable: levels.every((l) => l.stable),
-    positions: new Int32Array(levels.length + 1),
-    gather: (p) => {
-      for (let j = 0; j < levels.length; j++) lists[j] = levels[j]!.lookup(p);
-      return lists;
-    },
+    candidates: mergedLists(levels, rest),
   };
+}
+
+/** Most combinations of values kept per chain; past it the kept lists start over. */
+const MAX_MERGED = 4096;
+
+/** The packet's candidate rules: its list at each level merged with `rest`, memoised by the lists' numbers. */
+function mergedLists(levels: readonly Level[], rest: Int32Array): (p: PacketState) => Int32Array {
+  // Each level's list number is a digit of the combination's key (at most 3 levels of at most 2^17 lists).
+  const radix = levels.map((l) => l.lists.length);
+  const merged = new Map<number, Int32Array>();
+  const l0 = levels[0]!;
+  if (radix.reduce((a, b) => a * b, 1) > Number.MAX_SAFE_INTEGER) {
+    // Too many combinations to number: merge for each packet.
+    return (p) => union([rest, ...levels.map((l) => l.lists[l.lookup(p)]!)]);
+  }
+  if (levels.length === 1) {
+    return (p) => {
+      const a = l0.lookup(p);
+      let m = merged.get(a);
+      if (m === undefined) {
+        m = union([l0.lists[a]!, rest]);
+        remember(merged, a, m);
+      }
+      return m;
+    };
+  }
+  return (p) => {
+    let key = 0;
+    for (let j = levels.length - 1; j >= 0; j--) key = key * radix[j]! + levels[j]!.lookup(p);
+    let m = merged.get(key);
+    if (m === undefined) {
+      const lists: Int32Array[] = [rest];
+      let k = key;
+      for (let j = 0; j < levels.length; j++) {
+        lists.push(levels[j]!.lists[k % radix[j]!]!);
+        k = Math.floor(k / radix[j]!);
+      }
+      m = union(lists);
+      remember(merged, key, m);
+    }
+    return m;
+  };
+}
+
+function remember(merged: Map<number, Int32Array>, key: number, list: Int32Array): void {
+  if (merged.size >= MAX_MERGED) merged.clear();
+  merged.set(key, list);
+}
+
+/** The ascending union of ascending lists of rule positions. */
+function union(lists: readonly Int32Array[]): Int32Array {
+  const nonEmpty = lists.filter((l) => l.length > 0);
+  if (nonEmpty.length === 0) return EMPTY;
+  if (nonEmpty.length === 1) return nonEmpty[0]!;
+  const all = new Set<number>();
+  for (const l of nonEmpty) for (const i of l) all.add(i);
+  return Int32Array.from([...all].sort((a, b) => a - b));
 }
 
 const NO_EFFECT = new Set(['counter', 'log', 'secmarkSet', 'secmarkCopy']);
