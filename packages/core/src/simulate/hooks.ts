@@ -136,31 +136,36 @@ export function runBaseChain(
   p: PacketState,
   trace: TraceStep[] | null,
 ): 'accept' | 'drop' {
+  // Two walks, so that traced runs do not teach the untraced one's code other shapes.
+  return trace === null ? runUntraced(entry, hook, p) : runTraced(entry, hook, p, trace);
+}
+
+function runUntraced(
+  entry: Extract<HookEntry, { kind: 'chain' }>,
+  hook: Hook,
+  p: PacketState,
+): 'accept' | 'drop' {
   let depth = 0;
   let chain = entry.chain;
   let i = 0;
   for (;;) {
     const rules = chain.rules;
     let r = R_CONT;
-    if (trace === null) {
-      if (chain.index !== null) {
-        const at = runIndexed(chain, i, p);
-        r = at < 0 ? p.lastVerdict : R_CONT;
-        i = at < 0 ? -at - 1 : rules.length;
-      } else {
-        // The hot loop: first op read directly (most rules stop there).
-        while (i < rules.length) {
-          const ops = rules[i++]!.ops;
-          let q = ops.length === 0 ? R_CONT : runOp(ops[0]!, p);
-          for (let k = 1; q === R_CONT && k < ops.length; k++) q = runOp(ops[k]!, p);
-          if (q !== R_CONT && q !== R_BREAK && q !== R_NEXT) {
-            r = q;
-            break;
-          }
+    if (chain.index !== null) {
+      const at = runIndexed(chain, i, p);
+      r = at < 0 ? p.lastVerdict : R_CONT;
+      i = at < 0 ? -at - 1 : rules.length;
+    } else {
+      // The hot loop: first op read directly (most rules stop there).
+      while (i < rules.length) {
+        const ops = rules[i++]!.ops;
+        let q = ops.length === 0 ? R_CONT : runOp(ops[0]!, p);
+        for (let k = 1; q === R_CONT && k < ops.length; k++) q = runOp(ops[k]!, p);
+        if (q !== R_CONT && q !== R_BREAK && q !== R_NEXT) {
+          r = q;
+          break;
         }
       }
-    } else if (i < rules.length) {
-      r = tracedRule(entry, hook, chain, rules[i++]!, p, trace);
     }
     switch (r) {
       case R_ACCEPT:
@@ -180,6 +185,43 @@ export function runBaseChain(
         break;
       default:
         // No verdict: go on, or leave the chain at its end (an explicit return leaves it at once).
+        if (r !== R_RETURN && i < rules.length) break;
+        if (depth === 0) return policy(entry, hook, p, null);
+        chain = JUMP_CHAINS[--depth]!;
+        i = JUMP_INDEX[depth]!;
+    }
+  }
+}
+
+function runTraced(
+  entry: Extract<HookEntry, { kind: 'chain' }>,
+  hook: Hook,
+  p: PacketState,
+  trace: TraceStep[],
+): 'accept' | 'drop' {
+  let depth = 0;
+  let chain = entry.chain;
+  let i = 0;
+  for (;;) {
+    const rules = chain.rules;
+    const r = i < rules.length ? tracedRule(entry, hook, chain, rules[i++]!, p, trace) : R_CONT;
+    switch (r) {
+      case R_ACCEPT:
+        return 'accept';
+      case R_DROP:
+        return 'drop';
+      case R_JUMP:
+        if (depth >= MAX_DEPTH) return loopDrop(p);
+        JUMP_CHAINS[depth] = chain;
+        JUMP_INDEX[depth++] = i;
+        chain = p.target!;
+        i = 0;
+        break;
+      case R_GOTO:
+        chain = p.target!;
+        i = 0;
+        break;
+      default:
         if (r !== R_RETURN && i < rules.length) break;
         if (depth === 0) return policy(entry, hook, p, trace);
         chain = JUMP_CHAINS[--depth]!;

@@ -19,7 +19,9 @@ export interface SimulatorOptions {
 }
 
 const NO_STEPS: readonly TraceStep[] = Object.freeze([]);
-const BLOCKED = new Set(['blackhole', 'unreachable', 'prohibit', 'no-route']);
+/** The route lookup failed: no route, or a blackhole, unreachable or prohibit one. */
+const blocked = (r: RouteDecision['result']): boolean =>
+  r === 'no-route' || r === 'blackhole' || r === 'unreachable' || r === 'prohibit';
 /** Placeholders while no packet runs, so the walk's fields keep one type. */
 const NO_PACKET = toSimPacket({ saddr: '0.0.0.0', daddr: '0.0.0.0', proto: 0 });
 const NO_CONNTRACK = new Conntrack();
@@ -148,7 +150,7 @@ class PacketRun {
   private incoming(): PacketResult {
     if (this.hook(this.hooks.prerouting, 'prerouting', false) === 'drop') return this.finish('drop', null);
     const d = this.route('input', false);
-    if (BLOCKED.has(d.result)) return this.finish('drop', null);
+    if (blocked(d.result)) return this.finish('drop', null);
     if (d.result === 'local') {
       if (this.hook(this.hooks.input, 'input', false) === 'drop') return this.finish('drop', 'local');
       this.confirm();
@@ -162,7 +164,7 @@ class PacketRun {
   private local(): PacketResult {
     const d = this.route('output', true);
     // A failed output lookup makes sendmsg fail: the packet never reaches the output hook.
-    if (BLOCKED.has(d.result)) return this.finish('drop', null);
+    if (blocked(d.result)) return this.finish('drop', null);
     this.p.oif = d.oif ?? '';
     if (this.hook(this.hooks.output, 'output', true) === 'drop') return this.finish('drop', 'output');
     return this.leave(this.decision?.result === 'local' ? 'local' : 'output');
@@ -192,12 +194,12 @@ class PacketRun {
       if (runBaseChain(entry, hook, p, this.trace) === 'drop') return 'drop';
       if (rerouting && entry.reroute && (p.mark !== mark || p.daddr !== daddr)) {
         const d = this.route('reroute', true);
-        if (BLOCKED.has(d.result)) return 'drop';
+        if (blocked(d.result)) return 'drop';
         p.oif = d.oif ?? '';
       } else if (rerouting && entry.nat && p.daddr !== daddr) {
         // nat OUTPUT re-routes when DNAT changed the destination.
         const d = this.route('reroute', true);
-        if (BLOCKED.has(d.result)) return 'drop';
+        if (blocked(d.result)) return 'drop';
         p.oif = d.oif ?? '';
       }
     }
@@ -309,7 +311,7 @@ class PacketRun {
       exit.accepted = verdict === 'accept';
       exit.oif = verdict === 'accept' ? p.oif : '';
       exit.local = destination === 'local';
-      exit.unroutable = verdict === 'drop' && d !== null && BLOCKED.has(d.result);
+      exit.unroutable = verdict === 'drop' && d !== null && blocked(d.result);
       const wrong = wrongWay(l, exit);
       if (wrong) out.flags = [wrong];
     }
