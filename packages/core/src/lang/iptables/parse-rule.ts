@@ -3,7 +3,14 @@ import { ParseError } from '../errors';
 import { canonicalCarriedWords, checkCarriedModule } from './carried';
 import { TARGET_EXTENSIONS } from './extensions';
 import { parseXtAddress, protoName, protoNumber } from './generic';
-import { type ModuleSpec, matchSpec, optionArity, targetSpec, type XtOpt } from './modules';
+import {
+  type ModuleContext,
+  type ModuleSpec,
+  matchSpec,
+  optionArity,
+  targetSpec,
+  type XtOpt,
+} from './modules';
 import { checkProtocolNeeds, conntrackModule, reason } from './rule-checks';
 import { quoteIfNeeded, type Token, tokenize, UnterminatedQuote, wordsOf } from './tokenize';
 import { STANDARD_TARGETS, type XtModule, type XtProto, type XtRule, type XtTarget } from './xt-rule';
@@ -293,16 +300,14 @@ function buildModule(m: OpenModule, proto: XtProto | undefined, fail: Fail, ctx:
     return { name: m.name, text: words.map(quoteIfNeeded).join(' '), known: false, words };
   }
   try {
-    const built = m.spec.build(m.opts, { family: ctx.family, ...(proto ? { proto } : {}) });
+    const moduleContext: ModuleContext = proto ? { family: ctx.family, proto } : { family: ctx.family };
+    const built = m.spec.build(m.opts, moduleContext);
     // The words of a modelled module are its canonical text, so the IR does not depend on the spelling.
     const words = wordsOf(built.text);
-    return {
-      name: m.name,
-      text: built.text,
-      known: true,
-      words,
-      ...(built.info ? { info: built.info } : {}),
-    };
+    // Built without spreads: this runs for every module of every rule.
+    return built.info
+      ? { name: m.name, text: built.text, known: true, words, info: built.info }
+      : { name: m.name, text: built.text, known: true, words };
   } catch (e) {
     if (e instanceof InputError && !(e instanceof ParseError)) {
       // Point at the offending value, or at the option itself when the option is the problem.
