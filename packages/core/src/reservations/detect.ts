@@ -6,41 +6,85 @@ export const LABEL_WRITE = /-j (?:CONN)?SECMARK\b|\b(?:meta|ct) secmark set\b/;
 /** Our own table: its labels are the layout's, never another consumer's. */
 const OWN_TABLE = /^(inet|ip|ip6) markwright\b/;
 
-/** Names that give a consumer away: table/chain names, or text in its rules. Ids are KNOWN_CONSUMERS ids. */
-export const CONSUMER_SIGNATURES: readonly { readonly consumer: string; readonly pattern: RegExp }[] = [
-  { consumer: 'kube-proxy', pattern: /\bKUBE-(?!ROUTER|VIP-)[A-Z0-9-]+/ },
-  { consumer: 'kube-proxy-nftables', pattern: /\btable (ip|ip6|inet) kube-proxy\b/ },
-  { consumer: 'kube-router', pattern: /\bKUBE-ROUTER-[A-Z-]+/ },
-  { consumer: 'calico', pattern: /\bcali-[A-Za-z0-9-]+/ },
-  { consumer: 'cilium', pattern: /\bCILIUM_[A-Z_]+|\btable \w+ cilium\b/ },
-  { consumer: 'flannel', pattern: /\bFLANNEL-[A-Z-]+/ },
-  { consumer: 'weave', pattern: /\bWEAVE(-[A-Z-]+)?\b/ },
-  { consumer: 'antrea', pattern: /\bANTREA-[A-Z-]+/ },
-  { consumer: 'istio-sidecar', pattern: /\bISTIO_[A-Z_]+/ },
-  { consumer: 'tailscale', pattern: /\bts-[a-z]+\b|\btailscale\b/ },
-  { consumer: 'wg-quick', pattern: /\bwg-quick\b/ },
-  { consumer: 'mullvad', pattern: /\btable inet mullvad\b/ },
-  { consumer: 'mwan3', pattern: /\bmwan3[_a-z]*\b/ },
-  { consumer: 'pbr', pattern: /\bpbr_[a-z_]+\b/ },
-  { consumer: 'dscpclassify', pattern: /\binet dscpclassify\b/ },
-  { consumer: 'sqm-scripts', pattern: /\bQOS_MARK_[A-Za-z0-9_.-]+/ },
-  { consumer: 'kube-vip', pattern: /\bKUBE-VIP-EGRESS\b|\b(?:ip|ip6) kube_vip_v[46]\b/ },
-  { consumer: 'netbird', pattern: /\bNETBIRD-[A-Z-]+|\btable \w+ netbird\b/ },
-  { consumer: 'submariner', pattern: /\bSUBMARINER-[A-Z-]+|\bSM-GN-[A-Z-]+/ },
+/**
+ * Names that give a consumer away: table/chain names, or text in its rules. Ids are KNOWN_CONSUMERS ids.
+ * `needs`: literal text every match of the pattern contains (one of them), so a rule lacking all of them is
+ * skipped without running the regex; omitted means always run it (case-insensitive patterns).
+ */
+export const CONSUMER_SIGNATURES: readonly ConsumerSignature[] = [
+  { consumer: 'kube-proxy', pattern: /\bKUBE-(?!ROUTER|VIP-)[A-Z0-9-]+/, needs: ['KUBE-'] },
+  { consumer: 'kube-proxy-nftables', pattern: /\btable (ip|ip6|inet) kube-proxy\b/, needs: [' kube-proxy'] },
+  { consumer: 'kube-router', pattern: /\bKUBE-ROUTER-[A-Z-]+/, needs: ['KUBE-ROUTER-'] },
+  { consumer: 'calico', pattern: /\bcali-[A-Za-z0-9-]+/, needs: ['cali-'] },
+  { consumer: 'cilium', pattern: /\bCILIUM_[A-Z_]+|\btable \w+ cilium\b/, needs: ['CILIUM_', ' cilium'] },
+  { consumer: 'flannel', pattern: /\bFLANNEL-[A-Z-]+/, needs: ['FLANNEL-'] },
+  { consumer: 'weave', pattern: /\bWEAVE(-[A-Z-]+)?\b/, needs: ['WEAVE'] },
+  { consumer: 'antrea', pattern: /\bANTREA-[A-Z-]+/, needs: ['ANTREA-'] },
+  { consumer: 'istio-sidecar', pattern: /\bISTIO_[A-Z_]+/, needs: ['ISTIO_'] },
+  { consumer: 'tailscale', pattern: /\bts-[a-z]+\b|\btailscale\b/, needs: ['ts-', 'tailscale'] },
+  { consumer: 'wg-quick', pattern: /\bwg-quick\b/, needs: ['wg-quick'] },
+  { consumer: 'mullvad', pattern: /\btable inet mullvad\b/, needs: ['table inet mullvad'] },
+  { consumer: 'mwan3', pattern: /\bmwan3[_a-z]*\b/, needs: ['mwan3'] },
+  { consumer: 'pbr', pattern: /\bpbr_[a-z_]+\b/, needs: ['pbr_'] },
+  { consumer: 'dscpclassify', pattern: /\binet dscpclassify\b/, needs: ['inet dscpclassify'] },
+  { consumer: 'sqm-scripts', pattern: /\bQOS_MARK_[A-Za-z0-9_.-]+/, needs: ['QOS_MARK_'] },
+  {
+    consumer: 'kube-vip',
+    pattern: /\bKUBE-VIP-EGRESS\b|\b(?:ip|ip6) kube_vip_v[46]\b/,
+    needs: ['KUBE-VIP-EGRESS', ' kube_vip_v'],
+  },
+  {
+    consumer: 'netbird',
+    pattern: /\bNETBIRD-[A-Z-]+|\btable \w+ netbird\b/,
+    needs: ['NETBIRD-', ' netbird'],
+  },
+  {
+    consumer: 'submariner',
+    pattern: /\bSUBMARINER-[A-Z-]+|\bSM-GN-[A-Z-]+/,
+    needs: ['SUBMARINER-', 'SM-GN-'],
+  },
   // VyOS's own firewall chains (VYOS_PRE_SNAT_HOOK, vyos_filter, ...) touch no mark: only these two features do.
-  { consumer: 'vyos-policy-route', pattern: /\bVYOS_PBR6?_[A-Za-z0-9_-]+|\b(?:ip|ip6) vyos_mangle\b/ },
+  {
+    consumer: 'vyos-policy-route',
+    pattern: /\bVYOS_PBR6?_[A-Za-z0-9_-]+|\b(?:ip|ip6) vyos_mangle\b/,
+    needs: ['VYOS_PBR', ' vyos_mangle'],
+  },
   {
     consumer: 'vyos-wlb',
     pattern: /\bip vyos_wanloadbalance\b|\bwlb_mangle_[A-Za-z0-9_.-]+|\bWANLOADBALANCE(?:_PRE)?\b/,
+    needs: ['ip vyos_wanloadbalance', 'wlb_mangle_', 'WANLOADBALANCE'],
   },
-  { consumer: 'docker', pattern: /\bDOCKER(-[A-Z-]+)?\b/ },
-  { consumer: 'netavark', pattern: /\bNETAVARK[-_A-Z]*\b|\btable inet netavark\b/ },
-  { consumer: 'fw4', pattern: /\btable inet fw4\b/ },
-  { consumer: 'firewalld', pattern: /\btable inet firewalld\b|\bfirewalld\b/ },
+  { consumer: 'docker', pattern: /\bDOCKER(-[A-Z-]+)?\b/, needs: ['DOCKER'] },
+  {
+    consumer: 'netavark',
+    pattern: /\bNETAVARK[-_A-Z]*\b|\btable inet netavark\b/,
+    needs: ['NETAVARK', 'table inet netavark'],
+  },
+  { consumer: 'fw4', pattern: /\btable inet fw4\b/, needs: ['table inet fw4'] },
+  {
+    consumer: 'firewalld',
+    pattern: /\btable inet firewalld\b|\bfirewalld\b/,
+    needs: ['table inet firewalld', 'firewalld'],
+  },
   { consumer: 'shorewall', pattern: /\bshorewall\b/i },
   // Any foreign rule that labels packets (our own table is never passed here as foreign).
-  { consumer: 'selinux-secmark', pattern: LABEL_WRITE },
+  { consumer: 'selinux-secmark', pattern: LABEL_WRITE, needs: ['SECMARK', ' secmark set'] },
 ];
+
+/** How one known consumer is recognised. */
+export interface ConsumerSignature {
+  readonly consumer: string;
+  readonly pattern: RegExp;
+  readonly needs?: readonly string[];
+}
+
+/** Whether `text` can match the signature at all: false only when it lacks every literal the pattern needs. */
+export function mayMatch(signature: ConsumerSignature, text: string): boolean {
+  const needs = signature.needs;
+  if (!needs) return true;
+  for (const literal of needs) if (text.includes(literal)) return true;
+  return false;
+}
 
 /** A known consumer seen on a box, with why we think so and the bits its own rules use. */
 export interface ConsumerSighting {
@@ -82,9 +126,12 @@ export function detectConsumers(
   }
   for (const u of usages) {
     if (OWN_TABLE.test(u.where)) continue;
-    for (const { consumer, pattern } of CONSUMER_SIGNATURES) {
-      const m = pattern.exec(`${u.where} ${u.rule}`);
+    const text = `${u.where} ${u.rule}`;
+    for (const signature of CONSUMER_SIGNATURES) {
+      if (!mayMatch(signature, text)) continue;
+      const m = signature.pattern.exec(text);
       if (!m) continue;
+      const consumer = signature.consumer;
       const e = entry(consumer);
       if (e.evidence.size < EVIDENCE_MAX) e.evidence.add(`${u.where}: ${m[0]}`);
       e.fw = (e.fw | u.reads.fwmark | u.writes.fwmark) >>> 0;
