@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { bitUsage } from '../analyze/bit-usage';
 import type { RuleBitUsage } from '../analyze/types';
 import { parseRulesetAuto } from '../lang/detect';
-import { CONSUMER_SIGNATURES, type ConsumerSighting, detectConsumers, mayMatch } from './detect';
+import {
+  CONSUMER_SIGNATURES,
+  type ConsumerSighting,
+  detectConsumers,
+  markCandidates,
+  mayMatch,
+} from './detect';
 
 /** The plain loop the literal pre-filter replaces: every signature's regex against every rule. */
 function detectPlainly(usages: readonly RuleBitUsage[], names: readonly string[]): ConsumerSighting[] {
@@ -208,6 +214,12 @@ describe('consumer detection pre-filter', () => {
       usage(`${phrase(1 + rand(3))} #${i}`, phrase(rand(6)), 1 << rand(32), 1 << rand(32)),
     );
     const names = Array.from({ length: 300 }, () => phrase(1 + rand(2)));
+    const marked = new Uint8Array(CONSUMER_SIGNATURES.length);
+    for (const u of usages) {
+      const text = `${u.where} ${u.rule}`;
+      markCandidates(text, marked);
+      expect([...marked].map(Boolean), text).toEqual(CONSUMER_SIGNATURES.map((s) => mayMatch(s, text)));
+    }
     const fast = detectConsumers(usages, names);
     expect(fast.length).toBeGreaterThan(20);
     expect(fast).toEqual(detectPlainly(usages, names));

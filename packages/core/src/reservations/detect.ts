@@ -86,6 +86,32 @@ export function mayMatch(signature: ConsumerSignature, text: string): boolean {
   return false;
 }
 
+// One scan finds every needed literal in a text. Longest first, so at each position the literal found holds all
+// others starting there; each literal marks every signature whose needs it contains, so a signature is marked
+// exactly when mayMatch holds for it.
+const NEEDED = [...new Set(CONSUMER_SIGNATURES.flatMap((s) => s.needs ?? []))].sort(
+  (a, b) => b.length - a.length,
+);
+const NEEDED_SCAN = new RegExp(NEEDED.map((l) => l.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|'), 'g');
+const MARKS = new Map(
+  NEEDED.map((literal) => [
+    literal,
+    CONSUMER_SIGNATURES.flatMap((s, i) => (s.needs?.some((n) => literal.includes(n)) ? [i] : [])),
+  ]),
+);
+
+/** Fills `marked` with which signatures `text` may match (same answer as mayMatch, one pass over the text). */
+export function markCandidates(text: string, marked: Uint8Array): void {
+  CONSUMER_SIGNATURES.forEach((s, i) => {
+    marked[i] = s.needs ? 0 : 1;
+  });
+  NEEDED_SCAN.lastIndex = 0;
+  for (let m = NEEDED_SCAN.exec(text); m; m = NEEDED_SCAN.exec(text)) {
+    for (const i of MARKS.get(m[0]) ?? []) marked[i] = 1;
+    NEEDED_SCAN.lastIndex = m.index + 1;
+  }
+}
+
 /** A known consumer seen on a box, with why we think so and the bits its own rules use. */
 export interface ConsumerSighting {
   readonly consumer: string;
@@ -124,11 +150,14 @@ export function detectConsumers(
       if (e.evidence.size < EVIDENCE_MAX) e.evidence.add(name);
     }
   }
+  const marked = new Uint8Array(CONSUMER_SIGNATURES.length);
   for (const u of usages) {
     if (OWN_TABLE.test(u.where)) continue;
     const text = `${u.where} ${u.rule}`;
-    for (const signature of CONSUMER_SIGNATURES) {
-      if (!mayMatch(signature, text)) continue;
+    markCandidates(text, marked);
+    for (let i = 0; i < CONSUMER_SIGNATURES.length; i++) {
+      const signature = CONSUMER_SIGNATURES[i];
+      if (!marked[i] || !signature) continue;
       const m = signature.pattern.exec(text);
       if (!m) continue;
       const consumer = signature.consumer;
