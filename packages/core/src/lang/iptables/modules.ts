@@ -35,17 +35,22 @@ export interface ModuleSpec {
   /** Long option name (without `--`) → number of values it takes. */
   readonly options: Readonly<Record<string, number>>;
   readonly invertible?: readonly string[];
-  build(opts: readonly XtOpt[], ctx: ModuleContext): { text: string; info?: XtModuleInfo };
+  /** `words`, when given, are the words of `text`, so that the reader need not split the text again. */
+  build(opts: readonly XtOpt[], ctx: ModuleContext): { text: string; info?: XtModuleInfo; words?: string[] };
 }
 
 const words = (opts: readonly XtOpt[]): string[] =>
   opts.flatMap((o) => [...(o.invert ? ['!'] : []), `--${o.name}`, ...o.values]);
 
 function once(opts: readonly XtOpt[]): void {
-  const seen = new Set<string>();
-  for (const o of opts) {
-    if (seen.has(o.name)) throw new InputError(`--${o.name}`, o.values.join(' '), 'can only be used once');
-    seen.add(o.name);
+  // Modules carry a handful of options: comparing pairs is cheaper than a Set per rule.
+  for (let j = 1; j < opts.length; j++) {
+    const o = opts[j]!;
+    for (let k = 0; k < j; k++) {
+      if (opts[k]!.name === o.name) {
+        throw new InputError(`--${o.name}`, o.values.join(' '), 'can only be used once');
+      }
+    }
   }
 }
 
@@ -123,30 +128,54 @@ function portModule(withTcpExtras: boolean): ModuleSpec {
     options,
     invertible: Object.keys(options),
     build(opts) {
-      const canon = opts.map((o) => ({
-        ...o,
-        name: o.name === 'source-port' ? 'sport' : o.name === 'destination-port' ? 'dport' : o.name,
-      }));
-      once(canon.map((o) => ({ ...o, name: o.name === 'syn' ? 'tcp-flags' : o.name })));
-      const get = (n: string) => canon.find((o) => o.name === n);
-      const ports = (n: string): XtPorts | undefined => {
-        const o = get(n);
-        return o ? { ranges: [parsePortRange(o.values[0]!, `--${n}`)], invert: o.invert } : undefined;
-      };
-      const src = ports('sport');
-      const dst = ports('dport');
-      const info: XtModuleInfo = { kind: 'ports', ...(src ? { src } : {}), ...(dst ? { dst } : {}) };
-      const parts = [printPortPair(info)].filter((t) => t !== '');
-      const option = get('tcp-option');
+      // One pass over the options, without per-option copies: this runs for most rules of a large ruleset.
+      // Both spellings of a port option, and --syn with --tcp-flags, count as the same option for "once".
+      let sport: XtOpt | undefined;
+      let dport: XtOpt | undefined;
+      let option: XtOpt | undefined;
+      let flags: XtOpt | undefined;
+      let syn: XtOpt | undefined;
+      for (const o of opts) {
+        const key =
+          o.name === 'source-port'
+            ? 'sport'
+            : o.name === 'destination-port'
+              ? 'dport'
+              : o.name === 'syn'
+                ? 'tcp-flags'
+                : o.name;
+        const taken =
+          key === 'sport' ? sport : key === 'dport' ? dport : key === 'tcp-option' ? option : (flags ?? syn);
+        if (taken) throw new InputError(`--${key}`, o.values.join(' '), 'can only be used once');
+        if (key === 'sport') sport = o;
+        else if (key === 'dport') dport = o;
+        else if (key === 'tcp-option') option = o;
+        else if (o.name === 'syn') syn = o;
+        else flags = o;
+      }
+      const src: XtPorts | undefined = sport
+        ? { ranges: [parsePortRange(sport.values[0]!, '--sport')], invert: sport.invert }
+        : undefined;
+      const dst: XtPorts | undefined = dport
+        ? { ranges: [parsePortRange(dport.values[0]!, '--dport')], invert: dport.invert }
+        : undefined;
+      const info: XtModuleInfo = src
+        ? dst
+          ? { kind: 'ports', src, dst }
+          : { kind: 'ports', src }
+        : dst
+          ? { kind: 'ports', dst }
+          : { kind: 'ports' };
+      const pair = printPortPair(info);
+      const parts = pair === '' ? [] : [pair];
       if (option) parts.push(`${option.invert ? '! ' : ''}--tcp-option ${option.values[0]}`);
-      const flags = get('tcp-flags');
-      const syn = get('syn');
       if (flags) {
         const mask = parseTcpFlags(flags.values[0]!);
         const cmp = parseTcpFlags(flags.values[1]!);
         parts.push(`${flags.invert ? '! ' : ''}--tcp-flags ${formatTcpFlags(mask)} ${formatTcpFlags(cmp)}`);
       } else if (syn) parts.push(`${syn.invert ? '! ' : ''}--tcp-flags FIN,SYN,RST,ACK SYN`);
-      return { text: parts.join(' '), ...(option || flags || syn ? {} : { info }) };
+      const text = parts.join(' ');
+      return option || flags || syn ? { text } : { text, info };
     },
   };
 }
@@ -242,7 +271,7 @@ const comment: ModuleSpec = {
     if (text === undefined) throw new InputError('comment', '', '"--comment" must be specified');
     const info: XtModuleInfo = { kind: 'comment', text };
     checkModuleInfo('comment', info, ctx);
-    return { text: printModuleInfo('comment', info), info };
+    return { text: printModuleInfo('comment', info), info, words: ['--comment', text] };
   },
 };
 

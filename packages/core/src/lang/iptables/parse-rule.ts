@@ -60,6 +60,29 @@ const GENERIC: ReadonlyMap<string, string> = new Map([
   ['--ipv6', '6'],
 ]);
 
+/** Module option words (`--dport`, `--comment`) outnumber generic ones: reject them before hashing the word. */
+function genericOption(word: string): string | undefined {
+  const n = word.length;
+  if (n < 2 || word.charCodeAt(0) !== 45) return undefined;
+  if (n === 2) return GENERIC.get(word);
+  // Long generic options are --src, --dst, --goto, --jump, --ipv4/6, --match or one of SDIOPFM-initial.
+  if (word.charCodeAt(1) !== 45) return undefined;
+  switch (word.charCodeAt(2)) {
+    case 115: // s
+    case 100: // d
+    case 105: // i
+    case 111: // o
+    case 112: // p
+    case 102: // f
+    case 109: // m
+    case 106: // j
+    case 103: // g
+      return GENERIC.get(word);
+    default:
+      return undefined;
+  }
+}
+
 /** Protocols whose match iptables loads by itself when one of its options is used after `-p`. */
 const IMPLICIT: ReadonlyMap<string, string> = new Map([
   ['tcp', 'tcp'],
@@ -117,7 +140,7 @@ export function parseXtRule(text: string, ctx: XtParseContext): XtRule {
       tok = next!;
       i++;
     }
-    const generic = tok.quoted ? undefined : GENERIC.get(tok.text);
+    const generic = tok.quoted ? undefined : genericOption(tok.text);
     if (generic) {
       if (seenGeneric.has(generic) && 'sdiopfjgc'.includes(generic)) {
         fail(tok.column, `at most one ${tok.text}`, tok.text);
@@ -303,7 +326,7 @@ function buildModule(m: OpenModule, proto: XtProto | undefined, fail: Fail, ctx:
     const moduleContext: ModuleContext = proto ? { family: ctx.family, proto } : { family: ctx.family };
     const built = m.spec.build(m.opts, moduleContext);
     // The words of a modelled module are its canonical text, so the IR does not depend on the spelling.
-    const words = wordsOf(built.text);
+    const words = built.words ?? wordsOf(built.text);
     // Built without spreads: this runs for every module of every rule.
     return built.info
       ? { name: m.name, text: built.text, known: true, words, info: built.info }

@@ -14,6 +14,10 @@ export function tokenize(line: string, firstColumn = 1): Token[] {
   if (line.indexOf('"') === -1) return splitPlain(line, firstColumn);
   const out: Token[] = [];
   const n = line.length;
+  // Words before the next quote, in a line spaced as iptables-save spaces it, are slices up to the next space.
+  const spacedOnly = singleSpaced(line);
+  // Position of the first quote at or after i; n when there is none.
+  let nextQuote = line.indexOf('"');
   let i = 0;
   while (i < n) {
     if (isBlank(line.charCodeAt(i))) {
@@ -21,6 +25,15 @@ export function tokenize(line: string, firstColumn = 1): Token[] {
       continue;
     }
     const start = i;
+    if (spacedOnly && nextQuote > i) {
+      const space = line.indexOf(' ', i);
+      const end = space === -1 ? n : space;
+      if (end < nextQuote) {
+        out.push({ text: line.slice(i, end), column: start + firstColumn, quoted: false });
+        i = end;
+        continue;
+      }
+    }
     // The word is built from slices between quotes and escapes, not character by character.
     let text = '';
     let from = i;
@@ -44,6 +57,10 @@ export function tokenize(line: string, firstColumn = 1): Token[] {
     text += line.slice(from, i);
     if (inQuote) throw new UnterminatedQuote(start + firstColumn);
     out.push({ text, column: start + firstColumn, quoted });
+    if (nextQuote < i) {
+      nextQuote = line.indexOf('"', i);
+      if (nextQuote === -1) nextQuote = n;
+    }
   }
   return out;
 }
