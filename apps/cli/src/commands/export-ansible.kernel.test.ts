@@ -1,33 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ownedKernelState, SAMPLE_DOC } from '@markwright/host/testing';
-import {
-  createSshBox,
-  environmentSkip,
-  kernelSkip,
-  makeTempDir,
-  Netns,
-  removeTempDir,
-  type SshBox,
-} from '@markwright/testkit';
+import { ownedKernelState } from '@markwright/host/testing';
+import { createSshBox, makeTempDir, Netns, removeTempDir, type SshBox } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleMain, type CliRun } from '../testing/cli-bundle';
+import { sshSkip, steerDocument } from '../testing/ssh-suite';
 
-const skip =
-  kernelSkip('ansible export tests', ['ip', 'nft', 'tc']) ??
-  environmentSkip(
-    'ansible export tests',
-    existsSync('/usr/sbin/sshd') && existsSync('/usr/bin/ansible-playbook')
-      ? null
-      : 'openssh-server and ansible-core are not installed',
-  );
-
-function docFor(port: number): string {
-  const d = structuredClone(SAMPLE_DOC) as { policy: { rules: { match: Record<string, unknown> }[] } };
-  d.policy.rules[0]!.match = { iif: 'b0', proto: 'udp', dport: port };
-  return JSON.stringify(d);
-}
+const skip = sshSkip('ansible export tests', ['ip', 'nft', 'tc'], true);
 
 interface Recap {
   ok: number;
@@ -109,7 +89,7 @@ describe.skipIf(skip)('markwright export --to ansible, run by ansible-playbook a
       ['v1', 6001],
       ['v2', 6002],
     ] as const)
-      writeFileSync(join(dir, `${name}.json`), docFor(port));
+      writeFileSync(join(dir, `${name}.json`), steerDocument(port));
   }, 90_000);
   afterAll(() => {
     lab?.destroy();

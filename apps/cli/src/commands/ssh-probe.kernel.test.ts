@@ -3,27 +3,13 @@
 // conntrack table. A real sshd in a namespace; the client runs in the lab's admin namespace.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleRemoteHelper, SAMPLE_DOC } from '@markwright/host/testing';
-import {
-  createSshBox,
-  environmentSkip,
-  kernelSkip,
-  makeTempDir,
-  removeTempDir,
-  type SshBox,
-  sendUdp,
-} from '@markwright/testkit';
+import { createSshBox, type SshBox, sendUdp } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleMain } from '../testing/cli-bundle';
+import { openSshSuite, type SshSuite, sshSkip, steerDocument } from '../testing/ssh-suite';
 
-const skip =
-  kernelSkip('ssh probe command-line tests', ['ip', 'nft', 'conntrack']) ??
-  environmentSkip(
-    'ssh probe command-line tests',
-    existsSync('/usr/sbin/sshd') && existsSync('/usr/bin/ssh') ? null : 'openssh-server is not installed',
-  );
+const skip = sshSkip('ssh probe command-line tests', ['ip', 'nft', 'conntrack']);
 
 // A foreign program's rule on the box that sets bits 16-23 of the packet mark, and a stateful filter that brings
 // conntrack in, as on any box with a firewall.
@@ -41,37 +27,22 @@ const FOREIGN = `table inet foreign {
 
 describe.skipIf(skip)('suggest, layout check and impact on a box over SSH', () => {
   let lab: SshBox;
+  let suite: SshSuite;
   let dir: string;
-  let bundle: { script: string; dir: string };
   let stateDir: string;
   let rootDir: string;
   let docPath: string;
   let clashPath: string;
 
-  /** The command line in the lab's admin namespace (reaching the box over SSH), or here (reading it directly). */
-  const run = (args: string[], inAdmin: boolean) => {
-    const argv = [process.execPath, bundle.script, ...args];
-    const full = inAdmin ? ['ip', 'netns', 'exec', lab.admin.name, ...argv] : argv;
-    const r = spawnSync(full[0]!, full.slice(1), { encoding: 'utf8', timeout: 120_000 });
+  /** The command line in the lab's admin namespace, reaching the box over SSH. */
+  const overSsh = (args: string[]) =>
+    suite.inAdmin(lab, [...args, '--target', 'ssh:box', ...suite.sshOptions(lab)]);
+  /** The same command here, reading the box's namespace directly. */
+  const direct = (args: string[]) => {
+    const argv = [suite.script, ...args, '--target', `netns:${lab.box.name}`, '--root-dir', rootDir];
+    const r = spawnSync(process.execPath, argv, { encoding: 'utf8', timeout: 120_000 });
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   };
-  const overSsh = (args: string[]) =>
-    run(
-      [
-        ...args,
-        '--target',
-        'ssh:box',
-        '--ssh-config',
-        lab.clientConfig,
-        '--state-dir',
-        stateDir,
-        '--root-dir',
-        rootDir,
-      ],
-      true,
-    );
-  const direct = (args: string[]) =>
-    run([...args, '--target', `netns:${lab.box.name}`, '--root-dir', rootDir], false);
   const json = (r: { code: number; stdout: string; stderr: string }) => {
     if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}${r.stdout}`);
     return JSON.parse(r.stdout);
@@ -79,29 +50,22 @@ describe.skipIf(skip)('suggest, layout check and impact on a box over SSH', () =
 
   beforeAll(async () => {
     lab = await createSshBox('csp');
-    dir = makeTempDir('csp');
-    bundle = bundleMain();
-    bundleRemoteHelper(bundle.dir);
-    stateDir = join(dir, 'state');
-    rootDir = join(dir, 'root');
-    mkdirSync(stateDir, { mode: 0o700 });
-    mkdirSync(rootDir);
+    suite = openSshSuite('csp');
+    ({ dir, stateDir, rootDir } = suite);
     lab.box.exec(['nft', '-f', '-'], { input: FOREIGN });
     lab.box.exec(['ip', 'route', 'add', 'unreachable', 'default', 'table', '100']);
-    const doc = structuredClone(SAMPLE_DOC) as { policy: { rules: { match: Record<string, unknown> }[] } };
-    doc.policy.rules[0]!.match = { iif: 'b0', proto: 'udp', dport: 6001 };
+    const doc = steerDocument(6001);
     docPath = join(dir, 'steer.json');
-    writeFileSync(docPath, JSON.stringify(doc));
+    writeFileSync(docPath, doc);
     // A field on bits 16-17: the foreign rule writes them.
-    const clash = structuredClone(doc) as unknown as { layout: { fields: { offset: number }[] } };
+    const clash = JSON.parse(doc) as { layout: { fields: { offset: number }[] } };
     clash.layout.fields[0]!.offset = 16;
     clashPath = join(dir, 'clash.json');
     writeFileSync(clashPath, JSON.stringify(clash));
   }, 90_000);
   afterAll(() => {
     lab?.destroy();
-    if (bundle) removeTempDir(bundle.dir);
-    if (dir) removeTempDir(dir);
+    suite?.cleanup();
   });
 
   it('suggest over SSH proposes what suggest on the box itself proposes, clear of the foreign bits', () => {
@@ -155,7 +119,15 @@ describe.skipIf(skip)('suggest, layout check and impact on a box over SSH', () =
     );
     writeFileSync(join(dir, 'empty_known_hosts'), '');
     for (const args of [['suggest'], ['layout', 'check', docPath]]) {
-      const r = run([...args, '--target', 'ssh:box', '--ssh-config', config, '--state-dir', stateDir], true);
+      const r = suite.inAdmin(lab, [
+        ...args,
+        '--target',
+        'ssh:box',
+        '--ssh-config',
+        config,
+        '--state-dir',
+        stateDir,
+      ]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/host key unknown, refused before anything ran; the box offers SHA256:/);
     }

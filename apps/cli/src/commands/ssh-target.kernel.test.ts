@@ -1,53 +1,22 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleRemoteHelper, SAMPLE_DOC } from '@markwright/host/testing';
-import {
-  createSshBox,
-  environmentSkip,
-  kernelSkip,
-  makeTempDir,
-  Netns,
-  removeTempDir,
-  type SshBox,
-} from '@markwright/testkit';
+import { createSshBox, Netns, type SshBox } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleMain } from '../testing/cli-bundle';
+import { openSshSuite, type SshSuite, sshSkip, steerDocument } from '../testing/ssh-suite';
 
-const skip =
-  kernelSkip('ssh target command-line tests', ['ip', 'nft', 'tc']) ??
-  environmentSkip(
-    'ssh target command-line tests',
-    existsSync('/usr/sbin/sshd') && existsSync('/usr/bin/ssh') ? null : 'openssh-server is not installed',
-  );
-
-function docFor(port: number, iif: string): string {
-  const d = structuredClone(SAMPLE_DOC) as {
-    name: string;
-    policy: { rules: { match: Record<string, unknown> }[] };
-  };
-  d.name = `steer-${port}`;
-  d.policy.rules[0]!.match = { iif, proto: 'udp', dport: port };
-  return JSON.stringify(d);
-}
+const skip = sshSkip('ssh target command-line tests', ['ip', 'nft', 'tc']);
 
 describe.skipIf(skip)('markwright --target ssh: against a real sshd in a namespace', () => {
   let lab: SshBox;
   let other: Netns;
+  let suite: SshSuite;
   let dir: string;
-  let bundle: { script: string; dir: string };
   // A hostile folder name: it reaches the box's helper through the remote shell untouched.
   let stateDir: string;
   let rootDir: string;
   const docs: Record<string, string> = {};
 
-  const cli = (args: string[]) => {
-    const r = spawnSync('ip', ['netns', 'exec', lab.admin.name, process.execPath, bundle.script, ...args], {
-      encoding: 'utf8',
-      timeout: 90_000,
-    });
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-  };
+  const cli = (args: string[]) => suite.inAdmin(lab, args, 90_000);
   const ssh = (extra: string[] = []) => [
     '--target',
     'ssh:box',
@@ -69,20 +38,15 @@ describe.skipIf(skip)('markwright --target ssh: against a real sshd in a namespa
   beforeAll(async () => {
     lab = await createSshBox('cssh');
     other = Netns.create('cssh-o');
-    dir = makeTempDir('cssh');
-    bundle = bundleMain();
-    bundleRemoteHelper(bundle.dir);
-    stateDir = join(dir, "it's $(touch pwned) `id` state");
-    rootDir = join(dir, 'root');
-    mkdirSync(stateDir, { mode: 0o700 });
-    mkdirSync(rootDir);
+    suite = openSshSuite('cssh', "it's $(touch pwned) `id` state");
+    ({ dir, stateDir, rootDir } = suite);
     for (const [name, port, iif] of [
       ['a', 6001, 'b0'],
       ['b', 6002, 'b0'],
       ['lo', 6003, 'lo'],
     ] as const) {
       docs[name] = join(dir, `${name}.json`);
-      writeFileSync(docs[name], docFor(port, iif));
+      writeFileSync(docs[name], steerDocument(port, iif, `steer-${port}`));
     }
     for (const ns of [lab.box, other])
       ns.exec(['ip', 'route', 'add', 'unreachable', 'default', 'table', '100']);
@@ -90,8 +54,7 @@ describe.skipIf(skip)('markwright --target ssh: against a real sshd in a namespa
   afterAll(() => {
     lab?.destroy();
     other?.destroy();
-    if (bundle) removeTempDir(bundle.dir);
-    if (dir) removeTempDir(dir);
+    suite?.cleanup();
   });
 
   it('apply, status, confirm, apply again, rollback and history over SSH', () => {

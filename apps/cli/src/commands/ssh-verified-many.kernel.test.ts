@@ -1,30 +1,10 @@
-// apply --confirm-when-verified to several targets: each target is checked live right after its apply and kept
-// (verified) or reverted before the next one is touched; the first disagreement stops the run with exit 3 and the
-// rest are skipped; history is kept per target. A box over SSH (a real sshd in a namespace) and a local namespace.
-
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleRemoteHelper, SAMPLE_DOC } from '@markwright/host/testing';
-import {
-  createSshBox,
-  environmentSkip,
-  kernelSkip,
-  link,
-  makeTempDir,
-  Netns,
-  removeTempDir,
-  type SshBox,
-} from '@markwright/testkit';
+import { createSshBox, link, Netns, type SshBox } from '@markwright/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleMain } from '../testing/cli-bundle';
+import { openSshSuite, type SshSuite, sshSkip, steerDocument } from '../testing/ssh-suite';
 
-const skip =
-  kernelSkip('verified multi-target tests', ['ip', 'nft', 'tc', 'python3']) ??
-  environmentSkip(
-    'verified multi-target tests',
-    existsSync('/usr/sbin/sshd') && existsSync('/usr/bin/ssh') ? null : 'openssh-server is not installed',
-  );
+const skip = sshSkip('verified multi-target tests', ['ip', 'nft', 'tc', 'python3']);
 
 // Another program's rule that zeroes the whole mark after Markwright's: the box does not do what the document says.
 const OVERWRITE =
@@ -34,34 +14,12 @@ describe.skipIf(skip)('apply --confirm-when-verified to several targets', () => 
   let lab: SshBox;
   let other: Netns;
   let peer: Netns;
+  let suite: SshSuite;
   let dir: string;
-  let bundle: { script: string; dir: string };
-  let stateDir: string;
-  let rootDir: string;
   let docPath: string;
   let otherTarget: string;
 
-  const cli = (args: string[]) => {
-    const r = spawnSync(
-      'ip',
-      [
-        'netns',
-        'exec',
-        lab.admin.name,
-        process.execPath,
-        bundle.script,
-        ...args,
-        '--ssh-config',
-        lab.clientConfig,
-        '--state-dir',
-        stateDir,
-        '--root-dir',
-        rootDir,
-      ],
-      { encoding: 'utf8', timeout: 300_000 },
-    );
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-  };
+  const cli = (args: string[]) => suite.inAdmin(lab, [...args, ...suite.sshOptions(lab)], 300_000);
   const history = (target: string) => {
     const r = cli(['history', '--target', target, '--json']);
     if (r.code !== 0) throw new Error(`history exit ${r.code}: ${r.stderr}`);
@@ -77,27 +35,19 @@ describe.skipIf(skip)('apply --confirm-when-verified to several targets', () => 
     peer = Netns.create('cvm-p');
     link(peer, 'p0', '192.0.2.1/24', other, 'b0', '192.0.2.2/24');
     otherTarget = `netns:${other.name}`;
-    dir = makeTempDir('cvm');
-    bundle = bundleMain();
-    bundleRemoteHelper(bundle.dir);
     // The box's folders and the local target's are kept apart (the box is this machine too).
-    stateDir = join(dir, 'state');
-    rootDir = join(dir, 'root');
-    mkdirSync(stateDir, { mode: 0o700 });
-    mkdirSync(rootDir);
+    suite = openSshSuite('cvm');
+    ({ dir } = suite);
     for (const ns of [lab.box, other])
       ns.exec(['ip', 'route', 'add', 'unreachable', 'default', 'table', '100']);
-    const doc = structuredClone(SAMPLE_DOC) as { policy: { rules: { match: Record<string, unknown> }[] } };
-    doc.policy.rules[0]!.match = { iif: 'b0', proto: 'udp', dport: 6001 };
     docPath = join(dir, 'steer.json');
-    writeFileSync(docPath, JSON.stringify(doc));
+    writeFileSync(docPath, steerDocument(6001));
   }, 90_000);
   afterAll(() => {
     lab?.destroy();
     other?.destroy();
     peer?.destroy();
-    if (bundle) removeTempDir(bundle.dir);
-    if (dir) removeTempDir(dir);
+    suite?.cleanup();
   });
 
   it('checks and keeps each target before the next: both verified, history per target', () => {
