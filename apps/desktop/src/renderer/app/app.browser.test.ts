@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserPage, browserSkip, closeBrowser, openPage } from '../testing/browser-harness';
+import { describe, expect, it } from 'vitest';
+import { browserSkip, pageForSuite } from '../testing/browser-harness';
 
 const skip = browserSkip('app flows on an in-memory backend in Chromium');
 
@@ -19,17 +19,10 @@ async function dragBits(page: Page, space: string, from: number, to: number): Pr
 }
 
 describe.skipIf(skip)('app flows on an in-memory backend in Chromium', () => {
-  let bp: BrowserPage;
-  beforeAll(async () => {
-    bp = await openPage(entry);
-  });
-  afterAll(async () => {
-    await bp?.close();
-    await closeBrowser();
-  });
+  const bp = pageForSuite(entry);
 
   it('creates a layout, designs a field by dragging and saves it', async () => {
-    const { page } = bp;
+    const { page } = bp();
     await page.getByTestId('new-layout-name').fill('edge');
     await page.getByTestId('create-layout').click();
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
@@ -50,7 +43,7 @@ describe.skipIf(skip)('app flows on an in-memory backend in Chromium', () => {
   });
 
   it('refuses to save overlapping fields and a value too large, with the errors next to the inputs', async () => {
-    const { page } = bp;
+    const { page } = bp();
     await page.getByTestId('add-fwmark').click();
     await page.getByTestId('field-offset').fill('24');
     await expect
@@ -72,7 +65,7 @@ describe.skipIf(skip)('app flows on an in-memory backend in Chromium', () => {
   });
 
   it('decodes a typed mark and refuses an invalid one', async () => {
-    const { page } = bp;
+    const { page } = bp();
     await page.getByTestId('bench-mark').fill('0x02000000');
     await expect.poll(() => page.getByTestId('decoded-uplink').textContent()).toContain('isp2');
     await page.getByTestId('bench-mark').fill('0xfffffffff');
@@ -87,7 +80,7 @@ describe.skipIf(skip)('app flows on an in-memory backend in Chromium', () => {
   });
 
   it('renames, duplicates, shows versions with a diff and deletes after confirmation', async () => {
-    const { page } = bp;
+    const { page } = bp();
     await page.getByTestId('save').click();
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
     await page.getByTestId('tab-layouts').click();
@@ -108,13 +101,13 @@ describe.skipIf(skip)('app flows on an in-memory backend in Chromium', () => {
     await page.getByTestId('delete-branch').click();
     await page.getByTestId('confirm-delete-yes').click();
     await expect.poll(() => inDb(page)).toEqual(['edge@3']);
-    expect(bp.errors).toEqual([]);
+    expect(bp().errors).toEqual([]);
     // On the in-memory backend the page has nobody to talk to: no fonts, images or anything else fetched.
-    expect(bp.requests).toEqual([]);
+    expect(bp().requests).toEqual([]);
   });
 
   it("keeps each view's inputs and results while switching views", async () => {
-    const { page } = bp;
+    const { page } = bp();
     const show = async (view: string) => {
       await page.getByTestId(`tab-${view}`).click();
       await expect.poll(() => page.getByTestId(`tab-${view}`).getAttribute('aria-selected')).toBe('true');
@@ -149,11 +142,11 @@ describe.skipIf(skip)('app flows on an in-memory backend in Chromium', () => {
     await page.getByTestId('probe-summary').waitFor();
     await show('simulator');
     expect(await page.getByTestId('sim-routes').inputValue()).toContain('"dev":"wan2"');
-    expect(bp.errors).toEqual([]);
+    expect(bp().errors).toEqual([]);
   });
 
   it('shows the target in the header and a pending deployment on every view until it is kept', async () => {
-    const { page } = bp;
+    const { page } = bp();
     expect(await page.getByTestId('header-target').textContent()).toContain('target: netns:lab');
     await page.getByTestId('tab-deploy').click();
     await page.getByTestId('confirm-verified').setChecked(false);
@@ -171,6 +164,6 @@ describe.skipIf(skip)('app flows on an in-memory backend in Chromium', () => {
     await page.getByTestId('tab-deploy').click();
     await expect.poll(() => page.getByTestId('deploy-outcome').getAttribute('data-state')).toBe('kept');
     await expect.poll(() => page.getByTestId('history-live').textContent()).toContain('edge v3');
-    expect(bp.errors).toEqual([]);
+    expect(bp().errors).toEqual([]);
   });
 });

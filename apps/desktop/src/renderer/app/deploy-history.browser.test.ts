@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserPage, browserSkip, closeBrowser, openPage } from '../testing/browser-harness';
+import { describe, expect, it } from 'vitest';
+import { browserSkip, pageForSuite, showView } from '../testing/browser-harness';
 
 const skip = browserSkip('deploy history in Chromium on an in-memory backend');
 
@@ -14,32 +14,20 @@ const cells = async (rows: Locator): Promise<string[][]> => {
   return out;
 };
 
-const show = async (page: Page, view: string) => {
-  await page.getByTestId(`tab-${view}`).click();
-  await expect.poll(() => page.getByTestId(`tab-${view}`).getAttribute('aria-selected')).toBe('true');
-};
-
 const historyIds = (page: Page) =>
   page
     .locator('tr[data-deployment]')
     .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-deployment')));
 
 describe.skipIf(skip)('the deploy history says why a deployment did not stay', () => {
-  let bp: BrowserPage;
-  beforeAll(async () => {
-    bp = await openPage(entry);
-  });
-  afterAll(async () => {
-    await bp?.close();
-    await closeBrowser();
-  });
+  const bp = pageForSuite(entry);
 
   it('a failed apply: its error beside Apply, and under its history row with what was restored', async () => {
-    const { page } = bp;
+    const { page } = bp();
     await page.getByTestId('new-layout-name').fill('edge');
     await page.getByTestId('create-layout').click();
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
-    await show(page, 'deploy');
+    await showView(page, 'deploy');
     await page.getByTestId('target').selectOption('netns:lab');
     // A box that refuses security labels is only information for a layout without any.
     await page.getByTestId('probe').click();
@@ -73,7 +61,7 @@ describe.skipIf(skip)('the deploy history says why a deployment did not stay', (
   });
 
   it('a revert by verification: each disagreement as expected vs seen, beside the outcome and under the row', async () => {
-    const { page } = bp;
+    const { page } = bp();
     await page.evaluate(() =>
       (
         globalThis as unknown as {
@@ -95,15 +83,15 @@ describe.skipIf(skip)('the deploy history says why a deployment did not stay', (
     );
     expect(await page.getByTestId('history-live').textContent()).toBe('Nothing of Markwright is live here.');
 
-    await show(page, 'simulator');
-    await show(page, 'deploy');
+    await showView(page, 'simulator');
+    await showView(page, 'deploy');
     expect(await cells(page.getByTestId('verify-disagreement'))).toEqual([row]);
     expect(await cells(page.getByTestId(`history-${id}-disagreement`))).toEqual([row]);
-    expect(bp.errors).toEqual([]);
+    expect(bp().errors).toEqual([]);
   });
 
   it('Roll back asks first, then runs with the same live check as an apply', async () => {
-    const { page } = bp;
+    const { page } = bp();
     for (const n of [3, 4]) {
       // A kept apply drops the plan (it is live now): Apply waits for a new one.
       if (n === 4) {
@@ -143,11 +131,11 @@ describe.skipIf(skip)('the deploy history says why a deployment did not stay', (
       `Roll back to ${kept} with a 30 s countdown?`,
     );
     await page.getByTestId('confirm-rollback-no').click();
-    expect(bp.errors).toEqual([]);
+    expect(bp().errors).toEqual([]);
   });
 
   it('keeps the header and a pending deployment in sight while the view scrolls', async () => {
-    const { page } = bp;
+    const { page } = bp();
     await page.getByTestId('plan').click();
     await page.getByTestId('apply').click();
     await page.getByTestId('countdown').waitFor();
@@ -160,12 +148,12 @@ describe.skipIf(skip)('the deploy history says why a deployment did not stay', (
     }
     await page.getByTestId('pending-banner-keep').click();
     await expect.poll(() => page.getByTestId('pending-banner').count()).toBe(0);
-    expect(bp.errors).toEqual([]);
+    expect(bp().errors).toEqual([]);
   });
 
   it('shows the remembered target in the select even when the target list does not have it', async () => {
-    const { page } = bp;
-    await show(page, 'layouts');
+    const { page } = bp();
+    await showView(page, 'layouts');
     await page.getByTestId('new-layout-name').fill('other');
     await page.getByTestId('create-layout').click();
     await expect.poll(() => page.getByTestId('open-layout').textContent()).toContain('other v1');
@@ -175,14 +163,14 @@ describe.skipIf(skip)('the deploy history says why a deployment did not stay', (
         'netns:gone',
       ),
     );
-    await show(page, 'layouts');
+    await showView(page, 'layouts');
     await page.getByTestId('open-edge').click();
     await expect.poll(() => page.getByTestId('header-target').textContent()).toContain('netns:lab');
-    await show(page, 'layouts');
+    await showView(page, 'layouts');
     await page.getByTestId('open-other').click();
     await expect.poll(() => page.getByTestId('header-target').textContent()).toContain('target: netns:gone');
-    await show(page, 'deploy');
+    await showView(page, 'deploy');
     expect(await page.getByTestId('target').inputValue()).toBe('netns:gone');
-    expect(bp.errors).toEqual([]);
+    expect(bp().errors).toEqual([]);
   });
 });

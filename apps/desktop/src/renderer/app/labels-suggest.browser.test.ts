@@ -1,29 +1,16 @@
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserPage, browserSkip, closeBrowser, openPage } from '../testing/browser-harness';
+import { describe, expect, it } from 'vitest';
+import { browserSkip, pageForSuite, showView } from '../testing/browser-harness';
 
 const skip = browserSkip('labels, suggest and hazards on an in-memory backend in Chromium');
 
 const entry = fileURLToPath(new URL('../testing/entries/app.entry.ts', import.meta.url));
 
-const show = async (page: Page, view: string) => {
-  await page.getByTestId(`tab-${view}`).click();
-  await expect.poll(() => page.getByTestId(`tab-${view}`).getAttribute('aria-selected')).toBe('true');
-};
-
 describe.skipIf(skip)('labels, suggest and hazards on an in-memory backend in Chromium', () => {
-  let bp: BrowserPage;
-  beforeAll(async () => {
-    bp = await openPage(entry);
-  });
-  afterAll(async () => {
-    await bp?.close();
-    await closeBrowser();
-  });
+  const bp = pageForSuite(entry);
 
   it('adds, edits and removes labels, with core errors naming the input beside it', async () => {
-    const { page } = bp;
+    const { page } = bp();
     await page.getByTestId('new-layout-name').fill('web');
     await page.getByTestId('create-layout').click();
     await page.getByTestId('no-labels').waitFor();
@@ -56,8 +43,8 @@ describe.skipIf(skip)('labels, suggest and hazards on an in-memory backend in Ch
   });
 
   it('offers the labels to policy rules and follows a renamed label', async () => {
-    const { page } = bp;
-    await show(page, 'policy');
+    const { page } = bp();
+    await showView(page, 'policy');
     await page.getByTestId('add-rule').click();
     await page.getByTestId('rules.0.dport').fill('80');
     await page.getByTestId('rules.0.proto').fill('tcp');
@@ -65,21 +52,21 @@ describe.skipIf(skip)('labels, suggest and hazards on an in-memory backend in Ch
     await expect
       .poll(() => page.getByTestId('preview-text').textContent())
       .toContain('meta secmark set "http_packet"');
-    await show(page, 'designer');
+    await showView(page, 'designer');
     await page.getByTestId('label-0-name').fill('web_packet');
-    await show(page, 'policy');
+    await showView(page, 'policy');
     expect(await page.getByTestId('rules.0.set.secmark').inputValue()).toBe('web_packet');
     await expect
       .poll(() => page.getByTestId('preview-text').textContent())
       .toContain('meta secmark set "web_packet"');
-    await show(page, 'designer');
+    await showView(page, 'designer');
     await page.getByTestId('save').click();
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved');
   });
 
   it('shows the probe hazards with their fix and whether labels can be deployed', async () => {
-    const { page } = bp;
-    await show(page, 'deploy');
+    const { page } = bp();
+    await showView(page, 'deploy');
     await page.getByTestId('target').selectOption('netns:lab');
     await page.getByTestId('probe').click();
     await page.getByTestId('probe-summary').waitFor();
@@ -94,8 +81,8 @@ describe.skipIf(skip)('labels, suggest and hazards on an in-memory backend in Ch
   });
 
   it('suggests free bits and a route on the target, clear of what was detected, and uses them', async () => {
-    const { page } = bp;
-    await show(page, 'designer');
+    const { page } = bp();
+    await showView(page, 'designer');
     // The target chosen on Deploy (netns:lab) is the one probed.
     await expect
       .poll(() => page.getByTestId('suggest-panel').locator('h2').textContent())
@@ -119,6 +106,6 @@ describe.skipIf(skip)('labels, suggest and hazards on an in-memory backend in Ch
     await expect.poll(() => page.getByTestId('tab-policy').getAttribute('aria-selected')).toBe('true');
     expect(await page.getByTestId('routes.0.priority').inputValue()).toBe('10000');
     expect(await page.getByTestId('routes.0.table').inputValue()).toBe('101');
-    expect(bp.errors).toEqual([]);
+    expect(bp().errors).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { environmentSkip } from '@markwright/testkit';
 import { build } from 'esbuild';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -69,4 +70,26 @@ export async function openPage(entry: string): Promise<BrowserPage> {
 export async function closeBrowser(): Promise<void> {
   await shared?.close();
   shared = undefined;
+}
+
+/** Opens `entry` before the suite's tests and closes it (and the browser) after; tests read the page through it. */
+export function pageForSuite(entry: string): () => BrowserPage {
+  let opened: BrowserPage | undefined;
+  beforeAll(async () => {
+    opened = await openPage(entry);
+  });
+  afterAll(async () => {
+    await opened?.close();
+    await closeBrowser();
+  });
+  return () => {
+    if (!opened) throw new Error(`${entry} is not open`);
+    return opened;
+  };
+}
+
+/** Switches the app to `view` by its tab and waits until the tab says it is selected. */
+export async function showView(page: Page, view: string): Promise<void> {
+  await page.getByTestId(`tab-${view}`).click();
+  await expect.poll(() => page.getByTestId(`tab-${view}`).getAttribute('aria-selected')).toBe('true');
 }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserPage, browserSkip, closeBrowser, openPage } from '../../testing/browser-harness';
+import { describe, expect, it } from 'vitest';
+import { browserSkip, pageForSuite } from '../../testing/browser-harness';
 
 const skip = browserSkip('bit strip in Chromium');
 
@@ -25,24 +25,17 @@ async function drag(page: Page, from: { x: number; y: number }, to: { x: number;
 const masks = (page: Page) => page.evaluate(() => (globalThis as unknown as { masks(): number[] }).masks());
 
 describe.skipIf(skip)('bit strip in Chromium', () => {
-  let bp: BrowserPage;
-  beforeAll(async () => {
-    bp = await openPage(entry);
-  });
-  afterAll(async () => {
-    await bp?.close();
-    await closeBrowser();
-  });
+  const bp = pageForSuite(entry);
 
   it('creates a field by dragging across free bits', async () => {
-    const { page } = bp;
+    const { page } = bp();
     await drag(page, await cellCentre(page, 7), await cellCentre(page, 4));
     expect(await masks(page)).toEqual([0xf0]);
     await expect.poll(() => page.getByTestId('field-span-f1').textContent()).toContain('f1');
   });
 
   it('resizes a field by dragging its low edge', async () => {
-    const { page } = bp;
+    const { page } = bp();
     const handle = page.getByTestId('bit-fwmark-4').locator('.handle.low');
     const box = (await handle.boundingBox())!;
     await drag(page, { x: box.x + box.width / 2, y: box.y + box.height / 2 }, await cellCentre(page, 2));
@@ -50,13 +43,13 @@ describe.skipIf(skip)('bit strip in Chromium', () => {
   });
 
   it('moves a field by dragging its middle, keeping its width', async () => {
-    const { page } = bp;
+    const { page } = bp();
     await drag(page, await cellCentre(page, 5), await cellCentre(page, 9));
     expect(await masks(page)).toEqual([0xfc0]);
   });
 
   it('refuses a drag that would overlap another field and says why', async () => {
-    const { page } = bp;
+    const { page } = bp();
     await drag(page, await cellCentre(page, 1), await cellCentre(page, 0));
     expect(await masks(page)).toEqual([0xfc0, 0x3]);
     await drag(page, await cellCentre(page, 0), await cellCentre(page, 7));
@@ -67,7 +60,7 @@ describe.skipIf(skip)('bit strip in Chromium', () => {
   });
 
   it('moves and resizes the selected field with the keyboard', async () => {
-    const { page } = bp;
+    const { page } = bp();
     await page.getByTestId('bit-fwmark-8').click();
     await page.getByTestId('strip-fwmark').focus();
     await page.keyboard.press('ArrowLeft');
@@ -83,11 +76,11 @@ describe.skipIf(skip)('bit strip in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('strip-message-fwmark').textContent())
       .toContain('Not moved: the field would overlap "f2"');
-    expect(bp.errors).toEqual([]);
+    expect(bp().errors).toEqual([]);
   });
 
   it('draws outside claims as marker rows and flags the field bits they hit', async () => {
-    const { page } = bp;
+    const { page } = bp();
     await page.evaluate(() => {
       const strip = (globalThis as unknown as { strip: { knownClaims: unknown; liveClaims: unknown } }).strip;
       strip.knownClaims = [{ label: 'kube-proxy', mask: 0x4000 | 0x80 }];
@@ -99,6 +92,6 @@ describe.skipIf(skip)('bit strip in Chromium', () => {
     expect(await page.getByTestId('bit-fwmark-7').getAttribute('data-conflict')).toBe('true');
     expect(await page.getByTestId('bit-fwmark-14').getAttribute('data-conflict')).toBe('false');
     expect(await page.getByTestId('bit-fwmark-0').getAttribute('data-conflict')).toBe('true');
-    expect(bp.errors).toEqual([]);
+    expect(bp().errors).toEqual([]);
   });
 });
