@@ -91,12 +91,13 @@ function targetExprs(rule: XtRule): Statement[] {
 }
 
 const NAT_TARGETS: Readonly<
-  Record<string, { type: 'snat' | 'dnat' | 'masquerade' | 'redirect'; to: string }>
+  Record<string, { type: 'snat' | 'dnat' | 'masquerade' | 'redirect'; to: string; toShort: string }>
 > = {
-  SNAT: { type: 'snat', to: '--to-source' },
-  DNAT: { type: 'dnat', to: '--to-destination' },
-  MASQUERADE: { type: 'masquerade', to: '--to-ports' },
-  REDIRECT: { type: 'redirect', to: '--to-ports' },
+  // toShort: the option without a final "s" (--to-port), which iptables also accepts.
+  SNAT: { type: 'snat', to: '--to-source', toShort: '--to-source' },
+  DNAT: { type: 'dnat', to: '--to-destination', toShort: '--to-destination' },
+  MASQUERADE: { type: 'masquerade', to: '--to-ports', toShort: '--to-port' },
+  REDIRECT: { type: 'redirect', to: '--to-ports', toShort: '--to-port' },
 };
 
 /** Targets we only partly model: NAT (typed, with its words as text), plain LOG / NFLOG; the rest opaque. */
@@ -104,10 +105,13 @@ function carriedTarget(m: XtModule): Statement {
   const w = m.words;
   const nat = NAT_TARGETS[m.name];
   if (nat) {
-    const i = w.findIndex((x) => x === nat.to || x === nat.to.replace(/s$/, ''));
+    const i = w.findIndex((x) => x === nat.to || x === nat.toShort);
     const to = i === -1 ? undefined : w[i + 1];
     const text = `-j ${m.name}${w.length ? ` ${w.map(quoteIfNeeded).join(' ')}` : ''}`;
-    return { kind: 'nat', type: nat.type, ...(to !== undefined ? { to } : {}), text };
+    // Built without spreads, keys in the same order: this runs for every NAT rule of a large ruleset.
+    return to !== undefined
+      ? { kind: 'nat', type: nat.type, to, text }
+      : { kind: 'nat', type: nat.type, text };
   }
   if (m.name === 'LOG' && (w.length === 0 || (w.length === 2 && w[0] === '--log-prefix'))) {
     return { kind: 'log', ...(w[1] !== undefined ? { prefix: w[1] } : {}) };
@@ -121,24 +125,8 @@ function carriedTarget(m: XtModule): Statement {
 /** The IR of one parsed iptables rule. Generic matches come first, then modules, then the target. */
 export function xtRuleToIr(rule: XtRule, source?: SourceRef): Rule {
   const exprs: RuleExpr[] = [];
-  for (const [dir, a] of [
-    ['src', rule.src],
-    ['dst', rule.dst],
-  ] as const) {
-    if (!a) continue;
-    if (a.cidr) exprs.push({ kind: 'addr', dir, set: { kind: 'cidrs', cidrs: [a.cidr] }, invert: a.invert });
-    else {
-      const raw: XtRaw = { xt: 'generic', name: dir === 'src' ? '-s' : '-d', words: [a.text] };
-      exprs.push({
-        kind: 'opaque',
-        text: `${a.invert ? '! ' : ''}${raw.name} ${a.text}`,
-        role: 'match',
-        readsMark: false,
-        writesMark: false,
-        raw: { ...raw, invert: a.invert },
-      });
-    }
-  }
+  if (rule.src) addressExpr(exprs, 'src', rule.src);
+  if (rule.dst) addressExpr(exprs, 'dst', rule.dst);
   if (rule.iif) exprs.push({ kind: 'iface', dir: 'in', names: [rule.iif.name], invert: rule.iif.invert });
   if (rule.oif) exprs.push({ kind: 'iface', dir: 'out', names: [rule.oif.name], invert: rule.oif.invert });
   if (rule.proto) exprs.push({ kind: 'l4proto', protos: [rule.proto.number], invert: rule.proto.invert });
@@ -156,13 +144,28 @@ export function xtRuleToIr(rule: XtRule, source?: SourceRef): Rule {
   let comment: string | undefined;
   for (const m of rule.matches) {
     if (m.info?.kind === 'comment' && comment === undefined) comment = m.info.text;
-    else exprs.push(...matchExprs(m, proto));
+    else for (const e of matchExprs(m, proto)) exprs.push(e);
   }
-  exprs.push(...targetExprs(rule));
-  return {
-    exprs,
-    ...(comment !== undefined ? { comment } : {}),
-    ...(rule.counters ? { counters: rule.counters } : {}),
-    ...(source ? { source } : {}),
-  };
+  for (const e of targetExprs(rule)) exprs.push(e);
+  // Optional keys added in the order the spread form had: the JSON output keeps its key order.
+  const ir: { -readonly [K in keyof Rule]: Rule[K] } = { exprs };
+  if (comment !== undefined) ir.comment = comment;
+  if (rule.counters) ir.counters = rule.counters;
+  if (source) ir.source = source;
+  return ir;
+}
+
+function addressExpr(exprs: RuleExpr[], dir: 'src' | 'dst', a: NonNullable<XtRule['src']>): void {
+  if (a.cidr) exprs.push({ kind: 'addr', dir, set: { kind: 'cidrs', cidrs: [a.cidr] }, invert: a.invert });
+  else {
+    const raw: XtRaw = { xt: 'generic', name: dir === 'src' ? '-s' : '-d', words: [a.text] };
+    exprs.push({
+      kind: 'opaque',
+      text: `${a.invert ? '! ' : ''}${raw.name} ${a.text}`,
+      role: 'match',
+      readsMark: false,
+      writesMark: false,
+      raw: { ...raw, invert: a.invert },
+    });
+  }
 }
