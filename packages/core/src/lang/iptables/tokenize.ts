@@ -34,6 +34,20 @@ export function tokenize(line: string, firstColumn = 1): Token[] {
         continue;
       }
     }
+    if (spacedOnly && nextQuote === i) {
+      // A whole word in quotes without escapes, as iptables-save writes comments: one slice.
+      const close = line.indexOf('"', i + 1);
+      if (close !== -1 && (close + 1 === n || line.charCodeAt(close + 1) === 32)) {
+        const backslash = line.indexOf('\\', i + 1);
+        if (backslash === -1 || backslash > close) {
+          out.push({ text: line.slice(i + 1, close), column: start + firstColumn, quoted: true });
+          i = close + 1;
+          nextQuote = line.indexOf('"', i);
+          if (nextQuote === -1) nextQuote = n;
+          continue;
+        }
+      }
+    }
     // The word is built from slices between quotes and escapes, not character by character.
     let text = '';
     let from = i;
