@@ -150,13 +150,7 @@ export class HelperHostBridge implements HostBridge {
   }
 
   keepWrites(target: string): KeepWrites {
-    const paths = persistencePaths(this.options.rootDir ?? '/', parseTarget(target));
-    return {
-      target,
-      files: [paths.ruleset, paths.ipRulesV4, paths.ipRulesV6, paths.tc, paths.dropIn],
-      unit: paths.unit,
-      enables: paths.wants,
-    };
+    return keepWritesUnder(this.options.rootDir ?? '/', target, target);
   }
 
   impact(target: string, documentText: string): Promise<ImpactReport> {
@@ -179,4 +173,15 @@ export class HelperHostBridge implements HostBridge {
     this.client = null;
     await client?.close();
   }
+}
+
+/** What Keep writes for `boxTarget` under `rootDir` (the box's own folders), reported for `target`. */
+export function keepWritesUnder(rootDir: string, boxTarget: string, target: string): KeepWrites {
+  const paths = persistencePaths(rootDir, parseTarget(boxTarget));
+  return {
+    target,
+    files: [paths.ruleset, paths.ipRulesV4, paths.ipRulesV6, paths.tc, paths.dropIn],
+    unit: paths.unit,
+    enables: paths.wants,
+  };
 }

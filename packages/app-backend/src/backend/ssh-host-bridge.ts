@@ -13,13 +13,8 @@ import type {
   TraceReport,
 } from '@markwright/core';
 import { EnvironmentError, isSshTargetText, parseSshTarget } from '@markwright/core';
-import {
-  type HelperCall,
-  HostKeyError,
-  parseTarget,
-  persistencePaths,
-  RemoteSession,
-} from '@markwright/host';
+import { type HelperCall, HostKeyError, RemoteSession } from '@markwright/host';
+import { keepWritesUnder } from './helper-host-bridge';
 import type { HostBridge } from './host-bridge';
 import type { SshHosts } from './ssh-hosts';
 
@@ -115,13 +110,7 @@ export class SshHostBridge implements HostBridge {
   /** On the box its helper works on `local`: the files are the box's own, under its root folder. */
   keepWrites(target: string): KeepWrites {
     if (!isSshTargetText(target)) return this.local.keepWrites(target);
-    const paths = persistencePaths(this.hosts.options.rootDir ?? '/', parseTarget('local'));
-    return {
-      target,
-      files: [paths.ruleset, paths.ipRulesV4, paths.ipRulesV6, paths.tc, paths.dropIn],
-      unit: paths.unit,
-      enables: paths.wants,
-    };
+    return keepWritesUnder(this.hosts.options.rootDir ?? '/', 'local', target);
   }
 
   impact(target: string, documentText: string): Promise<ImpactReport> {
