@@ -51,8 +51,10 @@ describeFlow('the pending banner on every view and after a restart', { skip }, (
     await banner.waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('tab-layouts').getAttribute('aria-selected')).toBe('true');
     expect(await textOf(page.getByTestId('pending-banner-target'))).toBe(target);
-    const writes = await textOf(page.getByTestId('pending-banner-writes'));
-    const ruleset = /^Keep writes (\S+ruleset\.json),/.exec(writes)?.[1];
+    // The banner comes from the pending list; the files are read from the target just after it.
+    const named = () => textOf(page.getByTestId('pending-banner-writes'));
+    await expect.poll(named, { timeout: 30_000 }).toMatch(/^Keep writes \S+ruleset\.json,/);
+    const ruleset = /^Keep writes (\S+ruleset\.json),/.exec(await named())?.[1];
     expect(ruleset).toBe(
       join(ctx.workspace.rootDir, `etc/markwright/targets/netns-${lab.router.name}/ruleset.json`),
     );
